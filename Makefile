@@ -1,0 +1,49 @@
+# Parallax: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 2
+# The first Python >= 3.12 on PATH (pyenv reads .python-version).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
+  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+
+.PHONY: install run serve seed test test-sqlite test-postgres lint format bench screenshots clean
+
+install: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Parallax needs Python >= 3.12 (Django 6). Install it, e.g. 'pyenv install 3.12'."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e . --group dev
+	@touch $@
+
+seed: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_seeds
+
+run: seed
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Parallax is serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)."
+	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+
+test: install
+	@$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here."; exit 1; fi; exit $$rc
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/segment.py
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/match.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

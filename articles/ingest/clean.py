@@ -1,0 +1,365 @@
+"""Step 2 of ingest: strip site chrome from scraped plain text, keep every line of reporting.
+
+No library classifies the lines of plain text, so this module does it: each line is judged on
+its shape (a sentence, or a label without sentence punctuation), its script, its place at the
+top of the page, and against tables of chrome patterns. Whatever goes is listed with a reason,
+so the user sees what was removed and why. metadata.py reads the same classification, so the
+line it reports as the title is the line dropped here as "headline".
+"""
+
+import re
+import unicodedata
+from collections import Counter
+from datetime import date
+
+from articles.ingest.types import Cleaned, RemovedLine
+
+HEADLINE = "headline"
+OUTLET_LINE = "outlet/dateline line"
+SOURCE_LINE = "source line"
+BYLINE = "byline"
+REPEATED = "repeated across this outlet's articles"
+
+# Chrome recognised by what it says. Matched case-insensitively against the whole stripped
+# line, and only on lines of at most CHROME_MAX_WORDS words, so reporting that happens to begin
+# with "Subscribers" or "Share prices" is never matched. Order matters: the first hit names it.
+CHROME_MAX_WORDS = 30
+CHROME_PATTERNS: list[tuple[str, str]] = [
+    ("photo credit", r"^©.*(photo|image|picture|/)"),
+    ("photo credit", r"^\(?(photo|image|picture|photograph|credit)s?\s*(by|credit|courtesy)?\s*:"),
+    ("photo credit", r"^(photo|image|picture)s? (by|courtesy( of)?)\s"),
+    ("photo credit", r"\(([\w .]+ )?photo\s*/[^)]*\)$|^image copyright\b|getty images$"),
+    ("caption", r"^(caption|image caption)\s*:?\s"),
+    ("copyright notice",
+     r"^(copyright\s*)?(©|\(c\)|copyright)\s*\d{4}\b|all rights reserved\.?$"),
+    ("subscription prompt",
+     r"^(subscribe\b|become a (subscriber|member)\b|already (a subscriber|have an account)"
+     r"|support (our|independent) journalism\b|unlock (this|unlimited)\b)"),
+    ("newsletter prompt",
+     r"^(sign up|subscribe|get|receive|manage|join|our|daily|free)\b.*\bnewsletters?\b"
+     r"|^newsletters?$"),
+    ("comment prompt",
+     r"^(to (participate|join) in the (discussion|conversation)|be the first to comment"
+     r"|(write|leave|post|add|view|show|hide|load|read) (a |your |the |all )?(\d+ )?comments?$"
+     r"|(please )?(read|see|review) our (comment|commenting|community) (policy|guidelines)"
+     r"|\d+ comments?$|comments?$|join the (discussion|conversation)\b"
+     r"|this site uses akismet\b)"),
+    ("login prompt", r"^(log ?in|sign ?in|register)( (or|and|to) [\w ]{0,30})?$"),
+    ("read-more link",
+     r"^((read|see|view) (more|also|next|the full (story|article))\b|continue reading\b"
+     r"|keep reading\b|click (here )?(to|for)\b|more (from|on) [^.]{0,40}$)"),
+    ("related headline",
+     r"^(related( (articles?|stories|coverage|content|news|posts|reading|topics))?|recommended"
+     r"( for you)?|you (may|might) also like|most (read|popular|viewed)|trending( now)?"
+     r"|top stories|editor'?s picks)\s*([:»>|-].*)?$"),
+    ("share prompt",
+     r"^(share (this|on|via|article|story)\b|share$|tweet( this)?$|e-?mail( this)?$"
+     r"|print( this)?( article| page)?$|copy link$|(facebook|twitter|whatsapp|linkedin)$)"),
+    ("advertisement",
+     r"^(advertisement|advertising|sponsored( content)?|ad|promoted( content)?|paid (content|post)"
+     r"|story continues below( advertisement)?|scroll to continue[\w ]*)$"),
+    ("cookie notice",
+     r"^((we|this (web)?site|our (web)?site) uses? cookies\b|(accept|allow|reject|manage|decline)"
+     r"( all)? cookies\b|cookie (policy|settings|preferences)$)"),
+]
+_CHROME = [(reason, re.compile(pattern, re.IGNORECASE)) for reason, pattern in CHROME_PATTERNS]
+
+# Shapes of a line. A line ending in sentence punctuation (a closing quote or bracket may follow)
+# is reporting's strongest signal; a clause ending in ":" ";" "," counts once it has a few words.
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]»]*$")
+CLAUSE_END = re.compile(r"[:;,][\"'”’)\]»]*$")
+CLAUSE_MIN_WORDS = 4
+LABEL_MAX_WORDS = 12  # a line without sentence punctuation this short is chrome, not reporting
+HEADLINE_WORDS = (3, 20)
+HEADLINE_MAX_CHARS = 160
+# A repeated line is chrome only if it is no long sentence of reporting (see _repeat_is_chrome).
+REPEAT_MAX_WORDS = 20
+REPORTING_MARKS = re.compile(r"[\"“”«»]|\b(said|says|told|according to|asked|added)\b", re.I)
+MASTHEAD_MAX_LINES = 4
+SMALL_WORDS = frozenset(
+    ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or",
+     "the", "to", "vs", "with"])
+
+# Lines that state metadata; metadata.py reads their values with the functions below.
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_DATE_PREFIX = r"(?:(?:published|updated|posted|first published)(?: on)?:?\s+)?"
+_TIME_SUFFIX = r"(?:\s*(?:,|\||at|-)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?)?"
+DATE_FORMS = [
+    rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}",  # Tuesday, September 20, 2016 / Sept. 20, 2016
+    rf"{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+{_YEAR}",  # 20 September 2016
+    rf"{_WEEKDAY}{_YEAR}-(?P<month>\d{{2}})-(?P<day>\d{{2}})",  # 2016-09-20
+]
+_DATES = [
+    re.compile(rf"{_DATE_PREFIX}{form}{_TIME_SUFFIX}", re.IGNORECASE) for form in DATE_FORMS
+]
+MONTHS = {name: n for n, name in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+# "- Sputnik International" or "- The Washington Times - Tuesday, September 20, 2016".
+_OUTLET_LINE = re.compile(r"^[-–—]\s+(?P<name>.+?)(?:\s+[-–—|]\s+(?P<rest>.+))?$")
+OUTLET_MAX_WORDS = 6
+_SOURCE_LINE = re.compile(r"^source\s*:\s*(?P<name>.*)$", re.IGNORECASE)
+# "By Jane Doe", "By JANE DOE and John Roe", "By Jane Doe, Military Times".
+_BYLINE = re.compile(r"^[Bb][Yy]:?\s+(?P<who>[^,|]+?)(?:\s*[,|]\s*(?P<org>[^,|]+?))?\s*$")
+_NAME_WORD = re.compile(r"^([A-Z][\w.'’-]*|and|&|de|da|van|von|der|al|bin|la|le|du)$")
+BYLINE_ROLES = frozenset(
+    ["staff", "writer", "reporter", "correspondent", "editor", "contributor", "columnist"])
+# A caption ends with " - <Outlet>", the page's name for the picture's source.
+_CAPTION_TAIL = re.compile(
+    r"\s[-–—|]\s+(?P<outlet>[A-Z][\w.&'’]*(?:\s+(?:[A-Z][\w.&'’]*|of|the|and|for)){0,4})$")
+
+
+def clean_text(text: str, repeated_lines: frozenset[str] = frozenset()) -> Cleaned:
+    """The reporting of `text`, one paragraph a kept line, and every dropped line with why.
+
+    `repeated_lines` holds line_key()s of lines found in several articles of the same outlet.
+    """
+    verdicts = classify_lines(text, repeated_lines)
+    body = "\n\n".join(line for line, reason in verdicts if reason is None)
+    removed = [RemovedLine(line, reason) for line, reason in verdicts if reason is not None]
+    return Cleaned(body=body, removed=removed)
+
+
+def line_key(line: str) -> str:
+    """A line's identity across articles: case, spacing, punctuation and digits ignored."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", line).casefold())
+    return " ".join(re.sub(r"\d+", "0", word) for word in words)
+
+
+def classify_lines(
+    text: str, repeated_lines: frozenset[str] = frozenset()
+) -> list[tuple[str, str | None]]:
+    """Each non-blank line, stripped, with the reason it is chrome, or None for reporting."""
+    lines = [line.strip() for line in text.splitlines()]
+    script = dominant_script(text)
+    masthead = masthead_indexes(lines)
+    headline = find_headline(lines, script)
+    verdicts = []
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if i == headline:
+            reason = HEADLINE
+        elif i in masthead:
+            reason = OUTLET_LINE if i == masthead.start else "site header"
+        else:
+            reason = line_reason(line, script, repeated_lines)
+        verdicts.append((line, reason))
+    return verdicts
+
+
+def line_reason(
+    line: str, script: str, repeated_lines: frozenset[str] = frozenset()
+) -> str | None:
+    """Why one line, out of context, is chrome; None when it reads as reporting."""
+    reason = stated_reason(line, script)
+    if reason is None and line_key(line) in repeated_lines and _repeat_is_chrome(line):
+        reason = REPEATED
+    return reason or shape_reason(line)
+
+
+def stated_reason(line: str, script: str) -> str | None:
+    """Chrome recognised by what the line says or by its script, whatever its shape."""
+    if not any(ch.isalnum() for ch in line):
+        return "line without words"
+    if not any(ch.isalpha() for ch in line):
+        return "number without words"
+    if _script_share(line, script) < 0.5:
+        return "line in another script"
+    if outlet_line(line) or parse_date(line):
+        return OUTLET_LINE
+    if _SOURCE_LINE.match(line):
+        return SOURCE_LINE
+    if byline(line):
+        return BYLINE
+    return _table_reason(line) or _caption_reason(line)
+
+
+def shape_reason(line: str) -> str | None:
+    """Chrome recognised by shape: short lines, or title-case ones, without sentence punctuation."""
+    if is_sentence(line):
+        return None
+    words = len(line.split())
+    if words >= 4 and is_title_case(line):
+        return "related headline"
+    if words <= LABEL_MAX_WORDS:
+        return "short line without sentence punctuation"
+    return None
+
+
+def _table_reason(line: str) -> str | None:
+    if len(line.split()) > CHROME_MAX_WORDS:
+        return None
+    return next((reason for reason, pattern in _CHROME if pattern.search(line)), None)
+
+
+def _caption_reason(line: str) -> str | None:
+    if is_sentence(line) or not _CAPTION_TAIL.search(line):
+        return None
+    return "caption"
+
+
+def _repeat_is_chrome(line: str) -> bool:
+    """Boilerplate repeats; so may a short reporting sentence, which quotes or attribution save."""
+    if not is_sentence(line):
+        return True
+    return len(line.split()) <= REPEAT_MAX_WORDS and not REPORTING_MARKS.search(line)
+
+
+# Shapes
+
+
+def is_sentence(line: str) -> bool:
+    if SENTENCE_END.search(line):
+        return True
+    return bool(CLAUSE_END.search(line)) and len(line.split()) >= CLAUSE_MIN_WORDS
+
+
+def is_title_case(line: str) -> bool:
+    """Most words capitalised, as in "Syrian Ceasefire Failed 'Because Some Wanted It to Fail'"."""
+    words = [w.strip("\"'“”‘’()[]:,") for w in line.split()]
+    words = [w for w in words if w[:1].isalpha() and w.lower() not in SMALL_WORDS]
+    if not words:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised / len(words) >= 0.8
+
+
+def is_headline_shaped(line: str) -> bool:
+    low, high = HEADLINE_WORDS
+    if not low <= len(line.split()) <= high or len(line) > HEADLINE_MAX_CHARS:
+        return False
+    return not (CLAUSE_END.search(line) or re.search(r"[.…][\"'”’)\]»]*$", line))
+
+
+# The top of the page
+
+
+def masthead_indexes(lines: list[str]) -> range:
+    """The outlet line at the very top, with the short lines (section, tagline) set with it
+    before the first blank line: the site's header. Just the outlet line if that block could
+    hold reporting (long or quoting lines, or no blank line to end it)."""
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None or outlet_line(lines[first]) is None:
+        return range(0)
+    end = next((i for i in range(first, len(lines)) if not lines[i]), len(lines))
+    block = lines[first + 1 : end]
+    if end == len(lines) or len(block) > MASTHEAD_MAX_LINES or any(map(_could_report, block)):
+        return range(first, first + 1)
+    return range(first, end)
+
+
+def _could_report(line: str) -> bool:
+    return len(line.split()) > REPEAT_MAX_WORDS or bool(REPORTING_MARKS.search(line))
+
+
+def find_headline(lines: list[str], script: str) -> int | None:
+    """Index of the article's headline: the first headline-shaped line above the reporting,
+    followed by a blank line or by a dateline, byline or photo line. None if the text has none.
+    """
+    for i in _top_lines(lines):
+        line = lines[i]
+        if stated_reason(line, script):
+            continue
+        if is_headline_shaped(line) and _ends_headline_block(lines, i, script):
+            return i
+        if shape_reason(line) is None:
+            return None  # the reporting begins: no headline above it
+    return None
+
+
+def _top_lines(lines: list[str]) -> list[int]:
+    masthead = masthead_indexes(lines)
+    return [i for i, line in enumerate(lines) if line and i not in masthead]
+
+
+def _ends_headline_block(lines: list[str], i: int, script: str) -> bool:
+    if i + 1 >= len(lines) or not lines[i + 1]:
+        return True
+    reason = stated_reason(lines[i + 1], script)
+    return reason in (OUTLET_LINE, BYLINE, "photo credit", "caption")
+
+
+# Values stated by metadata lines
+
+
+def outlet_line(line: str) -> tuple[str, date | None] | None:
+    """(name, date) from "- Name" or "- Name - <date>"; None for any other line."""
+    match = _OUTLET_LINE.match(line)
+    if not match:
+        return None
+    name, rest = match["name"].strip(), match["rest"]
+    published = parse_date(rest) if rest else None
+    if rest and published is None:
+        return None
+    if len(name.split()) > OUTLET_MAX_WORDS or is_sentence(name) or not name[0].isupper():
+        return None
+    return name, published
+
+
+def source_name(line: str) -> str | None:
+    """The name after "Source:" ("" when it names nobody); None if it is no source line."""
+    match = _SOURCE_LINE.match(line)
+    return match["name"].strip() if match else None
+
+
+def byline(line: str) -> tuple[str, str] | None:
+    """(names, outlet) from "By Jane Doe" or "By Jane Doe, Outlet"; None for other lines."""
+    match = _BYLINE.match(line)
+    if not match or not _is_name(match["who"]):
+        return None
+    org = (match["org"] or "").strip()
+    if org and not _is_name(org):
+        return None
+    if org and org.lower().split()[-1] in BYLINE_ROLES:
+        org = ""
+    return match["who"].strip(), org
+
+
+def _is_name(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= 8 or not words[0][0].isupper():
+        return False
+    return all(_NAME_WORD.match(word) for word in words)
+
+
+def parse_date(line: str) -> date | None:
+    """The date a line consists of ("Tuesday, September 20, 2016", "20 Sept. 2016", ...)."""
+    for pattern in _DATES:
+        match = pattern.fullmatch(line.strip())
+        if match:
+            return _date(match["year"], match["month"], match["day"])
+    return None
+
+
+def _date(year: str, month: str, day: str) -> date | None:
+    number = int(month) if month.isdigit() else MONTHS[month[:3].lower()]
+    try:
+        return date(int(year), number, int(day))
+    except ValueError:
+        return None
+
+
+# Scripts
+
+
+def dominant_script(text: str) -> str:
+    counts = Counter(_script(ch) for ch in text if ch.isalpha())
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _script_share(line: str, script: str) -> float:
+    letters = [ch for ch in line if ch.isalpha()]
+    if not letters or not script:
+        return 1.0
+    return sum(1 for ch in letters if _script(ch) == script) / len(letters)
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "UNKNOWN").split(" ")[0]

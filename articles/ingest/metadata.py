@@ -1,0 +1,70 @@
+"""Step 3 of ingest: the outlet, title, date and byline the raw text itself states.
+
+Read from the lines clean.py classifies, so the title reported here is exactly the line the
+cleaner drops as "headline". Anything not stated stays "" or None: never guessed, so dates
+the reporting mentions are never taken for the publication date.
+"""
+
+import re
+from datetime import date
+
+from articles.ingest.clean import (
+    BYLINE,
+    HEADLINE,
+    SOURCE_LINE,
+    byline,
+    classify_lines,
+    outlet_line,
+    parse_date,
+    source_name,
+)
+from articles.ingest.types import Metadata
+
+_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})"
+                     r"(?:/\S*)?$", re.IGNORECASE)
+
+
+def detect_metadata(text: str) -> Metadata:
+    verdicts = classify_lines(text)
+    top = _top_lines(verdicts)
+    source = _source(verdicts)
+    names, byline_outlet = _byline(verdicts)
+    masthead = outlet_line(top[0]) if top else None
+    named_source = "" if _DOMAIN.match(source) else source
+    return Metadata(
+        outlet=(masthead[0] if masthead else named_source) or byline_outlet,
+        title=next((line for line, reason in verdicts if reason == HEADLINE), ""),
+        published=(masthead[1] if masthead else None) or _dateline(top),
+        byline=names,
+        domain=_domain(source),
+    )
+
+
+def _top_lines(verdicts: list[tuple[str, str | None]]) -> list[str]:
+    """The lines above the first line of reporting, where pages state their metadata."""
+    top = []
+    for line, reason in verdicts:
+        if reason is None:
+            break
+        top.append(line)
+    return top
+
+
+def _dateline(top: list[str]) -> date | None:
+    return next((parse_date(line) for line in top if parse_date(line)), None)
+
+
+def _source(verdicts: list[tuple[str, str | None]]) -> str:
+    """The last "Source: Name" line's name; "" when none names anybody."""
+    names = [source_name(line) for line, reason in verdicts if reason == SOURCE_LINE]
+    return next((name for name in reversed(names) if name), "")
+
+
+def _byline(verdicts: list[tuple[str, str | None]]) -> tuple[str, str]:
+    found = [byline(line) for line, reason in verdicts if reason == BYLINE]
+    return next((pair for pair in found if pair), ("", ""))
+
+
+def _domain(source: str) -> str:
+    match = _DOMAIN.match(source)
+    return match["host"].lower() if match else ""

@@ -1,0 +1,109 @@
+"""Ingest as steps: read -> clean -> detect outlet/title/date -> segment -> store.
+
+Each step but the last is a pure function of its input; `store` is the only one that touches
+the database, and it stores one article atomically.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from articles.ingest.clean import clean_text
+from articles.ingest.draft import Draft
+from articles.ingest.errors import ImportFailure
+from articles.ingest.metadata import detect_metadata
+from articles.models import Article, Outlet, Story, content_hash
+from claims.attribution import speaker
+from claims.models import Claim
+from claims.segmentation import segment
+
+
+def draft_from_text(text: str, source: str, repeated_lines: frozenset[str]) -> Draft:
+    """A scraped page's text: metadata from what the raw text states, then the chrome removed."""
+    meta = detect_metadata(text)
+    cleaned = clean_text(text, repeated_lines)
+    if not cleaned.body.strip():
+        raise ImportFailure("nothing left after removing the site chrome")
+    return Draft(
+        source=source,
+        original=text,
+        original_format="txt",
+        body=cleaned.body,
+        title=meta.title,
+        outlet=meta.outlet,
+        published=meta.published,
+        byline=meta.byline,
+        domain=meta.domain,
+        removed=cleaned.removed,
+    )
+
+
+@dataclass(frozen=True)
+class ClaimDraft:
+    start: int
+    end: int
+    text: str
+    speaker: str
+
+
+def claim_drafts(draft: Draft) -> list[ClaimDraft]:
+    """The draft's claims: the spans the input gave, or the segmenter's."""
+    spans = draft.spans
+    if spans is None:
+        spans = [(s.start, s.end) for s in segment(draft.body)]
+    if not spans:
+        raise ImportFailure("no sentences found in the text")
+    body = draft.body
+    return [ClaimDraft(s, e, body[s:e], speaker(body[s:e])) for s, e in spans]
+
+
+class Duplicate(Exception):
+    def __init__(self, existing: Article):
+        super().__init__(f"same text as article #{existing.pk} ({existing.source})")
+        self.existing = existing
+
+
+def store(draft: Draft, story: Story) -> Article:
+    """One article and its claims, all or nothing. Raises Duplicate when the story has it."""
+    if len(draft.body) == 0:
+        raise ImportFailure("empty article body")
+    claims = claim_drafts(draft)
+    digest = content_hash(draft.body)
+    existing = Article.objects.filter(story=story, content_hash=digest).first()
+    if existing:
+        raise Duplicate(existing)
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                story=story,
+                outlet=_outlet(draft),
+                title=draft.title[:500],
+                byline=draft.byline[:300],
+                published=draft.published,
+                source=draft.source[:1000],
+                body=draft.body,
+                original=draft.original,
+                original_format=draft.original_format,
+                display_html=draft.display_html,
+                content_hash=digest,
+            )
+            Claim.objects.bulk_create(
+                Claim(article=article, start=c.start, end=c.end, text=c.text,
+                      position=n, speaker=c.speaker[:200])
+                for n, c in enumerate(claims)
+            )
+    except IntegrityError:
+        # Another import stored the same text between our check and our insert.
+        existing = Article.objects.filter(story=story, content_hash=digest).first()
+        if existing:
+            raise Duplicate(existing) from None
+        raise
+    return article
+
+
+def _outlet(draft: Draft) -> Outlet:
+    outlet = Outlet.objects.for_name(draft.outlet)
+    if draft.domain and not outlet.domain and not outlet.is_unknown:
+        outlet.domain = draft.domain[:200]
+        outlet.save(update_fields=["domain"])
+    return outlet

@@ -1,0 +1,60 @@
+"""Import news articles (.txt as scraped, .html pages, .jsonl in bulk) into a story.
+
+Directories are searched recursively. The story is created when it does not exist. Each
+article is stored atomically; a file or line that fails is reported with its reason and the
+rest goes on. Exits non-zero when anything failed.
+"""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from articles.ingest.importer import (
+    DUPLICATE, FAILED, IMPORTED, SKIPPED, Report, collect_paths, import_uploads, read_uploads,
+)
+from articles.models import Story
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, help="files or directories")
+        parser.add_argument("--story", required=True, help="slug of the story to import into")
+        parser.add_argument("--title", default="", help="title for a story created by this run")
+        parser.add_argument(
+            "--outlet", default="", help="outlet of every article in this run, overriding "
+            "what the text states (use it when the text names none)",
+        )
+
+    def handle(self, *args, paths, story, title, outlet, verbosity, **options):
+        story_obj, created = Story.objects.get_or_create(
+            slug=story, defaults={"title": title or story.replace("-", " ").capitalize()}
+        )
+        if created:
+            self.stdout.write(f"Created story {story_obj.slug!r}.")
+        files, early = collect_paths(paths)
+        report = Report(outcomes=list(early))
+        with tqdm(total=len(files), unit="file", disable=not sys.stderr.isatty()) as bar:
+            batch = import_uploads(read_uploads(files, outlet.strip()), story_obj,
+                                   progress=lambda name: bar.update())
+        report.outcomes.extend(batch.outcomes)
+        self._print(report, verbosity)
+        if report.failed:
+            raise CommandError(f"{report.count(FAILED)} input(s) failed; see above.")
+
+    def _print(self, report: Report, verbosity: int):
+        for o in report.outcomes:
+            if o.status == IMPORTED and verbosity >= 1:
+                a = o.article
+                self.stdout.write(
+                    f"imported  {o.where}: {a.outlet.name}, {a.display_title!r}, "
+                    f"{a.claims.count()} claims"
+                )
+            elif o.status in (DUPLICATE, SKIPPED) and verbosity >= 1:
+                self.stdout.write(f"{o.status:<9} {o.where}: {o.reason}")
+            elif o.status == FAILED:
+                self.stderr.write(f"FAILED    {o.where}: {o.reason}")
+        self.stdout.write(self.style.SUCCESS(report.summary()))

@@ -1,0 +1,46 @@
+"""Load the demo story from seeds/story.json: the story, what we know of its outlets, and the
+seed articles with the metadata a user would supply at import. Safe to run again."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.ingest.importer import FAILED, Upload, import_uploads
+from articles.models import Outlet, Story
+
+SEEDS_DIR = settings.BASE_DIR / "seeds"
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("--manifest", type=Path, default=SEEDS_DIR / "story.json")
+
+    def handle(self, *args, manifest, **options):
+        spec = json.loads(manifest.read_text())
+        story, _ = Story.objects.update_or_create(
+            slug=spec["story"]["slug"],
+            defaults={"title": spec["story"]["title"],
+                      "description": spec["story"].get("description", "")},
+        )
+        for outlet in spec.get("outlets", []):
+            obj = Outlet.objects.for_name(outlet["name"])
+            for field in ("domain", "country", "ownership"):
+                if outlet.get(field) and not getattr(obj, field):
+                    setattr(obj, field, outlet[field])
+            obj.save()
+        uploads = [
+            Upload(str(manifest.parent / a["file"]), (manifest.parent / a["file"]).read_bytes(),
+                   outlet=a.get("outlet", ""), byline=a.get("byline", ""))
+            for a in spec["articles"]
+        ]
+        report = import_uploads(uploads, story)
+        for o in report.outcomes:
+            if o.status == FAILED:
+                self.stderr.write(f"FAILED {o.where}: {o.reason}")
+        self.stdout.write(f"Seed story {story.slug!r}: {report.summary()}.")
+        if report.failed:
+            raise CommandError("the seed story did not load completely")

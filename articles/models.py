@@ -1,0 +1,142 @@
+import hashlib
+import re
+
+from django.db import models
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.text import slugify
+
+UNKNOWN_OUTLET = "Unknown"
+
+
+class Ownership(models.TextChoices):
+    STATE_FUNDED = "state-funded", "State-funded"
+    PUBLIC_BROADCASTER = "public-broadcaster", "Public broadcaster"
+    PRIVATE = "private", "Private"
+    NONPROFIT = "nonprofit", "Non-profit"
+
+
+class OutletQuerySet(models.QuerySet):
+    def for_name(self, name: str) -> "Outlet":
+        """The outlet called `name` (case-insensitive), created when it does not exist."""
+        name = " ".join(name.split()) or UNKNOWN_OUTLET
+        outlet = self.filter(name__iexact=name).first()
+        if outlet:
+            return outlet
+        return self.create(name=name, slug=_unique_slug(self, name))
+
+
+def _unique_slug(queryset, name: str) -> str:
+    base = slugify(name)[:50] or "outlet"
+    slug, n = base, 2
+    while queryset.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    domain = models.CharField("homepage domain", max_length=200, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    ownership = models.CharField(
+        "kind of ownership", max_length=30, choices=Ownership.choices, blank=True,
+        help_text="Blank when unknown.",
+    )
+    notes = models.TextField(blank=True)
+
+    objects = OutletQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_unknown(self) -> bool:
+        return self.name == UNKNOWN_OUTLET
+
+
+class StoryQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(
+            article_count=Count("articles", distinct=True),
+            outlet_count=Count("articles__outlet", distinct=True),
+        )
+
+
+class Story(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "slug"]
+        verbose_name_plural = "stories"
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles-story", args=[self.slug])
+
+
+class Format(models.TextChoices):
+    TEXT = "txt", "Plain text"
+    HTML = "html", "HTML"
+    JSONL = "jsonl", "JSON Lines"
+
+
+def content_hash(body: str) -> str:
+    """Identity of an article's text: whitespace and case do not make a new article."""
+    normal = re.sub(r"\s+", " ", body).strip().casefold()
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_claim_counts(self):
+        return self.annotate(claim_count=Count("claims"))
+
+
+class Article(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="articles")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(max_length=500, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    published = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=1000, help_text="File name or URL it came from.")
+    body = models.TextField(help_text="The cleaned text that claims point into.")
+    original = models.TextField(help_text="The input exactly as it came.")
+    original_format = models.CharField(max_length=10, choices=Format.choices)
+    display_html = models.TextField(
+        blank=True, help_text="Sanitised HTML of the article, for HTML imports only."
+    )
+    content_hash = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["story", "published", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "content_hash"], name="article_unique_text_per_story"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(body=""), name="article_body_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.source
+
+    def get_absolute_url(self):
+        return reverse("articles-detail", args=[self.story.slug, self.pk])
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"Untitled ({self.source})"

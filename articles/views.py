@@ -1,0 +1,42 @@
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from articles.models import Article, Story
+from articles.reading import paragraphs
+
+ARTICLES_PER_PAGE = 50
+
+
+@require_GET
+def story_list(request):
+    stories = Story.objects.with_counts().order_by("-created_at", "slug")
+    return render(request, "articles/story_list.html", {"stories": stories})
+
+
+@require_GET
+def story_detail(request, slug):
+    story = get_object_or_404(Story, slug=slug)
+    articles = (
+        story.articles.with_claim_counts()
+        .select_related("outlet")
+        .order_by(F("published").asc(nulls_last=True), "outlet__name", "id")
+    )
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "articles/story_detail.html", {"story": story, "page": page})
+
+
+@require_GET
+def article_detail(request, slug, pk):
+    article = get_object_or_404(Article.objects.select_related("outlet", "story"),
+                                story__slug=slug, pk=pk)
+    claims = list(article.claims.all())
+    context = {
+        "story": article.story,
+        "article": article,
+        "claims": claims,
+        "paragraphs": paragraphs(article.body, claims),
+        "speakers": sorted({c.speaker for c in claims if c.speaker}),
+    }
+    return render(request, "articles/article_detail.html", context)

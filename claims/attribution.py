@@ -1,0 +1,247 @@
+"""Who a sentence says is speaking: the speaker as written, or "" when nobody is named.
+
+Rules only. A speech verb from `SPEECH_VERBS` (or "according to") outside any quotation marks
+anchors the attribution; the speaker is the noun phrase next to it, cut at the nearest clause
+boundary. The rule for what is returned: the whole noun phrase naming the speaker as the sentence
+writes it, with its titles and role words ("command spokesman Col. John Thomas", "Air Force Col.
+John J. Thomas", "independent investigative journalist Gareth Porter"), without a leading
+conjunction or a trailing auxiliary or adverb. Pronouns come back as written ("he"): resolving
+them is someone else's job.
+"""
+
+import re
+
+# Verbs that attribute what the sentence says to their subject. Extend freely: one word or a
+# phrase a line, lower case, past and present forms both listed. Noun-like forms ("states",
+# "reports", "notes") are left out on purpose: "member states" is not an attribution.
+SPEECH_VERBS = frozenset(
+    """
+    said says say tell tells told asserted asserts noted added adds insisted insists
+    claimed claims declared declares stated explained explains argued argues warned warns
+    acknowledged acknowledges admitted admits announced announces confirmed confirms
+    denied denies wrote writes testified testifies stressed stresses emphasized emphasised
+    concluded recalled recalls suggested suggests maintained maintains asked asks replied
+    replies responded responds urged urges predicted predicts observed commented comments
+    remarked conceded concedes countered complained complains estimated estimates
+    alleged alleges contended contends cautioned reiterated reiterates disclosed revealed
+    reveals say
+    """.split()
+)
+SPEECH_PHRASES = ("pointed out", "points out")
+# "according to X": the speaker follows the phrase.
+SOURCE_PHRASES = ("according to",)
+
+# Words that may name a speaker on their own, without a capital letter.
+PRONOUNS = frozenset("i he she we they it you".split())
+SPEAKER_NOUNS = frozenset(
+    """
+    official officials spokesman spokeswoman spokesperson journalist journalists minister
+    ministers leader leaders analyst analysts expert experts source sources officer officers
+    commander commanders diplomat diplomats police witness witnesses resident residents
+    people investigator investigators authorities lawyer lawyers prosecutor prosecutors
+    president secretary author authors statement report researchers scientists doctors
+    government ministry military army spokespeople aide aides lawmakers senator observers
+    activists critics agency group
+    """.split()
+)
+
+# Words at which a speaker phrase starts or stops: the clause around it, not part of it.
+_CLAUSE_WORDS = frozenset(
+    """
+    that which who whom whose but and or because while when whereas if as since although
+    though so yet then where what how why whether nor than
+    """.split()
+)
+_LEADING_WORDS = frozenset("but and so also yet instead however still now then or".split())
+_AUXILIARIES = frozenset(
+    "has have had would will could can may might must shall should did does do also each both"
+    " all".split()
+)
+_NEGATIONS = frozenset(
+    "not never no can't cannot won't wouldn't didn't doesn't don't can’t won’t wouldn’t didn’t"
+    " doesn’t don’t".split()
+)
+# A speaker named inside one of these clauses is not the sentence's speaker.
+_SUBORDINATE = frozenset(
+    "which who whom whose where when because while whereas if since although though".split()
+)
+_PREPOSITIONS = frozenset("in on at by from with to into for over under near".split())
+_TIME_WORDS = frozenset(
+    """
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December week month year
+    """.split()
+)
+_PASSIVE = frozenset("was were is are be been being".split())
+_STOP_AFTER = frozenset(
+    """
+    in at on during from after before when while about to that of for with by told reporters
+    """.split()
+)
+_FUNCTION_WORDS = _CLAUSE_WORDS | frozenset(
+    "the a an of in on at to for with by from this these those its their his her our".split()
+)
+
+_QUOTES = {"“": "open", "”": "close", '"': "toggle", "«": "open", "»": "close"}
+_BOUNDARY_CHARS = ",;:()[]—–“”\"«»"
+_WORD = re.compile(r"[\w.’'-]+")
+_VERB = re.compile(
+    r"\b(" + "|".join(sorted((*SPEECH_VERBS, *SPEECH_PHRASES), key=len, reverse=True)) + r")\b"
+)
+_SOURCE = re.compile(r"\b(?:" + "|".join(SOURCE_PHRASES) + r")\b", re.IGNORECASE)
+_DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+
+
+def speaker(sentence: str) -> str:
+    """The speaker the sentence names, as written, or "" when it attributes nothing."""
+    text = mask_quotations(sentence)
+    for found in _candidates(text):
+        if found:
+            return sentence[found[0] : found[1]]
+    return ""
+
+
+def mask_quotations(text: str) -> str:
+    """The text with what is inside quotation marks blanked, same length and offsets.
+
+    A quotation still open at the end is left as it is: it may be an apostrophe or a quote
+    closed in the next paragraph, and blanking the rest of the sentence would hide its speaker.
+    """
+    chars = list(text)
+    for start, end in quotation_regions(text):
+        chars[start + 1 : end - 1] = " " * (end - start - 2)
+    return "".join(chars)
+
+
+def quotation_regions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each closed quotation, quote marks included. Straight and curly both."""
+    regions, opened = [], None
+    for i, char in enumerate(text):
+        kind = _QUOTES.get(char)
+        if kind is None:
+            continue
+        if opened is None and kind in ("open", "toggle"):
+            opened = i
+        elif opened is not None and kind in ("close", "toggle"):
+            regions.append((opened, i + 1))
+            opened = None
+    return regions
+
+
+def _candidates(text: str):
+    """(start, end) of a speaker for each anchor in the text, or None, in order."""
+    anchors = [(m.start(), m.end(), "source") for m in _SOURCE.finditer(text)]
+    anchors += [(m.start(), m.end(), "verb") for m in _VERB.finditer(text)]
+    for start, end, kind in sorted(anchors):
+        if kind == "source":
+            yield _phrase_after(text, end)
+        else:
+            yield _subject_before(text, start) or _inverted_after(text, start, end)
+
+
+def _subject_before(text: str, verb_start: int) -> tuple[int, int] | None:
+    """The noun phrase just before the verb, back to the clause boundary.
+
+    None when the clause is subordinate (`a longtime ally who President Obama insists must go`:
+    not the sentence's speaker), the verb is negated (`would not acknowledge`) or passive.
+    """
+    start, opener = _clause_start(text, verb_start)
+    if opener in _SUBORDINATE:
+        return None
+    words = _words(text, start, verb_start)
+    while words and _is_verb_modifier(words[-1][2]):
+        if words.pop()[2].lower() in _NEGATIONS:
+            return None
+    if not words or words[-1][2].lower() in _PASSIVE:
+        return None
+    while len(words) > 2 and _is_time(words[-2][2], words[-1][2]):
+        del words[-2:]  # `Kirby on Monday said`
+    while words and words[0][2].lower() in _LEADING_WORDS:
+        words.pop(0)
+    if any(_is_participle_phrase(a[2], b[2]) for a, b in zip(words, words[1:], strict=False)):
+        return None  # `the airstrike ... besieged in the city confirmed`: not a speaker
+    return _noun_phrase(words)
+
+
+def _is_verb_modifier(word: str) -> bool:
+    lower = word.lower()
+    return lower in _AUXILIARIES or lower in _NEGATIONS or (lower.endswith("ly") and len(lower) > 4)
+
+
+def _is_time(preposition: str, word: str) -> bool:
+    return preposition.lower() in ("on", "last", "this", "next") and word in _TIME_WORDS
+
+
+def _is_participle_phrase(word: str, following: str) -> bool:
+    return word.islower() and word.endswith(("ed", "ing")) and following in _PREPOSITIONS
+
+
+def _inverted_after(text: str, verb_start: int, verb_end: int) -> tuple[int, int] | None:
+    """`“...,” said Col. Thomas, a spokesman`: the verb opens its clause, the speaker follows."""
+    if text[_clause_start(text, verb_start)[0] : verb_start].strip():
+        return None
+    return _phrase_after(text, verb_end)
+
+
+def _phrase_after(text: str, start: int) -> tuple[int, int] | None:
+    """The noun phrase from `start` to the next clause boundary or preposition."""
+    end = len(text)
+    for i in range(start, len(text)):
+        if text[i] in _BOUNDARY_CHARS:
+            end = i
+            break
+    words = []
+    for word in _words(text, start, end):
+        if word[2].lower() in _STOP_AFTER | _CLAUSE_WORDS and words:
+            break
+        words.append(word)
+    return _noun_phrase(words)
+
+
+def _noun_phrase(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+    """(start, end) of the words if they can name a speaker, trailing full stop dropped."""
+    if not words or len(words) > 12:
+        return None
+    last = words[-1][2].lower().rstrip(".")
+    if last in _FUNCTION_WORDS or last in _LEADING_WORDS:
+        return None
+    if not any(_names_someone(word[2]) for word in words):
+        return None
+    start, end = words[0][0], words[-1][1]
+    token = words[-1][2]
+    if token.endswith(".") and not _DOTTED.search(token):
+        end -= 1
+    return start, end
+
+
+def _names_someone(word: str) -> bool:
+    bare = word.strip(".’'")
+    return bare[:1].isupper() or bare.lower() in PRONOUNS | SPEAKER_NOUNS
+
+
+def _adverbs(word: str) -> frozenset[str]:
+    lower = word.lower()
+    return frozenset({lower}) if lower.endswith("ly") and len(lower) > 4 else frozenset()
+
+
+def _clause_start(text: str, before: int) -> tuple[int, str]:
+    """Where the clause holding `before` starts, and the word that opened it ("" if none)."""
+    start = 0
+    for i in range(before - 1, -1, -1):
+        if text[i] in _BOUNDARY_CHARS:
+            start = i + 1
+            break
+    words = _words(text, start, before)
+    for i in range(len(words) - 1, -1, -1):
+        if words[i][2].lower() in _CLAUSE_WORDS and not _joins_names(words, i):
+            return words[i][1], words[i][2].lower()
+    return start, ""
+
+
+def _joins_names(words: list[tuple[int, int, str]], i: int) -> bool:
+    """`Kerry and Lavrov said`: "and"/"or" between names joins one subject, not two clauses."""
+    return words[i][2] in ("and", "or") and i > 0 and words[i - 1][2][:1].isupper()
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(m.start() + start, m.end() + start, m.group()) for m in _WORD.finditer(text[start:end])]

@@ -1,0 +1,198 @@
+"""Step 2: names and terms that mean the same thing.
+
+Three sources, merged into one table: what a user typed for the story, what the text defines
+("the Syrian Arab Army (SAA)", "dubbed the JIC, for Joint Implementation Center"), and what the
+story's own spelling shows (initials of a capitalised phrase that the story also uses as an
+acronym: "United Nations" / "UN"; two close spellings of a name next to the same other name:
+"Sergei Lavrov" / "Sergey Lavrov"). Nothing here knows about any particular story.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import score
+from .normalise import STOP_WORDS, Token, clean, text_terms
+
+_ACR = r"[A-Z][A-Z0-9]{1,7}"
+_PHRASE = r"[A-Z][\w'-]*(?:\s+(?:(?:of|the|for|and|on)\s+)?[A-Z][\w'-]*){1,6}"
+_DEFINITIONS = [
+    # Syrian Arab Army (SAA)
+    (re.compile(rf"({_PHRASE})\s*\(\s*(?:the\s+)?({_ACR})\s*\)"), 1, 2),
+    # SAA (Syrian Arab Army)
+    (re.compile(rf"\b({_ACR})\s*\(\s*(?:the\s+)?({_PHRASE})\s*\)"), 2, 1),
+    # the JIC, for Joint Implementation Center / JIC, short for ... / JIC, which stands for ...
+    (re.compile(rf"\b({_ACR}),?\s+(?:short\s+for|which\s+stands\s+for|for)\s+(?:the\s+)?({_PHRASE})"), 2, 1),
+    # Joint Implementation Center, dubbed the JIC / known as / or
+    (re.compile(rf"({_PHRASE}),?\s+(?:dubbed|known\s+as|also\s+known\s+as|called|or)\s+(?:the\s+)?({_ACR})\b"), 1, 2),
+]  # fmt: skip
+_JOINERS = {"of", "the", "for", "and", "on"}
+
+
+@dataclass
+class AliasTable:
+    """Term sequences that stand for one canonical term."""
+
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    display: dict[str, str] = field(default_factory=dict)  # canonical term -> readable name
+    learned: list[tuple[str, str, str]] = field(default_factory=list)  # (a, b, how)
+    longest: int = 1
+
+    def apply(self, toks: list[Token]) -> list[Token]:
+        if not self.phrases:
+            return toks
+        out, i, terms = [], 0, [t.term for t in toks]
+        while i < len(toks):
+            for n in range(min(self.longest, len(toks) - i), 0, -1):
+                canon = self.phrases.get(tuple(terms[i : i + n]))
+                if canon is not None:
+                    surface = " ".join(t.surface for t in toks[i : i + n])
+                    out.append(Token(surface, canon, True, False))
+                    i += n
+                    break
+            else:
+                out.append(toks[i])
+                i += 1
+        return out
+
+
+def _strip(terms: list[str]) -> tuple[str, ...]:
+    while terms and terms[0] in STOP_WORDS:
+        terms = terms[1:]
+    while terms and terms[-1] in STOP_WORDS:
+        terms = terms[:-1]
+    return tuple(terms)
+
+
+def _matches_acronym(acronym: str, words: list[str]) -> list[str] | None:
+    """The tail of `words` that `acronym` abbreviates, letter by letter in order."""
+    acr = acronym.lower()
+    for k in range(len(words)):
+        tail = words[k:]
+        if len(tail) < 2 and len(acr) > 2 or tail[0][0].lower() != acr[0]:
+            continue
+        text, pos = " ".join(tail).lower(), 0
+        for ch in acr:
+            pos = text.find(ch, pos) + 1
+            if pos == 0:
+                break
+        else:
+            return tail
+    return None
+
+
+def definitions(text: str) -> list[tuple[str, str]]:
+    """(long form, acronym) pairs a text defines."""
+    text = clean(text)
+    found = []
+    for pattern, long_group, short_group in _DEFINITIONS:
+        for m in pattern.finditer(text):
+            long_form, acronym = m.group(long_group), m.group(short_group)
+            tail = _matches_acronym(acronym, long_form.split())
+            if tail:
+                found.append((" ".join(tail), acronym))
+    return found
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.lower() not in _JOINERS).upper()
+
+
+def spelled_out(sentences: Iterable[list[Token]]) -> list[tuple[str, str]]:
+    """Capitalised phrases whose initials the story also uses as an acronym."""
+    acronyms, runs = set(), []
+    for toks in sentences:
+        run: list[str] = []
+        for t in [*toks, Token("", "", False, True)]:
+            if len(t.surface) >= 2 and t.surface.isupper() and t.surface.isalpha():
+                acronyms.add(t.surface)
+            if t.surface[:1].isupper() or (run and t.surface in _JOINERS):
+                run.append(t.surface)
+                continue
+            while run and run[-1] in _JOINERS:
+                run.pop()
+            if len(run) >= 2:
+                runs.append(run)
+            run = []
+    found = set()
+    for run in runs:
+        for i in range(len(run)):
+            for j in range(i + 2, min(len(run), i + 7) + 1):
+                words = run[i:j]
+                if words[0] in _JOINERS or words[-1] in _JOINERS:
+                    continue
+                acr = _initials(words)
+                if acr in acronyms and len(acr) >= 2 and acr != "".join(words):
+                    found.add((" ".join(words), acr))
+    return sorted(found)
+
+
+def spelling_variants(sentences: Iterable[list[Token]]) -> list[tuple[str, str]]:
+    """Two close spellings of a name written next to the same other name (Sergei/Sergey Lavrov).
+
+    Only names sharing a neighbour are compared, so the cost stays linear in the story."""
+    by_neighbour: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for toks in sentences:
+        for a, b in zip(toks, toks[1:], strict=False):
+            if a.name and b.name and not a.surface.isupper() and not b.surface.isupper():
+                by_neighbour["next", b.term].add(a.term)
+                by_neighbour["prev", a.term].add(b.term)
+    found = set()
+    for names in by_neighbour.values():
+        if 1 < len(names) <= 50:
+            found.update(score.close_spellings(sorted(names)))
+    return sorted(found)
+
+
+def build(
+    user: Iterable[Iterable[str]] = (),
+    texts: Iterable[str] = (),
+    sentences: Iterable[list[Token]] = (),
+) -> AliasTable:
+    """Merge a user's alias groups with what the story's texts define and spell."""
+    sentences = list(sentences)
+    pairs: list[tuple[str, str, str]] = []
+    for group in user:
+        members = [m for m in group if m.strip()]
+        pairs += [(members[0], m, "you said so") for m in members[1:]]
+    for text in texts:
+        pairs += [(a, b, "the text defines it") for a, b in definitions(text)]
+    pairs += [(a, b, "initials") for a, b in spelled_out(sentences)]
+    pairs += [(a, b, "spelling variant") for a, b in spelling_variants(sentences)]
+    return _table(pairs)
+
+
+def _table(pairs: list[tuple[str, str, str]]) -> AliasTable:
+    parent: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    surface: dict[tuple[str, ...], str] = {}
+    learned = []
+    for a, b, how in pairs:
+        ta, tb = _strip(list(text_terms(a))), _strip(list(text_terms(b)))
+        if not ta or not tb or ta == tb:
+            continue
+        surface.setdefault(ta, a)
+        surface.setdefault(tb, b)
+        if find(ta) != find(tb):
+            learned.append((a, b, how))
+        parent[find(ta)] = find(tb)
+    groups: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for key in list(parent):
+        groups[find(key)].append(key)
+    table = AliasTable(learned=learned)
+    for members in groups.values():
+        best = min(members, key=lambda m: (len(m), len("".join(m)), m))
+        canon = "=" + "_".join(best)
+        table.display[canon] = surface[best]
+        for m in members:
+            table.phrases[m] = canon
+            table.longest = max(table.longest, len(m))
+    return table

@@ -1,0 +1,196 @@
+"""Step 1: turn a sentence into the terms the matcher compares.
+
+Case, quote and dash styles, abbreviation dots (U.N. -> UN), possessives, hyphenated compounds
+("cease-fire" = "ceasefire"), stop words and a light stemmer. Numbers and dates are read as
+values: "seven" and "7" are the term "#7"; "Sept. 17" and "17 September" are "@sep17"; a weekday
+is the date it names when the article's date is known.
+"""
+
+import datetime
+import re
+import unicodedata
+from typing import NamedTuple
+from functools import lru_cache
+
+_CHAR_MAP = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": " - ",
+        "\u2015": " - ",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can cannot could couldn't did didn't do does doesn't
+    doing don't down during each few for from further had hadn't has hasn't have haven't having he
+    her here hers herself him himself his how i if in into is isn't it its itself just let me more
+    most mr mrs ms my myself no nor not now of off on once only or other ought our ours ourselves
+    out over own same she should shouldn't so some such than that the their theirs them themselves
+    then there these they this those through to too under until up upon us very was wasn't we were
+    weren't what when where which while who whom why will with won't would wouldn't you your yours
+    yourself yourselves said says say saying told tell tells according added adding noted asserted
+    just still even another many much may might must would shall however although though yet
+    whether within without via per since ago amid among across along around it's that's there's
+    what's he's she's they're we're i'm i've we've they've""".split()
+)
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
+    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12,
+    "december": 12,
+}  # fmt: skip
+_WEEKDAYS = {d: i for i, d in enumerate(
+    "monday tuesday wednesday thursday friday saturday sunday".split())}
+_NUMBER_WORDS = {
+    w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
+_MONTH_ABBR = [""] + "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_MD = re.compile(
+    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?", re.I
+)
+_DATE_DM = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}})\b)?", re.I)
+_ABBREV = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_TOKEN = re.compile(r"[A-Za-z0-9@#][A-Za-z0-9@#'\-]*")
+_NUM = re.compile(r"^\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th|s)?$")
+
+
+class Token(NamedTuple):
+    surface: str  # as written, after cleaning ("Lavrov", "UN", "ceasefire")
+    term: str  # what is compared ("lavrov", "un", "ceasefir", "#7", "@09-17")
+    name: bool  # written with a capital inside the sentence: a name or a title
+    stop: bool
+
+
+def clean(text: str) -> str:
+    """One spelling for quotes, dashes and abbreviations; dates as one word each."""
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    text = _ABBREV.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _DATE_MD.sub(lambda m: _date_word(m.group(1), m.group(2), m.group(3)), text)
+    text = _DATE_DM.sub(lambda m: _date_word(m.group(2), m.group(1), m.group(3)), text)
+    return text
+
+
+def _date_word(month: str, day: str, year: str | None) -> str:
+    m, d = _MONTHS[month.lower()], int(day)
+    if not 1 <= d <= 31:
+        return f"{month} {day}" + (f" {year}" if year else "")
+    return f"@{_MONTH_ABBR[m]}{d}" + (f" {year}" if year else "")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light stemmer: plurals, -ed, -ing, -ly and a final e, so 'strikes', 'striking' and
+    'strike' meet. Deliberately blunt: it only has to send variants of one word to one term."""
+    w = word
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("sses", "shes", "ches", "xes", "zes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ingly", "edly", "ing", "ed", "ly"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            base = w[: -len(suffix)]
+            if any(v in base for v in "aeiouy"):
+                w = base
+                if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                    w = w[:-1]
+            break
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+def _split_hyphen(word: str) -> list[str]:
+    """'cease-fire' is one word, 'US-Russian' and 'seven-day' are two."""
+    parts = [p for p in word.split("-") if p]
+    if len(parts) > 1 and all(p.isalpha() and p.islower() for p in parts):
+        if not any(p in _NUMBER_WORDS for p in parts) and len(parts) <= 3:
+            return ["".join(parts)]
+    return parts
+
+
+def _value(word: str) -> str | None:
+    low = word.lower()
+    if low in _NUMBER_WORDS:
+        return f"#{_NUMBER_WORDS[low]}"
+    if low in _ORDINAL_WORDS:
+        return None  # "first ever" is not a count
+    if _NUM.match(low):
+        digits = re.sub(r"(st|nd|rd|th|s)$", "", low).replace(",", "")
+        if len(digits) == 4 and digits[:2] in ("19", "20") and "." not in digits:
+            return f"@{digits}"
+        return f"#{digits}"
+    return None
+
+
+def _weekday_date(word: str, published: datetime.date | None) -> str | None:
+    day = _WEEKDAYS.get(word.lower().removesuffix("'s"))
+    if day is None or published is None:
+        return None
+    back = (published.weekday() - day) % 7
+    when = published - datetime.timedelta(days=back)
+    return f"@{_MONTH_ABBR[when.month]}{when.day}"
+
+
+def tokens(text: str, published: datetime.date | None = None) -> list[Token]:
+    """Every word of a sentence, stop words included (aliases may span them)."""
+    out: list[Token] = []
+    first = True
+    for raw in _TOKEN.findall(clean(text)):
+        word = raw.strip("'-")
+        if word.lower().endswith("'s"):
+            word = word[:-2]
+        word = word.replace("'", "") if not word.lower().endswith("n't") else word
+        if not word:
+            continue
+        for part in _split_hyphen(word):
+            out.append(_token(part, first, published))
+            first = False
+    return out
+
+
+@lru_cache(maxsize=500_000)
+def _token(word: str, first: bool, published: datetime.date | None) -> Token:
+    if word.startswith("@"):  # a date written by clean()
+        return Token(word, word, False, False)
+    value = _value(word) or _weekday_date(word, published)
+    if value:
+        return Token(word, value, False, False)
+    low = word.lower()
+    acronym = len(word) >= 2 and word.isupper() and word.isalpha()
+    name = (word[0].isupper() and not first) or acronym
+    if acronym:
+        return Token(word, low, True, False)
+    return Token(word, stem(low), name, low in STOP_WORDS)
+
+
+def text_terms(text: str) -> list[str]:
+    """The compared terms of a short text, for alias phrases typed by a user."""
+    return [t.term for t in tokens(text)]

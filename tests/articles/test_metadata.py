@@ -1,0 +1,131 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from articles.ingest.clean import clean_text
+from articles.ingest.metadata import detect_metadata
+from articles.ingest.types import Metadata
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+SEED_METADATA = {
+    "000_fce1e03549333a94.txt": Metadata(
+        outlet="Sputnik International",
+        title="Pentagon 'Had no Intention of Implementing' Main Part of Russia-US Deal on Syria",
+    ),
+    "001_f905e831ff7172e5.txt": Metadata(
+        outlet="The Washington Times", published=date(2016, 9, 20)
+    ),
+    "002_91a21abd64638276.txt": Metadata(
+        outlet="CNN", title="US, Moscow set to discuss Syria pact Pentagon may not want"
+    ),
+    "003_cac267b27a17f661.txt": Metadata(
+        title="The U.S. Military Just Froze Its Plans To Cooperate With Russia In Syria",
+        published=date(2016, 9, 21),
+    ),
+    "004_e7e81859fba7527d.txt": Metadata(),
+}
+
+
+def seed_text(name: str) -> str:
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(SEED_METADATA))
+def test_seed_metadata(name):
+    assert detect_metadata(seed_text(name)) == SEED_METADATA[name]
+
+
+@pytest.mark.parametrize("name", sorted(SEED_METADATA))
+def test_title_is_the_line_clean_drops_as_headline(name):
+    title = detect_metadata(seed_text(name)).title
+    headlines = [r.text for r in clean_text(seed_text(name)).removed if r.reason == "headline"]
+    assert headlines == ([title] if title else [])
+
+
+BODY = "\n\nThe talks failed on Monday, officials said.\n"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tuesday, September 20, 2016",
+        "September 20, 2016",
+        "Sept. 20, 2016",
+        "Sep 20 2016",
+        "20 September 2016",
+        "Tue 20 Sept 2016",
+        "2016-09-20",
+        "Published: September 20, 2016",
+        "Updated September 20, 2016 10:32 a.m. ET",
+    ],
+)
+def test_dateline_formats(line):
+    assert detect_metadata(line + BODY).published == date(2016, 9, 20)
+
+
+def test_impossible_date_is_not_a_date():
+    assert detect_metadata("February 30, 2016" + BODY).published is None
+
+
+def test_dates_in_the_reporting_are_not_the_publication_date():
+    text = "The talks failed on September 20, 2016, officials said.\nSeptember 21, 2016\n"
+    assert detect_metadata(text).published is None
+
+
+def test_outlet_line_with_date():
+    meta = detect_metadata("- Example Daily - Sept. 20, 2016\n" + BODY)
+    assert (meta.outlet, meta.published) == ("Example Daily", date(2016, 9, 20))
+
+
+def test_source_line_names_outlet():
+    assert detect_metadata("The talks failed.\nSource: Reuters\n").outlet == "Reuters"
+
+
+def test_source_line_naming_nobody_states_nothing():
+    assert detect_metadata("The talks failed.\nSource :\n") == Metadata()
+
+
+def test_source_domain_is_a_domain_not_an_outlet():
+    meta = detect_metadata("The talks failed.\nSource: https://www.example.com/world/1\n")
+    assert (meta.outlet, meta.domain) == ("", "example.com")
+
+
+def test_byline():
+    text = "Kerry Meets Lavrov\n\nBy Jane Doe\n\nThe talks failed on Monday, officials said.\n"
+    meta = detect_metadata(text)
+    assert (meta.title, meta.byline, meta.outlet) == ("Kerry Meets Lavrov", "Jane Doe", "")
+
+
+def test_byline_with_outlet():
+    meta = detect_metadata("By Andrew Tilghman, Military Times" + BODY)
+    assert (meta.byline, meta.outlet) == ("Andrew Tilghman", "Military Times")
+
+
+def test_byline_with_role_is_no_outlet():
+    meta = detect_metadata("By JANE DOE and John Roe, Staff Writer" + BODY)
+    assert (meta.byline, meta.outlet) == ("JANE DOE and John Roe", "")
+
+
+def test_sentence_starting_with_by_is_no_byline():
+    assert detect_metadata("By Monday, the talks had failed.\n").byline == ""
+
+
+def test_nothing_stated_gives_empty_metadata():
+    text = "The talks failed on Monday.\n“We tried,” Kerry said.\n"
+    assert detect_metadata(text) == Metadata()
+
+
+def test_title_needs_headline_shape():
+    assert detect_metadata("The talks failed on Monday." + BODY).title == ""
+    assert detect_metadata("Newsletters" + BODY).title == ""
+    assert detect_metadata("Did the ceasefire ever have a chance?" + BODY).title == (
+        "Did the ceasefire ever have a chance?"
+    )
+
+
+def test_chrome_above_the_headline_is_not_the_title():
+    text = "Sign up for our newsletter\n\nKerry Meets Lavrov Again\n\n21 September 2016" + BODY
+    meta = detect_metadata(text)
+    assert (meta.title, meta.published) == ("Kerry Meets Lavrov Again", date(2016, 9, 21))

@@ -1,0 +1,63 @@
+"""Guards that keep the whole project honest."""
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+@pytest.mark.django_db
+def test_no_pending_migrations():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_every_environment_variable_is_documented_in_the_readme():
+    settings_src = (ROOT / "config" / "settings.py").read_text()
+    names = set(re.findall(r'env_(?:bool|int|list|str)\(\s*"([A-Z_]+)"', settings_src))
+    names |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', settings_src))
+    assert {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"} <= names
+    missing = sorted(n for n in names if f"`{n}`" not in README)
+    assert not missing, f"not documented in README.md: {missing}"
+
+
+def test_every_management_command_is_documented_in_the_readme():
+    commands = [p.stem for p in ROOT.glob("*/management/commands/*.py") if p.stem != "__init__"]
+    assert commands
+    missing = [c for c in commands if c not in README]
+    assert not missing, f"commands missing from README.md: {missing}"
+
+
+def test_readme_shows_the_two_commands_and_a_screenshot():
+    assert "make run" in README and "make test" in README
+    shots = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
+    assert shots and all((ROOT / s).exists() for s in shots)
+
+
+@pytest.mark.django_db
+def test_each_page_has_one_h1_and_a_csp_with_nonce(client, seed_story):
+    article = seed_story.articles.first()
+    for url in [reverse("articles-stories"), seed_story.get_absolute_url(),
+                article.get_absolute_url()]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.content.decode().count("<h1") == 1, url
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self' 'nonce-" in csp
+        assert "unsafe-inline" not in csp
+
+
+@pytest.mark.django_db
+def test_htmx_comes_from_our_own_static_files(client):
+    html = client.get(reverse("articles-stories")).content.decode()
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
+    assert any("htmx" in src for src in scripts)
+    assert all(src.startswith("/static/") for src in scripts), scripts
+    assert "https://" not in html and "http://" not in html
