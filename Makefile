@@ -22,6 +22,7 @@ $(BIN)/.installed: pyproject.toml
 seed: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seeds
+	$(BIN)/python manage.py match_claims --story syria-ceasefire-2016
 
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

@@ -1,13 +1,56 @@
 from django.contrib import admin
 
-from claims.models import Claim
+from claims.models import Alias, Claim, Event, Link
 
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "article", "position", "start", "end", "speaker"]
-    list_filter = ["article__story", "article__outlet"]
-    list_select_related = ["article", "article__outlet"]
+    list_display = ["__str__", "article", "position", "start", "end", "speaker", "event"]
+    list_filter = ["article__story", "article__outlet", "event_pinned"]
+    list_select_related = ["article", "article__outlet", "event"]
     search_fields = ["text", "speaker"]
+    raw_id_fields = ["event"]
     readonly_fields = ["article", "start", "end", "text", "position"]
-    fields = [*readonly_fields, "speaker"]
+    fields = [*readonly_fields, "speaker", "event", "event_pinned"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["display_label", "story", "key", "updated_at"]
+    list_filter = ["story"]
+    search_fields = ["label", "auto_label"]
+    readonly_fields = ["key", "auto_label", "label_edited_by", "label_edited_at"]
+
+    def save_model(self, request, obj, form, change):
+        if "label" in form.changed_data:
+            obj.rename(obj.label, request.user, save=False)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Link)
+class LinkAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "story", "score", "status", "decided_by", "decided_at"]
+    list_filter = ["story", "status"]
+    list_select_related = ["claim_a", "claim_b", "story", "decided_by"]
+    raw_id_fields = ["claim_a", "claim_b"]
+    readonly_fields = ["story", "claim_a", "claim_b", "score", "components", "shared_terms",
+                       "shared_aliases", "explanation", "decided_by", "decided_at"]
+    fields = [*readonly_fields[:8], "status", "decided_by", "decided_at"]
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            obj.decide(obj.status, request.user, save=False)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Alias)
+class AliasAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "story", "created_by", "created_at"]
+    list_filter = ["story"]
+    search_fields = ["terms"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

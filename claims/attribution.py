@@ -11,10 +11,15 @@ them is someone else's job.
 
 import re
 
+
+def _lexicon(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Verbs that attribute what the sentence says to their subject. Extend freely: one word or a
 # phrase a line, lower case, past and present forms both listed. Noun-like forms ("states",
 # "reports", "notes") are left out on purpose: "member states" is not an attribution.
-SPEECH_VERBS = frozenset(
+SPEECH_VERBS = _lexicon(
     """
     said says say tell tells told asserted asserts noted added adds insisted insists
     claimed claims declared declares stated explained explains argued argues warned warns
@@ -24,16 +29,16 @@ SPEECH_VERBS = frozenset(
     replies responded responds urged urges predicted predicts observed commented comments
     remarked conceded concedes countered complained complains estimated estimates
     alleged alleges contended contends cautioned reiterated reiterates disclosed revealed
-    reveals say
-    """.split()
+    reveals say shouted yelled tweeted
+    """
 )
 SPEECH_PHRASES = ("pointed out", "points out")
 # "according to X": the speaker follows the phrase.
 SOURCE_PHRASES = ("according to",)
 
 # Words that may name a speaker on their own, without a capital letter.
-PRONOUNS = frozenset("i he she we they it you".split())
-SPEAKER_NOUNS = frozenset(
+PRONOUNS = _lexicon("i he she we they it you")
+SPEAKER_NOUNS = _lexicon(
     """
     official officials spokesman spokeswoman spokesperson journalist journalists minister
     ministers leader leaders analyst analysts expert experts source sources officer officers
@@ -42,48 +47,49 @@ SPEAKER_NOUNS = frozenset(
     president secretary author authors statement report researchers scientists doctors
     government ministry military army spokespeople aide aides lawmakers senator observers
     activists critics agency group
-    """.split()
+    """
 )
 
 # Words at which a speaker phrase starts or stops: the clause around it, not part of it.
-_CLAUSE_WORDS = frozenset(
+_CLAUSE_WORDS = _lexicon(
     """
     that which who whom whose but and or because while when whereas if as since although
     though so yet then where what how why whether nor than
-    """.split()
+    """
 )
-_LEADING_WORDS = frozenset("but and so also yet instead however still now then or".split())
-_AUXILIARIES = frozenset(
-    "has have had would will could can may might must shall should did does do also each both"
-    " all".split()
+_LEADING_WORDS = _lexicon("but and so also yet instead however still now then or")
+_AUXILIARIES = _lexicon(
+    "has have had would will could can may might must shall should did does do also each both all"
 )
-_NEGATIONS = frozenset(
+_NEGATIONS = _lexicon(
     "not never no can't cannot won't wouldn't didn't doesn't don't can’t won’t wouldn’t didn’t"
-    " doesn’t don’t".split()
+    " doesn’t don’t"
 )
 # A speaker named inside one of these clauses is not the sentence's speaker.
-_SUBORDINATE = frozenset(
-    "which who whom whose where when because while whereas if since although though".split()
+_SUBORDINATE = _lexicon(
+    "which who whom whose where when because while whereas if since although though"
 )
-_PREPOSITIONS = frozenset("in on at by from with to into for over under near".split())
-_TIME_WORDS = frozenset(
+_DETERMINERS = _lexicon("the a an one some many several most few two three four five")
+_RELATIVE = _lexicon("who which whose")
+_PREPOSITIONS = _lexicon("in on at by from with to into for over under near")
+_TIME_WORDS = _lexicon(
     """
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
     June July August September October November December week month year
-    """.split()
+    """
 )
-_PASSIVE = frozenset("was were is are be been being".split())
-_STOP_AFTER = frozenset(
+_PASSIVE = _lexicon("was were is are be been being")
+_STOP_AFTER = _lexicon(
     """
     in at on during from after before when while about to that of for with by told reporters
-    """.split()
+    """
 )
-_FUNCTION_WORDS = _CLAUSE_WORDS | frozenset(
-    "the a an of in on at to for with by from this these those its their his her our".split()
+_FUNCTION_WORDS = _CLAUSE_WORDS | _lexicon(
+    "the a an of in on at to for with by from this these those its their his her our"
 )
 
 _QUOTES = {"“": "open", "”": "close", '"': "toggle", "«": "open", "»": "close"}
-_BOUNDARY_CHARS = ",;:()[]—–“”\"«»"
+_BOUNDARY_CHARS = ',;:()[]—–“”"«»'
 _WORD = re.compile(r"[\w.’'-]+")
 _VERB = re.compile(
     r"\b(" + "|".join(sorted((*SPEECH_VERBS, *SPEECH_PHRASES), key=len, reverse=True)) + r")\b"
@@ -114,18 +120,34 @@ def mask_quotations(text: str) -> str:
 
 
 def quotation_regions(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each closed quotation, quote marks included. Straight and curly both."""
+    """(start, end) of each closed quotation, quote marks included. Straight and curly both.
+
+    A straight quote opens when it starts a word and closes when it ends one, so one stray mark
+    does not turn every later quotation inside out. An opening mark while a quotation is open
+    starts again from it: the earlier one was never closed.
+    """
     regions, opened = [], None
     for i, char in enumerate(text):
-        kind = _QUOTES.get(char)
-        if kind is None:
-            continue
-        if opened is None and kind in ("open", "toggle"):
+        kind = _quote_kind(text, i) if char in _QUOTES else None
+        if kind == "open" or (kind == "toggle" and opened is None):
             opened = i
-        elif opened is not None and kind in ("close", "toggle"):
+        elif kind in ("close", "toggle") and opened is not None:
             regions.append((opened, i + 1))
             opened = None
     return regions
+
+
+def _quote_kind(text: str, i: int) -> str:
+    kind = _QUOTES[text[i]]
+    if kind != "toggle":
+        return kind
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if (before.isspace() or before in "([{—–") and not after.isspace():
+        return "open"
+    if after.isspace() or after in ",.;:!?)]}—–":
+        return "close" if not before.isspace() else "toggle"
+    return "toggle"
 
 
 def _candidates(text: str):
@@ -136,7 +158,11 @@ def _candidates(text: str):
         if kind == "source":
             yield _phrase_after(text, end)
         else:
-            yield _subject_before(text, start) or _inverted_after(text, start, end)
+            yield (
+                _subject_before(text, start)
+                or _appositive_subject(text, start)
+                or _inverted_after(text, start, end)
+            )
 
 
 def _subject_before(text: str, verb_start: int) -> tuple[int, int] | None:
@@ -176,6 +202,30 @@ def _is_participle_phrase(word: str, following: str) -> bool:
     return word.islower() and word.endswith(("ed", "ing")) and following in _PREPOSITIONS
 
 
+def _appositive_subject(text: str, verb_start: int) -> tuple[int, int] | None:
+    """`A spokeswoman for the ministry, Anna Ivanova, said`: the subject is set off by commas.
+
+    Only at the start of the sentence (or of a quotation's attribution), where the commas can
+    only enclose the subject and its apposition.
+    """
+    before = text[:verb_start].rstrip()
+    if not before.endswith(","):
+        return None
+    start = max(before.rfind(q) for q in '“”"') + 1
+    if before.count(",", start) != 2 or before[start:].lstrip()[:1] == ",":
+        return None
+    comma = before.index(",", start)
+    words = _words(text, start, len(before) - 1)
+    while words and words[0][2].lower() in _LEADING_WORDS:
+        words.pop(0)
+    aside = [w for w in words if w[0] > comma]
+    if aside and aside[0][2].lower() in _RELATIVE:
+        words = [w for w in words if w[0] < comma]  # `Smith, who was there, said`
+    elif any(w[2].lower() in _CLAUSE_WORDS for w in words):
+        return None
+    return _noun_phrase(words)
+
+
 def _inverted_after(text: str, verb_start: int, verb_end: int) -> tuple[int, int] | None:
     """`“...,” said Col. Thomas, a spokesman`: the verb opens its clause, the speaker follows."""
     if text[_clause_start(text, verb_start)[0] : verb_start].strip():
@@ -192,8 +242,11 @@ def _phrase_after(text: str, start: int) -> tuple[int, int] | None:
             break
     words = []
     for word in _words(text, start, end):
-        if word[2].lower() in _STOP_AFTER | _CLAUSE_WORDS and words:
+        lower = word[2].lower()
+        if lower in _STOP_AFTER | _CLAUSE_WORDS and words:
             break
+        if lower in _PASSIVE | _AUXILIARIES | _NEGATIONS:
+            return None  # a clause (`said it was loud`), not a speaker
         words.append(word)
     return _noun_phrase(words)
 
@@ -205,7 +258,7 @@ def _noun_phrase(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
     last = words[-1][2].lower().rstrip(".")
     if last in _FUNCTION_WORDS or last in _LEADING_WORDS:
         return None
-    if not any(_names_someone(word[2]) for word in words):
+    if words[0][2].lower() not in _DETERMINERS and not any(_names_someone(w[2]) for w in words):
         return None
     start, end = words[0][0], words[-1][1]
     token = words[-1][2]
@@ -217,11 +270,6 @@ def _noun_phrase(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
 def _names_someone(word: str) -> bool:
     bare = word.strip(".’'")
     return bare[:1].isupper() or bare.lower() in PRONOUNS | SPEAKER_NOUNS
-
-
-def _adverbs(word: str) -> frozenset[str]:
-    lower = word.lower()
-    return frozenset({lower}) if lower.endswith("ly") and len(lower) > 4 else frozenset()
 
 
 def _clause_start(text: str, before: int) -> tuple[int, str]:
@@ -244,4 +292,6 @@ def _joins_names(words: list[tuple[int, int, str]], i: int) -> bool:
 
 
 def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [(m.start() + start, m.end() + start, m.group()) for m in _WORD.finditer(text[start:end])]
+    return [
+        (m.start() + start, m.end() + start, m.group()) for m in _WORD.finditer(text[start:end])
+    ]

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils import timezone
 
 
 class Claim(models.Model):
@@ -15,6 +17,12 @@ class Claim(models.Model):
     position = models.PositiveIntegerField(help_text="Order in the article, from 0.")
     speaker = models.CharField(
         max_length=200, blank=True, help_text="Who the sentence attributes it to, if anyone."
+    )
+    event = models.ForeignKey(
+        "Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+    )
+    event_pinned = models.BooleanField(
+        default=False, help_text="A person put this claim in its event; re-matching keeps it there."
     )
 
     class Meta:
@@ -37,3 +45,155 @@ class Claim(models.Model):
         body = self.article.body
         if self.end > len(body) or body[self.start : self.end] != self.text:
             raise ValidationError("A claim's text must be exactly its article's body[start:end].")
+
+
+class Event(models.Model):
+    """Claims from different articles that describe the same real-world event."""
+
+    story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="events")
+    key = models.CharField(max_length=60, help_text="The matcher's stable key for this event.")
+    auto_label = models.TextField(blank=True, help_text="The label the matcher gave it.")
+    label = models.CharField(
+        max_length=300, blank=True, help_text="A person's name for it; wins over the matcher's."
+    )
+    label_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    label_edited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["story", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "key"], name="event_unique_key_per_story"),
+        ]
+
+    def __str__(self):
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.auto_label or f"Event {self.pk}"
+
+    def rename(self, label: str, user, save: bool = True) -> None:
+        self.label = label.strip()[:300]
+        self.label_edited_by, self.label_edited_at = user, timezone.now()
+        if save:
+            self.save(update_fields=["label", "label_edited_by", "label_edited_at", "updated_at"])
+
+
+class LinkStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested by the matcher"
+    CONFIRMED = "confirmed", "Confirmed by a person"
+    REJECTED = "rejected", "Rejected by a person"
+
+
+class LinkQuerySet(models.QuerySet):
+    def for_claims(self, a_id: int, b_id: int):
+        a_id, b_id = sorted((a_id, b_id))
+        return self.filter(claim_a_id=a_id, claim_b_id=b_id)
+
+    def decided(self):
+        return self.exclude(status=LinkStatus.SUGGESTED)
+
+
+class Link(models.Model):
+    """Two claims of different articles that the matcher (or a person) says describe the same
+    event, with the score and the reasons."""
+
+    story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="links")
+    claim_a = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_as_a")
+    claim_b = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_as_b")
+    score = models.FloatField(help_text="0 to 1.")
+    components = models.JSONField(default=dict, blank=True)
+    shared_terms = models.JSONField(default=list, blank=True)
+    shared_aliases = models.JSONField(default=list, blank=True)
+    explanation = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=LinkStatus.choices,
+                              default=LinkStatus.SUGGESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["story", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim_a", "claim_b"], name="link_unique_pair"),
+            # One row per pair: the smaller claim id first.
+            models.CheckConstraint(condition=Q(claim_a__lt=F("claim_b")), name="link_ordered_pair"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="link_score_0_1"),
+            models.CheckConstraint(
+                condition=Q(status__in=LinkStatus.values), name="link_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["story", "status"])]
+
+    def __str__(self):
+        return f"{self.claim_a_id} ↔ {self.claim_b_id} ({self.score:.2f}, {self.status})"
+
+    def decide(self, status: str, user, save: bool = True) -> None:
+        """A person's verdict: confirmed links are kept by every re-match, rejected ones never
+        come back."""
+        self.status = status
+        self.decided_by, self.decided_at = user, timezone.now()
+        if save:
+            self.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+
+
+class Alias(models.Model):
+    """Names that mean the same thing in a story (or in every story when story is empty):
+    "Daesh, ISIS, ISIL, Islamic State". Users add them; the matcher reads them."""
+
+    story = models.ForeignKey(
+        "articles.Story", null=True, blank=True, on_delete=models.CASCADE, related_name="aliases",
+        help_text="Leave empty for an alias that holds in every story.",
+    )
+    terms = models.TextField(help_text="The names that mean the same, one per line or "
+                                       "separated by commas.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["story", "id"]
+        verbose_name_plural = "aliases"
+
+    def __str__(self):
+        return " = ".join(self.term_list)
+
+    @property
+    def term_list(self) -> list[str]:
+        raw = self.terms.replace("\n", ",").split(",")
+        return [t.strip() for t in raw if t.strip()]
+
+    def clean(self):
+        if len(self.term_list) < 2:
+            raise ValidationError({"terms": "Give at least two names that mean the same."})
+
+
+class MatchState(models.Model):
+    """What the last matching run of a story left for the next one: the normalised, indexed
+    claims (so that a new article is matched without redoing the rest) and when it ran."""
+
+    story = models.OneToOneField(
+        "articles.Story", on_delete=models.CASCADE, related_name="match_state"
+    )
+    index = models.BinaryField(help_text="The matcher's StoryIndex, pickled.")
+    claim_count = models.PositiveIntegerField(default=0)
+    event_count = models.PositiveIntegerField(default=0)
+    link_count = models.PositiveIntegerField(default=0)
+    matched_at = models.DateTimeField()
+    stats = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return f"{self.story} matched at {self.matched_at:%Y-%m-%d %H:%M}"

@@ -123,7 +123,7 @@ def spelled_out(sentences: Iterable[list[Token]]) -> list[tuple[str, str]]:
                 if words[0] in _JOINERS or words[-1] in _JOINERS:
                     continue
                 acr = _initials(words)
-                if acr in acronyms and len(acr) >= 2 and acr != "".join(words):
+                if acr in acronyms and len(acr) >= 2 and acr not in words:
                     found.add((" ".join(words), acr))
     return sorted(found)
 

@@ -1,0 +1,84 @@
+"""Loaders shared by the benchmarks: ECB+ topics as stories, the seed story with its gold."""
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from claims.matching import ArticleInput, ClaimInput  # noqa: E402
+
+ECB = Path("/work/shared/eval/ecbplus")
+
+
+@dataclass
+class Story:
+    name: str
+    articles: list[ArticleInput]
+    claims: list[ClaimInput]
+    # answers, for scoring only: claim id -> (article id, event label set, subtopic)
+    answers: dict[int, tuple[int, frozenset, str]]
+
+
+def ecb_stories(split: str) -> list[Story]:
+    """One story per topic; each doc its own outlet; every sentence a claim (the URL line of
+    ecbplus docs included: the product would see it); only validated sentences are judged."""
+    by_topic: dict[str, Story] = {}
+    with open(ECB / f"{split}_documents.jsonl") as f:
+        docs = [json.loads(line) for line in f]
+    claim_id = 0
+    for n, doc in enumerate(sorted(docs, key=lambda d: (int(d["topic"]), d["doc_id"]))):
+        story = by_topic.setdefault(doc["topic"], Story(f"topic {doc['topic']}", [], [], {}))
+        article_id = n + 1
+        body = " ".join(s["text"] for s in doc["sentences"])
+        story.articles.append(ArticleInput(article_id, doc["doc_id"], "", None, body))
+        for s in doc["sentences"]:
+            claim_id += 1
+            story.claims.append(ClaimInput(claim_id, article_id, s["text"], s["index"]))
+            if s["validated"]:
+                story.answers[claim_id] = (article_id, frozenset(s["event_chains"]), doc["subtopic"])
+    return list(by_topic.values())
+
+
+def seed_story() -> Story:
+    from tests.claims import seed_gold
+
+    articles, claims = seed_gold.seed_story()
+    answers = {}
+    by_id = {c.id: c for c in claims}
+    for event, ids in seed_gold.gold_ids(claims).items():
+        for i in ids:
+            answers[i] = (by_id[i].article_id, frozenset([event]), event)
+    return Story("seeds", articles, claims, answers)
+
+
+def pairwise(story: Story, event_of: dict[int, str]) -> dict[str, int]:
+    """Counts over judged pairs from different articles: tp, fp, fn, pairs of different
+    occurrences (subtopics) and how many of those were grouped."""
+    ids = sorted(story.answers)
+    out = dict(tp=0, fp=0, fn=0, tn=0, other=0, other_grouped=0)
+    for x, i in enumerate(ids):
+        ai, ci, si = story.answers[i]
+        for j in ids[x + 1 :]:
+            aj, cj, sj = story.answers[j]
+            if ai == aj:
+                continue
+            gold = bool(ci & cj)
+            pred = i in event_of and event_of.get(i) == event_of.get(j)
+            out["tp" if gold and pred else "fp" if pred else "fn" if gold else "tn"] += 1
+            if si != sj:
+                out["other"] += 1
+                out["other_grouped"] += pred
+    return out
+
+
+def summary(counts: list[dict[str, int]]) -> dict[str, float]:
+    t = {k: sum(c[k] for c in counts) for k in counts[0]}
+    p = t["tp"] / max(t["tp"] + t["fp"], 1)
+    r = t["tp"] / max(t["tp"] + t["fn"], 1)
+    f = 2 * p * r / max(p + r, 1e-9)
+    return dict(P=p, R=r, F1=f, other=t["other_grouped"] / max(t["other"], 1), pairs=sum(
+        t[k] for k in ("tp", "fp", "fn", "tn")))

@@ -1,0 +1,61 @@
+"""What the matcher takes and gives. Plain data, no database."""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    id: int
+    outlet: str
+    title: str
+    published: datetime.date | None
+    body: str
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    id: int
+    article_id: int
+    text: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What people decided; the matcher never undoes it.
+
+    must_link: confirmed links (claim id pairs). cannot_link: rejected links. pinned: claim id ->
+    key of the event a user put it in (claims pinned to one key stay together, claims pinned to
+    different keys stay apart, and the event keeps that key)."""
+
+    must_link: frozenset[tuple[int, int]] = frozenset()
+    cannot_link: frozenset[tuple[int, int]] = frozenset()
+    pinned: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Link:
+    a: int  # claim ids, a < b, from different articles
+    b: int
+    score: float  # 0..1
+    components: dict[str, float]
+    shared_terms: list[str]
+    shared_aliases: list[tuple[str, str]]  # (as written in a, as written in b)
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str  # "e<smallest claim id>" or the key a user pinned claims to
+    claim_ids: list[int]
+    label: str
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    events: list[Event]
+    links: list[Link]
+    stats: dict

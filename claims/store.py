@@ -1,0 +1,209 @@
+"""The last step of matching: load a story from the database, run the matcher, and store its
+events and links without undoing what people decided.
+
+People's work survives every re-run: confirmed links are must-links and stay confirmed,
+rejected links are cannot-links and stay rejected, claims a person moved are pinned to their
+event, and an event keeps its id (and so the name a person gave it) as long as most of its
+claims are still together.
+"""
+
+import json
+import pickle
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from articles.models import Article, Story
+from claims import matching
+from claims.models import Alias, Claim, Event, Link, LinkStatus, MatchState
+
+BATCH = 2000
+
+
+@dataclass
+class Summary:
+    claims: int
+    events: int
+    links: int
+    created_links: int
+    removed_links: int
+    seconds: float
+    incremental: bool = False
+
+    def __str__(self):
+        kind = "matched new articles into" if self.incremental else "matched"
+        return (f"{kind} {self.claims} claims: {self.events} events, {self.links} links "
+                f"({self.created_links} new, {self.removed_links} dropped) in {self.seconds:.2f} s")
+
+
+def match_story(story: Story) -> Summary:
+    """Match the whole story again from its claims and people's decisions."""
+    started = timezone.now()
+    articles, claims = _inputs(story.articles.all())
+    index = matching.StoryIndex.build(articles, claims, story_aliases(story))
+    result = matching.match_index(index, constraints(story))
+    with transaction.atomic():
+        _save_events(story, result.events, full=True)
+        created, removed = _save_links(story, result.links, full=True)
+        _save_state(story, index, result)
+    return Summary(len(claims), len(result.events), len(result.links), created, removed,
+                   (timezone.now() - started).total_seconds())
+
+
+def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | None:
+    """Match just these articles against a story already matched. None when the story has
+    never been matched (there is nothing to match against incrementally)."""
+    state = MatchState.objects.filter(story=story).first()
+    if state is None:
+        return None
+    started = timezone.now()
+    index = pickle.loads(state.index)
+    articles, claims = _inputs(Article.objects.filter(pk__in=[a.pk for a in new_articles]))
+    existing = dict(
+        Claim.objects.filter(article__story=story, event__isnull=False)
+        .exclude(article__in=new_articles)
+        .values_list("id", "event__key")
+    )
+    result = matching.match_incremental(index, articles, claims, constraints(story), existing)
+    with transaction.atomic():
+        _save_events(story, result.events, full=False)
+        created, removed = _save_links(story, result.links, full=False)
+        _save_state(story, index, result)
+    return Summary(len(claims), len(result.events), len(result.links), created, removed,
+                   (timezone.now() - started).total_seconds(), incremental=True)
+
+
+def story_aliases(story: Story) -> list[list[str]]:
+    return [a.term_list for a in Alias.objects.filter(Q(story=story) | Q(story__isnull=True))]
+
+
+def constraints(story: Story) -> matching.Constraints:
+    decided = Link.objects.filter(story=story).decided().values_list("claim_a", "claim_b", "status")
+    must = frozenset((a, b) for a, b, s in decided if s == LinkStatus.CONFIRMED)
+    cannot = frozenset((a, b) for a, b, s in decided if s == LinkStatus.REJECTED)
+    pinned = dict(
+        Claim.objects.filter(article__story=story, event_pinned=True, event__isnull=False)
+        .values_list("id", "event__key")
+    )
+    return matching.Constraints(must_link=must, cannot_link=cannot, pinned=pinned)
+
+
+def _inputs(articles_qs):
+    articles = [
+        matching.ArticleInput(a.id, a.outlet.name, a.title, a.published, a.body)
+        for a in articles_qs.select_related("outlet").order_by("id")
+    ]
+    claims = [
+        matching.ClaimInput(*row)
+        for row in Claim.objects.filter(article__in=[a.id for a in articles])
+        .order_by("id").values_list("id", "article_id", "text", "position")
+    ] if articles else []
+    return articles, claims
+
+
+def _save_events(story: Story, events: list, full: bool) -> None:
+    """Events by key; a result event with a new key takes over the old event that held most of
+    its claims, so that names people gave survive changes of membership."""
+    old = {e.key: e for e in story.events.all()}
+    old_event_of = dict(
+        Claim.objects.filter(article__story=story, event__isnull=False).values_list("id", "event_id")
+    )
+    old_members = Counter(old_event_of.values())
+    by_id = {e.id: e for e in old.values()}
+    taken, assignment, to_update, kept = set(), {}, [], set()
+    for result in sorted(events, key=lambda e: -len(e.claim_ids)):
+        event = old.get(result.key)
+        if event is None or event.id in taken:
+            event = _best_overlap(result.claim_ids, old_event_of, old_members, by_id, taken)
+        if event is None:
+            event = Event.objects.create(story=story, key=_free_key(result.key, old),
+                                         auto_label=result.label[:2000])
+            old[event.key] = event
+        else:
+            event.auto_label = result.label[:2000]
+            to_update.append(event)
+        taken.add(event.id)
+        kept.add(event.id)
+        for claim_id in result.claim_ids:
+            assignment[claim_id] = event.id
+    Event.objects.bulk_update(to_update, ["auto_label", "updated_at"], batch_size=BATCH)
+    _assign(story, assignment, full)
+    if full:
+        story.events.exclude(id__in=kept).filter(claims__isnull=True).delete()
+
+
+def _best_overlap(claim_ids, old_event_of, old_members, by_id, taken):
+    """The old event holding most of these claims (at least half of the smaller side)."""
+    counts = Counter(old_event_of[c] for c in claim_ids if c in old_event_of)
+    for event_id, overlap in counts.most_common():
+        if event_id not in taken and overlap * 2 >= min(len(claim_ids), old_members[event_id]):
+            return by_id.get(event_id)
+    return None
+
+
+def _free_key(key: str, old: dict) -> str:
+    candidate, n = key, 1
+    while candidate in old:
+        n += 1
+        candidate = f"{key}-{n}"
+    return candidate
+
+
+def _assign(story, assignment: dict[int, int], full: bool) -> None:
+    """Claims into their events; a full run also takes unmatched claims out of events, except
+    claims a person pinned."""
+    by_event = defaultdict(list)
+    for claim_id, event_id in assignment.items():
+        by_event[event_id].append(claim_id)
+    claims = Claim.objects.filter(article__story=story, event_pinned=False)
+    for event_id, ids in by_event.items():
+        for start in range(0, len(ids), BATCH):
+            claims.filter(id__in=ids[start : start + BATCH]).exclude(event_id=event_id).update(
+                event_id=event_id
+            )
+    if full:
+        claims.exclude(id__in=list(assignment)).exclude(event=None).update(event=None)
+
+
+def _save_links(story: Story, links: list, full: bool) -> tuple[int, int]:
+    existing = {(a, b): (pk, status) for pk, a, b, status in
+                Link.objects.filter(story=story).values_list("id", "claim_a", "claim_b", "status")}
+    new, update, seen = [], [], set()
+    for link in links:
+        pair = (link.a, link.b)
+        seen.add(pair)
+        fields = dict(score=min(max(link.score, 0.0), 1.0), components=link.components,
+                      shared_terms=link.shared_terms,
+                      shared_aliases=[list(p) for p in link.shared_aliases],
+                      explanation=link.explanation)
+        if pair in existing:
+            update.append(Link(id=existing[pair][0], **fields))
+        else:
+            new.append(Link(story=story, claim_a_id=link.a, claim_b_id=link.b, **fields))
+    Link.objects.bulk_create(new, batch_size=BATCH)
+    Link.objects.bulk_update(update, ["score", "components", "shared_terms", "shared_aliases",
+                                      "explanation"], batch_size=BATCH)
+    removed = 0
+    if full:
+        stale = [pk for pair, (pk, status) in existing.items()
+                 if pair not in seen and status == LinkStatus.SUGGESTED]
+        for start in range(0, len(stale), BATCH):
+            removed += Link.objects.filter(id__in=stale[start : start + BATCH]).delete()[0]
+    return len(new), removed
+
+
+def _save_state(story, index, result) -> None:
+    MatchState.objects.update_or_create(
+        story=story,
+        defaults={
+            "index": pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL),
+            "claim_count": len(index.claim_ids),
+            "event_count": story.events.count(),
+            "link_count": story.links.count(),
+            "matched_at": timezone.now(),
+            "stats": json.loads(json.dumps(result.stats, default=str)),
+        },
+    )

@@ -1,0 +1,147 @@
+"""Matching through the database: idempotent, incremental, and never undoing people's work."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from articles.ingest.importer import Upload, import_uploads
+from articles.models import Story
+from claims.models import Claim, Event, Link, LinkStatus, MatchState
+from claims.store import match_story
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return get_user_model().objects.create_user("editor", password="pw-123-secret")
+
+
+@pytest.fixture
+def matched(seed_story):
+    call_command("match_claims", "--story", seed_story.slug, stdout=StringIO())
+    return seed_story
+
+
+def snapshot(story):
+    return (
+        sorted(Claim.objects.filter(article__story=story).values_list("id", "event_id")),
+        sorted(Link.objects.filter(story=story).values_list("claim_a", "claim_b", "status")),
+        sorted(story.events.values_list("id", "key")),
+    )
+
+
+def test_match_claims_links_claims_of_different_articles_with_reasons(matched):
+    links = list(Link.objects.filter(story=matched).select_related("claim_a", "claim_b"))
+    assert len(links) >= 5
+    for link in links:
+        assert link.claim_a.article_id != link.claim_b.article_id
+        assert link.claim_a_id < link.claim_b_id
+        assert 0 < link.score <= 1
+        assert link.explanation
+        assert link.claim_a.event_id == link.claim_b.event_id is not None
+    for event in matched.events.all():
+        assert event.claims.values("article").distinct().count() >= 2
+        assert event.display_label
+    assert MatchState.objects.get(story=matched).claim_count == Claim.objects.count()
+
+
+def test_rerun_changes_nothing(matched):
+    before = snapshot(matched)
+    match_story(matched)
+    assert snapshot(matched) == before
+
+
+def test_people_decisions_survive_a_rematch(matched, editor):
+    confirmed, rejected = Link.objects.filter(story=matched).order_by("-score")[:2]
+    confirmed.decide(LinkStatus.CONFIRMED, editor)
+    rejected.decide(LinkStatus.REJECTED, editor)
+    event = confirmed.claim_a.event
+    event.rename("The strike everyone reports", editor)
+    match_story(matched)
+    confirmed.refresh_from_db()
+    rejected.refresh_from_db()
+    assert confirmed.status == LinkStatus.CONFIRMED and confirmed.decided_by == editor
+    assert confirmed.claim_a.event_id == confirmed.claim_b.event_id
+    assert rejected.status == LinkStatus.REJECTED
+    a, b = rejected.claim_a, rejected.claim_b
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.event_id is None or a.event_id != b.event_id
+    assert Event.objects.get(pk=event.pk).label == "The strike everyone reports"
+
+
+def test_a_moved_claim_stays_where_it_was_put(matched):
+    events = list(matched.events.all()[:2])
+    assert len(events) == 2
+    claim = events[0].claims.first()
+    claim.event, claim.event_pinned = events[1], True
+    claim.save()
+    match_story(matched)
+    claim.refresh_from_db()
+    assert claim.event_id == events[1].id
+
+
+def test_importing_into_a_matched_story_matches_only_the_new_article(db):
+    story = Story.objects.create(slug="inc", title="inc")
+    files = sorted(SEEDS.glob("*.txt"))
+    import_uploads([Upload(str(p), p.read_bytes()) for p in files[:4]], story)
+    match_story(story)
+    state_before = MatchState.objects.get(story=story)
+    old_links = set(Link.objects.filter(story=story).values_list("claim_a", "claim_b"))
+    report = import_uploads([Upload(str(files[4]), files[4].read_bytes())], story)
+    new_article = report.articles[0]
+    state = MatchState.objects.get(story=story)
+    assert state.claim_count == state_before.claim_count + new_article.claims.count()
+    added = set(Link.objects.filter(story=story).values_list("claim_a", "claim_b")) - old_links
+    new_ids = set(new_article.claims.values_list("id", flat=True))
+    assert added, "the new article was not linked to anything"
+    assert all(a in new_ids or b in new_ids for a, b in added)
+    assert Claim.objects.filter(article=new_article, event__isnull=False).exists()
+
+
+def test_import_into_unmatched_story_does_not_match(seed_story):
+    assert not Link.objects.exists()
+    assert not MatchState.objects.exists()
+
+
+def test_match_claims_unknown_story_is_an_error():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="no story"):
+        call_command("match_claims", "--story", "nope")
+
+
+def test_export_json_has_every_record_and_offsets(matched, tmp_path):
+    out = tmp_path / "story.json"
+    call_command("export_story", matched.slug, "--output", str(out), stderr=StringIO())
+    doc = json.loads(out.read_text())
+    assert doc["format"] == "parallax-story" and doc["version"] == 1
+    assert len(doc["articles"]) == 5 and len(doc["outlets"]) == 5
+    bodies = {a["id"]: a["body"] for a in doc["articles"]}
+    assert len(doc["claims"]) == Claim.objects.count()
+    for claim in doc["claims"]:
+        assert bodies[claim["article_id"]][claim["start"] : claim["end"]] == claim["text"]
+    assert len(doc["links"]) == Link.objects.count()
+    in_events = {c for e in doc["events"] for c in e["claim_ids"]}
+    assert in_events == {c["id"] for c in doc["claims"] if c["event_id"]}
+    assert {"claim_a", "claim_b", "score", "status", "explanation"} <= set(doc["links"][0])
+
+
+def test_export_csv_writes_one_table_per_record_kind(matched, tmp_path):
+    call_command("export_story", matched.slug, "--format", "csv", "--output", str(tmp_path),
+                 stderr=StringIO())
+    import csv
+
+    names = sorted(p.name for p in tmp_path.glob("*.csv"))
+    assert names == ["articles.csv", "claims.csv", "events.csv", "links.csv", "outlets.csv"]
+    with (tmp_path / "claims.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == Claim.objects.count()
+    with (tmp_path / "links.csv").open() as handle:
+        assert len(list(csv.DictReader(handle))) == Link.objects.count()
