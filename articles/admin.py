@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from articles.models import Article, Outlet, Story
+from articles.models import Article, Membership, Outlet, Story
 
 
 @admin.register(Outlet)
@@ -11,8 +11,15 @@ class OutletAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
+    inlines = [MembershipInline]
     list_display = ["title", "slug", "created_at"]
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}

@@ -1,6 +1,7 @@
 import hashlib
 import re
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
@@ -115,6 +116,10 @@ class Article(models.Model):
     display_html = models.TextField(
         blank=True, help_text="Sanitised HTML of the article, for HTML imports only."
     )
+    removed_lines = models.JSONField(
+        default=list, blank=True,
+        help_text="Lines the cleaner removed from a plain-text import, each with its reason.",
+    )
     content_hash = models.CharField(max_length=64)
     imported_at = models.DateTimeField(auto_now_add=True)
 
@@ -140,3 +145,28 @@ class Article(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or f"Untitled ({self.source})"
+
+
+class Role(models.TextChoices):
+    ANNOTATOR = "annotator", "Annotator (labels links)"
+    EDITOR = "editor", "Editor (imports, edits matching, adjudicates)"
+
+
+class Membership(models.Model):
+    """Who may work on a story, and as what. Superusers may do everything everywhere."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "user"], name="membership_unique"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values),
+                                   name="membership_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} of {self.story}"

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from articles import views
+from articles.views import reading, upload
 
 urlpatterns = [
-    path("", views.story_list, name="articles-stories"),
-    path("stories/<slug:slug>/", views.story_detail, name="articles-story"),
-    path("stories/<slug:slug>/articles/<int:pk>/", views.article_detail, name="articles-detail"),
+    path("", reading.story_list, name="articles-stories"),
+    path("stories/<slug:slug>/articles/", reading.story_detail, name="articles-story"),
+    path("stories/<slug:slug>/articles/<int:pk>/", reading.article_detail, name="articles-detail"),
+    path("stories/new/", upload.story_create, name="articles-story-create"),
+    path("stories/<slug:slug>/import/", upload.import_page, name="articles-import"),
+    path("stories/<slug:slug>/imports/<int:pk>/", upload.import_status, name="articles-import-status"),
 ]

@@ -138,7 +138,9 @@ SECURE_CSP = {
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "articles-stories"
+LOGOUT_REDIRECT_URL = "articles-stories"
 
 # Import: files larger than this are refused before they are read.
 PARALLAX_IMPORT_MAX_BYTES = env_int("PARALLAX_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)

@@ -85,6 +85,7 @@ def store(draft: Draft, story: Story) -> Article:
                 original=draft.original,
                 original_format=draft.original_format,
                 display_html=draft.display_html,
+                removed_lines=[{"text": r.text, "reason": r.reason} for r in draft.removed],
                 content_hash=digest,
             )
             Claim.objects.bulk_create(
