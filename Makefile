@@ -27,6 +27,9 @@ seed: install
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Parallax is serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)."
+	@# The task worker runs the imports started in the browser; it stops when gunicorn does.
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install

@@ -83,7 +83,7 @@ class Story(models.Model):
         return self.title or self.slug
 
     def get_absolute_url(self):
-        return reverse("articles-story", args=[self.slug])
+        return reverse("claims-story", args=[self.slug])
 
 
 class Format(models.TextChoices):
@@ -170,3 +170,98 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} of {self.story}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(models.Model):
+    """One import started in the browser: the background task reports its progress here and
+    leaves its report behind (one row per file or JSON line: name, line, status, reason)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="import_jobs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices,
+                              default=ImportStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Files in this import.")
+    done = models.PositiveIntegerField(default=0, help_text="Files read so far.")
+    report = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, help_text="Why the task failed, when it did.")
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(done__lte=models.F("total")),
+                                   name="importjob_done_within_total"),
+            models.CheckConstraint(condition=models.Q(status__in=ImportStatus.values),
+                                   name="importjob_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"Import {self.pk} into {self.story}"
+
+    def get_absolute_url(self):
+        return reverse("articles-import-status", args=[self.story.slug, self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    def _set(self, **fields):
+        # update(), not save(): the worker writes progress while pages read the row.
+        type(self).objects.filter(pk=self.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    def start(self):
+        self._set(status=ImportStatus.RUNNING)
+
+    def advance(self):
+        self._set(done=min(self.done + 1, self.total))
+
+    def finish(self, rows: list[dict]):
+        self._set(status=ImportStatus.DONE, done=self.total, report=rows)
+
+    def fail(self, reason: str):
+        self._set(status=ImportStatus.FAILED, error=reason)
+
+    def rows(self, status: str) -> list[dict]:
+        return [row for row in self.report if row["status"] == status]
+
+    @property
+    def imported(self):
+        return self.rows("imported")
+
+    @property
+    def duplicates(self):
+        return self.rows("duplicate")
+
+    @property
+    def failures(self):
+        return [row for row in self.report if row["status"] not in ("imported", "duplicate")]
+
+
+class ImportFile(models.Model):
+    """An uploaded file (or pasted text) waiting for the worker; deleted once it has run."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    outlet = models.CharField(max_length=200, blank=True, help_text="Stated by the user.")
+    title = models.CharField(max_length=500, blank=True, help_text="Stated by the user.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "name"], name="importfile_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name

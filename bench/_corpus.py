@@ -39,7 +39,11 @@ def ecb_stories(split: str) -> list[Story]:
             claim_id += 1
             story.claims.append(ClaimInput(claim_id, article_id, s["text"], s["index"]))
             if s["validated"]:
-                story.answers[claim_id] = (article_id, frozenset(s["event_chains"]), doc["subtopic"])
+                story.answers[claim_id] = (
+                    article_id,
+                    frozenset(s["event_chains"]),
+                    doc["subtopic"],
+                )
     return list(by_topic.values())
 
 
@@ -80,5 +84,10 @@ def summary(counts: list[dict[str, int]]) -> dict[str, float]:
     p = t["tp"] / max(t["tp"] + t["fp"], 1)
     r = t["tp"] / max(t["tp"] + t["fn"], 1)
     f = 2 * p * r / max(p + r, 1e-9)
-    return dict(P=p, R=r, F1=f, other=t["other_grouped"] / max(t["other"], 1), pairs=sum(
-        t[k] for k in ("tp", "fp", "fn", "tn")))
+    return dict(
+        P=p,
+        R=r,
+        F1=f,
+        other=t["other_grouped"] / max(t["other"], 1),
+        pairs=sum(t[k] for k in ("tp", "fp", "fn", "tn")),
+    )

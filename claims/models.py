@@ -61,6 +61,11 @@ class Event(models.Model):
         related_name="+",
     )
     label_edited_at = models.DateTimeField(null=True, blank=True)
+    occurred_on = models.DateField(
+        null=True, blank=True,
+        help_text="The date its claims state most often (weekdays read against the article's "
+        "date); empty when they state none.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -197,3 +202,39 @@ class MatchState(models.Model):
 
     def __str__(self):
         return f"{self.story} matched at {self.matched_at:%Y-%m-%d %H:%M}"
+
+
+class EditAction(models.TextChoices):
+    RENAME = "rename", "Renamed an event"
+    MERGE = "merge", "Merged two events"
+    SPLIT = "split", "Split claims off into a new event"
+    MOVE = "move", "Moved a claim"
+    CONFIRM = "confirm", "Confirmed a link"
+    REJECT = "reject", "Rejected a link"
+    REOPEN = "reopen", "Reopened a decided link"
+    ALIAS = "alias", "Added an alias"
+    REMATCH = "rematch", "Matched the story again"
+
+
+class Edit(models.Model):
+    """A person's change to the matching, kept for the record: who, when, what."""
+
+    Action = EditAction
+
+    story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="edits")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    summary = models.TextField()
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=EditAction.values),
+                                   name="edit_action_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.summary}"

@@ -7,6 +7,7 @@ event, and an event keeps its id (and so the name a person gave it) as long as m
 claims are still together.
 """
 
+import datetime
 import json
 import pickle
 from collections import Counter, defaultdict
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from articles.models import Article, Story
 from claims import matching
+from claims.dates import dates_in
 from claims.models import Alias, Claim, Event, Link, LinkStatus, MatchState
 
 BATCH = 2000
@@ -45,8 +47,9 @@ def match_story(story: Story) -> Summary:
     articles, claims = _inputs(story.articles.all())
     index = matching.StoryIndex.build(articles, claims, story_aliases(story))
     result = matching.match_index(index, constraints(story))
+    dates = event_dates(result.events, claims, {a.id: a.published for a in articles})
     with transaction.atomic():
-        _save_events(story, result.events, full=True)
+        _save_events(story, result.events, dates, full=True)
         created, removed = _save_links(story, result.links, full=True)
         _save_state(story, index, result)
     return Summary(len(claims), len(result.events), len(result.links), created, removed,
@@ -68,8 +71,14 @@ def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | N
         .values_list("id", "event__key")
     )
     result = matching.match_incremental(index, articles, claims, constraints(story), existing)
+    member_claims = _claim_inputs(
+        Claim.objects.filter(id__in=[c for e in result.events for c in e.claim_ids])
+    )
+    published = dict(Article.objects.filter(id__in={c.article_id for c in member_claims})
+                     .values_list("id", "published"))
+    dates = event_dates(result.events, member_claims, published)
     with transaction.atomic():
-        _save_events(story, result.events, full=False)
+        _save_events(story, result.events, dates, full=False)
         created, removed = _save_links(story, result.links, full=False)
         _save_state(story, index, result)
     return Summary(len(claims), len(result.events), len(result.links), created, removed,
@@ -96,21 +105,38 @@ def _inputs(articles_qs):
         matching.ArticleInput(a.id, a.outlet.name, a.title, a.published, a.body)
         for a in articles_qs.select_related("outlet").order_by("id")
     ]
-    claims = [
-        matching.ClaimInput(*row)
-        for row in Claim.objects.filter(article__in=[a.id for a in articles])
-        .order_by("id").values_list("id", "article_id", "text", "position")
-    ] if articles else []
+    claims = _claim_inputs(Claim.objects.filter(article__in=[a.id for a in articles]))
     return articles, claims
 
 
-def _save_events(story: Story, events: list, full: bool) -> None:
+def _claim_inputs(claims_qs) -> list:
+    rows = claims_qs.order_by("id").values_list("id", "article_id", "text", "position")
+    return [matching.ClaimInput(*row) for row in rows]
+
+
+
+def event_dates(events, claims, published: dict) -> dict[str, datetime.date]:
+    """Per event key, the date its claims state most often (article id -> publication date
+    resolves weekdays)."""
+    text = {c.id: (c.text, c.article_id) for c in claims}
+    found = {}
+    for event in events:
+        counts = Counter(
+            mention.date
+            for claim_id in event.claim_ids if claim_id in text
+            for mention in dates_in(text[claim_id][0], published.get(text[claim_id][1]))
+        )
+        if counts:
+            found[event.key] = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return found
+
+
+def _save_events(story: Story, events: list, dates: dict, full: bool) -> None:
     """Events by key; a result event with a new key takes over the old event that held most of
     its claims, so that names people gave survive changes of membership."""
     old = {e.key: e for e in story.events.all()}
-    old_event_of = dict(
-        Claim.objects.filter(article__story=story, event__isnull=False).values_list("id", "event_id")
-    )
+    in_events = Claim.objects.filter(article__story=story, event__isnull=False)
+    old_event_of = dict(in_events.values_list("id", "event_id"))
     old_members = Counter(old_event_of.values())
     by_id = {e.id: e for e in old.values()}
     taken, assignment, to_update, kept = set(), {}, [], set()
@@ -120,16 +146,19 @@ def _save_events(story: Story, events: list, full: bool) -> None:
             event = _best_overlap(result.claim_ids, old_event_of, old_members, by_id, taken)
         if event is None:
             event = Event.objects.create(story=story, key=_free_key(result.key, old),
-                                         auto_label=result.label[:2000])
+                                         auto_label=result.label[:2000],
+                                         occurred_on=dates.get(result.key))
             old[event.key] = event
         else:
             event.auto_label = result.label[:2000]
+            event.occurred_on = dates.get(result.key)
             to_update.append(event)
         taken.add(event.id)
         kept.add(event.id)
         for claim_id in result.claim_ids:
             assignment[claim_id] = event.id
-    Event.objects.bulk_update(to_update, ["auto_label", "updated_at"], batch_size=BATCH)
+    Event.objects.bulk_update(to_update, ["auto_label", "occurred_on", "updated_at"],
+                              batch_size=BATCH)
     _assign(story, assignment, full)
     if full:
         story.events.exclude(id__in=kept).filter(claims__isnull=True).delete()

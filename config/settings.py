@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "articles",
     "claims",
 ]
@@ -141,6 +142,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles-stories"
 LOGOUT_REDIRECT_URL = "articles-stories"
+
+# Background tasks (imports) are stored in the database; `manage.py db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Import: files larger than this are refused before they are read.
 PARALLAX_IMPORT_MAX_BYTES = env_int("PARALLAX_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)

@@ -3,7 +3,10 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from articles.access import get_story
 from articles.models import Article, Story
+from claims.forms import ClaimSelectForm
+from claims.views.pair import matches_for
 from articles.reading import paragraphs
 
 ARTICLES_PER_PAGE = 50
@@ -17,7 +20,7 @@ def story_list(request):
 
 @require_GET
 def story_detail(request, slug):
-    story = get_object_or_404(Story, slug=slug)
+    story = get_story(request, slug)
     articles = (
         story.articles.with_claim_counts()
         .select_related("outlet")
@@ -29,14 +32,19 @@ def story_detail(request, slug):
 
 @require_GET
 def article_detail(request, slug, pk):
-    article = get_object_or_404(Article.objects.select_related("outlet", "story"),
-                                story__slug=slug, pk=pk)
+    story = get_story(request, slug)
+    article = get_object_or_404(Article.objects.select_related("outlet"), story=story, pk=pk)
     claims = list(article.claims.all())
+    form = ClaimSelectForm(request.GET)
+    chosen = form.cleaned_data["claim"] if form.is_valid() else None
+    selected = next((c for c in claims if c.pk == chosen), None)
     context = {
-        "story": article.story,
+        "story": story,
         "article": article,
         "claims": claims,
         "paragraphs": paragraphs(article.body, claims),
         "speakers": sorted({c.speaker for c in claims if c.speaker}),
+        "claim": selected,
+        "matches": matches_for(selected) if selected else None,
     }
     return render(request, "articles/article_detail.html", context)

@@ -1,16 +1,57 @@
 """Import in the browser: upload files or paste text into a story; the work runs as a
-background task and the page shows its progress. (Being written.)"""
+background task and the page shows its progress until it is done."""
 
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import push_url
+
+from articles.access import EDIT, get_story
+from articles.forms import ImportForm, StoryForm
+from articles.tasks import check_task, start_import
+
+RECENT_JOBS = 5
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
 def story_create(request):
-    raise Http404
+    form = StoryForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        story = form.save_for(request.user)
+        return redirect("articles-import", story.slug)
+    return render(request, "articles/story_form.html", {"form": form})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
 def import_page(request, slug):
-    raise Http404
+    story = get_story(request, slug, need=EDIT)
+    if request.method != "POST":
+        return _page(request, story, ImportForm())
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, story, form)
+    job = start_import(story, request.user, form.import_files())
+    if request.htmx:
+        return push_url(_page(request, story, ImportForm(), job), job.get_absolute_url())
+    return redirect(job)
 
 
+@login_required
+@require_GET
 def import_status(request, slug, pk):
-    raise Http404
+    story = get_story(request, slug, need=EDIT)
+    job = get_object_or_404(story.import_jobs, pk=pk)
+    check_task(job)
+    if request.htmx:
+        return render(request, "articles/import.html#status", {"story": story, "job": job})
+    return _page(request, story, ImportForm(), job)
+
+
+def _page(request, story, form, job=None):
+    """The import page, or only its panel (status and form) for an HTMX request."""
+    template = "articles/import.html#panel" if request.htmx else "articles/import.html"
+    recent = story.import_jobs.exclude(pk=job.pk if job else None)[:RECENT_JOBS]
+    context = {"story": story, "form": form, "job": job, "recent": recent}
+    return render(request, template, context)

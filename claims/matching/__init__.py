@@ -29,6 +29,7 @@ __all__ = [
     "match_incremental",
 ]
 
+NO_CONSTRAINTS = Constraints()
 EDGE_FLOOR = 0.15  # weaker pairs are left out of the clustering graph (they would count ~0)
 
 
@@ -36,7 +37,7 @@ def match(
     articles: Iterable[ArticleInput],
     claims: Iterable[ClaimInput],
     aliases: Iterable[Iterable[str]] = (),
-    constraints: Constraints = Constraints(),
+    constraints: Constraints = NO_CONSTRAINTS,
     explain_links: bool = True,
 ) -> MatchResult:
     """Group a story's claims into events and list the links inside each event."""
@@ -50,7 +51,7 @@ def match_incremental(
     index: StoryIndex,
     new_articles: Iterable[ArticleInput],
     new_claims: Iterable[ClaimInput],
-    constraints: Constraints = Constraints(),
+    constraints: Constraints = NO_CONSTRAINTS,
     existing: Mapping[int, str] | None = None,
     explain_links: bool = True,
 ) -> MatchResult:
@@ -90,18 +91,25 @@ def _run(index, rows, constraints, existing, explain_links, stats) -> MatchResul
     s = score.combine(comps)
     lap("score")
     row_of = index.row_of
-    cannot = {_pair(row_of, x, y) for x, y in constraints.cannot_link if x in row_of and y in row_of}
+    cannot = {
+        _pair(row_of, x, y) for x, y in constraints.cannot_link if x in row_of and y in row_of
+    }
     must = {_pair(row_of, x, y) for x, y in constraints.must_link if x in row_of and y in row_of}
     pair_keys = list(zip(a.tolist(), b.tolist(), strict=True))
-    usable = np.array([p not in cannot for p in pair_keys], bool) if cannot else np.ones(len(a), bool)
+    usable = (
+        np.array([p not in cannot for p in pair_keys], bool) if cannot else np.ones(len(a), bool)
+    )
     edge = usable & (s >= EDGE_FLOOR)
     pinned = {row_of[c]: k for c, k in constraints.pinned.items() if c in row_of}
     labels, local = _cluster(index, rows, a[edge], b[edge], s[edge], must, cannot, pinned, existing)
     lap("cluster")
-    link_mask = usable & ((s >= score.LINK_THRESHOLD) | np.array([p in must for p in pair_keys], bool))
+    link_mask = usable & (
+        (s >= score.LINK_THRESHOLD) | np.array([p in must for p in pair_keys], bool)
+    )
     link_mask &= labels[_local(local, a)] == labels[_local(local, b)]
-    events, links = _describe(index, labels, local, a, b, s, comps, link_mask, pinned, existing,
-                              rows, explain_links)
+    events, links = _describe(
+        index, labels, local, a, b, s, comps, link_mask, pinned, existing, rows, explain_links
+    )
     lap("explain")
     stats.update(
         claims=len(index.claim_ids),
@@ -182,18 +190,17 @@ def _cluster(index, rows, a, b, s, must, cannot, pinned, existing):
     return labels, local
 
 
-def _describe(index, labels, local, a, b, s, comps, link_mask, pinned, existing, rows,
-              explain_links):
-    if local is None:
-        node_rows = np.arange(len(index.claim_ids))
-    else:
-        node_rows = np.flatnonzero(local >= 0)
+def _describe(
+    index, labels, local, a, b, s, comps, link_mask, pinned, existing, rows, explain_links
+):
+    node_rows = np.arange(len(index.claim_ids)) if local is None else np.flatnonzero(local >= 0)
     groups = defaultdict(list)
     for r in node_rows.tolist():
         groups[int(labels[_local(local, np.array([r]))[0]])].append(r)
     centrality = defaultdict(float)
-    for x, y, w in zip(a[link_mask].tolist(), b[link_mask].tolist(), s[link_mask].tolist(),
-                       strict=True):
+    for x, y, w in zip(
+        a[link_mask].tolist(), b[link_mask].tolist(), s[link_mask].tolist(), strict=True
+    ):
         centrality[x] += w
         centrality[y] += w
     key_of = {index.row_of[c]: k for c, k in existing.items() if c in index.row_of}
@@ -211,7 +218,9 @@ def _describe(index, labels, local, a, b, s, comps, link_mask, pinned, existing,
             continue
         key = min(keys) if keys else _fresh_key(ids, used)
         used.add(key)
-        events.append(Event(key=key, claim_ids=ids, label=explain.label(index, members, centrality)))
+        events.append(
+            Event(key=key, claim_ids=ids, label=explain.label(index, members, centrality))
+        )
     events.sort(key=lambda e: e.claim_ids[0])
     links = _links(index, a, b, s, comps, link_mask, explain_links)
     return events, links
@@ -246,3 +255,10 @@ def _links(index, a, b, s, comps, mask, explain_links):
         out.append(Link(x, y2, round(float(s[k]), 3), c, terms, aliases, text))
     out.sort(key=lambda link: (link.a, link.b))
     return out
+
+
+def match_index(
+    index: StoryIndex, constraints: Constraints = Constraints(), explain_links: bool = True
+) -> MatchResult:
+    """`match` on an index the caller built (and keeps, for matching new articles later)."""
+    return _run(index, None, constraints, {}, explain_links, {"seconds_normalise": 0.0})

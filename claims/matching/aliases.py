@@ -23,9 +23,9 @@ _DEFINITIONS = [
     # SAA (Syrian Arab Army)
     (re.compile(rf"\b({_ACR})\s*\(\s*(?:the\s+)?({_PHRASE})\s*\)"), 2, 1),
     # the JIC, for Joint Implementation Center / JIC, short for ... / JIC, which stands for ...
-    (re.compile(rf"\b({_ACR}),?\s+(?:short\s+for|which\s+stands\s+for|for)\s+(?:the\s+)?({_PHRASE})"), 2, 1),
+    (re.compile(rf"\b({_ACR}),?\s+(?:short\s+for|which\s+stands\s+for|for)\s+(?:the\s+)?({_PHRASE})"), 2, 1),  # noqa: E501
     # Joint Implementation Center, dubbed the JIC / known as / or
-    (re.compile(rf"({_PHRASE}),?\s+(?:dubbed|known\s+as|also\s+known\s+as|called|or)\s+(?:the\s+)?({_ACR})\b"), 1, 2),
+    (re.compile(rf"({_PHRASE}),?\s+(?:dubbed|known\s+as|also\s+known\s+as|called|or)\s+(?:the\s+)?({_ACR})\b"), 1, 2),  # noqa: E501
 ]  # fmt: skip
 _JOINERS = {"of", "the", "for", "and", "on"}
 

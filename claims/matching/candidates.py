@@ -36,7 +36,9 @@ def pairs_sharing_terms(
     starts, sizes = starts[keep], sizes[keep]
     n_pairs = sizes * (sizes - 1) // 2
     out_keys, out_w = [], []
-    bounds = np.searchsorted(np.cumsum(n_pairs), np.arange(PAIR_BATCH, n_pairs.sum() + PAIR_BATCH, PAIR_BATCH))
+    bounds = np.searchsorted(
+        np.cumsum(n_pairs), np.arange(PAIR_BATCH, n_pairs.sum() + PAIR_BATCH, PAIR_BATCH)
+    )
     lo = 0
     for hi in np.unique(np.r_[bounds + 1, len(starts)]):
         hi = min(int(hi), len(starts))

@@ -36,9 +36,12 @@ def cluster(
     pinned = pinned or {}
     for row, key in pinned.items():
         state.pin[row] = key
-    for rows in _groups({**{r: ("pin", k) for r, k in pinned.items()},
-                         **{r: ("fixed", g) for r, g in (fixed or {}).items()
-                            if r not in pinned}}):
+    for rows in _groups(
+        {
+            **{r: ("pin", k) for r, k in pinned.items()},
+            **{r: ("fixed", g) for r, g in (fixed or {}).items() if r not in pinned},
+        }
+    ):
         for row in rows[1:]:
             state.union(rows[0], row, force=True)
     for x, y in cannot:

@@ -56,7 +56,9 @@ def sentence(terms: list[str], names: int, c: dict[str, float], years: tuple[int
     else:
         parts.append("No rare words in common")
     if c.get("same_date"):
-        dates = [t for t in terms if t[:3] in _MONTHS.values() or t.split(" ")[0] in _MONTHS.values()]
+        dates = [
+            t for t in terms if t[:3] in _MONTHS.values() or t.split(" ")[0] in _MONTHS.values()
+        ]
         parts.append("same date" + (f" {dates[0]}" if dates else ""))
     if c.get("other_date"):
         parts.append("they give different dates")

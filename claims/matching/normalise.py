@@ -9,8 +9,8 @@ is the date it names when the article's date is known.
 import datetime
 import re
 import unicodedata
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 _CHAR_MAP = str.maketrans(
     {
@@ -37,18 +37,208 @@ _CHAR_MAP = str.maketrans(
 )
 
 STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are aren't as at be because been
-    before being below between both but by can cannot could couldn't did didn't do does doesn't
-    doing don't down during each few for from further had hadn't has hasn't have haven't having he
-    her here hers herself him himself his how i if in into is isn't it its itself just let me more
-    most mr mrs ms my myself no nor not now of off on once only or other ought our ours ourselves
-    out over own same she should shouldn't so some such than that the their theirs them themselves
-    then there these they this those through to too under until up upon us very was wasn't we were
-    weren't what when where which while who whom why will with won't would wouldn't you your yours
-    yourself yourselves said says say saying told tell tells according added adding noted asserted
-    just still even another many much may might must would shall however although though yet
-    whether within without via per since ago amid among across along around it's that's there's
-    what's he's she's they're we're i'm i've we've they've""".split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "aren't",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "cannot",
+        "could",
+        "couldn't",
+        "did",
+        "didn't",
+        "do",
+        "does",
+        "doesn't",
+        "doing",
+        "don't",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "hadn't",
+        "has",
+        "hasn't",
+        "have",
+        "haven't",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isn't",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "let",
+        "me",
+        "more",
+        "most",
+        "mr",
+        "mrs",
+        "ms",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "shouldn't",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "was",
+        "wasn't",
+        "we",
+        "were",
+        "weren't",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "won't",
+        "would",
+        "wouldn't",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "said",
+        "says",
+        "say",
+        "saying",
+        "told",
+        "tell",
+        "tells",
+        "according",
+        "added",
+        "adding",
+        "noted",
+        "asserted",
+        "just",
+        "still",
+        "even",
+        "another",
+        "many",
+        "much",
+        "may",
+        "might",
+        "must",
+        "would",
+        "shall",
+        "however",
+        "although",
+        "though",
+        "yet",
+        "whether",
+        "within",
+        "without",
+        "via",
+        "per",
+        "since",
+        "ago",
+        "amid",
+        "among",
+        "across",
+        "along",
+        "around",
+        "it's",
+        "that's",
+        "there's",
+        "what's",
+        "he's",
+        "she's",
+        "they're",
+        "we're",
+        "i'm",
+        "i've",
+        "we've",
+        "they've",
+    ]
 )
 
 _MONTHS = {
@@ -57,22 +247,63 @@ _MONTHS = {
     "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12,
     "december": 12,
 }  # fmt: skip
-_WEEKDAYS = {d: i for i, d in enumerate(
-    "monday tuesday wednesday thursday friday saturday sunday".split())}
+_WEEKDAYS = {
+    d: i
+    for i, d in enumerate(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
+}
 _NUMBER_WORDS = {
-    w: i for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
 } | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
-_MONTH_ABBR = [""] + "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_MONTH_ABBR = [""] + [
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+]
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_MD = re.compile(
     rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?", re.I
 )
-_DATE_DM = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}})\b)?", re.I)
+_DATE_DM = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}})\b)?", re.I
+)
 _ABBREV = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _TOKEN = re.compile(r"[A-Za-z0-9@#][A-Za-z0-9@#'\-]*")
 _NUM = re.compile(r"^\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th|s)?$")
@@ -130,9 +361,9 @@ def stem(word: str) -> str:
 def _split_hyphen(word: str) -> list[str]:
     """'cease-fire' is one word, 'US-Russian' and 'seven-day' are two."""
     parts = [p for p in word.split("-") if p]
-    if len(parts) > 1 and all(p.isalpha() and p.islower() for p in parts):
-        if not any(p in _NUMBER_WORDS for p in parts) and len(parts) <= 3:
-            return ["".join(parts)]
+    words = 1 < len(parts) <= 3 and all(p.isalpha() and p.islower() for p in parts)
+    if words and not any(p in _NUMBER_WORDS for p in parts):
+        return ["".join(parts)]
     return parts
 
 

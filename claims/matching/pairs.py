@@ -159,9 +159,7 @@ def claim_dates(index: StoryIndex):
 
 def _date_agreement(d1, d2, a, b):
     has = (d1[a] >= 0) & (d1[b] >= 0)
-    same = has & (
-        (d1[a] == d1[b]) | (d1[a] == d2[b]) | (d2[a] == d1[b]) | (d2[a] == d2[b])
-    )
+    same = has & ((d1[a] == d1[b]) | (d1[a] == d2[b]) | (d2[a] == d1[b]) | (d2[a] == d2[b]))
     return same, has & ~same
 
 
@@ -173,8 +171,11 @@ def article_years(index: StoryIndex) -> np.ndarray:
         if article.published:
             years[row] = article.published.year
             continue
-        counts = [(c, int(names[t][1:])) for t, c in index.article_counts[row].items()
-                  if names[t][:1] == "@" and names[t][1:].isdigit()]
+        counts = [
+            (c, int(names[t][1:]))
+            for t, c in index.article_counts[row].items()
+            if names[t][:1] == "@" and names[t][1:].isdigit()
+        ]
         if counts:
             years[row] = max(counts)[1]
     return years

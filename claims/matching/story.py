@@ -60,9 +60,7 @@ class StoryIndex:
         articles, claims = list(articles), sorted(claims, key=lambda c: c.id)
         published = {a.id: a.published for a in [*self.articles, *articles]}
         toks = [tokens(c.text, published.get(c.article_id)) for c in claims]
-        new = alias_step.build(
-            self.user_aliases, [a.title + "\n" + a.body for a in articles], toks
-        )
+        new = alias_step.build(self.user_aliases, [a.title + "\n" + a.body for a in articles], toks)
         self.new_aliases = [x for x in new.learned if x[2] != "you said so"]
         for phrase, canon in new.phrases.items():
             if phrase not in self.alias_table.phrases:

@@ -14,6 +14,7 @@ def seeded(transactional_db):
 def test_reader_walks_from_story_list_to_marked_claims(seeded, live_server, page, screenshot):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="The collapse of the US-Russia ceasefire").click()
+    page.get_by_role("link", name="Articles", exact=True).click()
     rows = page.locator("table.articles tbody tr")
     assert rows.count() == 5
     outlets = set(rows.locator("td:first-child").all_inner_texts())

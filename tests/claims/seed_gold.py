@@ -23,7 +23,13 @@ PUBLISHED = {
 # What a journalist would type into the story's alias box: user input, not matcher knowledge.
 USER_ALIASES = [
     ["Islamic State", "ISIS", "ISIL", "Daesh"],
-    ["Syrian Arab Army", "SAA", "Syrian troops", "Syrian government forces", "Syrian military unit"],
+    [
+        "Syrian Arab Army",
+        "SAA",
+        "Syrian troops",
+        "Syrian government forces",
+        "Syrian military unit",
+    ],
     ["Joint Implementation Center", "joint integration center", "joint command center"],
     ["aid convoy", "UN trucks carrying aid", "humanitarian convoy"],
     ["airstrike", "air raid", "bombing", "strike", "bombed"],

@@ -1,0 +1,99 @@
+from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import ImportFile, Membership, Role, Story, _unique_slug
+
+# Django refuses a request with more files than DATA_UPLOAD_MAX_NUMBER_FILES (100 by default)
+# before any view runs; this limit counts pasted text too, and stays within Django's.
+MAX_FILES = 100
+ACCEPT = ".txt,.html,.htm,.jsonl"
+
+
+class StoryForm(forms.ModelForm):
+    slug = forms.SlugField(
+        required=False, max_length=100,
+        help_text="Part of the story's web address. Left blank, it is made from the title.",
+    )
+
+    class Meta:
+        model = Story
+        fields = ["title", "slug", "description"]
+
+    def clean_slug(self):
+        return self.cleaned_data["slug"] or _unique_slug(Story.objects, self.data.get("title", ""))
+
+    @transaction.atomic
+    def save_for(self, user) -> Story:
+        """The story, with the user who made it as its editor."""
+        story = self.save()
+        Membership.objects.create(story=story, user=user, role=Role.EDITOR)
+        return story
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput(attrs={"accept": ACCEPT})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        required=False, allow_empty_file=True,  # the importer reports empty files itself
+        help_text=f"Up to {MAX_FILES} files: .txt, .html, .htm or .jsonl.",
+    )
+    outlet = forms.CharField(
+        required=False, max_length=200,
+        help_text="States the outlet of every article in this import. "
+        "Leave blank to use what each text states.",
+    )
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}),
+                           label="Or paste an article's text")
+    text_title = forms.CharField(required=False, max_length=500, label="Title of the pasted text")
+    text_outlet = forms.CharField(required=False, max_length=200,
+                                  label="Outlet of the pasted text")
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        limit = settings.PARALLAX_IMPORT_MAX_BYTES
+        too_big = [f.name for f in files if f.size > limit]
+        if too_big:
+            raise forms.ValidationError(
+                f"Larger than the limit of {limit:,} bytes: {', '.join(too_big)}."
+            )
+        names = [f.name for f in files]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise forms.ValidationError(f"Two files have the same name: {', '.join(twice)}.")
+        return files
+
+    def clean(self):
+        data = super().clean()
+        count = len(data.get("files") or []) + bool(data.get("text"))
+        if "files" in data and not count:
+            raise forms.ValidationError("Choose files or paste some text to import.")
+        if count > MAX_FILES:
+            raise forms.ValidationError(
+                f"That is {count} files; one import takes at most {MAX_FILES}. "
+                "Import them in several goes."
+            )
+        return data
+
+    def import_files(self) -> list[ImportFile]:
+        """What the task will import, not yet saved."""
+        data = self.cleaned_data
+        files = [ImportFile(name=f.name, data=f.read(), outlet=data["outlet"])
+                 for f in data["files"]]
+        if data["text"]:
+            files.append(ImportFile(
+                name=f"pasted-{timezone.now():%Y%m%d-%H%M%S}.txt", data=data["text"].encode(),
+                outlet=data["text_outlet"] or data["outlet"], title=data["text_title"],
+            ))
+        return files

@@ -1,0 +1,85 @@
+"""People's changes to the matching, as verbs: each one recorded (who, when, what) and each
+made so that re-matching keeps it (pinned claims, decided links, named events)."""
+
+from django.db import transaction
+
+from claims.models import Alias, Claim, Edit, EditAction, Event, Link, LinkStatus
+
+
+def _free_key(story, base: str) -> str:
+    key, n = base, 1
+    while Event.objects.filter(story=story, key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def _record(story, user, action, summary, **details) -> Edit:
+    return Edit.objects.create(story=story, user=user, action=action, summary=summary,
+                               details=details)
+
+
+@transaction.atomic
+def rename_event(event: Event, label: str, user) -> None:
+    old = event.display_label
+    event.rename(label, user)
+    _record(event.story, user, EditAction.RENAME, f"renamed “{old[:80]}” to “{label[:80]}”",
+            event=event.pk, old=old, new=label)
+
+
+@transaction.atomic
+def merge_events(target: Event, other: Event, user) -> int:
+    """Every claim of `other` into `target`, pinned there; `other` is gone."""
+    moved = list(other.claims.values_list("id", flat=True))
+    Claim.objects.filter(id__in=moved).update(event=target, event_pinned=True)
+    target.claims.update(event_pinned=True)
+    label = other.display_label
+    other.delete()
+    _record(target.story, user, EditAction.MERGE,
+            f"merged “{label[:80]}” into “{target.display_label[:80]}”",
+            event=target.pk, merged_label=label, claims=moved)
+    return len(moved)
+
+
+@transaction.atomic
+def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) -> Event:
+    """Claims out of `event` into `target`, or into a new event of their own when target is
+    None (a split). They are pinned where they land."""
+    claims = event.claims.filter(id__in=claim_ids)
+    ids = list(claims.values_list("id", flat=True))
+    if target is None:
+        target = Event.objects.create(story=event.story, key=_free_key(event.story, f"u{min(ids)}"),
+                                      auto_label=claims.first().text[:300])
+        action = EditAction.SPLIT
+        summary = f"split {len(ids)} claim(s) off “{event.display_label[:80]}”"
+    else:
+        action = EditAction.MOVE
+        summary = (f"moved {len(ids)} claim(s) from “{event.display_label[:60]}” "
+                   f"to “{target.display_label[:60]}”")
+    Claim.objects.filter(id__in=ids).update(event=target, event_pinned=True)
+    _record(event.story, user, action, summary, source=event.pk, target=target.pk, claims=ids)
+    return target
+
+
+DECISIONS = {
+    LinkStatus.CONFIRMED: (EditAction.CONFIRM, "confirmed"),
+    LinkStatus.REJECTED: (EditAction.REJECT, "rejected"),
+    LinkStatus.SUGGESTED: (EditAction.REOPEN, "reopened"),
+}
+
+
+@transaction.atomic
+def decide_link(link: Link, status: str, user) -> None:
+    link.decide(status, user)
+    action, verb = DECISIONS[status]
+    _record(link.story, user, action,
+            f"{verb} the link between claims {link.claim_a_id} and {link.claim_b_id}",
+            link=link.pk, status=status)
+
+
+@transaction.atomic
+def add_alias(story, terms: list[str], user) -> Alias:
+    alias = Alias.objects.create(story=story, terms=", ".join(terms), created_by=user)
+    _record(story, user, EditAction.ALIAS, f"said that {' = '.join(terms)[:200]}",
+            alias=alias.pk, terms=terms)
+    return alias

@@ -1,0 +1,73 @@
+from django import forms
+
+from claims.models import Event, LinkStatus
+
+# Events offered as targets in one form: enough for a page, bounded for a big story.
+MAX_TARGETS = 200
+
+
+class RenameForm(forms.Form):
+    label = forms.CharField(max_length=300, strip=True)
+
+
+class MergeForm(forms.Form):
+    other = forms.ModelChoiceField(
+        queryset=Event.objects.none(), label="Merge this other event into this one",
+        empty_label="Choose an event",
+    )
+
+    def __init__(self, *args, story, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = story.events.exclude(pk=event.pk).order_by("id")
+        self.fields["other"].queryset = others.filter(pk__in=others[:MAX_TARGETS].values("pk"))
+
+
+class MoveClaimsForm(forms.Form):
+    """Claims of one event, moved into another event of the story or split off into a new one."""
+
+    NEW = "new"
+    claims = forms.TypedMultipleChoiceField(coerce=int, widget=forms.CheckboxSelectMultiple,
+                                            label="Claims")
+    target = forms.ChoiceField(label="Move them to")
+
+    def __init__(self, *args, story, event, claims, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.story = story
+        self.fields["claims"].choices = [
+            (c.id, f"{c.article.outlet.name}: {c.text[:110]}") for c in claims
+        ]
+        others = story.events.exclude(pk=event.pk).order_by("id")[:MAX_TARGETS]
+        self.fields["target"].choices = [(self.NEW, "a new event of their own")] + [
+            (str(e.pk), e.display_label[:80]) for e in others
+        ]
+
+    def clean_target(self):
+        value = self.cleaned_data["target"]
+        return None if value == self.NEW else self.story.events.get(pk=int(value))
+
+
+class DecideForm(forms.Form):
+    status = forms.ChoiceField(choices=LinkStatus.choices)
+
+
+class AliasForm(forms.Form):
+    terms = forms.CharField(
+        max_length=1000, widget=forms.TextInput(attrs={"placeholder": "Daesh, ISIS, Islamic State"}),
+        help_text="Names that mean the same thing, separated by commas.",
+    )
+
+    def clean_terms(self):
+        terms = [t.strip() for t in self.cleaned_data["terms"].split(",") if t.strip()]
+        if len(set(t.casefold() for t in terms)) < 2:
+            raise forms.ValidationError("Give at least two different names, separated by commas.")
+        return terms
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(max_length=200, required=False, strip=True, label="Search claims")
+
+
+class ClaimSelectForm(forms.Form):
+    """The claim a reader clicked, for readers without JavaScript (?claim=ID)."""
+
+    claim = forms.IntegerField(required=False, min_value=1)

@@ -1,0 +1,72 @@
+"""The story overview: events as rows, outlets as columns, and a timeline strip."""
+
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from articles.access import EDIT, can, get_story
+from articles.models import Outlet
+from claims.models import Claim, Edit
+
+EVENTS_PER_PAGE = 40
+OUTLETS_PER_PAGE = 12
+
+
+@require_GET
+def story_overview(request, slug):
+    story = get_story(request, slug)
+    events = Paginator(
+        story.events.annotate(
+            claim_count=Count("claims", distinct=True),
+            outlet_count=Count("claims__article__outlet", distinct=True),
+        ).order_by(F("occurred_on").asc(nulls_last=True), "-outlet_count", "id"),
+        EVENTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    outlets = Paginator(
+        Outlet.objects.filter(articles__story=story).annotate(
+            article_count=Count("articles", distinct=True)
+        ).order_by("name"),
+        OUTLETS_PER_PAGE,
+    ).get_page(request.GET.get("outlets"))
+    context = {
+        "story": story,
+        "events": events,
+        "outlets": outlets,
+        "rows": _matrix(events.object_list, outlets.object_list),
+        "timeline": _timeline(story),
+        "claim_count": Claim.objects.filter(article__story=story).count(),
+        "unmatched_count": Claim.objects.filter(article__story=story, event=None).count(),
+        "edits": Edit.objects.filter(story=story).select_related("user")[:10],
+        "can_edit": can(request.user, story, EDIT),
+    }
+    return render(request, "claims/story_overview.html", context)
+
+
+def _matrix(events, outlets) -> list[dict]:
+    """Each event with its claim count per outlet column (None where the outlet is silent)."""
+    counts = defaultdict(dict)
+    for row in (
+        Claim.objects.filter(event__in=events, article__outlet__in=outlets)
+        .values("event_id", "article__outlet_id")
+        .annotate(n=Count("id"))
+    ):
+        counts[row["event_id"]][row["article__outlet_id"]] = row["n"]
+    return [
+        {"event": e, "cells": [counts[e.id].get(o.id) for o in outlets]} for e in events
+    ]
+
+
+def _timeline(story) -> list[dict]:
+    """Days on which events happened, as the claims state them, with how many events each."""
+    days = list(
+        story.events.exclude(occurred_on=None)
+        .values("occurred_on")
+        .annotate(n=Count("id"))
+        .order_by("occurred_on")
+    )
+    top = max((d["n"] for d in days), default=1)
+    # Bar heights in five steps: a class each, since the CSP allows no inline styles.
+    return [{"day": d["occurred_on"], "n": d["n"], "level": min(5, 1 + 4 * d["n"] // top)} for d in days]

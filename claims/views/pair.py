@@ -1,0 +1,51 @@
+"""Two linked claims side by side, and the matches of one claim (for the reader)."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from articles.access import EDIT, can, get_story
+from claims.diff import word_diff
+from claims.models import Claim, Link, LinkStatus
+
+MATCHES_SHOWN = 20
+
+
+@require_GET
+def pair_detail(request, slug, pk):
+    story = get_story(request, slug)
+    link = get_object_or_404(
+        Link.objects.select_related("claim_a__article__outlet", "claim_b__article__outlet",
+                                    "claim_a__event", "decided_by"),
+        story=story, pk=pk,
+    )
+    diff_a, diff_b = word_diff(link.claim_a.text, link.claim_b.text)
+    context = {
+        "story": story, "link": link, "diff_a": diff_a, "diff_b": diff_b,
+        "can_edit": can(request.user, story, EDIT),
+    }
+    return render(request, "claims/pair.html", context)
+
+
+def matches_for(claim: Claim) -> list[dict]:
+    """The claims of other articles linked to this one, best first, rejected ones left out."""
+    links = (
+        Link.objects.filter(Q(claim_a=claim) | Q(claim_b=claim))
+        .exclude(status=LinkStatus.REJECTED)
+        .select_related("claim_a__article__outlet", "claim_b__article__outlet")
+        .order_by("-score")[:MATCHES_SHOWN]
+    )
+    return [
+        {"link": link, "other": link.claim_b if link.claim_a_id == claim.pk else link.claim_a}
+        for link in links
+    ]
+
+
+@require_GET
+def claim_matches(request, slug, pk):
+    story = get_story(request, slug)
+    claim = get_object_or_404(Claim.objects.select_related("article__outlet", "event"),
+                              article__story=story, pk=pk)
+    context = {"story": story, "claim": claim, "matches": matches_for(claim)}
+    template = "claims/claim_matches.html"
+    return render(request, f"{template}#matches" if request.htmx else template, context)

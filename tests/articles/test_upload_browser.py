@@ -1,0 +1,92 @@
+"""What only a browser shows: an import's progress bar updating itself until it is done."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connections
+from django_tasks_db.management.commands.db_worker import Worker
+
+from articles.models import Membership, Role, Story
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+FILES = [SEEDS / "002_91a21abd64638276.txt", SEEDS / "003_cac267b27a17f661.txt"]
+TITLES = ["US, Moscow set to discuss Syria pact Pentagon may not want",
+          "The U.S. Military Just Froze Its Plans To Cooperate With Russia In Syria"]
+
+
+class WorkerThread(threading.Thread):
+    """`manage.py db_worker` beside the live server. An in-memory SQLite test database exists
+    only on the test's connection, so the worker shares it, as the live server does."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.shared = {alias: connections[alias] for alias in connections
+                       if connections[alias].vendor == "sqlite"
+                       and connections[alias].is_in_memory_db()}
+        self.worker = Worker(queue_names=["default"], interval=0.2, batch=False,
+                             backend_name="default", startup_delay=False, max_tasks=None,
+                             worker_id="browser-test", excluded_queue_names=[])
+
+    def run(self):
+        for alias, connection in self.shared.items():
+            connections[alias] = connection
+        try:
+            self.worker.run()
+        finally:
+            connections.close_all()
+
+    def stop(self):
+        self.worker.running = False
+        self.join(timeout=10)
+
+
+@pytest.fixture
+def editor(transactional_db):
+    story = Story.objects.create(slug="convoy", title="The Aleppo convoy")
+    user = User.objects.create_user("edna", password="pw-edna-12345")
+    Membership.objects.create(story=story, user=user, role=Role.EDITOR)
+    return user
+
+
+def sign_in(page, live_server, next_url):
+    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
+    page.get_by_label("User name").fill("edna")
+    page.get_by_label("Password").fill("pw-edna-12345")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_upload_shows_a_progress_bar_that_updates_itself_until_done(
+    editor, live_server, page, screenshot
+):
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    sign_in(page, live_server, "/stories/convoy/import/")
+    page.get_by_label("Files").set_input_files([str(f) for f in FILES])
+    page.get_by_role("button", name="Import").click()
+
+    job = page.locator("#import-job")
+    job.wait_for()
+    assert "0 of 2 files" in job.inner_text()  # queued: no worker runs yet
+    url_before = page.url
+    worker = WorkerThread()
+    worker.start()
+    try:
+        page.wait_for_selector('#import-job[data-status="done"]', timeout=30_000)
+    finally:
+        worker.stop()
+
+    assert page.url == url_before  # the fragment re-rendered itself; no reload
+    assert page.locator("#import-job progress").get_attribute("value") == "2"
+    assert "2 of 2 files" in job.inner_text()
+    assert "2 imported, 0 duplicates, 0 failed." in job.inner_text()
+    imported = page.locator("#import-job ul.imported a").all_inner_texts()
+    assert sorted(imported) == sorted(TITLES)
+    assert not [e for e in errors if "Content Security Policy" in e]
+    screenshot("import-done")
+
+    page.get_by_role("link", name=TITLES[0]).click()
+    assert page.locator("h1").inner_text() == TITLES[0]

@@ -1,0 +1,251 @@
+"""The matcher's pure core: no database."""
+
+import datetime
+
+import pytest
+
+from claims.matching import (
+    ArticleInput,
+    ClaimInput,
+    Constraints,
+    StoryIndex,
+    match,
+    match_incremental,
+)
+from claims.matching.aliases import build as build_aliases
+from claims.matching.aliases import definitions
+from claims.matching.normalise import text_terms, tokens
+
+from .seed_gold import USER_ALIASES, gold_ids, seed_story
+
+
+def terms(text, published=None):
+    return [t.term for t in tokens(text, published) if not t.stop]
+
+
+# -- normalisation -------------------------------------------------------------------------
+
+
+def test_ceasefire_spellings_meet():
+    assert terms("the cease-fire") == terms("the ceasefire") == terms("the Ceasefire")
+
+
+def test_quotes_dashes_and_possessives():
+    assert terms("Russia’s “deal” – broken") == terms('Russia\'s "deal" - broken')
+    assert terms("Assad's regime") == terms("Assad regime")
+
+
+def test_abbreviation_dots():
+    assert text_terms("U.N.") == text_terms("UN")
+    assert text_terms("U.S.-led") == ["us", "led"]
+
+
+def test_numbers_and_dates_are_values():
+    assert terms("seven days") == terms("7 days")
+    assert terms("on September 17") == terms("on Sept. 17") == terms("on 17 September")
+    assert "@2016" in terms("Sept. 9, 2016")
+
+
+def test_weekday_is_a_date_when_the_article_is_dated():
+    tuesday = datetime.date(2016, 9, 20)
+    assert terms("on Monday", tuesday) == terms("on September 19")
+    assert terms("on Monday") == ["monday"]  # no date known: just the word
+
+
+def test_light_stemmer():
+    assert terms("strikes") == terms("striking") == terms("strike")
+    assert terms("bombed") == terms("bombing")
+
+
+# -- aliases -------------------------------------------------------------------------------
+
+
+def test_learns_acronym_defined_with_for():
+    text = "The formation of what’s been dubbed the JIC, for Joint Implementation Center, is"
+    assert ("Joint Implementation Center", "JIC") in definitions(text)
+
+
+def test_learns_acronym_in_parentheses():
+    text = "The US-led coalition airstrike on the Syrian Arab Army (SAA) besieged in the city"
+    assert ("Syrian Arab Army", "SAA") in definitions(text)
+
+
+def test_learned_alias_makes_one_term():
+    table = build_aliases(texts=["forces dubbed the JIC, for Joint Implementation Center."])
+    a = table.apply(tokens("the Joint Implementation Center opens"))
+    b = table.apply(tokens("the JIC opens"))
+    assert [t.term for t in a] == [t.term for t in b]
+
+
+def test_initials_and_spelling_variants_from_the_story_itself():
+    sentences = [
+        tokens("Kerry met Sergei Lavrov at the United Nations."),
+        tokens("He met Sergey Lavrov at the UN on Friday."),
+    ]
+    learned = {(a, b) for a, b, _ in build_aliases(sentences=sentences).learned}
+    assert ("United Nations", "UN") in learned
+    assert ("sergei", "sergey") in learned
+
+
+def test_user_aliases_are_used():
+    table = build_aliases(user=[["Daesh", "Islamic State", "ISIS"]])
+    a = [t.term for t in table.apply(tokens("strikes on Daesh"))]
+    b = [t.term for t in table.apply(tokens("strikes on Islamic State"))]
+    assert a == b
+
+
+# -- a small story -------------------------------------------------------------------------
+
+
+def story(sentences_by_article):
+    articles, claims = [], []
+    for n, sentences in enumerate(sentences_by_article, start=1):
+        body = " ".join(sentences)
+        articles.append(ArticleInput(n, f"outlet {n}", "", None, body))
+        for p, s in enumerate(sentences):
+            claims.append(ClaimInput(n * 100 + p, n, s, p))
+    return articles, claims
+
+
+QUAKE = "A magnitude 6.1 earthquake struck Cloverdale Valley on Friday, killing 12 villagers."
+FLOOD = (
+    "Flooding of the Brennan River swept away the Harlow footbridge, leaving 40 families cut off."
+)
+FILLER = "Officials urged residents to stay calm while crews worked."
+
+
+def two_events():
+    return story(
+        [
+            [QUAKE, FILLER],
+            ["The 6.1 earthquake in Cloverdale Valley killed 12 villagers on Friday.", FILLER],
+            ["Cloverdale Valley earthquake of magnitude 6.1 killed 12 villagers.", FILLER],
+            [FLOOD],
+            ["The Brennan River flood swept away the Harlow footbridge; 40 families cut off."],
+            ["40 families were cut off when the Brennan River flood took the Harlow footbridge."],
+        ]
+    )
+
+
+def event_of(result):
+    return {c: e.key for e in result.events for c in e.claim_ids}
+
+
+def test_groups_two_events_apart():
+    ev = event_of(match(*two_events()))
+    assert ev[100] == ev[200] == ev[300]
+    assert ev[400] == ev[500] == ev[600]
+    assert ev[100] != ev[400]
+
+
+def test_one_bridging_sentence_does_not_chain_two_events():
+    articles, claims = two_events()
+    bridge = (
+        "Cloverdale Valley earthquake killed 12 villagers as the Brennan River flood "
+        "took the Harlow footbridge."
+    )
+    articles.append(ArticleInput(7, "outlet 7", "", None, bridge))
+    claims.append(ClaimInput(700, 7, bridge, 0))
+    ev = event_of(match(articles, claims))
+    assert ev[100] != ev[400]
+
+
+def test_event_keys_are_stable_and_from_the_smallest_claim():
+    first = match(*two_events())
+    again = match(*two_events())
+    assert [e.key for e in first.events] == [e.key for e in again.events]
+    assert all(e.key == f"e{min(e.claim_ids)}" for e in first.events)
+
+
+def test_rejected_link_never_comes_back():
+    result = match(*two_events(), constraints=Constraints(cannot_link=frozenset({(100, 200)})))
+    ev = event_of(result)
+    assert ev.get(100) is None or ev.get(100) != ev.get(200)
+    assert (100, 200) not in {(link.a, link.b) for link in result.links}
+
+
+def test_confirmed_link_stays():
+    result = match(*two_events(), constraints=Constraints(must_link=frozenset({(101, 400)})))
+    ev = event_of(result)
+    assert ev[101] == ev[400]
+
+
+def test_pinned_claim_stays_in_its_event():
+    pinned = {500: "user-event", 100: "quake"}
+    ev = event_of(match(*two_events(), constraints=Constraints(pinned=pinned)))
+    assert ev[500] == "user-event" and ev[100] == "quake"
+    assert ev[200] == "quake"
+
+
+def test_explanation_names_what_is_shared():
+    result = match(*two_events())
+    link = next(link for link in result.links if (link.a, link.b) == (100, 200))
+    assert "Cloverdale" in link.shared_terms
+    assert "Cloverdale" in link.explanation and "wording" in link.explanation
+    assert set(link.components) >= {"terms", "wording", "article"}
+
+
+def test_incremental_matches_like_a_full_run():
+    articles, claims = two_events()
+    full = event_of(match(articles, claims))
+    old = [c for c in claims if c.article_id != 6]
+    index = StoryIndex.build(articles[:5], old)
+    before = match(articles[:5], old)
+    result = match_incremental(
+        index, articles[5:], [c for c in claims if c.article_id == 6], existing=event_of(before)
+    )
+    inc = event_of(result)
+    assert inc[600] == inc[400] == inc[500]
+    assert {c for c in full if full[c] == full[600]} == {c for c in inc if inc[c] == inc[600]}
+
+
+# -- the seed story ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    articles, claims = seed_story()
+    return claims, match(articles, claims, USER_ALIASES)
+
+
+def test_seed_aliases_learned_from_text(seeds):
+    _, result = seeds
+    learned = {tuple(x[:2]) for x in result.stats["aliases_learned"]}
+    assert ("Joint Implementation Center", "JIC") in learned
+    assert ("United Nations", "UN") in learned
+
+
+def test_seed_convoy_reports_linked(seeds):
+    claims, result = seeds
+    gold = gold_ids(claims)["aid convoy strike"]
+    ev = event_of(result)
+    # the Washington Times and the Huffington Post reports of Monday's convoy strike
+    assert ev.get(gold[0]) is not None and ev.get(gold[0]) == ev.get(gold[2])
+
+
+@pytest.mark.xfail(
+    strict=True, reason="misses the seed targets; see the report in bench/quality.py"
+)
+def test_seed_gold_every_cross_outlet_pair_found(seeds):
+    claims, result = seeds
+    ev = event_of(result)
+    by_id = {c.id: c for c in claims}
+    for ids in gold_ids(claims).values():
+        for i in ids:
+            for j in ids:
+                if by_id[i].article_id != by_id[j].article_id:
+                    assert ev.get(i) is not None and ev.get(i) == ev.get(j)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="misses the seed targets; see the report in bench/quality.py"
+)
+def test_seed_gold_no_event_inside_another(seeds):
+    claims, result = seeds
+    ev = event_of(result)
+    gold = gold_ids(claims)
+    for name, ids in gold.items():
+        for other, other_ids in gold.items():
+            if name < other:
+                shared = {ev[i] for i in ids if i in ev} & {ev[j] for j in other_ids if j in ev}
+                assert not shared, (name, other)
