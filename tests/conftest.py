@@ -31,6 +31,42 @@ def seed_story(db):
     return Story.objects.get(slug=SEED_SLUG)
 
 
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(name, story=None, role=None, **extra):
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Membership
+
+    user = get_user_model().objects.create_user(name, password=PASSWORD, **extra)
+    if story is not None and role:
+        Membership.objects.create(story=story, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def matched_story(seed_story):
+    call_command("match_claims", "--story", seed_story.slug, stdout=open(os.devnull, "w"))
+    return seed_story
+
+
+@pytest.fixture
+def editor(seed_story):
+    return make_user("editor", seed_story, "editor")
+
+
+@pytest.fixture
+def annotator(seed_story):
+    return make_user("annotator", seed_story, "annotator")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but no role in any story."""
+    return make_user("outsider")
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM):

@@ -19,21 +19,15 @@ TITLES = ["US, Moscow set to discuss Syria pact Pentagon may not want",
 
 
 class WorkerThread(threading.Thread):
-    """`manage.py db_worker` beside the live server. An in-memory SQLite test database exists
-    only on the test's connection, so the worker shares it, as the live server does."""
+    """`manage.py db_worker` beside the live server, on its own database connection."""
 
     def __init__(self):
         super().__init__(daemon=True)
-        self.shared = {alias: connections[alias] for alias in connections
-                       if connections[alias].vendor == "sqlite"
-                       and connections[alias].is_in_memory_db()}
         self.worker = Worker(queue_names=["default"], interval=0.2, batch=False,
                              backend_name="default", startup_delay=False, max_tasks=None,
                              worker_id="browser-test", excluded_queue_names=[])
 
     def run(self):
-        for alias, connection in self.shared.items():
-            connections[alias] = connection
         try:
             self.worker.run()
         finally:

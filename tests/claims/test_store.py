@@ -5,7 +5,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from articles.ingest.importer import Upload, import_uploads
@@ -18,14 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor():
-    return get_user_model().objects.create_user("editor", password="pw-123-secret")
-
-
-@pytest.fixture
-def matched(seed_story):
-    call_command("match_claims", "--story", seed_story.slug, stdout=StringIO())
-    return seed_story
+def matched(matched_story):
+    return matched_story
 
 
 def snapshot(story):

@@ -1,0 +1,296 @@
+"""The side-by-side pages and their fragments, and who may edit the matching."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article, Outlet, Story
+from claims.models import Claim, Edit, Event, Link, LinkStatus
+from claims.store import match_story
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def url(name, story, *args):
+    return reverse(name, args=[story.slug, *args])
+
+
+def biggest_event(story) -> Event:
+    return max(story.events.all(), key=lambda e: e.claims.values("article__outlet").distinct().count())
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+def test_overview_shows_events_by_outlets(client, matched_story):
+    html = client.get(url("claims-story", matched_story)).content.decode()
+    for outlet in Outlet.objects.filter(articles__story=matched_story):
+        assert f'<th scope="col" class="outlet-col">{outlet.name}</th>' in html
+    for event in matched_story.events.all():
+        assert url("claims-event", matched_story, event.pk) in html
+    event = biggest_event(matched_story)
+    row = re.search(rf'events/{event.pk}/".*?</tr>', html, re.S).group(0)
+    reported = re.findall(r'<td class="cell reported">(\d+)</td>', row)
+    assert sum(map(int, reported)) == event.claims.count()
+    assert "not reported" in html
+
+
+def test_overview_before_matching_says_so(client, seed_story):
+    html = client.get(url("claims-story", seed_story)).content.decode()
+    assert "has not been matched" in html
+
+
+def test_event_page_has_a_column_per_outlet_in_article_order(client, matched_story):
+    event = biggest_event(matched_story)
+    html = client.get(url("claims-event", matched_story, event.pk)).content.decode()
+    outlets = set(event.claims.values_list("article__outlet__name", flat=True))
+    headings = re.findall(r'<h2 id="col-\d+">(.*?)</h2>', html)
+    assert set(headings) == outlets
+    for claim in event.claims.all():
+        assert f'id="c{claim.pk}"' in html
+        assert f"{claim.article.get_absolute_url()}#claim-{claim.pk}" in html
+    assert '<mark class="match"' in html
+
+
+def test_event_of_another_story_is_404(client, matched_story):
+    other = Story.objects.create(slug="other", title="Other")
+    event = matched_story.events.first()
+    assert client.get(url("claims-event", other, event.pk)).status_code == 404
+
+
+def test_context_fragment_and_page(client, matched_story):
+    claim = Claim.objects.filter(article__story=matched_story, position=3).first()
+    fragment = client.get(url("claims-context", matched_story, claim.pk), **HTMX)
+    html = fragment.content.decode()
+    assert "<html" not in html
+    before = claim.article.claims.get(position=2).text
+    after = claim.article.claims.get(position=5).text
+    assert f'<p class="this">{claim.text}</p>'.replace("“", "“") in html or claim.text in html
+    assert before.split()[0] in html and after.split()[-1] in html
+    page = client.get(url("claims-context", matched_story, claim.pk)).content.decode()
+    assert "<html" in page and page.count("<h1") == 1
+
+
+def test_matches_fragment_lists_other_outlets_with_reasons(client, matched_story):
+    link = Link.objects.filter(story=matched_story).order_by("-score").first()
+    response = client.get(url("claims-matches", matched_story, link.claim_a_id), **HTMX)
+    html = response.content.decode()
+    assert "<html" not in html
+    assert link.claim_b.text[:40] in html.replace("&#x27;", "'").replace("&quot;", '"')
+    assert url("claims-pair", matched_story, link.pk) in html
+
+
+def test_reader_without_javascript_shows_matches_for_chosen_claim(client, matched_story):
+    link = Link.objects.filter(story=matched_story).order_by("-score").first()
+    article = link.claim_a.article
+    html = client.get(article.get_absolute_url() + f"?claim={link.claim_a_id}").content.decode()
+    assert "Matches for claim" in html
+    assert url("claims-pair", matched_story, link.pk) in html
+    assert client.get(article.get_absolute_url() + "?claim=abc").status_code == 200
+
+
+def test_pair_view_diffs_words_and_explains(client, matched_story):
+    link = Link.objects.filter(story=matched_story).order_by("-score").first()
+    html = client.get(url("claims-pair", matched_story, link.pk)).content.decode()
+    assert link.explanation.split(";")[0].replace("'", "&#x27;") in html
+    assert '<mark class="only">' in html
+    assert "Confirm" not in html  # anonymous readers cannot decide
+
+
+def test_search_as_you_type(client, matched_story):
+    response = client.get(url("claims-search", matched_story) + "?q=convoy", **HTMX)
+    html = response.content.decode()
+    assert "<html" not in html
+    expected = Claim.objects.filter(article__story=matched_story, text__icontains="convoy").count()
+    assert expected >= 2
+    assert html.count('<li>') == expected
+    page = client.get(url("claims-search", matched_story) + "?q=zzzz").content.decode()
+    assert "No claim contains “zzzz”" in page
+
+
+# Editing: who may ------------------------------------------------------------------------------
+
+def edit_requests(story):
+    event = biggest_event(story)
+    other = story.events.exclude(pk=event.pk).first()
+    link = Link.objects.filter(story=story).first()
+    claim = event.claims.first()
+    return [
+        (url("claims-event-rename", story, event.pk), {"label": "Renamed"}),
+        (url("claims-event-merge", story, event.pk), {"other": other.pk}),
+        (url("claims-event-move", story, event.pk), {"claims": [claim.pk], "target": "new"}),
+        (url("claims-link-decide", story, link.pk), {"status": "confirmed"}),
+        (url("claims-alias-add", story), {"terms": "Daesh, ISIS"}),
+    ]
+
+
+def test_anonymous_users_are_sent_to_sign_in_and_nothing_changes(client, matched_story):
+    for target, data in edit_requests(matched_story):
+        response = client.post(target, data)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], target
+    assert not Edit.objects.exists()
+    assert not Link.objects.decided().exists()
+
+
+def test_outsiders_and_annotators_are_refused(matched_story, outsider, annotator):
+    for user in (outsider, annotator):
+        client = signed_in(user)
+        for target, data in edit_requests(matched_story):
+            assert client.post(target, data).status_code == 403, (user, target)
+    assert not Edit.objects.exists()
+
+
+def test_edits_need_post(matched_story, editor):
+    client = signed_in(editor)
+    for target, _ in edit_requests(matched_story):
+        assert client.get(target).status_code == 405
+
+
+def test_csrf_is_enforced_on_htmx_posts(matched_story, editor):
+    client = Client(enforce_csrf_checks=True)
+    client.login(username=editor.username, password=PASSWORD)
+    target, data = edit_requests(matched_story)[0]
+    assert client.post(target, data, **HTMX).status_code == 403
+    page = client.get(url("claims-event", matched_story, biggest_event(matched_story).pk))
+    token = page.context["csrf_token"]
+    assert f'"X-CSRFToken": "{token}"' in page.content.decode()
+    ok = client.post(target, data, HTTP_X_CSRFTOKEN=str(token), **HTMX)
+    assert ok.status_code == 200
+
+
+# Editing: what it does -------------------------------------------------------------------------
+
+def test_rename_swaps_the_heading_and_survives_rematch(matched_story, editor):
+    event = biggest_event(matched_story)
+    response = signed_in(editor).post(url("claims-event-rename", matched_story, event.pk),
+                                      {"label": "Strike on the aid convoy"}, **HTMX)
+    html = response.content.decode()
+    assert "<html" not in html and 'id="event-heading"' in html
+    assert "<h1>Strike on the aid convoy</h1>" in html
+    match_story(matched_story)
+    assert Event.objects.get(pk=event.pk).label == "Strike on the aid convoy"
+    edit = Edit.objects.get()
+    assert edit.user == editor and edit.action == "rename"
+
+
+def test_rename_without_javascript_redirects_back(matched_story, editor):
+    event = biggest_event(matched_story)
+    response = signed_in(editor).post(url("claims-event-rename", matched_story, event.pk),
+                                      {"label": "New name"})
+    assert response.status_code == 302
+    assert response["Location"] == url("claims-event", matched_story, event.pk)
+
+
+def test_bad_input_is_refused_and_changes_nothing(matched_story, editor):
+    event = biggest_event(matched_story)
+    client = signed_in(editor)
+    assert client.post(url("claims-event-rename", matched_story, event.pk), {"label": " "}).status_code == 400
+    other_story = Story.objects.create(slug="o", title="o")
+    foreign = Event.objects.create(story=other_story, key="x")
+    assert client.post(url("claims-event-merge", matched_story, event.pk),
+                       {"other": foreign.pk}).status_code == 400
+    assert client.post(url("claims-link-decide", matched_story, Link.objects.first().pk),
+                       {"status": "maybe"}).status_code == 400
+    assert client.post(url("claims-alias-add", matched_story), {"terms": "ISIS"}).status_code == 400
+    assert not Edit.objects.exists()
+
+
+def test_merge_moves_claims_and_survives_rematch(matched_story, editor):
+    event = biggest_event(matched_story)
+    other = matched_story.events.exclude(pk=event.pk).first()
+    moved = set(other.claims.values_list("id", flat=True))
+    response = signed_in(editor).post(url("claims-event-merge", matched_story, event.pk),
+                                      {"other": other.pk}, **HTMX)
+    assert response.status_code == 200 and 'id="event-body"' in response.content.decode()
+    assert not Event.objects.filter(pk=other.pk).exists()
+    match_story(matched_story)
+    assert moved <= set(Event.objects.get(pk=event.pk).claims.values_list("id", flat=True))
+
+
+def test_split_and_move_claims_survive_rematch(matched_story, editor):
+    event = biggest_event(matched_story)
+    first, second = event.claims.order_by("id")[:2]
+    client = signed_in(editor)
+    client.post(url("claims-event-move", matched_story, event.pk),
+                {"claims": [first.pk], "target": "new"}, **HTMX)
+    first.refresh_from_db()
+    assert first.event_id != event.pk and first.event_pinned
+    target = matched_story.events.exclude(pk__in=[event.pk, first.event_id]).first()
+    client.post(url("claims-event-move", matched_story, event.pk),
+                {"claims": [second.pk], "target": target.pk}, **HTMX)
+    match_story(matched_story)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.event_id == target.pk
+    assert first.event_id not in (event.pk, target.pk, None)
+    assert list(Edit.objects.values_list("action", flat=True)) == ["move", "split"]
+
+
+def test_decide_link_swaps_the_row_and_survives_rematch(matched_story, editor):
+    link = Link.objects.filter(story=matched_story).order_by("-score").first()
+    response = signed_in(editor).post(url("claims-link-decide", matched_story, link.pk),
+                                      {"status": "rejected"}, **HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<tr id="link-{link.pk}" class="status-rejected">')
+    assert "Rejected by a person" in html
+    match_story(matched_story)
+    link.refresh_from_db()
+    assert link.status == LinkStatus.REJECTED and link.decided_by == editor
+
+
+def test_add_alias_is_recorded(matched_story, editor):
+    response = signed_in(editor).post(url("claims-alias-add", matched_story),
+                                      {"terms": "Daesh, ISIS, Islamic State"})
+    assert response.status_code == 302
+    alias = matched_story.aliases.get()
+    assert alias.term_list == ["Daesh", "ISIS", "Islamic State"] and alias.created_by == editor
+    html = Client().get(url("claims-story", matched_story)).content.decode()
+    assert "Daesh = ISIS = Islamic State" in html
+
+
+# Query counts ----------------------------------------------------------------------------------
+
+def grow(story, n):
+    outlet = Outlet.objects.for_name("Bulk Wire")
+    event = biggest_event(story)
+    for i in range(n):
+        body = f"Trucks were hit near Aleppo on Monday, report {i} said."
+        article = Article.objects.create(story=story, outlet=Outlet.objects.for_name(f"Wire {i}"),
+                                         source=f"{i}.txt", body=body, original=body,
+                                         original_format="txt", content_hash=f"g{i}")
+        Claim.objects.create(article=article, start=0, end=len(body), text=body, position=0,
+                             event=event)
+    return outlet
+
+
+@pytest.mark.parametrize("page", ["claims-story", "claims-event", "articles-detail", "claims-search"])
+def test_query_counts_do_not_grow_with_the_story(client, matched_story, page):
+    def target():
+        if page == "claims-event":
+            return url(page, matched_story, biggest_event(matched_story).pk)
+        if page == "articles-detail":
+            return matched_story.articles.order_by("id").first().get_absolute_url() + "?claim=1"
+        if page == "claims-search":
+            return url(page, matched_story) + "?q=the"
+        return url(page, matched_story)
+
+    def count():
+        address = target()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(address).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    grow(matched_story, 45)
+    assert count() == small
