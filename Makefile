@@ -27,6 +27,8 @@ seed: install
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Parallax is serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)."
+	@echo "Reading needs no account. To import and edit, create one first:"
+	@echo "  $(BIN)/python manage.py createsuperuser"
 	@# The task worker runs the imports started in the browser; it stops when gunicorn does.
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \

@@ -34,6 +34,13 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published"
     # The text that claims point into, and the input it came from, are not edited by hand:
     # changing them would move every claim span.
-    readonly_fields = ["body", "original", "original_format", "display_html", "content_hash",
-                       "imported_at", "source"]
+    readonly_fields = [
+        "body",
+        "original",
+        "original_format",
+        "display_html",
+        "content_hash",
+        "imported_at",
+        "source",
+    ]
     fields = ["story", "outlet", "title", "byline", "published", *readonly_fields]

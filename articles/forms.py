@@ -13,7 +13,8 @@ ACCEPT = ".txt,.html,.htm,.jsonl"
 
 class StoryForm(forms.ModelForm):
     slug = forms.SlugField(
-        required=False, max_length=100,
+        required=False,
+        max_length=100,
         help_text="Part of the story's web address. Left blank, it is made from the title.",
     )
 
@@ -22,7 +23,8 @@ class StoryForm(forms.ModelForm):
         fields = ["title", "slug", "description"]
 
     def clean_slug(self):
-        return self.cleaned_data["slug"] or _unique_slug(Story.objects, self.data.get("title", ""))
+        title = self.cleaned_data.get("title", "")
+        return self.cleaned_data["slug"] or _unique_slug(Story.objects, title)
 
     @transaction.atomic
     def save_for(self, user) -> Story:
@@ -46,19 +48,19 @@ class MultipleFileField(forms.FileField):
 
 class ImportForm(forms.Form):
     files = MultipleFileField(
-        required=False, allow_empty_file=True,  # the importer reports empty files itself
+        required=False,
+        allow_empty_file=True,  # the importer reports empty files itself
         help_text=f"Up to {MAX_FILES} files: .txt, .html, .htm or .jsonl.",
     )
     outlet = forms.CharField(
-        required=False, max_length=200,
+        required=False,
+        max_length=200,
         help_text="States the outlet of every article in this import. "
         "Leave blank to use what each text states.",
     )
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}),
-                           label="Or paste an article's text")
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}), label="Text")
     text_title = forms.CharField(required=False, max_length=500, label="Title of the pasted text")
-    text_outlet = forms.CharField(required=False, max_length=200,
-                                  label="Outlet of the pasted text")
+    text_outlet = forms.CharField(required=False, max_length=200, label="Outlet of the pasted text")
 
     def clean_files(self):
         files = self.cleaned_data["files"]
@@ -89,11 +91,16 @@ class ImportForm(forms.Form):
     def import_files(self) -> list[ImportFile]:
         """What the task will import, not yet saved."""
         data = self.cleaned_data
-        files = [ImportFile(name=f.name, data=f.read(), outlet=data["outlet"])
-                 for f in data["files"]]
+        files = [
+            ImportFile(name=f.name, data=f.read(), outlet=data["outlet"]) for f in data["files"]
+        ]
         if data["text"]:
-            files.append(ImportFile(
-                name=f"pasted-{timezone.now():%Y%m%d-%H%M%S}.txt", data=data["text"].encode(),
-                outlet=data["text_outlet"] or data["outlet"], title=data["text_title"],
-            ))
+            files.append(
+                ImportFile(
+                    name=f"pasted-{timezone.now():%Y%m%d-%H%M%S}.txt",
+                    data=data["text"].encode(),
+                    outlet=data["text_outlet"] or data["outlet"],
+                    title=data["text_title"],
+                )
+            )
         return files

@@ -41,7 +41,10 @@ class Outlet(models.Model):
     domain = models.CharField("homepage domain", max_length=200, blank=True)
     country = models.CharField(max_length=100, blank=True)
     ownership = models.CharField(
-        "kind of ownership", max_length=30, choices=Ownership.choices, blank=True,
+        "kind of ownership",
+        max_length=30,
+        choices=Ownership.choices,
+        blank=True,
         help_text="Blank when unknown.",
     )
     notes = models.TextField(blank=True)
@@ -117,7 +120,8 @@ class Article(models.Model):
         blank=True, help_text="Sanitised HTML of the article, for HTML imports only."
     )
     removed_lines = models.JSONField(
-        default=list, blank=True,
+        default=list,
+        blank=True,
         help_text="Lines the cleaner removed from a plain-text import, each with its reason.",
     )
     content_hash = models.CharField(max_length=64)
@@ -131,9 +135,7 @@ class Article(models.Model):
             models.UniqueConstraint(
                 fields=["story", "content_hash"], name="article_unique_text_per_story"
             ),
-            models.CheckConstraint(
-                condition=~models.Q(body=""), name="article_body_not_empty"
-            ),
+            models.CheckConstraint(condition=~models.Q(body=""), name="article_body_not_empty"),
         ]
 
     def __str__(self):
@@ -156,16 +158,18 @@ class Membership(models.Model):
     """Who may work on a story, and as what. Superusers may do everything everywhere."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["story", "user"], name="membership_unique"),
-            models.CheckConstraint(condition=models.Q(role__in=Role.values),
-                                   name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
         ]
 
     def __str__(self):
@@ -184,11 +188,13 @@ class ImportJob(models.Model):
     leaves its report behind (one row per file or JSON line: name, line, status, reason)."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="import_jobs")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="import_jobs"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices,
-                              default=ImportStatus.QUEUED)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
     total = models.PositiveIntegerField(default=0, help_text="Files in this import.")
     done = models.PositiveIntegerField(default=0, help_text="Files read so far.")
     report = models.JSONField(default=list, blank=True)
@@ -198,10 +204,12 @@ class ImportJob(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(done__lte=models.F("total")),
-                                   name="importjob_done_within_total"),
-            models.CheckConstraint(condition=models.Q(status__in=ImportStatus.values),
-                                   name="importjob_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")), name="importjob_done_within_total"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ImportStatus.values), name="importjob_status_valid"
+            ),
         ]
 
     def __str__(self):
@@ -219,6 +227,9 @@ class ImportJob(models.Model):
         type(self).objects.filter(pk=self.pk).update(**fields)
         for name, value in fields.items():
             setattr(self, name, value)
+
+    def queued_as(self, task_id):
+        self._set(task_id=str(task_id))
 
     def start(self):
         self._set(status=ImportStatus.RUNNING)

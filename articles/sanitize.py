@@ -8,8 +8,24 @@ scripts, no attributes that could run code or restyle the page (`on*`, `hx-*`, `
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "blockquote", "ul", "ol", "li",
-    "em", "strong", "b", "i", "q", "cite", "a", "figure", "figcaption",
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "q",
+    "cite",
+    "a",
+    "figure",
+    "figcaption",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}

@@ -16,7 +16,7 @@ def start_import(story: Story, user, files: list[ImportFile]) -> ImportJob:
         for file in files:
             file.job = job
         ImportFile.objects.bulk_create(files)
-    job._set(task_id=str(run_import.enqueue(job.pk).id))
+    job.queued_as(run_import.enqueue(job.pk).id)
     return job
 
 
@@ -52,8 +52,11 @@ def _apply_titles(job: ImportJob, report: Report):
 def _row(outcome: Outcome) -> dict:
     article = outcome.article
     return {
-        "name": outcome.name, "line": outcome.line, "status": outcome.status,
-        "reason": outcome.reason, "article_id": article.pk if article else None,
+        "name": outcome.name,
+        "line": outcome.line,
+        "status": outcome.status,
+        "reason": outcome.reason,
+        "article_id": article.pk if article else None,
         "title": article.display_title if article else "",
     }
 

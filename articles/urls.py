@@ -8,5 +8,7 @@ urlpatterns = [
     path("stories/<slug:slug>/articles/<int:pk>/", reading.article_detail, name="articles-detail"),
     path("stories/new/", upload.story_create, name="articles-story-create"),
     path("stories/<slug:slug>/import/", upload.import_page, name="articles-import"),
-    path("stories/<slug:slug>/imports/<int:pk>/", upload.import_status, name="articles-import-status"),
+    path(
+        "stories/<slug:slug>/imports/<int:pk>/", upload.import_status, name="articles-import-status"
+    ),
 ]

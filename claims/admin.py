@@ -33,8 +33,18 @@ class LinkAdmin(admin.ModelAdmin):
     list_filter = ["story", "status"]
     list_select_related = ["claim_a", "claim_b", "story", "decided_by"]
     raw_id_fields = ["claim_a", "claim_b"]
-    readonly_fields = ["story", "claim_a", "claim_b", "score", "components", "shared_terms",
-                       "shared_aliases", "explanation", "decided_by", "decided_at"]
+    readonly_fields = [
+        "story",
+        "claim_a",
+        "claim_b",
+        "score",
+        "components",
+        "shared_terms",
+        "shared_aliases",
+        "explanation",
+        "decided_by",
+        "decided_at",
+    ]
     fields = [*readonly_fields[:8], "status", "decided_by", "decided_at"]
 
     def save_model(self, request, obj, form, change):

@@ -15,8 +15,12 @@ MONTHS = {
     "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12,
     "december": 12,
 }  # fmt: skip
-WEEKDAYS = {d: i for i, d in enumerate(
-    "monday tuesday wednesday thursday friday saturday sunday".split())}
+WEEKDAYS = {
+    d: i
+    for i, d in enumerate(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
+}
 
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE_MD = re.compile(
@@ -25,8 +29,7 @@ DATE_MD = re.compile(
 DATE_DM = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}})\b)?", re.I
 )
-WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?\b",
-                     re.I)
+WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,9 @@ def dates_in(text: str, published: datetime.date | None) -> list[DateMention]:
         for m in WEEKDAY.finditer(text):
             if not any(d.start <= m.start() < d.end for d in found):
                 when = weekday_before(WEEKDAYS[m.group(1).lower()], published)
-                found.append(DateMention(m.start(), m.end(), when,
-                                         "weekday before the article's date"))
+                found.append(
+                    DateMention(m.start(), m.end(), when, "weekday before the article's date")
+                )
     return sorted(found, key=lambda d: d.start)
 
 

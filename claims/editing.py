@@ -15,16 +15,24 @@ def _free_key(story, base: str) -> str:
 
 
 def _record(story, user, action, summary, **details) -> Edit:
-    return Edit.objects.create(story=story, user=user, action=action, summary=summary,
-                               details=details)
+    return Edit.objects.create(
+        story=story, user=user, action=action, summary=summary, details=details
+    )
 
 
 @transaction.atomic
 def rename_event(event: Event, label: str, user) -> None:
     old = event.display_label
     event.rename(label, user)
-    _record(event.story, user, EditAction.RENAME, f"renamed “{old[:80]}” to “{label[:80]}”",
-            event=event.pk, old=old, new=label)
+    _record(
+        event.story,
+        user,
+        EditAction.RENAME,
+        f"renamed “{old[:80]}” to “{label[:80]}”",
+        event=event.pk,
+        old=old,
+        new=label,
+    )
 
 
 @transaction.atomic
@@ -35,9 +43,15 @@ def merge_events(target: Event, other: Event, user) -> int:
     target.claims.update(event_pinned=True)
     label = other.display_label
     other.delete()
-    _record(target.story, user, EditAction.MERGE,
-            f"merged “{label[:80]}” into “{target.display_label[:80]}”",
-            event=target.pk, merged_label=label, claims=moved)
+    _record(
+        target.story,
+        user,
+        EditAction.MERGE,
+        f"merged “{label[:80]}” into “{target.display_label[:80]}”",
+        event=target.pk,
+        merged_label=label,
+        claims=moved,
+    )
     return len(moved)
 
 
@@ -48,14 +62,19 @@ def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) 
     claims = event.claims.filter(id__in=claim_ids)
     ids = list(claims.values_list("id", flat=True))
     if target is None:
-        target = Event.objects.create(story=event.story, key=_free_key(event.story, f"u{min(ids)}"),
-                                      auto_label=claims.first().text[:300])
+        target = Event.objects.create(
+            story=event.story,
+            key=_free_key(event.story, f"u{min(ids)}"),
+            auto_label=claims.first().text[:300],
+        )
         action = EditAction.SPLIT
         summary = f"split {len(ids)} claim(s) off “{event.display_label[:80]}”"
     else:
         action = EditAction.MOVE
-        summary = (f"moved {len(ids)} claim(s) from “{event.display_label[:60]}” "
-                   f"to “{target.display_label[:60]}”")
+        summary = (
+            f"moved {len(ids)} claim(s) from “{event.display_label[:60]}” "
+            f"to “{target.display_label[:60]}”"
+        )
     Claim.objects.filter(id__in=ids).update(event=target, event_pinned=True)
     _record(event.story, user, action, summary, source=event.pk, target=target.pk, claims=ids)
     return target
@@ -72,14 +91,25 @@ DECISIONS = {
 def decide_link(link: Link, status: str, user) -> None:
     link.decide(status, user)
     action, verb = DECISIONS[status]
-    _record(link.story, user, action,
-            f"{verb} the link between claims {link.claim_a_id} and {link.claim_b_id}",
-            link=link.pk, status=status)
+    _record(
+        link.story,
+        user,
+        action,
+        f"{verb} the link between claims {link.claim_a_id} and {link.claim_b_id}",
+        link=link.pk,
+        status=status,
+    )
 
 
 @transaction.atomic
 def add_alias(story, terms: list[str], user) -> Alias:
     alias = Alias.objects.create(story=story, terms=", ".join(terms), created_by=user)
-    _record(story, user, EditAction.ALIAS, f"said that {' = '.join(terms)[:200]}",
-            alias=alias.pk, terms=terms)
+    _record(
+        story,
+        user,
+        EditAction.ALIAS,
+        f"said that {' = '.join(terms)[:200]}",
+        alias=alias.pk,
+        terms=terms,
+    )
     return alias

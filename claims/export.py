@@ -34,8 +34,12 @@ def story_tables(story: Story) -> dict[str, list[dict]]:
         "articles": [_article(a) for a in articles],
         "claims": claims,
         "events": [
-            {"id": e.id, "label": e.display_label, "label_by_person": bool(e.label),
-             "claim_ids": members[e.id]}
+            {
+                "id": e.id,
+                "label": e.display_label,
+                "label_by_person": bool(e.label),
+                "claim_ids": members[e.id],
+            }
             for e in story.events.order_by("id")
         ],
         "links": list(_links(story)),
@@ -71,8 +75,16 @@ _EMPTY_HEADERS = {
     "articles": ["id", "outlet_id", "outlet", "title", "byline", "source", "published", "body"],
     "claims": ["id", "article_id", "position", "start", "end", "text", "speaker", "event_id"],
     "events": ["id", "label", "label_by_person", "claim_ids"],
-    "links": ["claim_a", "claim_b", "score", "status", "decided_by", "decided_at",
-              "shared_terms", "explanation"],
+    "links": [
+        "claim_a",
+        "claim_b",
+        "score",
+        "status",
+        "decided_by",
+        "decided_at",
+        "shared_terms",
+        "explanation",
+    ],
 }
 
 
@@ -87,19 +99,34 @@ def _flat(row: dict) -> dict:
 
 
 def _outlet(o: Outlet) -> dict:
-    return {"id": o.id, "name": o.name, "slug": o.slug, "domain": o.domain,
-            "country": o.country, "ownership": o.ownership}
+    return {
+        "id": o.id,
+        "name": o.name,
+        "slug": o.slug,
+        "domain": o.domain,
+        "country": o.country,
+        "ownership": o.ownership,
+    }
 
 
 def _article(a) -> dict:
-    return {"id": a.id, "outlet_id": a.outlet_id, "outlet": a.outlet.name, "title": a.title,
-            "byline": a.byline, "source": a.source,
-            "published": a.published.isoformat() if a.published else None, "body": a.body}
+    return {
+        "id": a.id,
+        "outlet_id": a.outlet_id,
+        "outlet": a.outlet.name,
+        "title": a.title,
+        "byline": a.byline,
+        "source": a.source,
+        "published": a.published.isoformat() if a.published else None,
+        "body": a.body,
+    }
 
 
 def _links(story: Story) -> Iterator[dict]:
-    for link in Link.objects.filter(story=story).select_related("decided_by").order_by(
-        "claim_a_id", "claim_b_id"
+    for link in (
+        Link.objects.filter(story=story)
+        .select_related("decided_by")
+        .order_by("claim_a_id", "claim_b_id")
     ):
         yield {
             "claim_a": link.claim_a_id,

@@ -12,7 +12,8 @@ class RenameForm(forms.Form):
 
 class MergeForm(forms.Form):
     other = forms.ModelChoiceField(
-        queryset=Event.objects.none(), label="Merge this other event into this one",
+        queryset=Event.objects.none(),
+        label="Merge this other event into this one",
         empty_label="Choose an event",
     )
 
@@ -26,8 +27,9 @@ class MoveClaimsForm(forms.Form):
     """Claims of one event, moved into another event of the story or split off into a new one."""
 
     NEW = "new"
-    claims = forms.TypedMultipleChoiceField(coerce=int, widget=forms.CheckboxSelectMultiple,
-                                            label="Claims")
+    claims = forms.TypedMultipleChoiceField(
+        coerce=int, widget=forms.CheckboxSelectMultiple, label="Claims"
+    )
     target = forms.ChoiceField(label="Move them to")
 
     def __init__(self, *args, story, event, claims, **kwargs):
@@ -52,7 +54,8 @@ class DecideForm(forms.Form):
 
 class AliasForm(forms.Form):
     terms = forms.CharField(
-        max_length=1000, widget=forms.TextInput(attrs={"placeholder": "Daesh, ISIS, Islamic State"}),
+        max_length=1000,
+        widget=forms.TextInput(attrs={"placeholder": "Daesh, ISIS, Islamic State"}),
         help_text="Names that mean the same thing, separated by commas.",
     )
 

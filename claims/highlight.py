@@ -11,15 +11,60 @@ from dataclasses import dataclass
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-.]*[A-Za-z0-9]|[A-Za-z0-9]")
 NUMBER = re.compile(r"^\d[\d,.]*$")
 NUMBER_WORDS = set(
-    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
-    "hundred hundreds thousand thousands dozen dozens".split()
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "dozen",
+        "dozens",
+    ]
 )
 # Words that change how sure or how deliberate a statement is: where outlets differ on these,
 # a journalist wants to see it ("erroneously" against "no mistake").
 QUALIFIERS = set(
-    "erroneously mistakenly accidentally deliberately intentionally unintentional unintentionally "
-    "intentional mistake error allegedly reportedly apparently possibly likely unlikely "
-    "suspected claimed denied admitted apologized apologised insisted doubted".split()
+    [
+        "erroneously",
+        "mistakenly",
+        "accidentally",
+        "deliberately",
+        "intentionally",
+        "unintentional",
+        "unintentionally",
+        "intentional",
+        "mistake",
+        "error",
+        "allegedly",
+        "reportedly",
+        "apparently",
+        "possibly",
+        "likely",
+        "unlikely",
+        "suspected",
+        "claimed",
+        "denied",
+        "admitted",
+        "apologized",
+        "apologised",
+        "insisted",
+        "doubted",
+    ]
 )
 SENTENCE_START = re.compile(r"(^|[.!?][\"”’]?\s+)[\"“‘'(\[]?$")
 
@@ -66,8 +111,11 @@ def pieces(text: str, matched: Iterable[str] = (), differs: Iterable[str] = ()) 
             continue
         if m.start() > cursor:
             out.append(Piece(text[cursor : m.start()]))
-        why = ("no other outlet states this on this event" if kind == "differs"
-               else "shared with a linked claim")
+        why = (
+            "no other outlet states this on this event"
+            if kind == "differs"
+            else "shared with a linked claim"
+        )
         out.append(Piece(m.group(0), kind, why))
         cursor = m.end()
     if cursor < len(text):
@@ -78,12 +126,16 @@ def pieces(text: str, matched: Iterable[str] = (), differs: Iterable[str] = ()) 
 def differing_words(claims_by_outlet: dict[object, list[str]]) -> dict[object, set[str]]:
     """Per outlet, the notable words its claims state that no other outlet's claims do.
     Only meaningful with at least two outlets; one outlet alone differs from nobody."""
-    words = {outlet: set().union(*(notable_words(t) for t in texts)) if texts else set()
-             for outlet, texts in claims_by_outlet.items()}
+    words = {
+        outlet: set().union(*(notable_words(t) for t in texts)) if texts else set()
+        for outlet, texts in claims_by_outlet.items()
+    }
     if len(words) < 2:
         return {outlet: set() for outlet in words}
     everything = {}
     for outlet, keys in words.items():
         for k in keys:
             everything.setdefault(k, set()).add(outlet)
-    return {outlet: {k for k in keys if everything[k] == {outlet}} for outlet, keys in words.items()}
+    return {
+        outlet: {k for k in keys if everything[k] == {outlet}} for outlet, keys in words.items()
+    }

@@ -57,12 +57,16 @@ class Event(models.Model):
         max_length=300, blank=True, help_text="A person's name for it; wins over the matcher's."
     )
     label_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     label_edited_at = models.DateTimeField(null=True, blank=True)
     occurred_on = models.DateField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="The date its claims state most often (weekdays read against the article's "
         "date); empty when they state none.",
     )
@@ -116,10 +120,14 @@ class Link(models.Model):
     shared_terms = models.JSONField(default=list, blank=True)
     shared_aliases = models.JSONField(default=list, blank=True)
     explanation = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=LinkStatus.choices,
-                              default=LinkStatus.SUGGESTED)
+    status = models.CharField(
+        max_length=10, choices=LinkStatus.choices, default=LinkStatus.SUGGESTED
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -158,13 +166,21 @@ class Alias(models.Model):
     "Daesh, ISIS, ISIL, Islamic State". Users add them; the matcher reads them."""
 
     story = models.ForeignKey(
-        "articles.Story", null=True, blank=True, on_delete=models.CASCADE, related_name="aliases",
+        "articles.Story",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="aliases",
         help_text="Leave empty for an alias that holds in every story.",
     )
-    terms = models.TextField(help_text="The names that mean the same, one per line or "
-                                       "separated by commas.")
+    terms = models.TextField(
+        help_text="The names that mean the same, one per line or separated by commas."
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -222,8 +238,9 @@ class Edit(models.Model):
     Action = EditAction
 
     story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="edits")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=20, choices=Action.choices)
     summary = models.TextField()
     details = models.JSONField(default=dict, blank=True)
@@ -232,8 +249,9 @@ class Edit(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(action__in=EditAction.values),
-                                   name="edit_action_valid"),
+            models.CheckConstraint(
+                condition=Q(action__in=EditAction.values), name="edit_action_valid"
+            ),
         ]
 
     def __str__(self):

@@ -37,8 +37,10 @@ class Summary:
 
     def __str__(self):
         kind = "matched new articles into" if self.incremental else "matched"
-        return (f"{kind} {self.claims} claims: {self.events} events, {self.links} links "
-                f"({self.created_links} new, {self.removed_links} dropped) in {self.seconds:.2f} s")
+        return (
+            f"{kind} {self.claims} claims: {self.events} events, {self.links} links "
+            f"({self.created_links} new, {self.removed_links} dropped) in {self.seconds:.2f} s"
+        )
 
 
 def match_story(story: Story) -> Summary:
@@ -52,8 +54,14 @@ def match_story(story: Story) -> Summary:
         _save_events(story, result.events, dates, full=True)
         created, removed = _save_links(story, result.links, full=True)
         _save_state(story, index, result)
-    return Summary(len(claims), len(result.events), len(result.links), created, removed,
-                   (timezone.now() - started).total_seconds())
+    return Summary(
+        len(claims),
+        len(result.events),
+        len(result.links),
+        created,
+        removed,
+        (timezone.now() - started).total_seconds(),
+    )
 
 
 def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | None:
@@ -74,15 +82,25 @@ def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | N
     member_claims = _claim_inputs(
         Claim.objects.filter(id__in=[c for e in result.events for c in e.claim_ids])
     )
-    published = dict(Article.objects.filter(id__in={c.article_id for c in member_claims})
-                     .values_list("id", "published"))
+    published = dict(
+        Article.objects.filter(id__in={c.article_id for c in member_claims}).values_list(
+            "id", "published"
+        )
+    )
     dates = event_dates(result.events, member_claims, published)
     with transaction.atomic():
         _save_events(story, result.events, dates, full=False)
         created, removed = _save_links(story, result.links, full=False)
         _save_state(story, index, result)
-    return Summary(len(claims), len(result.events), len(result.links), created, removed,
-                   (timezone.now() - started).total_seconds(), incremental=True)
+    return Summary(
+        len(claims),
+        len(result.events),
+        len(result.links),
+        created,
+        removed,
+        (timezone.now() - started).total_seconds(),
+        incremental=True,
+    )
 
 
 def story_aliases(story: Story) -> list[list[str]]:
@@ -94,8 +112,9 @@ def constraints(story: Story) -> matching.Constraints:
     must = frozenset((a, b) for a, b, s in decided if s == LinkStatus.CONFIRMED)
     cannot = frozenset((a, b) for a, b, s in decided if s == LinkStatus.REJECTED)
     pinned = dict(
-        Claim.objects.filter(article__story=story, event_pinned=True, event__isnull=False)
-        .values_list("id", "event__key")
+        Claim.objects.filter(
+            article__story=story, event_pinned=True, event__isnull=False
+        ).values_list("id", "event__key")
     )
     return matching.Constraints(must_link=must, cannot_link=cannot, pinned=pinned)
 
@@ -114,7 +133,6 @@ def _claim_inputs(claims_qs) -> list:
     return [matching.ClaimInput(*row) for row in rows]
 
 
-
 def event_dates(events, claims, published: dict) -> dict[str, datetime.date]:
     """Per event key, the date its claims state most often (article id -> publication date
     resolves weekdays)."""
@@ -123,7 +141,8 @@ def event_dates(events, claims, published: dict) -> dict[str, datetime.date]:
     for event in events:
         counts = Counter(
             mention.date
-            for claim_id in event.claim_ids if claim_id in text
+            for claim_id in event.claim_ids
+            if claim_id in text
             for mention in dates_in(text[claim_id][0], published.get(text[claim_id][1]))
         )
         if counts:
@@ -145,9 +164,12 @@ def _save_events(story: Story, events: list, dates: dict, full: bool) -> None:
         if event is None or event.id in taken:
             event = _best_overlap(result.claim_ids, old_event_of, old_members, by_id, taken)
         if event is None:
-            event = Event.objects.create(story=story, key=_free_key(result.key, old),
-                                         auto_label=result.label[:2000],
-                                         occurred_on=dates.get(result.key))
+            event = Event.objects.create(
+                story=story,
+                key=_free_key(result.key, old),
+                auto_label=result.label[:2000],
+                occurred_on=dates.get(result.key),
+            )
             old[event.key] = event
         else:
             event.auto_label = result.label[:2000]
@@ -157,8 +179,9 @@ def _save_events(story: Story, events: list, dates: dict, full: bool) -> None:
         kept.add(event.id)
         for claim_id in result.claim_ids:
             assignment[claim_id] = event.id
-    Event.objects.bulk_update(to_update, ["auto_label", "occurred_on", "updated_at"],
-                              batch_size=BATCH)
+    Event.objects.bulk_update(
+        to_update, ["auto_label", "occurred_on", "updated_at"], batch_size=BATCH
+    )
     _assign(story, assignment, full)
     if full:
         story.events.exclude(id__in=kept).filter(claims__isnull=True).delete()
@@ -198,27 +221,40 @@ def _assign(story, assignment: dict[int, int], full: bool) -> None:
 
 
 def _save_links(story: Story, links: list, full: bool) -> tuple[int, int]:
-    existing = {(a, b): (pk, status) for pk, a, b, status in
-                Link.objects.filter(story=story).values_list("id", "claim_a", "claim_b", "status")}
+    existing = {
+        (a, b): (pk, status)
+        for pk, a, b, status in Link.objects.filter(story=story).values_list(
+            "id", "claim_a", "claim_b", "status"
+        )
+    }
     new, update, seen = [], [], set()
     for link in links:
         pair = (link.a, link.b)
         seen.add(pair)
-        fields = dict(score=min(max(link.score, 0.0), 1.0), components=link.components,
-                      shared_terms=link.shared_terms,
-                      shared_aliases=[list(p) for p in link.shared_aliases],
-                      explanation=link.explanation)
+        fields = dict(
+            score=min(max(link.score, 0.0), 1.0),
+            components=link.components,
+            shared_terms=link.shared_terms,
+            shared_aliases=[list(p) for p in link.shared_aliases],
+            explanation=link.explanation,
+        )
         if pair in existing:
             update.append(Link(id=existing[pair][0], **fields))
         else:
             new.append(Link(story=story, claim_a_id=link.a, claim_b_id=link.b, **fields))
     Link.objects.bulk_create(new, batch_size=BATCH)
-    Link.objects.bulk_update(update, ["score", "components", "shared_terms", "shared_aliases",
-                                      "explanation"], batch_size=BATCH)
+    Link.objects.bulk_update(
+        update,
+        ["score", "components", "shared_terms", "shared_aliases", "explanation"],
+        batch_size=BATCH,
+    )
     removed = 0
     if full:
-        stale = [pk for pair, (pk, status) in existing.items()
-                 if pair not in seen and status == LinkStatus.SUGGESTED]
+        stale = [
+            pk
+            for pair, (pk, status) in existing.items()
+            if pair not in seen and status == LinkStatus.SUGGESTED
+        ]
         for start in range(0, len(stale), BATCH):
             removed += Link.objects.filter(id__in=stale[start : start + BATCH]).delete()[0]
     return len(new), removed

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def pytest_configure(config):
 
 @pytest.fixture
 def seed_story(db):
-    call_command("load_seeds", stdout=open(os.devnull, "w"))
+    call_command("load_seeds", stdout=StringIO())
     from articles.models import Story
 
     return Story.objects.get(slug=SEED_SLUG)
@@ -47,7 +48,7 @@ def make_user(name, story=None, role=None, **extra):
 
 @pytest.fixture
 def matched_story(seed_story):
-    call_command("match_claims", "--story", seed_story.slug, stdout=open(os.devnull, "w"))
+    call_command("match_claims", "--story", seed_story.slug, stdout=StringIO())
     return seed_story
 
 
@@ -81,8 +82,14 @@ def browser():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()

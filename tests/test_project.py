@@ -44,8 +44,11 @@ def test_readme_shows_the_two_commands_and_a_screenshot():
 @pytest.mark.django_db
 def test_each_page_has_one_h1_and_a_csp_with_nonce(client, seed_story):
     article = seed_story.articles.first()
-    for url in [reverse("articles-stories"), seed_story.get_absolute_url(),
-                article.get_absolute_url()]:
+    for url in [
+        reverse("articles-stories"),
+        seed_story.get_absolute_url(),
+        article.get_absolute_url(),
+    ]:
         response = client.get(url)
         assert response.status_code == 200
         assert response.content.decode().count("<h1") == 1, url

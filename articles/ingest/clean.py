@@ -30,37 +30,53 @@ CHROME_PATTERNS: list[tuple[str, str]] = [
     ("photo credit", r"^(photo|image|picture)s? (by|courtesy( of)?)\s"),
     ("photo credit", r"\(([\w .]+ )?photo\s*/[^)]*\)$|^image copyright\b|getty images$"),
     ("caption", r"^(caption|image caption)\s*:?\s"),
-    ("copyright notice",
-     r"^(copyright\s*)?(©|\(c\)|copyright)\s*\d{4}\b|all rights reserved\.?$"),
-    ("subscription prompt",
-     r"^(subscribe\b|become a (subscriber|member)\b|already (a subscriber|have an account)"
-     r"|support (our|independent) journalism\b|unlock (this|unlimited)\b)"),
-    ("newsletter prompt",
-     r"^(sign up|subscribe|get|receive|manage|join|our|daily|free)\b.*\bnewsletters?\b"
-     r"|^newsletters?$"),
-    ("comment prompt",
-     r"^(to (participate|join) in the (discussion|conversation)|be the first to comment"
-     r"|(write|leave|post|add|view|show|hide|load|read) (a |your |the |all )?(\d+ )?comments?$"
-     r"|(please )?(read|see|review) our (comment|commenting|community) (policy|guidelines)"
-     r"|\d+ comments?$|comments?$|join the (discussion|conversation)\b"
-     r"|this site uses akismet\b)"),
+    ("copyright notice", r"^(copyright\s*)?(©|\(c\)|copyright)\s*\d{4}\b|all rights reserved\.?$"),
+    (
+        "subscription prompt",
+        r"^(subscribe\b|become a (subscriber|member)\b|already (a subscriber|have an account)"
+        r"|support (our|independent) journalism\b|unlock (this|unlimited)\b)",
+    ),
+    (
+        "newsletter prompt",
+        r"^(sign up|subscribe|get|receive|manage|join|our|daily|free)\b.*\bnewsletters?\b"
+        r"|^newsletters?$",
+    ),
+    (
+        "comment prompt",
+        r"^(to (participate|join) in the (discussion|conversation)|be the first to comment"
+        r"|(write|leave|post|add|view|show|hide|load|read) (a |your |the |all )?(\d+ )?comments?$"
+        r"|(please )?(read|see|review) our (comment|commenting|community) (policy|guidelines)"
+        r"|\d+ comments?$|comments?$|join the (discussion|conversation)\b"
+        r"|this site uses akismet\b)",
+    ),
     ("login prompt", r"^(log ?in|sign ?in|register)( (or|and|to) [\w ]{0,30})?$"),
-    ("read-more link",
-     r"^((read|see|view) (more|also|next|the full (story|article))\b|continue reading\b"
-     r"|keep reading\b|click (here )?(to|for)\b|more (from|on) [^.]{0,40}$)"),
-    ("related headline",
-     r"^(related( (articles?|stories|coverage|content|news|posts|reading|topics))?|recommended"
-     r"( for you)?|you (may|might) also like|most (read|popular|viewed)|trending( now)?"
-     r"|top stories|editor'?s picks)\s*([:»>|-].*)?$"),
-    ("share prompt",
-     r"^(share (this|on|via|article|story)\b|share$|tweet( this)?$|e-?mail( this)?$"
-     r"|print( this)?( article| page)?$|copy link$|(facebook|twitter|whatsapp|linkedin)$)"),
-    ("advertisement",
-     r"^(advertisement|advertising|sponsored( content)?|ad|promoted( content)?|paid (content|post)"
-     r"|story continues below( advertisement)?|scroll to continue[\w ]*)$"),
-    ("cookie notice",
-     r"^((we|this (web)?site|our (web)?site) uses? cookies\b|(accept|allow|reject|manage|decline)"
-     r"( all)? cookies\b|cookie (policy|settings|preferences)$)"),
+    (
+        "read-more link",
+        r"^((read|see|view) (more|also|next|the full (story|article))\b|continue reading\b"
+        r"|keep reading\b|click (here )?(to|for)\b|more (from|on) [^.]{0,40}$)",
+    ),
+    (
+        "related headline",
+        r"^(related( (articles?|stories|coverage|content|news|posts|reading|topics))?|recommended"
+        r"( for you)?|you (may|might) also like|most (read|popular|viewed)|trending( now)?"
+        r"|top stories|editor'?s picks)\s*([:»>|-].*)?$",
+    ),
+    (
+        "share prompt",
+        r"^(share (this|on|via|article|story)\b|share$|tweet( this)?$|e-?mail( this)?$"
+        r"|print( this)?( article| page)?$|copy link$|(facebook|twitter|whatsapp|linkedin)$)",
+    ),
+    (
+        "advertisement",
+        r"^(advertisement|advertising|sponsored( content)?|ad|promoted( content)?"
+        r"|paid (content|post)|story continues below( advertisement)?|scroll to continue[\w ]*)$",
+    ),
+    (
+        "cookie notice",
+        r"^((we|this (web)?site|our (web)?site) uses? cookies\b"
+        r"|(accept|allow|reject|manage|decline)( all)? cookies\b"
+        r"|cookie (policy|settings|preferences)$)",
+    ),
 ]
 _CHROME = [(reason, re.compile(pattern, re.IGNORECASE)) for reason, pattern in CHROME_PATTERNS]
 
@@ -77,8 +93,27 @@ REPEAT_MAX_WORDS = 20
 REPORTING_MARKS = re.compile(r"[\"“”«»]|\b(said|says|told|according to|asked|added)\b", re.I)
 MASTHEAD_MAX_LINES = 4
 SMALL_WORDS = frozenset(
-    ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or",
-     "the", "to", "vs", "with"])
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "vs",
+        "with",
+    ]
+)
 
 # Lines that state metadata; metadata.py reads their values with the functions below.
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
@@ -95,11 +130,14 @@ DATE_FORMS = [
     rf"{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+{_YEAR}",  # 20 September 2016
     rf"{_WEEKDAY}{_YEAR}-(?P<month>\d{{2}})-(?P<day>\d{{2}})",  # 2016-09-20
 ]
-_DATES = [
-    re.compile(rf"{_DATE_PREFIX}{form}{_TIME_SUFFIX}", re.IGNORECASE) for form in DATE_FORMS
-]
-MONTHS = {name: n for n, name in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_DATES = [re.compile(rf"{_DATE_PREFIX}{form}{_TIME_SUFFIX}", re.IGNORECASE) for form in DATE_FORMS]
+MONTHS = {
+    name: n
+    for n, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
 
 # "- Sputnik International" or "- The Washington Times - Tuesday, September 20, 2016".
 _OUTLET_LINE = re.compile(r"^[-–—]\s+(?P<name>.+?)(?:\s+[-–—|]\s+(?P<rest>.+))?$")
@@ -109,10 +147,12 @@ _SOURCE_LINE = re.compile(r"^source\s*:\s*(?P<name>.*)$", re.IGNORECASE)
 _BYLINE = re.compile(r"^[Bb][Yy]:?\s+(?P<who>[^,|]+?)(?:\s*[,|]\s*(?P<org>[^,|]+?))?\s*$")
 _NAME_WORD = re.compile(r"^([A-Z][\w.'’-]*|and|&|de|da|van|von|der|al|bin|la|le|du)$")
 BYLINE_ROLES = frozenset(
-    ["staff", "writer", "reporter", "correspondent", "editor", "contributor", "columnist"])
+    ["staff", "writer", "reporter", "correspondent", "editor", "contributor", "columnist"]
+)
 # A caption ends with " - <Outlet>", the page's name for the picture's source.
 _CAPTION_TAIL = re.compile(
-    r"\s[-–—|]\s+(?P<outlet>[A-Z][\w.&'’]*(?:\s+(?:[A-Z][\w.&'’]*|of|the|and|for)){0,4})$")
+    r"\s[-–—|]\s+(?P<outlet>[A-Z][\w.&'’]*(?:\s+(?:[A-Z][\w.&'’]*|of|the|and|for)){0,4})$"
+)
 
 
 def clean_text(text: str, repeated_lines: frozenset[str] = frozenset()) -> Cleaned:
@@ -154,9 +194,7 @@ def classify_lines(
     return verdicts
 
 
-def line_reason(
-    line: str, script: str, repeated_lines: frozenset[str] = frozenset()
-) -> str | None:
+def line_reason(line: str, script: str, repeated_lines: frozenset[str] = frozenset()) -> str | None:
     """Why one line, out of context, is chrome; None when it reads as reporting."""
     reason = stated_reason(line, script)
     if reason is None and line_key(line) in repeated_lines and _repeat_is_chrome(line):

@@ -15,7 +15,10 @@ DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 def parse_html(html: str, source: str) -> Draft:
     doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False,
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
         date_extraction_params=DATE_PARAMS,
     )
     if doc is None or not (doc.text or "").strip():
@@ -55,7 +58,11 @@ def _date(value: str | None) -> date | None:
 
 def _display_html(html: str) -> str:
     markup = trafilatura.extract(
-        html, output_format="html", include_comments=False, include_tables=False,
-        include_links=True, include_formatting=True,
+        html,
+        output_format="html",
+        include_comments=False,
+        include_tables=False,
+        include_links=True,
+        include_formatting=True,
     )
     return sanitize_html(markup or "")

@@ -64,9 +64,14 @@ class Report:
         return [o.article for o in self.outcomes if o.article is not None]
 
     def summary(self) -> str:
-        return ", ".join(
-            f"{self.count(s)} {s}" for s in (IMPORTED, DUPLICATE, FAILED, SKIPPED) if self.count(s)
-        ) or "nothing to import"
+        return (
+            ", ".join(
+                f"{self.count(s)} {s}"
+                for s in (IMPORTED, DUPLICATE, FAILED, SKIPPED)
+                if self.count(s)
+            )
+            or "nothing to import"
+        )
 
 
 def collect_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
@@ -164,9 +169,11 @@ def _repeated_lines(uploads: list[Upload], texts: dict[str, str]) -> dict[str, f
                 batch[outlet].append(text)
     repeated = {}
     for outlet, outlet_texts in batch.items():
-        stored = Article.objects.filter(
-            outlet__name__iexact=outlet, original_format="txt"
-        ).order_by("-imported_at").values_list("original", flat=True)[:REPEAT_HISTORY]
+        stored = (
+            Article.objects.filter(outlet__name__iexact=outlet, original_format="txt")
+            .order_by("-imported_at")
+            .values_list("original", flat=True)[:REPEAT_HISTORY]
+        )
         counts = Counter()
         for text in {*outlet_texts, *stored}:  # the same page twice is not a template
             counts.update({line_key(line) for line in text.splitlines() if line.strip()})

@@ -20,8 +20,11 @@ from articles.ingest.clean import (
 )
 from articles.ingest.types import Metadata
 
-_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})"
-                     r"(?:/\S*)?$", re.IGNORECASE)
+_DOMAIN = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})"
+    r"(?:/\S*)?$",
+    re.IGNORECASE,
+)
 
 
 def detect_metadata(text: str) -> Metadata:

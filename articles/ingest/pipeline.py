@@ -89,8 +89,14 @@ def store(draft: Draft, story: Story) -> Article:
                 content_hash=digest,
             )
             Claim.objects.bulk_create(
-                Claim(article=article, start=c.start, end=c.end, text=c.text,
-                      position=n, speaker=c.speaker[:200])
+                Claim(
+                    article=article,
+                    start=c.start,
+                    end=c.end,
+                    text=c.text,
+                    position=n,
+                    speaker=c.speaker[:200],
+                )
                 for n, c in enumerate(claims)
             )
     except IntegrityError:

@@ -3,11 +3,11 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from articles.access import get_story
+from articles.access import EDIT, can, get_story
 from articles.models import Article, Story
+from articles.reading import paragraphs
 from claims.forms import ClaimSelectForm
 from claims.views.pair import matches_for
-from articles.reading import paragraphs
 
 ARTICLES_PER_PAGE = 50
 
@@ -27,7 +27,8 @@ def story_detail(request, slug):
         .order_by(F("published").asc(nulls_last=True), "outlet__name", "id")
     )
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "articles/story_detail.html", {"story": story, "page": page})
+    context = {"story": story, "page": page, "can_edit": can(request.user, story, EDIT)}
+    return render(request, "articles/story_detail.html", context)
 
 
 @require_GET

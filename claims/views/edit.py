@@ -62,8 +62,9 @@ def move_claims(request, slug, pk):
     form = MoveClaimsForm(request.POST, story=story, event=event, claims=claims)
     if not form.is_valid():
         return _invalid(form)
-    target = editing.move_claims(event, form.cleaned_data["claims"], form.cleaned_data["target"],
-                                 request.user)
+    target = editing.move_claims(
+        event, form.cleaned_data["claims"], form.cleaned_data["target"], request.user
+    )
     messages.success(request, f"Moved to “{target.display_label[:80]}”.")
     return _event_response(request, story, event)
 
@@ -74,7 +75,8 @@ def decide_link(request, slug, pk):
     story = get_story(request, slug, EDIT)
     link = get_object_or_404(
         Link.objects.select_related("claim_a__article__outlet", "claim_b__article__outlet"),
-        story=story, pk=pk,
+        story=story,
+        pk=pk,
     )
     form = DecideForm(request.POST)
     if not form.is_valid():

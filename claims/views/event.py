@@ -24,8 +24,9 @@ def event_detail(request, slug, pk):
 
 def event_context(request, story, event) -> dict:
     claims = list(
-        event.claims.select_related("article", "article__outlet")
-        .order_by("article__outlet__name", "article_id", "position")
+        event.claims.select_related("article", "article__outlet").order_by(
+            "article__outlet__name", "article_id", "position"
+        )
     )
     links = list(
         Link.objects.filter(Q(claim_a__event=event) | Q(claim_b__event=event), story=story)
@@ -68,8 +69,9 @@ def event_context(request, story, event) -> dict:
 def claim_context(request, slug, pk):
     """The sentences around a claim in its article (a fragment for HTMX, a page without)."""
     story = get_story(request, slug)
-    claim = get_object_or_404(Claim.objects.select_related("article__outlet"),
-                              article__story=story, pk=pk)
+    claim = get_object_or_404(
+        Claim.objects.select_related("article__outlet"), article__story=story, pk=pk
+    )
     around = Claim.objects.filter(
         article=claim.article,
         position__gte=claim.position - CONTEXT_SENTENCES,

@@ -3,13 +3,14 @@
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from articles.access import EDIT, can, get_story
 from articles.models import Outlet
-from claims.models import Claim, Edit
+from claims.forms import AliasForm
+from claims.models import Alias, Claim, Edit, MatchState
 
 EVENTS_PER_PAGE = 40
 OUTLETS_PER_PAGE = 12
@@ -26,9 +27,9 @@ def story_overview(request, slug):
         EVENTS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     outlets = Paginator(
-        Outlet.objects.filter(articles__story=story).annotate(
-            article_count=Count("articles", distinct=True)
-        ).order_by("name"),
+        Outlet.objects.filter(articles__story=story)
+        .annotate(article_count=Count("articles", distinct=True))
+        .order_by("name"),
         OUTLETS_PER_PAGE,
     ).get_page(request.GET.get("outlets"))
     context = {
@@ -40,7 +41,10 @@ def story_overview(request, slug):
         "claim_count": Claim.objects.filter(article__story=story).count(),
         "unmatched_count": Claim.objects.filter(article__story=story, event=None).count(),
         "edits": Edit.objects.filter(story=story).select_related("user")[:10],
+        "aliases": Alias.objects.filter(Q(story=story) | Q(story=None)),
+        "alias_form": AliasForm(),
         "can_edit": can(request.user, story, EDIT),
+        "match_state": MatchState.objects.filter(story=story).first(),
     }
     return render(request, "claims/story_overview.html", context)
 
@@ -54,9 +58,7 @@ def _matrix(events, outlets) -> list[dict]:
         .annotate(n=Count("id"))
     ):
         counts[row["event_id"]][row["article__outlet_id"]] = row["n"]
-    return [
-        {"event": e, "cells": [counts[e.id].get(o.id) for o in outlets]} for e in events
-    ]
+    return [{"event": e, "cells": [counts[e.id].get(o.id) for o in outlets]} for e in events]
 
 
 def _timeline(story) -> list[dict]:
@@ -69,4 +71,6 @@ def _timeline(story) -> list[dict]:
     )
     top = max((d["n"] for d in days), default=1)
     # Bar heights in five steps: a class each, since the CSP allows no inline styles.
-    return [{"day": d["occurred_on"], "n": d["n"], "level": min(5, 1 + 4 * d["n"] // top)} for d in days]
+    return [
+        {"day": d["occurred_on"], "n": d["n"], "level": min(5, 1 + 4 * d["n"] // top)} for d in days
+    ]

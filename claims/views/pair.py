@@ -15,13 +15,18 @@ MATCHES_SHOWN = 20
 def pair_detail(request, slug, pk):
     story = get_story(request, slug)
     link = get_object_or_404(
-        Link.objects.select_related("claim_a__article__outlet", "claim_b__article__outlet",
-                                    "claim_a__event", "decided_by"),
-        story=story, pk=pk,
+        Link.objects.select_related(
+            "claim_a__article__outlet", "claim_b__article__outlet", "claim_a__event", "decided_by"
+        ),
+        story=story,
+        pk=pk,
     )
     diff_a, diff_b = word_diff(link.claim_a.text, link.claim_b.text)
     context = {
-        "story": story, "link": link, "diff_a": diff_a, "diff_b": diff_b,
+        "story": story,
+        "link": link,
+        "diff_a": diff_a,
+        "diff_b": diff_b,
         "can_edit": can(request.user, story, EDIT),
     }
     return render(request, "claims/pair.html", context)
@@ -44,8 +49,9 @@ def matches_for(claim: Claim) -> list[dict]:
 @require_GET
 def claim_matches(request, slug, pk):
     story = get_story(request, slug)
-    claim = get_object_or_404(Claim.objects.select_related("article__outlet", "event"),
-                              article__story=story, pk=pk)
+    claim = get_object_or_404(
+        Claim.objects.select_related("article__outlet", "event"), article__story=story, pk=pk
+    )
     context = {"story": story, "claim": claim, "matches": matches_for(claim)}
     template = "claims/claim_matches.html"
     return render(request, f"{template}#matches" if request.htmx else template, context)

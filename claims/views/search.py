@@ -22,7 +22,12 @@ def search(request, slug):
             .select_related("article__outlet", "event")
             .order_by("article__outlet__name", "article_id", "position")[: RESULTS_SHOWN + 1]
         )
-    context = {"story": story, "form": form, "query": query,
-               "results": results[:RESULTS_SHOWN], "more": len(results) > RESULTS_SHOWN}
+    context = {
+        "story": story,
+        "form": form,
+        "query": query,
+        "results": results[:RESULTS_SHOWN],
+        "more": len(results) > RESULTS_SHOWN,
+    }
     template = "claims/search.html"
     return render(request, f"{template}#results" if request.htmx else template, context)

@@ -1,5 +1,7 @@
 """What only a browser shows: the seed story as a reader sees it."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -8,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def seeded(transactional_db):
-    call_command("load_seeds", verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("load_seeds", verbosity=0, stdout=StringIO())
 
 
 def test_reader_walks_from_story_list_to_marked_claims(seeded, live_server, page, screenshot):
@@ -18,12 +20,22 @@ def test_reader_walks_from_story_list_to_marked_claims(seeded, live_server, page
     rows = page.locator("table.articles tbody tr")
     assert rows.count() == 5
     outlets = set(rows.locator("td:first-child").all_inner_texts())
-    assert outlets == {"Sputnik International", "The Washington Times", "CNN",
-                       "Military Times", "Washington Examiner"}
+    assert outlets == {
+        "Sputnik International",
+        "The Washington Times",
+        "CNN",
+        "Military Times",
+        "Washington Examiner",
+    }
     screenshot("story")
 
-    page.get_by_role("link", name="US, Moscow set to discuss Syria pact Pentagon may not want").click()
-    assert page.locator("h1").inner_text() == "US, Moscow set to discuss Syria pact Pentagon may not want"
+    page.get_by_role(
+        "link", name="US, Moscow set to discuss Syria pact Pentagon may not want"
+    ).click()
+    assert (
+        page.locator("h1").inner_text()
+        == "US, Moscow set to discuss Syria pact Pentagon may not want"
+    )
     claims = page.locator(".body .claim")
     assert claims.count() > 20
     first = claims.first

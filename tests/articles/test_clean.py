@@ -11,7 +11,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_CASES = {
     "000_fce1e03549333a94.txt": {
         "first": "The US-led coalition airstrike on the Syrian Arab Army (SAA) besieged",
-        "last": "would not greenlight \"any cooperation with\xa0Russia on\xa0Syria.\"",
+        "last": 'would not greenlight "any cooperation with\xa0Russia on\xa0Syria."',
         "middle": [
             "The journalist doubted that the air raid was unintentional.",
             "For their part, radical groups refused to\xa0do the same.",
@@ -69,8 +69,8 @@ SEED_CASES = {
         "chrome": [
             "US, Moscow set to discuss Syria pact Pentagon may not want",
             "Source: CNN",
-            "Be the first to comment at \"US, Moscow set to discuss Syria pact Pentagon may not "
-            "want\"",
+            'Be the first to comment at "US, Moscow set to discuss Syria pact Pentagon may not '
+            'want"',
             "Write your comment",
             "This site uses Akismet to reduce spam. Learn how your comment data is processed.",
         ],
@@ -166,20 +166,23 @@ def test_seed_reasons():
     assert reasons["Заголовок открываемого материала"] == "line in another script"
     assert reasons["To participate in the discussion"] == "comment prompt"
     assert reasons["- Sputnik International"] == "outlet/dateline line"
-    assert reasons[
-        "Pentagon 'Had no Intention of Implementing' Main Part of Russia-US Deal on Syria"
-    ] == "headline"
-    assert reasons[
-        "Syrian Ceasefire Failed 'Because Some in Washington Wanted It to Fail'"
-    ] == "related headline"
+    assert (
+        reasons["Pentagon 'Had no Intention of Implementing' Main Part of Russia-US Deal on Syria"]
+        == "headline"
+    )
+    assert (
+        reasons["Syrian Ceasefire Failed 'Because Some in Washington Wanted It to Fail'"]
+        == "related headline"
+    )
 
 
 def test_seed_001_reasons():
     reasons = {r.text: r.reason for r in clean_text(seed_text("001_f905e831ff7172e5.txt")).removed}
     assert reasons["Sign up for Daily Newsletters"] == "newsletter prompt"
-    assert reasons[
-        "Copyright © 2020 The Washington Times, LLC. Click here for reprint permission."
-    ] == "copyright notice"
+    assert (
+        reasons["Copyright © 2020 The Washington Times, LLC. Click here for reprint permission."]
+        == "copyright notice"
+    )
     assert reasons["Please read our comment policy before commenting."] == "comment prompt"
 
 
@@ -223,8 +226,9 @@ def test_other_site_chrome_goes_and_reporting_stays():
         "Kerry and Lavrov Meet Again in Geneva": "headline",
         "By Jane Doe": "byline",
         "Photo: Reuters/Denis Balibouse": "photo credit",
-        "Secretary of State John Kerry arrives in Geneva (AP Photo/Martial Trezzini)":
-            "photo credit",
+        "Secretary of State John Kerry arrives in Geneva (AP Photo/Martial Trezzini)": (
+            "photo credit"
+        ),
         "Share this article": "share prompt",
         "Advertisement": "advertisement",
         "Read more: Syria talks collapse as bombs fall on Aleppo": "read-more link",

@@ -58,8 +58,15 @@ def test_seed_directory_imports_five_articles_with_what_the_text_states():
 
 
 def test_outlet_option_overrides_and_title_names_new_story():
-    run_import(SEEDS / "004_e7e81859fba7527d.txt", "--story", "s", "--outlet",
-               "Washington Examiner", "--title", "My story")
+    run_import(
+        SEEDS / "004_e7e81859fba7527d.txt",
+        "--story",
+        "s",
+        "--outlet",
+        "Washington Examiner",
+        "--title",
+        "My story",
+    )
     article = Article.objects.get()
     assert article.outlet.name == "Washington Examiner"
     assert Story.objects.get(slug="s").title == "My story"
@@ -125,19 +132,33 @@ def test_jsonl_with_text_claims_and_html(tmp_path):
     )
     path = write_jsonl(
         tmp_path / "corpus.jsonl",
-        {"title": "Talks stall", "outlet": "Agence One", "url": "https://one.example/a",
-         "published": "2016-09-20", "text": "Talks stalled on Tuesday. Both sides blamed the other."},
-        {"title": "Pre-segmented", "outlet": "Agence Two", "source": "two-17",
-         "claims": ["The truce ended.", "Aid did not arrive."]},
+        {
+            "title": "Talks stall",
+            "outlet": "Agence One",
+            "url": "https://one.example/a",
+            "published": "2016-09-20",
+            "text": "Talks stalled on Tuesday. Both sides blamed the other.",
+        },
+        {
+            "title": "Pre-segmented",
+            "outlet": "Agence Two",
+            "source": "two-17",
+            "claims": ["The truce ended.", "Aid did not arrive."],
+        },
         {"outlet": "Agence Three", "url": "https://three.example/x", "html": html},
     )
     run_import(path, "--story", "j")
     one, two, three = Article.objects.order_by("id")
-    assert (one.outlet.name, one.title, one.source) == ("Agence One", "Talks stall",
-                                                         "https://one.example/a")
+    assert (one.outlet.name, one.title, one.source) == (
+        "Agence One",
+        "Talks stall",
+        "https://one.example/a",
+    )
     assert one.published.isoformat() == "2016-09-20"
-    assert [c.text for c in one.claims.all()] == ["Talks stalled on Tuesday.",
-                                                  "Both sides blamed the other."]
+    assert [c.text for c in one.claims.all()] == [
+        "Talks stalled on Tuesday.",
+        "Both sides blamed the other.",
+    ]
     assert two.body == "The truce ended. Aid did not arrive."
     assert [c.text for c in two.claims.all()] == ["The truce ended.", "Aid did not arrive."]
     assert three.outlet.name == "Agence Three"
@@ -152,9 +173,18 @@ def test_jsonl_bad_lines_are_reported_with_line_numbers_and_good_lines_import(tm
         tmp_path / "mixed.jsonl",
         {"title": "ok", "outlet": "A", "text": "The bridge reopened on Friday."},
         "{not json",
-        {"title": "bad claims", "outlet": "B", "text": "One thing happened.",
-         "claims": ["Another thing happened."]},
-        {"title": "order", "outlet": "C", "text": "First. Second.", "claims": ["Second.", "First."]},
+        {
+            "title": "bad claims",
+            "outlet": "B",
+            "text": "One thing happened.",
+            "claims": ["Another thing happened."],
+        },
+        {
+            "title": "order",
+            "outlet": "C",
+            "text": "First. Second.",
+            "claims": ["Second.", "First."],
+        },
         {"title": "date", "outlet": "D", "text": "Something.", "published": "20/09/2016"},
         {"title": "nothing", "outlet": "E"},
         ["not", "an", "object"],
@@ -179,7 +209,7 @@ def test_html_file_import_reads_metadata_and_sanitises_display(tmp_path):
         '<meta property="article:published_time" content="2016-09-18T09:00:00Z"></head>'
         "<body><nav>Home | Subscribe | Sign in</nav><article><h1>Strike on troops</h1>"
         "<p>A coalition airstrike hit Syrian troops near Deir ez-Zor on Saturday, the "
-        "military said.</p><p onclick=\"steal()\">Russia called an emergency meeting of the "
+        'military said.</p><p onclick="steal()">Russia called an emergency meeting of the '
         "Security Council.<script>alert(1)</script></p></article>"
         "<footer>Copyright 2016 Example News</footer></body></html>"
     )
@@ -255,6 +285,11 @@ def test_load_seeds_is_safe_to_run_twice():
     assert (Article.objects.count(), Claim.objects.count(), Outlet.objects.count()) == counts
     assert "5 duplicate" in out.getvalue()
     names = set(Article.objects.values_list("outlet__name", flat=True))
-    assert names == {"Sputnik International", "The Washington Times", "CNN",
-                     "Military Times", "Washington Examiner"}
+    assert names == {
+        "Sputnik International",
+        "The Washington Times",
+        "CNN",
+        "Military Times",
+        "Washington Examiner",
+    }
     assert Outlet.objects.get(name="Sputnik International").ownership == "state-funded"

@@ -1,34 +1,46 @@
 """Import in the browser: the form, the background task, the progress and report, the rights."""
 
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import escape
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from articles.forms import MAX_FILES, ImportForm
 from articles.models import Article, ImportFile, ImportJob, ImportStatus, Membership, Role, Story
 from articles.tasks import run_import
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
-WT = "000_fce1e03549333a94.txt"  # Sputnik
+SPUTNIK = "000_fce1e03549333a94.txt"
 CNN = "002_91a21abd64638276.txt"
 PASTED = "Talks stalled in Geneva on Tuesday. Both delegations blamed each other for the delay."
 
 
 def run_worker():
-    """What `manage.py db_worker` does, in this process, until the queue is empty."""
-    Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
-           startup_delay=False, max_tasks=None, worker_id="test-worker",
-           excluded_queue_names=[]).run()
+    """What `manage.py db_worker` does, in this process, until the queue is empty. The worker
+    closes connections that are inside a transaction; here that is the test's own, so not."""
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    with mock.patch.object(db_worker, "close_old_connections"):
+        worker.run()
 
 
 def seed_file(name: str) -> SimpleUploadedFile:
@@ -41,27 +53,18 @@ def story():
 
 
 @pytest.fixture
-def editor(story):
-    user = User.objects.create_user("edna", password="pw-edna-12345")
-    Membership.objects.create(story=story, user=user, role=Role.EDITOR)
-    return user
+def story_editor(story):
+    return make_user("edna", story, Role.EDITOR)
 
 
 @pytest.fixture
-def outsider():
-    return User.objects.create_user("otto", password="pw-otto-12345")
+def story_annotator(story):
+    return make_user("anna", story, Role.ANNOTATOR)
 
 
 @pytest.fixture
-def annotator(story):
-    user = User.objects.create_user("anna", password="pw-anna-12345")
-    Membership.objects.create(story=story, user=user, role=Role.ANNOTATOR)
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
+def editor_client(client, story_editor):
+    client.force_login(story_editor)
     return client
 
 
@@ -96,7 +99,7 @@ def test_anonymous_users_are_sent_to_sign_in(client, story):
     assert ImportJob.objects.count() == 1
 
 
-@pytest.mark.parametrize("who", ["outsider", "annotator"])
+@pytest.mark.parametrize("who", ["outsider", "story_annotator"])
 def test_signed_in_user_who_may_not_edit_is_refused(client, story, who, request):
     job = ImportJob.objects.create(story=story, total=1)
     client.force_login(request.getfixturevalue(who))
@@ -107,7 +110,7 @@ def test_signed_in_user_who_may_not_edit_is_refused(client, story, who, request)
 
 
 def test_superuser_may_import_into_any_story(client, story):
-    client.force_login(User.objects.create_superuser("root", password="pw-root-12345"))
+    client.force_login(make_user("root", is_superuser=True))
     response = post_import(client, story, text=PASTED)
     assert response.status_code == 302
     assert ImportJob.objects.get().story == story
@@ -119,15 +122,21 @@ def test_wrong_methods_are_refused(editor_client, story):
     assert editor_client.post(job.get_absolute_url()).status_code == 405
 
 
-def test_editor_imports_two_files_and_pasted_text_in_the_background(editor_client, story, editor):
+def test_editor_imports_two_files_and_pasted_text_in_the_background(
+    editor_client, story, story_editor
+):
     response = post_import(
-        editor_client, story, files=[seed_file(WT), seed_file(CNN)],
-        text=PASTED, text_title="Geneva talks stall", text_outlet="Agence One",
+        editor_client,
+        story,
+        files=[seed_file(SPUTNIK), seed_file(CNN)],
+        text=PASTED,
+        text_title="Geneva talks stall",
+        text_outlet="Agence One",
     )
     job = ImportJob.objects.get()
     assert response.status_code == 302
     assert response.url == job.get_absolute_url()
-    assert (job.status, job.total, job.done, job.created_by) == ("queued", 3, 0, editor)
+    assert (job.status, job.total, job.done, job.created_by) == ("queued", 3, 0, story_editor)
     assert ImportFile.objects.filter(job=job).count() == 3
     assert not Article.objects.exists()  # nothing happens until the worker runs it
 
@@ -149,12 +158,20 @@ def test_editor_imports_two_files_and_pasted_text_in_the_background(editor_clien
 
 
 def test_a_bad_file_is_reported_with_its_reason_and_the_others_import(editor_client, story):
-    post_import(editor_client, story, files=[
-        seed_file(WT),
-        SimpleUploadedFile("latin1.txt", "Caf\xe9 au lait, said the minister.".encode("latin-1")),
-        SimpleUploadedFile("scan.pdf", b"%PDF-1.4"),
-        SimpleUploadedFile("lines.jsonl", b'{"outlet": "A", "text": "Fine text here."}\nnot json\n'),
-    ])
+    post_import(
+        editor_client,
+        story,
+        files=[
+            seed_file(SPUTNIK),
+            SimpleUploadedFile(
+                "latin1.txt", "Caf\xe9 au lait, said the minister.".encode("latin-1")
+            ),
+            SimpleUploadedFile("scan.pdf", b"%PDF-1.4"),
+            SimpleUploadedFile(
+                "lines.jsonl", b'{"outlet": "A", "text": "Fine text here."}\nnot json\n'
+            ),
+        ],
+    )
     run_worker()
     job = ImportJob.objects.get()
     assert job.status == "done"
@@ -191,7 +208,9 @@ def test_status_fragment_for_htmx_polls_until_done(editor_client, story):
 
     run_worker()
 
-    html = editor_client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+    html = editor_client.get(
+        job.get_absolute_url(), headers={"HX-Request": "true"}
+    ).content.decode()
     assert "<html" not in html
     assert '<progress value="1" max="1">' in html
     assert "hx-get" not in html
@@ -199,13 +218,23 @@ def test_status_fragment_for_htmx_polls_until_done(editor_client, story):
 
 
 def test_htmx_post_swaps_in_the_panel_and_pushes_the_status_url(editor_client, story):
-    response = editor_client.post(import_url(story), {"text": PASTED},
-                                  headers={"HX-Request": "true"})
+    response = editor_client.post(
+        import_url(story), {"text": PASTED}, headers={"HX-Request": "true"}
+    )
     job = ImportJob.objects.get()
     html = response.content.decode()
     assert "<html" not in html
     assert 'id="import-panel"' in html and "<progress" in html and "<form" in html
     assert response.headers["HX-Push-Url"] == job.get_absolute_url()
+
+
+def test_htmx_post_with_errors_swaps_in_the_form_with_its_message(editor_client, story):
+    response = editor_client.post(import_url(story), {"text": ""}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="import-panel"' in html
+    assert "Choose files or paste some text to import." in html
+    assert "HX-Push-Url" not in response.headers
 
 
 def test_a_task_that_raises_shows_as_failed_with_its_reason(editor_client, story, monkeypatch):
@@ -256,9 +285,9 @@ def test_too_many_files_are_refused_with_a_message():
     assert f"one import takes at most {MAX_FILES}" in str(form.errors)
 
 
-def test_csrf_is_enforced_on_posts(editor, story):
+def test_csrf_is_enforced_on_posts(story_editor, story):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(editor)
+    client.force_login(story_editor)
     assert client.post(import_url(story), {"text": PASTED}).status_code == 403
     response = client.post(import_url(story), {"text": PASTED}, headers={"HX-Request": "true"})
     assert response.status_code == 403
@@ -266,23 +295,26 @@ def test_csrf_is_enforced_on_posts(editor, story):
     assert not ImportJob.objects.exists()
 
 
-def test_htmx_posts_carry_the_csrf_token_from_the_body(editor, story):
+def test_htmx_posts_carry_the_csrf_token_from_the_body(story_editor, story):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(editor)
+    client.force_login(story_editor)
     html = client.get(import_url(story)).content.decode()
     token = html.split('"X-CSRFToken": "')[1].split('"')[0]
-    response = client.post(import_url(story), {"text": PASTED},
-                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = client.post(
+        import_url(story), {"text": PASTED}, headers={"HX-Request": "true", "X-CSRFToken": token}
+    )
     assert response.status_code == 200
     assert ImportJob.objects.count() == 1
 
 
 def test_story_create_makes_the_user_its_editor(client):
-    user = User.objects.create_user("nora", password="pw-nora-12345")
+    user = make_user("nora")
     client.force_login(user)
     assert client.get(reverse("articles-story-create")).status_code == 200
-    response = client.post(reverse("articles-story-create"),
-                           {"title": "Aleppo convoy", "description": "The UN convoy strike."})
+    response = client.post(
+        reverse("articles-story-create"),
+        {"title": "Aleppo convoy", "description": "The UN convoy strike."},
+    )
     story = Story.objects.get(title="Aleppo convoy")
     assert story.slug == "aleppo-convoy"
     assert response.url == import_url(story)
@@ -293,7 +325,7 @@ def test_story_create_makes_the_user_its_editor(client):
 
 
 def test_story_create_refuses_a_taken_slug(client, story):
-    client.force_login(User.objects.create_user("nora", password="pw-nora-12345"))
+    client.force_login(make_user("nora"))
     response = client.post(reverse("articles-story-create"), {"title": "T", "slug": story.slug})
     assert response.status_code == 200
     assert "already exists" in response.content.decode()

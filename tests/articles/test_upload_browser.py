@@ -4,18 +4,20 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 
-from articles.models import Membership, Role, Story
+from articles.models import Role, Story
+from tests.conftest import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 FILES = [SEEDS / "002_91a21abd64638276.txt", SEEDS / "003_cac267b27a17f661.txt"]
-TITLES = ["US, Moscow set to discuss Syria pact Pentagon may not want",
-          "The U.S. Military Just Froze Its Plans To Cooperate With Russia In Syria"]
+TITLES = [
+    "US, Moscow set to discuss Syria pact Pentagon may not want",
+    "The U.S. Military Just Froze Its Plans To Cooperate With Russia In Syria",
+]
 
 
 class WorkerThread(threading.Thread):
@@ -23,9 +25,16 @@ class WorkerThread(threading.Thread):
 
     def __init__(self):
         super().__init__(daemon=True)
-        self.worker = Worker(queue_names=["default"], interval=0.2, batch=False,
-                             backend_name="default", startup_delay=False, max_tasks=None,
-                             worker_id="browser-test", excluded_queue_names=[])
+        self.worker = Worker(
+            queue_names=["default"],
+            interval=0.2,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="browser-test",
+            excluded_queue_names=[],
+        )
 
     def run(self):
         try:
@@ -39,22 +48,20 @@ class WorkerThread(threading.Thread):
 
 
 @pytest.fixture
-def editor(transactional_db):
+def convoy_editor(transactional_db):
     story = Story.objects.create(slug="convoy", title="The Aleppo convoy")
-    user = User.objects.create_user("edna", password="pw-edna-12345")
-    Membership.objects.create(story=story, user=user, role=Role.EDITOR)
-    return user
+    return make_user("edna", story, Role.EDITOR)
 
 
 def sign_in(page, live_server, next_url):
     page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
     page.get_by_label("User name").fill("edna")
-    page.get_by_label("Password").fill("pw-edna-12345")
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
 
 def test_upload_shows_a_progress_bar_that_updates_itself_until_done(
-    editor, live_server, page, screenshot
+    convoy_editor, live_server, page, screenshot
 ):
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Outlet, Story
@@ -37,7 +37,7 @@ def test_story_page_lists_articles_with_outlet_title_date_and_claim_count(client
         assert article.get_absolute_url() in html
         assert article.outlet.name in html
     wt = seed_story.articles.get(outlet__name="The Washington Times")
-    row = re.search(rf'{wt.get_absolute_url()}.*?</tr>', html, re.S).group(0)
+    row = re.search(rf"{wt.get_absolute_url()}.*?</tr>", html, re.S).group(0)
     assert "20 Sep 2016" in row
     assert f'<td class="num">{wt.claims.count()}</td>' in row
 
@@ -64,8 +64,13 @@ def test_reader_escapes_article_text(client):
     story = Story.objects.create(slug="x", title="x")
     body = 'The <script>alert("x")</script> tag <b>appeared</b> in a headline.'
     article = Article.objects.create(
-        story=story, outlet=Outlet.objects.for_name("<img src=x onerror=alert(1)>"),
-        title="<i>t</i>", source="x.txt", body=body, original=body, original_format="txt",
+        story=story,
+        outlet=Outlet.objects.for_name("<img src=x onerror=alert(1)>"),
+        title="<i>t</i>",
+        source="x.txt",
+        body=body,
+        original=body,
+        original_format="txt",
         content_hash="h",
     )
     Claim.objects.create(article=article, start=0, end=len(body), text=body, position=0)
@@ -90,6 +95,13 @@ def test_story_page_query_count_does_not_grow_with_articles(client, seed_story):
     outlet = Outlet.objects.for_name("Bulk")
     for n in range(45):
         body = f"Article number {n} says something."
-        Article.objects.create(story=seed_story, outlet=outlet, source=f"{n}.txt", body=body,
-                               original=body, original_format="txt", content_hash=str(n))
+        Article.objects.create(
+            story=seed_story,
+            outlet=outlet,
+            source=f"{n}.txt",
+            body=body,
+            original=body,
+            original_format="txt",
+            content_hash=str(n),
+        )
     assert count_queries() == few

@@ -127,8 +127,15 @@ def test_export_json_has_every_record_and_offsets(matched, tmp_path):
 
 
 def test_export_csv_writes_one_table_per_record_kind(matched, tmp_path):
-    call_command("export_story", matched.slug, "--format", "csv", "--output", str(tmp_path),
-                 stderr=StringIO())
+    call_command(
+        "export_story",
+        matched.slug,
+        "--format",
+        "csv",
+        "--output",
+        str(tmp_path),
+        stderr=StringIO(),
+    )
     import csv
 
     names = sorted(p.name for p in tmp_path.glob("*.csv"))

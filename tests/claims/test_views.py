@@ -22,7 +22,9 @@ def url(name, story, *args):
 
 
 def biggest_event(story) -> Event:
-    return max(story.events.all(), key=lambda e: e.claims.values("article__outlet").distinct().count())
+    return max(
+        story.events.all(), key=lambda e: e.claims.values("article__outlet").distinct().count()
+    )
 
 
 def signed_in(user) -> Client:
@@ -32,6 +34,7 @@ def signed_in(user) -> Client:
 
 
 # Reading ---------------------------------------------------------------------------------------
+
 
 def test_overview_shows_events_by_outlets(client, matched_story):
     html = client.get(url("claims-story", matched_story)).content.decode()
@@ -114,12 +117,13 @@ def test_search_as_you_type(client, matched_story):
     assert "<html" not in html
     expected = Claim.objects.filter(article__story=matched_story, text__icontains="convoy").count()
     assert expected >= 2
-    assert html.count('<li>') == expected
+    assert html.count("<li>") == expected
     page = client.get(url("claims-search", matched_story) + "?q=zzzz").content.decode()
     assert "No claim contains “zzzz”" in page
 
 
 # Editing: who may ------------------------------------------------------------------------------
+
 
 def edit_requests(story):
     event = biggest_event(story)
@@ -171,10 +175,14 @@ def test_csrf_is_enforced_on_htmx_posts(matched_story, editor):
 
 # Editing: what it does -------------------------------------------------------------------------
 
+
 def test_rename_swaps_the_heading_and_survives_rematch(matched_story, editor):
     event = biggest_event(matched_story)
-    response = signed_in(editor).post(url("claims-event-rename", matched_story, event.pk),
-                                      {"label": "Strike on the aid convoy"}, **HTMX)
+    response = signed_in(editor).post(
+        url("claims-event-rename", matched_story, event.pk),
+        {"label": "Strike on the aid convoy"},
+        **HTMX,
+    )
     html = response.content.decode()
     assert "<html" not in html and 'id="event-heading"' in html
     assert "<h1>Strike on the aid convoy</h1>" in html
@@ -186,8 +194,9 @@ def test_rename_swaps_the_heading_and_survives_rematch(matched_story, editor):
 
 def test_rename_without_javascript_redirects_back(matched_story, editor):
     event = biggest_event(matched_story)
-    response = signed_in(editor).post(url("claims-event-rename", matched_story, event.pk),
-                                      {"label": "New name"})
+    response = signed_in(editor).post(
+        url("claims-event-rename", matched_story, event.pk), {"label": "New name"}
+    )
     assert response.status_code == 302
     assert response["Location"] == url("claims-event", matched_story, event.pk)
 
@@ -195,13 +204,24 @@ def test_rename_without_javascript_redirects_back(matched_story, editor):
 def test_bad_input_is_refused_and_changes_nothing(matched_story, editor):
     event = biggest_event(matched_story)
     client = signed_in(editor)
-    assert client.post(url("claims-event-rename", matched_story, event.pk), {"label": " "}).status_code == 400
+    assert (
+        client.post(url("claims-event-rename", matched_story, event.pk), {"label": " "}).status_code
+        == 400
+    )
     other_story = Story.objects.create(slug="o", title="o")
     foreign = Event.objects.create(story=other_story, key="x")
-    assert client.post(url("claims-event-merge", matched_story, event.pk),
-                       {"other": foreign.pk}).status_code == 400
-    assert client.post(url("claims-link-decide", matched_story, Link.objects.first().pk),
-                       {"status": "maybe"}).status_code == 400
+    assert (
+        client.post(
+            url("claims-event-merge", matched_story, event.pk), {"other": foreign.pk}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            url("claims-link-decide", matched_story, Link.objects.first().pk), {"status": "maybe"}
+        ).status_code
+        == 400
+    )
     assert client.post(url("claims-alias-add", matched_story), {"terms": "ISIS"}).status_code == 400
     assert not Edit.objects.exists()
 
@@ -210,8 +230,9 @@ def test_merge_moves_claims_and_survives_rematch(matched_story, editor):
     event = biggest_event(matched_story)
     other = matched_story.events.exclude(pk=event.pk).first()
     moved = set(other.claims.values_list("id", flat=True))
-    response = signed_in(editor).post(url("claims-event-merge", matched_story, event.pk),
-                                      {"other": other.pk}, **HTMX)
+    response = signed_in(editor).post(
+        url("claims-event-merge", matched_story, event.pk), {"other": other.pk}, **HTMX
+    )
     assert response.status_code == 200 and 'id="event-body"' in response.content.decode()
     assert not Event.objects.filter(pk=other.pk).exists()
     match_story(matched_story)
@@ -222,13 +243,19 @@ def test_split_and_move_claims_survive_rematch(matched_story, editor):
     event = biggest_event(matched_story)
     first, second = event.claims.order_by("id")[:2]
     client = signed_in(editor)
-    client.post(url("claims-event-move", matched_story, event.pk),
-                {"claims": [first.pk], "target": "new"}, **HTMX)
+    client.post(
+        url("claims-event-move", matched_story, event.pk),
+        {"claims": [first.pk], "target": "new"},
+        **HTMX,
+    )
     first.refresh_from_db()
     assert first.event_id != event.pk and first.event_pinned
     target = matched_story.events.exclude(pk__in=[event.pk, first.event_id]).first()
-    client.post(url("claims-event-move", matched_story, event.pk),
-                {"claims": [second.pk], "target": target.pk}, **HTMX)
+    client.post(
+        url("claims-event-move", matched_story, event.pk),
+        {"claims": [second.pk], "target": target.pk},
+        **HTMX,
+    )
     match_story(matched_story)
     first.refresh_from_db()
     second.refresh_from_db()
@@ -239,8 +266,9 @@ def test_split_and_move_claims_survive_rematch(matched_story, editor):
 
 def test_decide_link_swaps_the_row_and_survives_rematch(matched_story, editor):
     link = Link.objects.filter(story=matched_story).order_by("-score").first()
-    response = signed_in(editor).post(url("claims-link-decide", matched_story, link.pk),
-                                      {"status": "rejected"}, **HTMX)
+    response = signed_in(editor).post(
+        url("claims-link-decide", matched_story, link.pk), {"status": "rejected"}, **HTMX
+    )
     html = response.content.decode()
     assert html.lstrip().startswith(f'<tr id="link-{link.pk}" class="status-rejected">')
     assert "Rejected by a person" in html
@@ -250,8 +278,9 @@ def test_decide_link_swaps_the_row_and_survives_rematch(matched_story, editor):
 
 
 def test_add_alias_is_recorded(matched_story, editor):
-    response = signed_in(editor).post(url("claims-alias-add", matched_story),
-                                      {"terms": "Daesh, ISIS, Islamic State"})
+    response = signed_in(editor).post(
+        url("claims-alias-add", matched_story), {"terms": "Daesh, ISIS, Islamic State"}
+    )
     assert response.status_code == 302
     alias = matched_story.aliases.get()
     assert alias.term_list == ["Daesh", "ISIS", "Islamic State"] and alias.created_by == editor
@@ -261,20 +290,30 @@ def test_add_alias_is_recorded(matched_story, editor):
 
 # Query counts ----------------------------------------------------------------------------------
 
+
 def grow(story, n):
     outlet = Outlet.objects.for_name("Bulk Wire")
     event = biggest_event(story)
     for i in range(n):
         body = f"Trucks were hit near Aleppo on Monday, report {i} said."
-        article = Article.objects.create(story=story, outlet=Outlet.objects.for_name(f"Wire {i}"),
-                                         source=f"{i}.txt", body=body, original=body,
-                                         original_format="txt", content_hash=f"g{i}")
-        Claim.objects.create(article=article, start=0, end=len(body), text=body, position=0,
-                             event=event)
+        article = Article.objects.create(
+            story=story,
+            outlet=Outlet.objects.for_name(f"Wire {i}"),
+            source=f"{i}.txt",
+            body=body,
+            original=body,
+            original_format="txt",
+            content_hash=f"g{i}",
+        )
+        Claim.objects.create(
+            article=article, start=0, end=len(body), text=body, position=0, event=event
+        )
     return outlet
 
 
-@pytest.mark.parametrize("page", ["claims-story", "claims-event", "articles-detail", "claims-search"])
+@pytest.mark.parametrize(
+    "page", ["claims-story", "claims-event", "articles-detail", "claims-search"]
+)
 def test_query_counts_do_not_grow_with_the_story(client, matched_story, page):
     def target():
         if page == "claims-event":

@@ -12,7 +12,14 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from articles.ingest.importer import (
-    DUPLICATE, FAILED, IMPORTED, SKIPPED, Report, collect_paths, import_uploads, read_uploads,
+    DUPLICATE,
+    FAILED,
+    IMPORTED,
+    SKIPPED,
+    Report,
+    collect_paths,
+    import_uploads,
+    read_uploads,
 )
 from articles.models import Story
 
@@ -25,7 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--story", required=True, help="slug of the story to import into")
         parser.add_argument("--title", default="", help="title for a story created by this run")
         parser.add_argument(
-            "--outlet", default="", help="outlet of every article in this run, overriding "
+            "--outlet",
+            default="",
+            help="outlet of every article in this run, overriding "
             "what the text states (use it when the text names none)",
         )
 
@@ -38,8 +47,9 @@ class Command(BaseCommand):
         files, early = collect_paths(paths)
         report = Report(outcomes=list(early))
         with tqdm(total=len(files), unit="file", disable=not sys.stderr.isatty()) as bar:
-            batch = import_uploads(read_uploads(files, outlet.strip()), story_obj,
-                                   progress=lambda name: bar.update())
+            batch = import_uploads(
+                read_uploads(files, outlet.strip()), story_obj, progress=lambda name: bar.update()
+            )
         report.outcomes.extend(batch.outcomes)
         self._print(report, verbosity)
         if report.failed:

@@ -23,8 +23,10 @@ class Command(BaseCommand):
         spec = json.loads(manifest.read_text())
         story, _ = Story.objects.update_or_create(
             slug=spec["story"]["slug"],
-            defaults={"title": spec["story"]["title"],
-                      "description": spec["story"].get("description", "")},
+            defaults={
+                "title": spec["story"]["title"],
+                "description": spec["story"].get("description", ""),
+            },
         )
         for outlet in spec.get("outlets", []):
             obj = Outlet.objects.for_name(outlet["name"])
@@ -33,8 +35,12 @@ class Command(BaseCommand):
                     setattr(obj, field, outlet[field])
             obj.save()
         uploads = [
-            Upload(str(manifest.parent / a["file"]), (manifest.parent / a["file"]).read_bytes(),
-                   outlet=a.get("outlet", ""), byline=a.get("byline", ""))
+            Upload(
+                str(manifest.parent / a["file"]),
+                (manifest.parent / a["file"]).read_bytes(),
+                outlet=a.get("outlet", ""),
+                byline=a.get("byline", ""),
+            )
             for a in spec["articles"]
         ]
         report = import_uploads(uploads, story)

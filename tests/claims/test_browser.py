@@ -1,0 +1,77 @@
+"""What only a browser shows: HTMX swaps on the side-by-side pages."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from claims.models import Claim, Event, Link
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SLUG = "syria-ceasefire-2016"
+
+
+@pytest.fixture
+def matched(transactional_db):
+    call_command("load_seeds", verbosity=0, stdout=StringIO())
+    call_command("match_claims", "--story", SLUG, stdout=StringIO())
+    from articles.models import Story
+
+    return Story.objects.get(slug=SLUG)
+
+
+def sign_in(page, live_server, user):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("User name").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+
+
+def test_aid_convoy_event_shows_claims_from_three_outlets(matched, live_server, page, screenshot):
+    trucks = Claim.objects.get(text__contains="18 UN trucks carrying aid were hit")
+    assert trucks.event_id, "the matcher left the aid-convoy claim of the Examiner alone"
+    page.goto(live_server.url + f"/stories/{SLUG}/")
+    page.get_by_role("link", name=trucks.event.display_label[:40]).first.click()
+    columns = page.locator(".columns .column")
+    outlets = set(columns.locator("h2").all_text_contents())
+    assert len(outlets) >= 3, outlets
+    assert page.locator(f"#c{trucks.pk}").is_visible()
+    screenshot("event-aid-convoy")
+    # The sentences around a claim come in without leaving the page.
+    page.locator(f"#c{trucks.pk}").get_by_role("link", name="Context").click()
+    context = page.locator(f"#ctx-{trucks.pk} .context")
+    context.wait_for()
+    assert trucks.text in context.inner_text()
+    assert page.url.endswith(f"/events/{trucks.event_id}/")
+
+
+def test_clicking_a_claim_in_the_reader_loads_its_matches(matched, live_server, page, screenshot):
+    link = Link.objects.filter(story=matched).order_by("-score").first()
+    claim, other = link.claim_a, link.claim_b
+    page.goto(live_server.url + claim.article.get_absolute_url())
+    page.locator(f"#claim-{claim.pk}").click()
+    panel = page.locator("#matches-panel")
+    panel.get_by_text(other.article.outlet.name, exact=False).first.wait_for()
+    assert other.text[:50] in panel.inner_text()
+    assert "?claim=" not in page.url, "the page reloaded instead of swapping the panel"
+    assert "selected" in page.locator(f"#claim-{claim.pk}").get_attribute("class")
+    screenshot("reader-matches")
+
+
+def test_an_editor_merges_two_events_without_a_reload(matched, live_server, page, screenshot):
+    editor = make_user("editor", matched, "editor")
+    sign_in(page, live_server, editor)
+    event, other = matched.events.order_by("id")[:2]
+    moved = list(other.claims.values_list("id", flat=True))
+    page.goto(live_server.url + f"/stories/{SLUG}/events/{event.pk}/")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Merge this other event into this one").select_option(str(other.pk))
+    page.get_by_role("button", name="Merge").click()
+    page.locator(f"#c{moved[0]}").wait_for()
+    assert page.evaluate("window.notReloaded") is True
+    assert page.get_by_text("Merged:").is_visible()
+    assert not Event.objects.filter(pk=other.pk).exists()
+    assert set(moved) <= set(Event.objects.get(pk=event.pk).claims.values_list("id", flat=True))
+    screenshot("event-merged")
