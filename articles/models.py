@@ -176,51 +176,39 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} of {self.story}"
 
 
-class ImportStatus(models.TextChoices):
+class JobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
 
 
-class ImportJob(models.Model):
-    """One import started in the browser: the background task reports its progress here and
-    leaves its report behind (one row per file or JSON line: name, line, status, reason)."""
+ImportStatus = JobStatus
 
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="import_jobs")
+
+class BackgroundJob(models.Model):
+    """Work a task worker does for a page: the page polls the row, the worker writes it."""
+
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="import_jobs"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(
-        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
-    total = models.PositiveIntegerField(default=0, help_text="Files in this import.")
-    done = models.PositiveIntegerField(default=0, help_text="Files read so far.")
-    report = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     error = models.TextField(blank=True, help_text="Why the task failed, when it did.")
     task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(done__lte=models.F("total")), name="importjob_done_within_total"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=ImportStatus.values), name="importjob_status_valid"
+                condition=models.Q(status__in=JobStatus.values), name="%(class)s_status_valid"
             ),
         ]
 
-    def __str__(self):
-        return f"Import {self.pk} into {self.story}"
-
-    def get_absolute_url(self):
-        return reverse("articles-import-status", args=[self.story.slug, self.pk])
-
     @property
     def finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
     def _set(self, **fields):
         # update(), not save(): the worker writes progress while pages read the row.
@@ -232,16 +220,40 @@ class ImportJob(models.Model):
         self._set(task_id=str(task_id))
 
     def start(self):
-        self._set(status=ImportStatus.RUNNING)
+        self._set(status=JobStatus.RUNNING)
+
+    def fail(self, reason: str):
+        self._set(status=JobStatus.FAILED, error=reason)
+
+
+class ImportJob(BackgroundJob):
+    """One import started in the browser: the background task reports its progress here and
+    leaves its report behind (one row per file or JSON line: name, line, status, reason)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="import_jobs")
+    total = models.PositiveIntegerField(default=0, help_text="Files in this import.")
+    done = models.PositiveIntegerField(default=0, help_text="Files read so far.")
+    report = models.JSONField(default=list, blank=True)
+
+    class Meta(BackgroundJob.Meta):
+        constraints = [
+            *BackgroundJob.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")), name="importjob_done_within_total"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Import {self.pk} into {self.story}"
+
+    def get_absolute_url(self):
+        return reverse("articles-import-status", args=[self.story.slug, self.pk])
 
     def advance(self):
         self._set(done=min(self.done + 1, self.total))
 
     def finish(self, rows: list[dict]):
-        self._set(status=ImportStatus.DONE, done=self.total, report=rows)
-
-    def fail(self, reason: str):
-        self._set(status=ImportStatus.FAILED, error=reason)
+        self._set(status=JobStatus.DONE, done=self.total, report=rows)
 
     def rows(self, status: str) -> list[dict]:
         return [row for row in self.report if row["status"] == status]

@@ -61,13 +61,13 @@ def _row(outcome: Outcome) -> dict:
     }
 
 
-def check_task(job: ImportJob) -> None:
-    """A task that died before run_import could record it (say, the job could not be read)
-    still ends the job as failed, so its page never waits forever."""
+def check_task(job, task=None) -> None:
+    """A task that died before it could record it (say, the job could not be read) still
+    ends the job as failed, so its page never waits forever."""
     if job.finished or not job.task_id:
         return
     try:
-        result = run_import.get_result(job.task_id)
+        result = (task or run_import).get_result(job.task_id)
     except TaskResultDoesNotExist:
         return
     if result.status == TaskResultStatus.FAILED:

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+
+from articles.models import BackgroundJob, JobStatus
 from django.utils import timezone
 
 
@@ -256,3 +258,16 @@ class Edit(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.summary}"
+
+
+class MatchJob(BackgroundJob):
+    """A re-match asked for in the browser, run by the task worker."""
+
+    story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="match_jobs")
+    summary = models.TextField(blank=True, help_text="What the run found, in words.")
+
+    def __str__(self):
+        return f"Matching {self.story} ({self.status})"
+
+    def finish(self, summary: str):
+        self._set(status=JobStatus.DONE, summary=summary)

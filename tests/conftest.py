@@ -4,6 +4,7 @@ import os
 import shutil
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -44,6 +45,25 @@ def make_user(name, story=None, role=None, **extra):
     if story is not None and role:
         Membership.objects.create(story=story, user=user, role=role)
     return user
+
+
+def run_worker():
+    """What `manage.py db_worker` does, in this process, until the queue is empty. The worker
+    closes connections that are inside a transaction; here that is the test's own, so not."""
+    from django_tasks_db.management.commands import db_worker
+
+    worker = db_worker.Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    with mock.patch.object(db_worker, "close_old_connections"):
+        worker.run()
 
 
 @pytest.fixture

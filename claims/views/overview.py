@@ -45,6 +45,7 @@ def story_overview(request, slug):
         "alias_form": AliasForm(),
         "can_edit": can(request.user, story, EDIT),
         "match_state": MatchState.objects.filter(story=story).first(),
+        "match_job": story.match_jobs.select_related("created_by").first(),
     }
     return render(request, "claims/story_overview.html", context)
 

@@ -1,7 +1,6 @@
 """Import in the browser: the form, the background task, the progress and report, the rights."""
 
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,14 +8,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import escape
-from django_tasks_db.management.commands import db_worker
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from articles.forms import MAX_FILES, ImportForm
 from articles.models import Article, ImportFile, ImportJob, ImportStatus, Membership, Role, Story
 from articles.tasks import run_import
-from tests.conftest import make_user
+from tests.conftest import make_user, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -24,23 +21,6 @@ SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 SPUTNIK = "000_fce1e03549333a94.txt"
 CNN = "002_91a21abd64638276.txt"
 PASTED = "Talks stalled in Geneva on Tuesday. Both delegations blamed each other for the delay."
-
-
-def run_worker():
-    """What `manage.py db_worker` does, in this process, until the queue is empty. The worker
-    closes connections that are inside a transaction; here that is the test's own, so not."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    with mock.patch.object(db_worker, "close_old_connections"):
-        worker.run()
 
 
 def seed_file(name: str) -> SimpleUploadedFile:
