@@ -4,9 +4,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils import timezone
 
 from articles.models import BackgroundJob, JobStatus
-from django.utils import timezone
 
 
 class Claim(models.Model):

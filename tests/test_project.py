@@ -41,20 +41,43 @@ def test_readme_shows_the_two_commands_and_a_screenshot():
     assert shots and all((ROOT / s).exists() for s in shots)
 
 
-@pytest.mark.django_db
-def test_each_page_has_one_h1_and_a_csp_with_nonce(client, seed_story):
-    article = seed_story.articles.first()
-    for url in [
+def every_page(story, user=None):
+    from claims.models import Link
+
+    article = story.articles.first()
+    link = Link.objects.filter(story=story).first()
+    event = story.events.first()
+    claim = link.claim_a
+    slug = story.slug
+    return [
         reverse("articles-stories"),
-        seed_story.get_absolute_url(),
+        reverse("articles-story", args=[slug]),
         article.get_absolute_url(),
-    ]:
+        article.get_absolute_url() + f"?claim={claim.pk}",
+        reverse("claims-story", args=[slug]),
+        reverse("claims-event", args=[slug, event.pk]),
+        reverse("claims-pair", args=[slug, link.pk]),
+        reverse("claims-context", args=[slug, claim.pk]),
+        reverse("claims-matches", args=[slug, claim.pk]),
+        reverse("claims-search", args=[slug]) + "?q=strike",
+        reverse("login"),
+    ] + ([reverse("articles-import", args=[slug]), reverse("articles-story-create")] if user else [])
+
+
+@pytest.mark.django_db
+def test_each_page_has_one_h1_and_a_csp_with_nonce(client, matched_story, editor):
+    client.force_login(editor)
+    for url in every_page(matched_story, editor):
         response = client.get(url)
-        assert response.status_code == 200
-        assert response.content.decode().count("<h1") == 1, url
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert html.count("<h1") == 1, url
+        assert "<html lang=\"en\">" in html
         csp = response.headers["Content-Security-Policy"]
         assert "script-src 'self' 'nonce-" in csp
         assert "unsafe-inline" not in csp
+        assert not re.search(r"\son[a-z]+=", html), f"inline event handler on {url}"
+        assert "style=" not in html, f"inline style on {url}"
 
 
 @pytest.mark.django_db

@@ -75,3 +75,27 @@ def test_an_editor_merges_two_events_without_a_reload(matched, live_server, page
     assert not Event.objects.filter(pk=other.pk).exists()
     assert set(moved) <= set(Event.objects.get(pk=event.pk).claims.values_list("id", flat=True))
     screenshot("event-merged")
+
+
+def test_event_page_on_a_phone_scrolls_columns_not_the_page(matched, live_server, browser,
+                                                             screenshot):
+    event = max(matched.events.all(), key=lambda e: e.claims.values("article").distinct().count())
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(live_server.url + f"/stories/{SLUG}/events/{event.pk}/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    columns = phone.locator(".columns")
+    assert columns.evaluate("el => el.scrollWidth > el.clientWidth"), "columns squeezed"
+    screenshot("event-phone", phone)
+    context.close()
+
+
+def test_keyboard_focus_is_visible(matched, live_server, page):
+    page.goto(live_server.url + f"/stories/{SLUG}/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth]; }"
+    )
+    assert outline[0] != "none" and outline[1] != "0px", outline
