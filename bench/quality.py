@@ -1,111 +1,200 @@
 """Matching quality: pairwise precision, recall, F1 and the share of different-event pairs
-grouped, on the seed story's gold and on ECB+ (train and dev topics).
+grouped, on the seed story's gold and on ECB+ (train and dev topics), with blocking recall (the
+share of same-event pairs that candidate generation proposes; exhaustive scoring sees them all).
 
-    python bench/quality.py          # the table
-    python bench/quality.py --fit    # refit the score weights on ECB+ train (never on dev)
+By default everything goes through the product, as a user's data would: the seed story through
+`load_seeds`, each ECB+ topic as a story imported through the JSONL importer (one line per
+document, its sentences as the claims), then `claims.store.match_story`, in a throwaway SQLite
+database. `--pure` runs the matcher on the same inputs without the database (fast, for tuning).
+
+    python bench/quality.py          # the table, through the product
+    python bench/quality.py --pure   # the same table, matcher only
+    python bench/quality.py --train  # seeds and ECB+ train only (what tuning may look at)
 """
 
 import argparse
+import json
+import os
 import time
+from pathlib import Path
 
 import numpy as np
-from _corpus import ecb_stories, pairwise, seed_story, summary
+from _corpus import ECB, ROOT, Story, ecb_stories, pairwise, seed_story, summary
 
-from claims.matching import match, pairs, score
-from claims.matching.story import StoryIndex
-from tests.claims.seed_gold import USER_ALIASES
+DB = Path("/tmp/parallax-quality.sqlite3")
 
 
-def evaluate(stories, aliases=()):
-    counts = []
-    for story in stories:
-        result = match(story.articles, story.claims, aliases, explain_links=False)
-        event_of = {c: e.key for e in result.events for c in e.claim_ids}
-        counts.append(pairwise(story, event_of))
-    return summary(counts)
+def setup_django():
+    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+    os.environ["PARALLAX_VAR_DIR"] = "/tmp/parallax-quality-var"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.chdir(ROOT)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
 
 
-def features(stories):
-    """Components and labels of every scored candidate pair between judged claims."""
-    xs, ys = [], []
-    for story in stories:
-        index = StoryIndex.build(story.articles, story.claims)
-        a, b, cos, _ = pairs.candidate_pairs(index)
-        keys, sims = pairs.article_similarity(index)
-        index.article_baseline = pairs.story_baseline(len(index.articles), sims)
-        la, lb = pairs.lead_pairs(index, keys, sims)
-        a, b, cos = pairs.merge_pairs(a, b, cos, la, lb, len(index.claim_ids))
-        comps = pairs.components(index, a, b, cos, keys, sims)
-        ids = np.array(index.claim_ids)
-        for k in range(len(a)):
-            i, j = ids[a[k]], ids[b[k]]
-            if i in story.answers and j in story.answers:
-                xs.append({n: float(v[k]) for n, v in comps.items()})
-                ys.append(bool(story.answers[i][1] & story.answers[j][1]))
-    return xs, np.array(ys)
+# -- through the product ---------------------------------------------------------------------
 
 
-def blocking_recall(stories, aliases=()):
-    """Share of same-event judged pairs that blocking proposes (exhaustive scoring sees all)."""
+def db_seeds(aliases) -> list[tuple[Story, dict]]:
+    """The seed story loaded and matched like the demo; gold claims found by their snippets."""
+    from django.core.management import call_command
+
+    from articles.models import Story as StoryModel
+    from claims.matching import ArticleInput, ClaimInput
+    from claims.models import Alias, Claim
+    from claims.store import match_story
+    from tests.claims import seed_gold
+
+    with open(os.devnull, "w") as quiet:
+        call_command("load_seeds", stdout=quiet)
+    story = StoryModel.objects.get(slug="syria-ceasefire-2016")
+    Alias.objects.filter(story=story).delete()
+    for group in aliases:  # what the journalist typed into the story's alias box
+        Alias.objects.create(story=story, terms=", ".join(group))
+    match_story(story)
+    rows = Claim.objects.filter(article__story=story).values_list(
+        "id", "article_id", "text", "position", "event_id"
+    )
+    claims = [ClaimInput(i, a, t, p) for i, a, t, p, _ in rows]
+    event_of = {i: e for i, _, _, _, e in rows if e is not None}
+    answers = {}
+    by_id = {c.id: c for c in claims}
+    for name, ids in seed_gold.gold_ids(claims).items():
+        for i in ids:
+            answers[i] = (by_id[i].article_id, frozenset([name]), name)
+    articles = [ArticleInput(a.id, a.outlet.name, a.title, a.published, a.body)
+                for a in story.articles.select_related("outlet")]
+    return [(Story("seeds", articles, claims, answers), event_of, story)]
+
+
+def db_ecb(split: str) -> list[tuple[Story, dict, object]]:
+    """Each topic a story, its documents imported as JSONL; validated sentences are judged."""
+    from articles.ingest.importer import Upload, import_uploads
+    from articles.models import Story as StoryModel
+    from claims.models import Claim
+    from claims.store import match_story
+
+    with open(ECB / f"{split}_documents.jsonl") as f:
+        docs = [json.loads(line) for line in f]
+    topics: dict[str, list[dict]] = {}
+    for doc in sorted(docs, key=lambda d: (int(d["topic"]), d["doc_id"])):
+        topics.setdefault(doc["topic"], []).append(doc)
+    out = []
+    for topic, tdocs in topics.items():
+        story = StoryModel.objects.create(slug=f"ecb-{split}-{topic}", title=f"ECB+ topic {topic}")
+        lines = [json.dumps({"outlet": d["doc_id"], "title": "",
+                             "text": " ".join(s["text"] for s in d["sentences"]),
+                             "claims": [s["text"] for s in d["sentences"]]}) for d in tdocs]
+        report = import_uploads([Upload(f"topic-{topic}.jsonl", "\n".join(lines).encode())], story)
+        assert not report.failed, report.summary()
+        match_story(story)
+        rows = Claim.objects.filter(article__story=story).values_list(
+            "id", "article_id", "article__outlet__name", "position", "event_id"
+        )
+        by_doc = {(doc, pos): (cid, art, ev) for cid, art, doc, pos, ev in rows}
+        answers, event_of = {}, {}
+        for d in tdocs:
+            for s in d["sentences"]:
+                cid, art, ev = by_doc[d["doc_id"], s["index"]]
+                if ev is not None:
+                    event_of[cid] = ev
+                if s["validated"]:
+                    answers[cid] = (art, frozenset(s["event_chains"]), d["subtopic"])
+        out.append((Story(f"topic {topic}", [], [], answers), event_of, story))
+    return out
+
+
+def db_blocking_recall(results) -> float:
+    """Blocking recall from the index each story's match left behind."""
+    import pickle
+
+    from claims.matching import candidates
+    from claims.models import MatchState
+
     found = total = 0
-    for story in stories:
-        index = StoryIndex.build(story.articles, story.claims, aliases)
-        a, b, cos, _ = pairs.candidate_pairs(index)
-        keys, sims = pairs.article_similarity(index)
-        la, lb = pairs.lead_pairs(index, keys, sims)
-        a, b, _ = pairs.merge_pairs(a, b, cos, la, lb, len(index.claim_ids))
-        proposed = set(zip(a.tolist(), b.tolist(), strict=True))
-        ids = sorted(story.answers)
-        for x, i in enumerate(ids):
-            for j in ids[x + 1 :]:
-                (ai, ci, _), (aj, cj, _) = story.answers[i], story.answers[j]
-                if ai != aj and ci & cj:
-                    total += 1
-                    ri, rj = sorted((index.row_of[i], index.row_of[j]))
-                    found += (ri, rj) in proposed
+    for story, _, model in results:
+        index = pickle.loads(MatchState.objects.get(story=model).index)
+        found_, total_ = _recall(story, index, candidates.candidate_pairs(index))
+        found, total = found + found_, total + total_
     return found / max(total, 1)
 
 
-def fit(stories):
-    xs, y = features(stories)
-    names = [n for n in score.WEIGHTS if n != "bias"]
-    cols = {n: np.array([x[n] for x in xs]) for n in xs[0]}
-    X = np.column_stack([np.ones(len(y))] + [score.feature(cols, n) for n in names])
-    w = np.zeros(X.shape[1])
-    for _ in range(50):  # Newton steps with a little ridge
-        p = 1 / (1 + np.exp(-X @ w))
-        grad = X.T @ (p - y) + 0.1 * w
-        hess = (X * (p * (1 - p))[:, None]).T @ X + 0.1 * np.eye(len(w))
-        w -= np.linalg.solve(hess, grad)
-    print(f"{len(y)} candidate pairs, {y.mean():.2f} positive")
-    print("WEIGHTS = {")
-    for n, v in zip(["bias", *names], w, strict=True):
-        print(f'    "{n}": {v:.2f},')
-    print("}")
+# -- matcher only ------------------------------------------------------------------------------
+
+
+def pure(stories, aliases=()):
+    from claims.matching import StoryIndex, candidates, match_index
+
+    out, found, total = [], 0, 0
+    for story in stories:
+        index = StoryIndex.build(story.articles, story.claims, aliases)
+        result = match_index(index, explain_links=False)
+        event_of = {c: e.key for e in result.events for c in e.claim_ids}
+        out.append((story, event_of, None))
+        f, t = _recall(story, index, candidates.candidate_pairs(index))
+        found, total = found + f, total + t
+    return out, found / max(total, 1)
+
+
+def _recall(story, index, cands) -> tuple[int, int]:
+    a, b = cands[0], cands[1]
+    n = np.int64(len(index.claim_ids))
+    proposed = set((a * n + b).tolist())
+    found = total = 0
+    ids = sorted(story.answers)
+    for x, i in enumerate(ids):
+        for j in ids[x + 1 :]:
+            (ai, ci, _), (aj, cj, _) = story.answers[i], story.answers[j]
+            if ai != aj and ci & cj:
+                total += 1
+                ri, rj = sorted((index.row_of[i], index.row_of[j]))
+                found += ri * n + rj in proposed
+    return found, total
+
+
+def table_row(name, results, recall, seconds):
+    s = summary([pairwise(story, event_of) for story, event_of, _ in results])
+    print(f"{name:34} {s['pairs']:6d} {s['P']:6.3f} {s['R']:6.3f} {s['F1']:6.3f} "
+          f"{s['other']:20.1%} {recall:9.1%} {seconds:6.1f}s")
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--fit", action="store_true")
+    parser.add_argument("--pure", action="store_true", help="matcher only, no database")
+    parser.add_argument("--train", action="store_true", help="leave ECB+ dev out")
     args = parser.parse_args()
-    if args.fit:
-        fit(ecb_stories("train"))
+    from tests.claims.seed_gold import USER_ALIASES
+
+    print(f"{'data':34} {'pairs':>6} {'P':>6} {'R':>6} {'F1':>6} {'other-event grouped':>20} "
+          f"{'blocking':>9}  time")
+    splits = ["train"] if args.train else ["train", "dev"]
+    if args.pure:
+        rows = [("seeds (gold, with user aliases)", [seed_story()], USER_ALIASES),
+                ("seeds (gold, no user aliases)", [seed_story()], ())]
+        rows += [(f"ECB+ {s}", ecb_stories(s), ()) for s in splits]
+        for name, stories, aliases in rows:
+            t = time.perf_counter()
+            results, recall = pure(stories, aliases)
+            table_row(name, results, recall, time.perf_counter() - t)
         return
-    rows = [
-        ("seeds (gold, with user aliases)", [seed_story()], USER_ALIASES),
-        ("seeds (gold, no user aliases)", [seed_story()], ()),
-        ("ECB+ train (tuned on)", ecb_stories("train"), ()),
-        ("ECB+ dev (reported)", ecb_stories("dev"), ()),
-    ]
-    print(f"{'data':34} {'pairs':>6} {'P':>6} {'R':>6} {'F1':>6} {'other-event grouped':>20}  time")
-    for name, stories, aliases in rows:
+    setup_django()
+    for name, aliases in [("seeds (gold, with user aliases)", USER_ALIASES),
+                          ("seeds (gold, no user aliases)", ())]:
         t = time.perf_counter()
-        s = evaluate(stories, aliases)
-        print(
-            f"{name:34} {s['pairs']:6d} {s['P']:6.3f} {s['R']:6.3f} {s['F1']:6.3f} "
-            f"{s['other']:20.1%}  {time.perf_counter() - t:.1f}s  "
-            f"blocking keeps {blocking_recall(stories, aliases):.1%} of same-event pairs"
-        )
+        results = db_seeds(aliases)
+        table_row(name, results, db_blocking_recall(results), time.perf_counter() - t)
+    for split in splits:
+        t = time.perf_counter()
+        results = db_ecb(split)
+        table_row(f"ECB+ {split} (via JSONL import)", results, db_blocking_recall(results),
+                  time.perf_counter() - t)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from claims.models import Alias, Claim, Event, Link
+from claims.models import Adjudication, Alias, Annotation, AnnotationChange, Claim, Event, Link
 
 
 @admin.register(Claim)
@@ -64,3 +64,38 @@ class AliasAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    """Read only: labels change through the review queue, which keeps their history."""
+
+    list_display = ["link", "annotator", "label", "version", "updated_at"]
+    list_filter = ["link__story", "label"]
+    list_select_related = ["link", "annotator"]
+    search_fields = ["note", "annotator__username"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AnnotationChange)
+class AnnotationChangeAdmin(AnnotationAdmin):
+    list_display = ["link", "user", "kind", "label", "is_undo", "undone", "at"]
+    list_filter = ["link__story", "kind"]
+    list_select_related = ["link", "user"]
+    search_fields = ["note", "user__username"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Adjudication)
+class AdjudicationAdmin(AnnotationAdmin):
+    list_display = ["link", "editor", "label", "version", "at"]
+    list_filter = ["link__story", "label"]
+    list_select_related = ["link", "editor"]
+    search_fields = ["note", "editor__username"]

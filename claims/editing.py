@@ -20,9 +20,22 @@ def _record(story, user, action, summary, **details) -> Edit:
     )
 
 
+class Conflict(Exception):
+    """Someone changed it first. `current` is how it is now."""
+
+    def __init__(self, current):
+        super().__init__("changed by someone else since the page was loaded")
+        self.current = current
+
+
 @transaction.atomic
-def rename_event(event: Event, label: str, user) -> None:
-    old = event.display_label
+def rename_event(event: Event, label: str, user, version: int) -> None:
+    """Rename, unless the event was renamed since the page showed it `version` (Conflict)."""
+    current = Event.objects.select_for_update().get(pk=event.pk)
+    if current.version != version:
+        raise Conflict(current)
+    old = current.display_label
+    event.version = current.version
     event.rename(label, user)
     _record(
         event.story,

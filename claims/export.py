@@ -11,7 +11,8 @@ from pathlib import Path
 from django.utils import timezone
 
 from articles.models import Outlet, Story
-from claims.models import Claim, Link
+from claims import webannotation
+from claims.models import Adjudication, Annotation, Claim, Link
 
 FORMAT_VERSION = 1
 
@@ -43,6 +44,7 @@ def story_tables(story: Story) -> dict[str, list[dict]]:
             for e in story.events.order_by("id")
         ],
         "links": list(_links(story)),
+        "annotations": list(_annotations(story)),
     }
 
 
@@ -62,12 +64,16 @@ def write_csv_tables(story: Story, directory: Path) -> list[Path]:
     for name, rows in story_tables(story).items():
         path = directory / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
-            fields = list(rows[0]) if rows else _EMPTY_HEADERS[name]
-            writer = csv.DictWriter(handle, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(_flat(row) for row in rows)
+            write_csv(handle, name, rows)
         written.append(path)
     return written
+
+
+def write_csv(handle, name: str, rows: list[dict]) -> None:
+    """One table as CSV, with its header even when it has no rows."""
+    writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else _EMPTY_HEADERS[name])
+    writer.writeheader()
+    writer.writerows(_flat(row) for row in rows)
 
 
 _EMPTY_HEADERS = {
@@ -84,8 +90,24 @@ _EMPTY_HEADERS = {
         "decided_at",
         "shared_terms",
         "explanation",
+        "adjudicated_label",
+        "adjudicated_by",
+        "adjudicated_at",
+        "adjudication_note",
+    ],
+    "annotations": [
+        "claim_a",
+        "claim_b",
+        "annotator",
+        "label",
+        "note",
+        "created_at",
+        "updated_at",
+        "adjudicated_label",
     ],
 }
+
+TABLES = list(_EMPTY_HEADERS)
 
 
 def _flat(row: dict) -> dict:
@@ -123,11 +145,13 @@ def _article(a) -> dict:
 
 
 def _links(story: Story) -> Iterator[dict]:
+    adjudicated = _adjudications(story)
     for link in (
         Link.objects.filter(story=story)
         .select_related("decided_by")
         .order_by("claim_a_id", "claim_b_id")
     ):
+        final = adjudicated.get(link.pk)
         yield {
             "claim_a": link.claim_a_id,
             "claim_b": link.claim_b_id,
@@ -137,4 +161,116 @@ def _links(story: Story) -> Iterator[dict]:
             "decided_at": link.decided_at.isoformat() if link.decided_at else None,
             "shared_terms": link.shared_terms,
             "explanation": link.explanation,
+            "adjudicated_label": final.label if final else None,
+            "adjudicated_by": _username(final.editor) if final else None,
+            "adjudicated_at": final.at.isoformat() if final else None,
+            "adjudication_note": final.note if final else None,
         }
+
+
+def _adjudications(story: Story) -> dict[int, Adjudication]:
+    rows = Adjudication.objects.filter(link__story=story).select_related("editor")
+    return {a.link_id: a for a in rows}
+
+
+def _username(user) -> str | None:
+    return user.get_username() if user else None
+
+
+def _annotations(story: Story) -> Iterator[dict]:
+    """Every annotator's label; `adjudicated_label` is the editor's final word on the link,
+    the one to use where annotators disagree."""
+    adjudicated = _adjudications(story)
+    for a in (
+        Annotation.objects.filter(link__story=story)
+        .select_related("link", "annotator")
+        .order_by("link__claim_a_id", "link__claim_b_id", "annotator__username")
+    ):
+        final = adjudicated.get(a.link_id)
+        yield {
+            "claim_a": a.link.claim_a_id,
+            "claim_b": a.link.claim_b_id,
+            "annotator": a.annotator.get_username(),
+            "label": a.label,
+            "note": a.note,
+            "created_at": a.created_at.isoformat(),
+            "updated_at": a.updated_at.isoformat(),
+            "adjudicated_label": final.label if final else None,
+        }
+
+
+# Web Annotations ---------------------------------------------------------------------------------
+
+
+def article_source(article) -> str:
+    """What a target points at: the article's URL when it came from one, else a name for its
+    text that holds in any database (the hash of its normalised body)."""
+    if article.source.startswith(("http://", "https://")):
+        return article.source
+    return f"urn:parallax:article:{article.content_hash}"
+
+
+def annotation_records(story: Story) -> list[webannotation.Record]:
+    """Every label and every adjudication of the story, as Web Annotation records."""
+    annotations = list(
+        Annotation.objects.filter(link__story=story)
+        .select_related("annotator", "link")
+        .order_by("link__claim_a_id", "link__claim_b_id", "annotator__username")
+    )
+    adjudications = list(
+        Adjudication.objects.filter(link__story=story)
+        .select_related("editor", "link")
+        .order_by("link__claim_a_id", "link__claim_b_id")
+    )
+    links = [a.link for a in annotations] + [a.link for a in adjudications]
+    claim_ids = {c for link in links for c in (link.claim_a_id, link.claim_b_id)}
+    claims = {
+        c.id: c for c in Claim.objects.filter(id__in=claim_ids).only("article", "start", "end")
+    }
+    articles = {a.id: a for a in story.articles.only("id", "source", "body", "content_hash")}
+
+    def targets(link):
+        return tuple(
+            webannotation.target_in(
+                article_source(articles[claim.article_id]),
+                articles[claim.article_id].body,
+                claim.start,
+                claim.end,
+            )
+            for claim in (claims[link.claim_a_id], claims[link.claim_b_id])
+        )
+
+    base = f"urn:parallax:story:{story.slug}"
+    records = [
+        webannotation.Record(
+            id=f"{base}:annotation:{a.pk}",
+            kind=webannotation.ANNOTATION,
+            creator=a.annotator.get_username(),
+            label=a.label,
+            note=a.note,
+            created=a.created_at.isoformat(),
+            modified=a.updated_at.isoformat(),
+            targets=targets(a.link),
+        )
+        for a in annotations
+    ]
+    records += [
+        webannotation.Record(
+            id=f"{base}:adjudication:{a.pk}",
+            kind=webannotation.ADJUDICATION,
+            creator=_username(a.editor) or "unknown",
+            label=a.label,
+            note=a.note,
+            created=a.at.isoformat(),
+            modified=a.at.isoformat(),
+            targets=targets(a.link),
+        )
+        for a in adjudications
+    ]
+    return records
+
+
+def story_annotations_jsonld(story: Story) -> dict:
+    return webannotation.collection(
+        f"urn:parallax:story:{story.slug}:annotations", story.title, annotation_records(story)
+    )

@@ -1,6 +1,7 @@
 from django import forms
 
-from claims.models import Event, LinkStatus
+from claims.annotating import ORDERS
+from claims.models import Event, Label, LinkStatus
 
 # Events offered as targets in one form: enough for a page, bounded for a big story.
 MAX_TARGETS = 200
@@ -8,6 +9,8 @@ MAX_TARGETS = 200
 
 class RenameForm(forms.Form):
     label = forms.CharField(max_length=300, strip=True)
+    # The version the page showed: a rename from a stale page is refused, not applied.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class MergeForm(forms.Form):
@@ -74,3 +77,53 @@ class ClaimSelectForm(forms.Form):
     """The claim a reader clicked, for readers without JavaScript (?claim=ID)."""
 
     claim = forms.IntegerField(required=False, min_value=1)
+
+
+NOTE_MAX = 2000
+
+
+class LabelForm(forms.Form):
+    """A label on a link from the review queue; `version` is that of the user's annotation as
+    the page showed it (0 when there was none)."""
+
+    label = forms.ChoiceField(choices=Label.choices)
+    note = forms.CharField(
+        max_length=NOTE_MAX,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2, "data-keys": "e"}),
+        help_text="Optional, plain text.",
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    order = forms.ChoiceField(choices=ORDERS.items(), required=False)
+
+
+class ReviewForm(forms.Form):
+    """Where the review queue stands: its order and the link shown (else the next open one)."""
+
+    order = forms.ChoiceField(choices=ORDERS.items(), required=False, label="Order")
+    link = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class AdjudicateForm(forms.Form):
+    label = forms.ChoiceField(choices=Label.choices, label="Final label")
+    note = forms.CharField(
+        max_length=NOTE_MAX, required=False, strip=True, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class AgreementFilterForm(forms.Form):
+    event = forms.ModelChoiceField(
+        queryset=Event.objects.none(), required=False, empty_label="All events", label="Event"
+    )
+
+    def __init__(self, *args, story, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = story.events.order_by("id")
+
+
+class OutletColumnForm(forms.Form):
+    """The outlet whose whole column an event page shows (?outlet=ID)."""
+
+    outlet = forms.IntegerField(required=False, min_value=1)

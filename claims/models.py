@@ -66,6 +66,9 @@ class Event(models.Model):
         related_name="+",
     )
     label_edited_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up with every rename, so that two renames at once conflict."
+    )
     occurred_on = models.DateField(
         null=True,
         blank=True,
@@ -91,8 +94,17 @@ class Event(models.Model):
     def rename(self, label: str, user, save: bool = True) -> None:
         self.label = label.strip()[:300]
         self.label_edited_by, self.label_edited_at = user, timezone.now()
+        self.version += 1
         if save:
-            self.save(update_fields=["label", "label_edited_by", "label_edited_at", "updated_at"])
+            self.save(
+                update_fields=[
+                    "label",
+                    "label_edited_by",
+                    "label_edited_at",
+                    "version",
+                    "updated_at",
+                ]
+            )
 
 
 class LinkStatus(models.TextChoices):
@@ -232,6 +244,7 @@ class EditAction(models.TextChoices):
     REOPEN = "reopen", "Reopened a decided link"
     ALIAS = "alias", "Added an alias"
     REMATCH = "rematch", "Matched the story again"
+    ADJUDICATE = "adjudicate", "Adjudicated a link"
 
 
 class Edit(models.Model):
@@ -271,3 +284,103 @@ class MatchJob(BackgroundJob):
 
     def finish(self, summary: str):
         self._set(status=JobStatus.DONE, summary=summary)
+
+
+class Label(models.TextChoices):
+    """What an annotator says about a link: how the two claims relate."""
+
+    AGREES = "agrees", "Agrees"
+    CONTRADICTS = "contradicts", "Contradicts"
+    PARTLY = "partly", "Partly (one adds or omits detail)"
+    UNRELATED = "unrelated", "Unrelated (a bad match)"
+
+
+class Annotation(models.Model):
+    """One annotator's label on one link. `version` goes up with every change, so that a
+    change made from a stale page is refused instead of overwriting a newer one."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="annotations")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+    )
+    label = models.CharField(max_length=12, choices=Label.choices)
+    note = models.TextField(blank=True, help_text="Plain text.")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["link", "annotator"]
+        constraints = [
+            models.UniqueConstraint(fields=["link", "annotator"], name="annotation_one_per_user"),
+            models.CheckConstraint(
+                condition=Q(label__in=Label.values), name="annotation_label_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.annotator}: {self.label} on link {self.link_id}"
+
+
+class ChangeKind(models.TextChoices):
+    CREATED = "created", "labelled"
+    CHANGED = "changed", "changed the label"
+    REMOVED = "removed", "removed the label"
+
+
+class AnnotationChange(models.Model):
+    """The history of annotations: every change, undo included, with the state before and
+    after. Kept by link and user so that it outlives an annotation that an undo removed."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="annotation_changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotation_changes"
+    )
+    kind = models.CharField(max_length=10, choices=ChangeKind.choices)
+    label = models.CharField(
+        max_length=12, choices=Label.choices, blank=True, help_text="After the change."
+    )
+    note = models.TextField(blank=True, help_text="After the change.")
+    previous_label = models.CharField(max_length=12, blank=True)
+    previous_note = models.TextField(blank=True)
+    is_undo = models.BooleanField(default=False, help_text="This change undid an earlier one.")
+    undone = models.BooleanField(default=False, help_text="A later undo reverted this change.")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ChangeKind.values), name="annotationchange_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(label__in=[*Label.values, ""]), name="annotationchange_label_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-at"])]
+
+    def __str__(self):
+        return f"{self.user} {self.get_kind_display()} on link {self.link_id}"
+
+
+class Adjudication(models.Model):
+    """An editor's final word on a link where annotators disagree: the label exports use."""
+
+    link = models.OneToOneField(Link, on_delete=models.CASCADE, related_name="adjudication")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    label = models.CharField(max_length=12, choices=Label.choices)
+    note = models.TextField(blank=True, help_text="Plain text.")
+    version = models.PositiveIntegerField(default=1)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(label__in=Label.values), name="adjudication_label_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} on link {self.link_id} (by {self.editor})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.views import edit, event, matching, overview, pair, search
+from claims.views import agreement, edit, event, exports, matching, overview, pair, review, search
 
 story = "stories/<slug:slug>/"
 urlpatterns = [
@@ -17,4 +17,12 @@ urlpatterns = [
     path(story + "claims/<int:pk>/matches/", pair.claim_matches, name="claims-matches"),
     path(story + "links/<int:pk>/", pair.pair_detail, name="claims-pair"),
     path(story + "links/<int:pk>/decide/", edit.decide_link, name="claims-link-decide"),
+    path(story + "review/", review.review, name="claims-review"),
+    path(story + "review/undo/", review.undo, name="claims-review-undo"),
+    path(story + "review/links/<int:pk>/", review.label, name="claims-review-label"),
+    path(story + "agreement/", agreement.agreement, name="claims-agreement"),
+    path(story + "links/<int:pk>/adjudicate/", agreement.adjudicate, name="claims-adjudicate"),
+    path(story + "export.json", exports.export_json, name="claims-export-json"),
+    path(story + "annotations.jsonld", exports.export_jsonld, name="claims-export-jsonld"),
+    path(story + "export/<slug:table>.csv", exports.export_csv, name="claims-export-csv"),
 ]

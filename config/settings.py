@@ -61,6 +61,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# Reading open to everyone (the default), or closed: then every page but sign-in needs an
+# account. Annotating and editing always need one, with a role in the story.
+PARALLAX_OPEN_READING = env_bool("PARALLAX_OPEN_READING", True)
+if not PARALLAX_OPEN_READING:
+    MIDDLEWARE.append("django.contrib.auth.middleware.LoginRequiredMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

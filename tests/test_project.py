@@ -60,8 +60,17 @@ def every_page(story, user=None):
         reverse("claims-context", args=[slug, claim.pk]),
         reverse("claims-matches", args=[slug, claim.pk]),
         reverse("claims-search", args=[slug]) + "?q=strike",
+        reverse("claims-agreement", args=[slug]),
         reverse("login"),
-    ] + ([reverse("articles-import", args=[slug]), reverse("articles-story-create")] if user else [])
+    ] + (
+        [
+            reverse("articles-import", args=[slug]),
+            reverse("articles-story-create"),
+            reverse("claims-review", args=[slug]),
+        ]
+        if user
+        else []
+    )
 
 
 @pytest.mark.django_db
@@ -72,7 +81,7 @@ def test_each_page_has_one_h1_and_a_csp_with_nonce(client, matched_story, editor
         assert response.status_code == 200, url
         html = response.content.decode()
         assert html.count("<h1") == 1, url
-        assert "<html lang=\"en\">" in html
+        assert '<html lang="en">' in html
         csp = response.headers["Content-Security-Policy"]
         assert "script-src 'self' 'nonce-" in csp
         assert "unsafe-inline" not in csp

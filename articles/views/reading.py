@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles.access import EDIT, can, get_story
@@ -46,6 +47,17 @@ def article_detail(request, slug, pk):
         "paragraphs": paragraphs(article.body, claims),
         "speakers": sorted({c.speaker for c in claims if c.speaker}),
         "claim": selected,
+        "matches_prefix": reverse("claims-matches", args=[story.slug, 0]).removesuffix("0/matches/"),
         "matches": matches_for(selected) if selected else None,
     }
     return render(request, "articles/article_detail.html", context)
+
+
+@require_GET
+def article_original(request, slug, pk):
+    """The text exactly as it was imported (loaded on demand: it can be long)."""
+    story = get_story(request, slug)
+    article = get_object_or_404(Article.objects.select_related("outlet"), story=story, pk=pk)
+    template = "articles/article_original.html"
+    context = {"story": story, "article": article}
+    return render(request, f"{template}#original" if request.htmx else template, context)

@@ -1,8 +1,10 @@
-"""Match a story's claims into events: normalise -> aliases -> candidates -> score -> cluster ->
-explain. Pure functions of their input; the database is the caller's business.
+"""Match a story's claims into events: normalise -> aliases -> occurrences -> candidates ->
+score -> cluster -> explain. Pure functions of their input; the database is the caller's
+business.
 
     result = match(articles, claims, aliases=[["SAA", "Syrian troops"]], constraints=...)
     index = StoryIndex.build(articles, claims, aliases)       # keep it (pickle) for imports
+    result = match_index(index, constraints)
     result = match_incremental(index, [new_article], new_claims, existing=claim_to_event_key)
 """
 
@@ -12,8 +14,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from . import candidates, explain, occurrence, score
 from . import cluster as cluster_step
-from . import explain, pairs, score
 from .story import StoryIndex
 from .types import ArticleInput, ClaimInput, Constraints, Event, Link, MatchResult
 
@@ -27,10 +29,13 @@ __all__ = [
     "StoryIndex",
     "match",
     "match_incremental",
+    "match_index",
 ]
 
 NO_CONSTRAINTS = Constraints()
-EDGE_FLOOR = 0.15  # weaker pairs are left out of the clustering graph (they would count ~0)
+EDGE_FLOOR = 0.3  # weaker pairs stay out of the clustering graph (they count as 0)
+LINK_FLOOR = 0.5  # a pair inside one event is shown as a link from this score up
+LINKS_PER_CLAIM = 4  # each claim keeps its best few links inside its event
 
 
 def match(
@@ -45,6 +50,13 @@ def match(
     index = StoryIndex.build(articles, claims, aliases)
     stats = {"seconds_normalise": time.perf_counter() - t0}
     return _run(index, None, constraints, {}, explain_links, stats)
+
+
+def match_index(
+    index: StoryIndex, constraints: Constraints = NO_CONSTRAINTS, explain_links: bool = True
+) -> MatchResult:
+    """`match` on an index the caller built (and keeps, for matching new articles later)."""
+    return _run(index, None, constraints, {}, explain_links, {"seconds_normalise": 0.0})
 
 
 def match_incremental(
@@ -62,12 +74,14 @@ def match_incremental(
     are neither split nor merged; new claims join them or form new events. Returns the events
     that gained claims (with all their claims) and the links that touch a new claim."""
     t0 = time.perf_counter()
+    n_articles = len(index.articles)
     rows = np.array(index.add(new_articles, new_claims), np.int64)
     stats = {"seconds_normalise": time.perf_counter() - t0}
-    return _run(index, rows, constraints, dict(existing or {}), explain_links, stats)
+    new_articles = list(range(n_articles, len(index.articles)))
+    return _run(index, rows, constraints, dict(existing or {}), explain_links, stats, new_articles)
 
 
-def _run(index, rows, constraints, existing, explain_links, stats) -> MatchResult:
+def _run(index, rows, constraints, existing, explain_links, stats, new_articles=None):
     clock = time.perf_counter()
 
     def lap(name):
@@ -76,18 +90,17 @@ def _run(index, rows, constraints, existing, explain_links, stats) -> MatchResul
         stats[f"seconds_{name}"] = now - clock
         clock = now
 
-    a, b, cos, generated = pairs.candidate_pairs(index, rows)
-    lap("candidates")
-    new_articles = None
-    if rows is not None:
-        new_articles = sorted({index.claim_article[r] for r in rows.tolist()})
-    art_keys, art_sims = pairs.article_similarity(index, new_articles)
+    aa, ab, asim = occurrence.article_pairs(index, new_articles)
     if rows is None:
-        index.article_baseline = pairs.story_baseline(len(index.articles), art_sims)
-    la, lb = pairs.lead_pairs(index, art_keys, art_sims, rows)
-    a, b, cos = pairs.merge_pairs(a, b, cos, la, lb, len(index.claim_ids))
-    a, b, cos = _with_must_links(index, a, b, cos, constraints)
-    comps = pairs.components(index, a, b, cos, art_keys, art_sims)
+        index.occurrence = occurrence.group(index, aa, ab, asim)
+        index.article_baseline = occurrence.baseline(len(index.articles), asim)
+    elif new_articles:
+        occurrence.place_new(index, new_articles, aa, ab, asim)
+    lap("occurrences")
+    a, b, cos, same, generated = candidates.candidate_pairs(index, rows)
+    a, b, cos, same = _with_must_links(index, a, b, cos, same, constraints)
+    lap("candidates")
+    comps = components(index, a, b, cos, same, aa, ab, asim)
     s = score.combine(comps)
     lap("score")
     row_of = index.row_of
@@ -95,18 +108,17 @@ def _run(index, rows, constraints, existing, explain_links, stats) -> MatchResul
         _pair(row_of, x, y) for x, y in constraints.cannot_link if x in row_of and y in row_of
     }
     must = {_pair(row_of, x, y) for x, y in constraints.must_link if x in row_of and y in row_of}
-    pair_keys = list(zip(a.tolist(), b.tolist(), strict=True))
-    usable = (
-        np.array([p not in cannot for p in pair_keys], bool) if cannot else np.ones(len(a), bool)
-    )
-    edge = usable & (s >= EDGE_FLOOR)
+    n = np.int64(len(index.claim_ids))
+    keys = a * n + b
+    is_cannot = np.isin(keys, [x * n + y for x, y in cannot]) if cannot else np.zeros(len(a), bool)
+    is_must = np.isin(keys, [x * n + y for x, y in must]) if must else np.zeros(len(a), bool)
+    edge = ~is_cannot & (s >= EDGE_FLOOR)
     pinned = {row_of[c]: k for c, k in constraints.pinned.items() if c in row_of}
     labels, local = _cluster(index, rows, a[edge], b[edge], s[edge], must, cannot, pinned, existing)
     lap("cluster")
-    link_mask = usable & (
-        (s >= score.LINK_THRESHOLD) | np.array([p in must for p in pair_keys], bool)
-    )
-    link_mask &= labels[_local(local, a)] == labels[_local(local, b)]
+    in_event = labels[_local(local, a)] == labels[_local(local, b)]
+    link_mask = ~is_cannot & in_event & ((s >= LINK_FLOOR) | is_must)
+    link_mask &= _best_per_claim(a, b, s, link_mask, LINKS_PER_CLAIM) | is_must
     events, links = _describe(
         index, labels, local, a, b, s, comps, link_mask, pinned, existing, rows, explain_links
     )
@@ -114,6 +126,7 @@ def _run(index, rows, constraints, existing, explain_links, stats) -> MatchResul
     stats.update(
         claims=len(index.claim_ids),
         articles=len(index.articles),
+        occurrences=int(len(np.unique(index.occurrence))) if len(index.articles) else 0,
         candidate_pairs_generated=int(generated),
         candidate_pairs_scored=int(len(a)),
         links=len(links),
@@ -125,36 +138,108 @@ def _run(index, rows, constraints, existing, explain_links, stats) -> MatchResul
     return MatchResult(events=events, links=links, stats=stats)
 
 
+def components(index, a, b, cos, same, aa, ab, asim) -> dict[str, np.ndarray]:
+    """The named components of each pair's score."""
+    art = index.article_of()
+    n_art = np.int64(max(len(index.articles), 1))
+    pa, pb = art[a], art[b]
+    pair_keys = np.minimum(pa, pb) * n_art + np.maximum(pa, pb)
+    art_keys = aa * n_art + ab
+    order = np.argsort(art_keys)
+    art_keys, art_sims = art_keys[order], asim[order]
+    pos = np.searchsorted(art_keys, pair_keys).clip(max=max(len(art_keys) - 1, 0))
+    found = (art_keys[pos] == pair_keys) if len(art_keys) else np.zeros(len(a), bool)
+    article = np.where(found, art_sims[pos] if len(art_sims) else 0, 0)
+    lead = np.frombuffer(index.lead, np.uint8).astype(bool)
+    return {
+        "terms": cos.astype(np.float32),
+        "wording": score.wording(index.texts, a, b),
+        "article": article.astype(np.float32),
+        "same_occurrence": same.astype(np.float32),
+        "lead": (lead[a] & lead[b] & (article >= index.article_baseline + occurrence.TIGHT)).astype(
+            np.float32
+        ),
+        "other_date": _other_date(index, a, b).astype(np.float32),
+        "other_place": _other_place(index, a, b).astype(np.float32),
+    }
+
+
+def _is_day(term: str) -> bool:
+    return term.startswith("@") and not term[1:].isdigit()
+
+
+def _other_date(index, a, b) -> np.ndarray:
+    """Both claims name days, and no day in common."""
+    day = np.fromiter((_is_day(t) for t in index.names), bool, len(index.names))
+    ids = np.frombuffer(index.term_ids, np.int32)
+    ptr = np.frombuffer(index.term_ptr, np.int64)
+    rows = np.repeat(np.arange(len(index.claim_ids)), np.diff(ptr))
+    has = np.zeros(len(index.claim_ids), bool)
+    has[rows[day[ids]]] = True
+    out = np.zeros(len(a), bool)
+    for k in np.flatnonzero(has[a] & has[b]).tolist():
+        ta, tb = index.terms(int(a[k])), index.terms(int(b[k]))
+        out[k] = not np.intersect1d(ta[day[ta]], tb[day[tb]]).size
+    return out
+
+
+def _other_place(index, a, b) -> np.ndarray:
+    """Both claims say where ("in Moscow", "in New York") and neither names the other's place."""
+    has = np.zeros(len(index.claim_ids), bool)
+    has[list(index.places)] = True
+    out = np.zeros(len(a), bool)
+    for k in np.flatnonzero(has[a] & has[b]).tolist():
+        i, j = int(a[k]), int(b[k])
+        ti, tj = set(index.terms(i).tolist()), set(index.terms(j).tolist())
+        out[k] = ti.isdisjoint(index.places[j]) and tj.isdisjoint(index.places[i])
+    return out
+
+
+def _best_per_claim(a, b, s, mask, k) -> np.ndarray:
+    """Pairs (within mask) among the k best of a or of b."""
+    keep = np.zeros(len(a), bool)
+    idx = np.flatnonzero(mask)
+    for side in (a[idx], b[idx]):
+        order = np.lexsort((-s[idx], side))
+        sorted_side = side[order]
+        starts = np.flatnonzero(np.r_[True, sorted_side[1:] != sorted_side[:-1]])
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        keep[idx[order[rank < k]]] = True
+    return keep
+
+
 def _pair(row_of, x, y):
     rx, ry = row_of[x], row_of[y]
     return (min(rx, ry), max(rx, ry))
 
 
-def _with_must_links(index, a, b, cos, constraints):
+def _with_must_links(index, a, b, cos, same, constraints):
     """Confirmed links are scored even when blocking would not have proposed them."""
-    have = set(zip(a.tolist(), b.tolist(), strict=True))
+    n = np.int64(len(index.claim_ids))
+    have = set((a * n + b).tolist())
+    art, occ = index.article_of(), index.occurrence
     extra = []
     for x, y in constraints.must_link:
         if x in index.row_of and y in index.row_of:
             p = _pair(index.row_of, x, y)
-            if p not in have and index.claim_article[p[0]] != index.claim_article[p[1]]:
+            if p[0] * n + p[1] not in have and art[p[0]] != art[p[1]]:
                 extra.append(p)
-                have.add(p)
+                have.add(p[0] * n + p[1])
     if not extra:
-        return a, b, cos
+        return a, b, cos, same
     idf = index.idf()
     add_cos = []
     for x, y in extra:
-        tx, ty = index.claim_terms[x], index.claim_terms[y]
-        wx, wy = idf[tx], idf[ty]
+        tx, ty = index.terms(x), index.terms(y)
         both = np.intersect1d(tx, ty)
-        denom = float(np.sqrt((wx * wx).sum() * (wy * wy).sum())) or 1.0
+        denom = float(np.sqrt((idf[tx] ** 2).sum() * (idf[ty] ** 2).sum())) or 1.0
         add_cos.append(float((idf[both] ** 2).sum()) / denom)
     ex = np.array(extra, np.int64).reshape(-1, 2)
     return (
         np.r_[a, ex[:, 0]],
         np.r_[b, ex[:, 1]],
         np.r_[cos, np.array(add_cos, np.float32)],
+        np.r_[same, occ[art[ex[:, 0]]] == occ[art[ex[:, 1]]]],
     )
 
 
@@ -164,7 +249,7 @@ def _local(local, rows):
 
 def _cluster(index, rows, a, b, s, must, cannot, pinned, existing):
     """Labels per row (full run) or per local row (incremental: only the neighbourhood)."""
-    articles = np.asarray(index.claim_article, np.int64)
+    articles = index.article_of()
     if rows is None:
         labels = cluster_step.cluster(articles, a, b, s, must, cannot, pinned)
         return labels, None
@@ -182,7 +267,10 @@ def _cluster(index, rows, a, b, s, must, cannot, pinned, existing):
     local[nodes] = np.arange(len(nodes))
     group_ids = {k: i for i, k in enumerate(sorted(set(key_of.values())))}
     fixed = {int(local[r]): group_ids[k] for r, k in key_of.items() if local[r] >= 0}
-    lp = lambda m: {(int(local[x]), int(local[y])) for x, y in m if local[x] >= 0 and local[y] >= 0}  # noqa: E731
+
+    def lp(pairs):
+        return {(int(local[x]), int(local[y])) for x, y in pairs if local[x] >= 0 <= local[y]}
+
     lpin = {int(local[r]): k for r, k in pinned.items() if local[r] >= 0}
     labels = cluster_step.cluster(
         articles[nodes], local[a], local[b], s, lp(must), lp(cannot), lpin, fixed=fixed
@@ -194,9 +282,10 @@ def _describe(
     index, labels, local, a, b, s, comps, link_mask, pinned, existing, rows, explain_links
 ):
     node_rows = np.arange(len(index.claim_ids)) if local is None else np.flatnonzero(local >= 0)
+    node_labels = labels[_local(local, node_rows)]
     groups = defaultdict(list)
-    for r in node_rows.tolist():
-        groups[int(labels[_local(local, np.array([r]))[0]])].append(r)
+    for r, g in zip(node_rows.tolist(), node_labels.tolist(), strict=True):
+        groups[g].append(r)
     centrality = defaultdict(float)
     for x, y, w in zip(
         a[link_mask].tolist(), b[link_mask].tolist(), s[link_mask].tolist(), strict=True
@@ -205,17 +294,19 @@ def _describe(
         centrality[y] += w
     key_of = {index.row_of[c]: k for c, k in existing.items() if c in index.row_of}
     new_rows = set() if rows is None else set(rows.tolist())
+    art = index.claim_article
     events, used = [], set(pinned.values()) | set(key_of.values())
     for members in groups.values():
-        ids = sorted(index.claim_ids[r] for r in members)
+        if len(members) < 2 and not (pinned.keys() & members or key_of.keys() & members):
+            continue
+        if rows is not None and new_rows.isdisjoint(members):
+            continue
         keys = [pinned[r] for r in members if r in pinned] or [
             key_of[r] for r in members if r in key_of
         ]
-        arts = {index.claim_article[r] for r in members}
-        if rows is not None and not (new_rows & set(members)):
+        if not keys and len({art[r] for r in members}) < 2:
             continue
-        if not keys and len(arts) < 2:
-            continue
+        ids = sorted(index.claim_ids[r] for r in members)
         key = min(keys) if keys else _fresh_key(ids, used)
         used.add(key)
         events.append(
@@ -236,29 +327,22 @@ def _fresh_key(ids, used):
 
 
 def _links(index, a, b, s, comps, mask, explain_links):
-    idf = index.idf()
-    years = pairs.article_years(index) if explain_links else None
+    idf = index.idf() if explain_links else None
     out = []
-    for k in np.flatnonzero(mask).tolist():
+    picked = np.flatnonzero(mask)
+    cols = {name: np.round(v[picked].astype(np.float64), 3).tolist() for name, v in comps.items()}
+    for n, k in enumerate(picked.tolist()):
         i, j = int(a[k]), int(b[k])
-        c = {name: round(float(v[k]), 3) for name, v in comps.items()}
+        c = {name: v[n] for name, v in cols.items()}
         if explain_links:
-            terms, aliases, names = explain.shared(index, i, j, idf)
-            y = (int(years[index.claim_article[i]]), int(years[index.claim_article[j]]))
-            text = explain.sentence(terms, names, c, y)
+            terms, aliases = explain.shared(index, i, j, idf)
+            text = explain.sentence(terms, c)
         else:
             terms, aliases, text = [], [], ""
-        x, y2 = index.claim_ids[i], index.claim_ids[j]
-        if x > y2:
-            x, y2 = y2, x
+        x, y = index.claim_ids[i], index.claim_ids[j]
+        if x > y:
+            x, y = y, x
             aliases = [(q, p) for p, q in aliases]
-        out.append(Link(x, y2, round(float(s[k]), 3), c, terms, aliases, text))
+        out.append(Link(x, y, round(float(s[k]), 3), c, terms, aliases, text))
     out.sort(key=lambda link: (link.a, link.b))
     return out
-
-
-def match_index(
-    index: StoryIndex, constraints: Constraints = Constraints(), explain_links: bool = True
-) -> MatchResult:
-    """`match` on an index the caller built (and keeps, for matching new articles later)."""
-    return _run(index, None, constraints, {}, explain_links, {"seconds_normalise": 0.0})

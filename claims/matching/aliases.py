@@ -42,19 +42,39 @@ class AliasTable:
     def apply(self, toks: list[Token]) -> list[Token]:
         if not self.phrases:
             return toks
-        out, i, terms = [], 0, [t.term for t in toks]
+        terms = [t.term for t in toks]
+        starts = self.starts()
+        if starts.isdisjoint(terms):
+            return toks
+        out, i = [], 0
         while i < len(toks):
-            for n in range(min(self.longest, len(toks) - i), 0, -1):
-                canon = self.phrases.get(tuple(terms[i : i + n]))
-                if canon is not None:
-                    surface = " ".join(t.surface for t in toks[i : i + n])
-                    out.append(Token(surface, canon, True, False))
-                    i += n
-                    break
+            if terms[i] in starts:
+                for n in range(min(self.longest, len(toks) - i), 0, -1):
+                    canon = self.phrases.get(tuple(terms[i : i + n]))
+                    if canon is not None:
+                        surface = " ".join(t.surface for t in toks[i : i + n])
+                        out.append(Token(surface, canon, True, False))
+                        i += n
+                        break
+                else:
+                    out.append(toks[i])
+                    i += 1
             else:
                 out.append(toks[i])
                 i += 1
         return out
+
+    def add(self, phrase: tuple[str, ...], canon: str, display: str) -> None:
+        self.phrases[phrase] = canon
+        self.display.setdefault(canon, display)
+        self.longest = max(self.longest, len(phrase))
+        self._starts = None
+
+    def starts(self) -> frozenset[str]:
+        """First terms of the phrases: only there can a phrase begin."""
+        if getattr(self, "_starts", None) is None:
+            self._starts = frozenset(p[0] for p in self.phrases)
+        return self._starts
 
 
 def _strip(terms: list[str]) -> tuple[str, ...]:

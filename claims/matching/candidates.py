@@ -1,102 +1,123 @@
 """Step 3: which pairs are worth scoring.
 
-An inverted index over informative terms: two claims are candidates when they share a term that
-few claims of the story use. Terms used by more than `max_df` claims are too common to say two
-claims describe one event and are left out of the index, which is what keeps the cost close to
-linear in the number of claims. Everything is numpy; no Python loop over pairs.
+Sparse products in C (scipy): a claims x terms matrix times its transpose gives, for every pair
+of claims sharing a term, the cosine of their IDF-weighted terms. Two products, never a Python
+loop over pairs:
+
+- inside an occurrence (articles about the same happening, see `occurrence`), claims sharing any
+  term the story does not use everywhere; the matrix's columns are (occurrence, term), so pairs
+  of different occurrences are never even generated;
+- across occurrences, only claims sharing rare terms (used by a few claims of the story): only
+  strong sentence evidence can link claims of articles about different happenings.
+
+Rows are multiplied a chunk at a time and each row keeps its `k` best pairs, which bounds memory.
 """
 
 import numpy as np
+from scipy import sparse
 
-PAIR_BATCH = 8_000_000  # pair entries generated at once; bounds peak memory
+from .story import StoryIndex
+
+PER_CLAIM = 12  # best candidates kept per claim and product
+PER_LEAD = 40  # lead claims of one occurrence are compared more widely (see score.BAR_LEAD)
+CHUNK_NNZ = 4_000_000  # result entries per chunk, roughly; bounds peak memory
+SAME_MIN = 0.02  # least cosine for a candidate inside an occurrence
+ACROSS_MIN = 0.12  # least cosine over rare terms for a candidate across occurrences
 
 
-def max_df(n_items: int) -> int:
-    """How many claims a term may appear in and still open candidates."""
-    return max(200, int(3 * np.sqrt(n_items)))
+def max_df(n_claims: int) -> int:
+    """How many claims a term may appear in and still open candidates inside an occurrence."""
+    return max(200, int(3 * np.sqrt(n_claims)))
 
 
-def pairs_sharing_terms(
-    items: np.ndarray,
-    terms: np.ndarray,
-    weights: np.ndarray,
-    groups: np.ndarray,
-    limit: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (a < b) of items sharing a term used by at most `limit` items, from different groups.
+def rare_df(n_claims: int) -> int:
+    """How many claims a term may appear in and still open candidates across occurrences."""
+    return max(12, int(np.sqrt(n_claims) / 4))
 
-    `items`, `terms`, `weights` are parallel (one entry per item and term); `groups[item]` is the
-    item's article. Returns a, b and the sum over shared terms of weight_a * weight_b (with
-    L2-normalised weights this is the cosine restricted to the indexed terms)."""
-    order = np.lexsort((items, terms))
-    items, terms, weights = items[order], terms[order], weights[order]
-    starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
-    sizes = np.diff(np.r_[starts, len(terms)])
-    keep = (sizes >= 2) & (sizes <= limit)
-    starts, sizes = starts[keep], sizes[keep]
-    n_pairs = sizes * (sizes - 1) // 2
-    out_keys, out_w = [], []
-    bounds = np.searchsorted(
-        np.cumsum(n_pairs), np.arange(PAIR_BATCH, n_pairs.sum() + PAIR_BATCH, PAIR_BATCH)
+
+def candidate_pairs(index: StoryIndex, rows: np.ndarray | None = None):
+    """(a, b, cosine, same occurrence) with a < b, from different articles; with `rows`, only
+    pairs touching those rows (incremental). Also how many pairs the products generated."""
+    n = len(index.claim_ids)
+    art = index.article_of()
+    occ = index.occurrence[art]
+    x = index.claim_matrix(max_df(n))
+    inside = _qualified(x, occ)
+    a1, b1, c1, g1 = top_pairs(inside, rows, PER_CLAIM, SAME_MIN, art)
+    lead = np.frombuffer(index.lead, np.uint8).astype(np.float32)
+    leads = (sparse.diags(lead) @ inside).tocsr()
+    leads.eliminate_zeros()
+    lead_rows = None if rows is None else np.asarray(rows)[lead[rows] > 0]
+    a3, b3, c3, g3 = top_pairs(leads, lead_rows, PER_LEAD, SAME_MIN, art)
+    a1, b1, c1 = _union(a1, b1, c1, a3, b3, c3, n)
+    g1 += g3
+    rare = index.claim_matrix(rare_df(n))
+    a2, b2, c2, g2 = top_pairs(rare, rows, PER_CLAIM, ACROSS_MIN, art, occ)
+    a = np.r_[a1, a2]
+    b = np.r_[b1, b2]
+    c = np.r_[c1, c2]
+    same = np.r_[np.ones(len(a1), bool), np.zeros(len(a2), bool)]
+    return a, b, c.astype(np.float32), same, int(g1 + g2)
+
+
+def _qualified(x: sparse.csr_matrix, group: np.ndarray) -> sparse.csr_matrix:
+    """The same matrix with each term split per group: column (group, term)."""
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    keys = group[rows].astype(np.int64) * np.int64(x.shape[1] + 1) + x.indices
+    uniq, cols = np.unique(keys, return_inverse=True)
+    return sparse.csr_matrix(
+        (x.data, cols.astype(np.int32), x.indptr), shape=(x.shape[0], max(len(uniq), 1))
     )
-    lo = 0
-    for hi in np.unique(np.r_[bounds + 1, len(starts)]):
-        hi = min(int(hi), len(starts))
-        if hi <= lo:
+
+
+def top_pairs(x, rows, k, least, article, group=None):
+    """Best `k` partners per row (cosine >= least, other article, and other group when `group`
+    is given), as deduplicated pairs a < b. `rows` limits the left side (None: all rows)."""
+    xt = x.T.tocsr()
+    left = np.arange(x.shape[0]) if rows is None else np.asarray(rows, np.int64)
+    out_a, out_b, out_c, generated = [], [], [], 0
+    # rows per chunk from the expected output: each row's terms times their postings
+    df = np.diff(xt.indptr)
+    entry_rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    cost = np.bincount(entry_rows, df[x.indices].astype(np.float64), x.shape[0])[left]
+    bounds = np.searchsorted(
+        np.cumsum(cost), np.arange(CHUNK_NNZ, cost.sum() + CHUNK_NNZ, CHUNK_NNZ)
+    )
+    start = 0
+    for stop in np.unique(np.r_[bounds + 1, len(left)]):
+        stop = min(int(stop), len(left))
+        if stop <= start:
             continue
-        keys, w = _group_pairs(items, weights, groups, starts[lo:hi], sizes[lo:hi])
-        out_keys.append(keys)
-        out_w.append(w)
-        lo = hi
-    if not out_keys:
-        empty = np.zeros(0, np.int64)
-        return empty, empty, np.zeros(0, np.float32)
-    keys, w = _sum_duplicates(np.concatenate(out_keys), np.concatenate(out_w))
-    n = np.int64(len(groups))
-    return keys // n, keys % n, w
-
-
-def _group_pairs(items, weights, groups, starts, sizes):
-    """All pairs inside each run items[start:start+size], as keys a * n + b."""
-    # position of every member, and how many members follow it in its run
-    member = np.repeat(starts, sizes) + _ranks(sizes)
-    follow = np.repeat(sizes, sizes) - _ranks(sizes) - 1
-    left = np.repeat(member, follow)
-    right = left + 1 + _ranks(follow)
-    a, b = items[left], items[right]
-    cross = groups[a] != groups[b]
-    a, b = a[cross], b[cross]
-    w = (weights[left[cross]] * weights[right[cross]]).astype(np.float32)
+        chunk = left[start:stop]
+        prod = (x[chunk] @ xt).tocoo()
+        generated += prod.nnz
+        a, b, c = chunk[prod.row], prod.col.astype(np.int64), prod.data
+        keep = (c >= least) & (article[a] != article[b])
+        if group is not None:
+            keep &= group[a] != group[b]
+        a, b, c = a[keep], b[keep], c[keep]
+        order = np.lexsort((-c, a))
+        a, b, c = a[order], b[order], c[order]
+        first = np.r_[True, a[1:] != a[:-1]]
+        starts = np.flatnonzero(first)
+        rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
+        keep = rank < k
+        out_a.append(a[keep])
+        out_b.append(b[keep])
+        out_c.append(c[keep])
+        start = stop
+    if not out_a:
+        z = np.zeros(0, np.int64)
+        return z, z, np.zeros(0, np.float32), 0
+    a, b, c = np.concatenate(out_a), np.concatenate(out_b), np.concatenate(out_c)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    keys = lo.astype(np.int64) * np.int64(len(groups)) + hi
-    return _sum_duplicates(keys, w)
+    n = np.int64(x.shape[0])
+    keys, first = np.unique(lo * n + hi, return_index=True)
+    return keys // n, keys % n, c[first].astype(np.float32), generated
 
 
-def _ranks(sizes: np.ndarray) -> np.ndarray:
-    """0..size-1 for each size, concatenated."""
-    total = int(sizes.sum())
-    if total == 0:
-        return np.zeros(0, np.int64)
-    offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return np.arange(total, dtype=np.int64) - offsets
-
-
-def _sum_duplicates(keys: np.ndarray, w: np.ndarray):
-    if len(keys) == 0:
-        return keys, w
-    order = np.argsort(keys, kind="stable")
-    keys, w = keys[order], w[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    return keys[starts], np.add.reduceat(w, starts)
-
-
-def top_per_item(a: np.ndarray, b: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
-    """Mask of pairs that are among the k heaviest of a or of b."""
-    keep = np.zeros(len(a), bool)
-    for side in (a, b):
-        order = np.lexsort((-w, side))
-        s = side[order]
-        starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
-        rank = np.arange(len(s)) - np.repeat(starts, np.diff(np.r_[starts, len(s)]))
-        keep[order[rank < k]] = True
-    return keep
+def _union(a1, b1, c1, a2, b2, c2, n):
+    """Pairs of either list, once each."""
+    keys = np.r_[a1 * np.int64(n) + b1, a2 * np.int64(n) + b2]
+    keys, first = np.unique(keys, return_index=True)
+    return keys // n, keys % n, np.r_[c1, c2][first]

@@ -306,6 +306,7 @@ _DATE_DM = re.compile(
 )
 _ABBREV = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _TOKEN = re.compile(r"[A-Za-z0-9@#][A-Za-z0-9@#'\-]*")
+_DIGIT = re.compile(r"\d")
 _NUM = re.compile(r"^\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th|s)?$")
 
 
@@ -318,10 +319,13 @@ class Token(NamedTuple):
 
 def clean(text: str) -> str:
     """One spelling for quotes, dashes and abbreviations; dates as one word each."""
-    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
-    text = _ABBREV.sub(lambda m: m.group(0).replace(".", ""), text)
-    text = _DATE_MD.sub(lambda m: _date_word(m.group(1), m.group(2), m.group(3)), text)
-    text = _DATE_DM.sub(lambda m: _date_word(m.group(2), m.group(1), m.group(3)), text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    if "." in text:
+        text = _ABBREV.sub(lambda m: m.group(0).replace(".", ""), text)
+    if _DIGIT.search(text):  # the date patterns are costly; a date needs a digit
+        text = _DATE_MD.sub(lambda m: _date_word(m.group(1), m.group(2), m.group(3)), text)
+        text = _DATE_DM.sub(lambda m: _date_word(m.group(2), m.group(1), m.group(3)), text)
     return text
 
 
@@ -395,31 +399,44 @@ def tokens(text: str, published: datetime.date | None = None) -> list[Token]:
     out: list[Token] = []
     first = True
     for raw in _TOKEN.findall(clean(text)):
-        word = raw.strip("'-")
-        if word.lower().endswith("'s"):
-            word = word[:-2]
-        word = word.replace("'", "") if not word.lower().endswith("n't") else word
-        if not word:
-            continue
-        for part in _split_hyphen(word):
-            out.append(_token(part, first, published))
+        found = _word(raw, first, published)
+        if found:
+            out.extend(found)
             first = False
     return out
 
 
-@lru_cache(maxsize=500_000)
-def _token(word: str, first: bool, published: datetime.date | None) -> Token:
+@lru_cache(maxsize=1_000_000)
+def _word(raw: str, first: bool, published: datetime.date | None) -> tuple[Token, ...]:
+    """The tokens of one written word (a hyphenated word may give several)."""
+    word = raw.strip("'-")
+    if word.lower().endswith("'s"):
+        word = word[:-2]
+    word = word.replace("'", "") if not word.lower().endswith("n't") else word
+    if not word:
+        return ()
+    out = []
+    for part in _split_hyphen(word):
+        out.extend(_token(part, first, published))
+        first = False
+    return tuple(out)
+
+
+def _token(word: str, first: bool, published: datetime.date | None) -> tuple[Token, ...]:
     if word.startswith("@"):  # a date written by clean()
-        return Token(word, word, False, False)
-    value = _value(word) or _weekday_date(word, published)
+        return (Token(word, word, False, False),)
+    value = _value(word)
     if value:
-        return Token(word, value, False, False)
+        return (Token(word, value, False, False),)
     low = word.lower()
+    when = _weekday_date(word, published)
+    if when:  # the date it names, and the weekday itself for articles with no date
+        return (Token(word, when, False, False), Token(word, stem(low), False, False))
     acronym = len(word) >= 2 and word.isupper() and word.isalpha()
     name = (word[0].isupper() and not first) or acronym
     if acronym:
-        return Token(word, low, True, False)
-    return Token(word, stem(low), name, low in STOP_WORDS)
+        return (Token(word, low, True, False),)
+    return (Token(word, stem(low), name, low in STOP_WORDS),)
 
 
 def text_terms(text: str) -> list[str]:

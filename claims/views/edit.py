@@ -38,8 +38,25 @@ def rename_event(request, slug, pk):
     form = RenameForm(request.POST)
     if not form.is_valid():
         return _invalid(form)
-    editing.rename_event(event, form.cleaned_data["label"], request.user)
+    label = form.cleaned_data["label"]
+    try:
+        editing.rename_event(event, label, request.user, form.cleaned_data["version"])
+    except editing.Conflict as conflict:
+        return _rename_conflict(request, story, conflict.current, label)
     return _event_response(request, story, event, "heading")
+
+
+def _rename_conflict(request, story, current, label):
+    """409: the event as it is now, what the user typed kept in the form, and why."""
+    context = event_context(request, story, current)
+    context["rename_form"] = RenameForm(initial={"label": label, "version": current.version})
+    context["rename_conflict"] = {
+        "by": current.label_edited_by,
+        "name": current.display_label,
+        "yours": label,
+    }
+    template = f"{EVENT_TEMPLATE}#heading" if request.htmx else EVENT_TEMPLATE
+    return render(request, template, context, status=409)
 
 
 @login_required

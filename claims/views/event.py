@@ -2,16 +2,19 @@
 
 from collections import defaultdict
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles.access import EDIT, can, get_story
-from claims.forms import MergeForm, MoveClaimsForm, RenameForm
+from claims.forms import MergeForm, MoveClaimsForm, OutletColumnForm, RenameForm
 from claims.highlight import differing_words, pieces
 from claims.models import Claim, Event, Link
 
-CLAIMS_PER_COLUMN = 40
+# What one event page renders is bounded, whatever the event's size: a journalist reads a few
+# claims per outlet and opens an outlet's full column on demand (?outlet=ID).
+CLAIMS_PER_COLUMN = 8
+LINKS_SHOWN = 30
 CONTEXT_SENTENCES = 2
 
 
@@ -24,14 +27,17 @@ def event_detail(request, slug, pk):
 
 def event_context(request, story, event) -> dict:
     claims = list(
-        event.claims.select_related("article", "article__outlet").order_by(
+        event.claims.select_related("article__outlet").order_by(
             "article__outlet__name", "article_id", "position"
         )
     )
+    ids = [c.id for c in claims]
+    # Links between claims of this event: filtered by the claims (indexed), not by a join
+    # through the event, which would read every link of the story.
     links = list(
-        Link.objects.filter(Q(claim_a__event=event) | Q(claim_b__event=event), story=story)
-        .select_related("claim_a__article__outlet", "claim_b__article__outlet")
-        .order_by("-score")[:200]
+        Link.objects.filter(story=story, claim_a_id__in=ids, claim_b_id__in=ids)
+        .select_related("claim_a__article__outlet", "claim_b__article__outlet", "decided_by")
+        .order_by("-score")[: LINKS_SHOWN + 1]
     )
     matched = defaultdict(set)
     for link in links:
@@ -41,27 +47,53 @@ def event_context(request, story, event) -> dict:
     for claim in claims:
         by_outlet[claim.article.outlet].append(claim)
     differs = differing_words({o: [c.text for c in cs] for o, cs in by_outlet.items()})
+    shown_outlet = _outlet_param(request)
+    urls = _url_prefixes(story)
     columns = [
         {
             "outlet": outlet,
             "claims": [
-                {"claim": c, "pieces": pieces(c.text, matched[c.id], differs[outlet])}
-                for c in outlet_claims[:CLAIMS_PER_COLUMN]
+                {
+                    "claim": c,
+                    "pieces": pieces(c.text, matched[c.id], differs[outlet]),
+                    "context_url": f"{urls['claim']}{c.id}/context/",
+                    "reader_url": f"{urls['article']}{c.article_id}/#claim-{c.id}",
+                }
+                for c in outlet_claims[: None if outlet.id == shown_outlet else CLAIMS_PER_COLUMN]
             ],
-            "more": max(0, len(outlet_claims) - CLAIMS_PER_COLUMN),
+            "more": 0
+            if outlet.id == shown_outlet
+            else max(0, len(outlet_claims) - CLAIMS_PER_COLUMN),
+            "total": len(outlet_claims),
         }
         for outlet, outlet_claims in by_outlet.items()
     ]
     editable = can(request.user, story, EDIT)
+    rename = {"label": event.display_label, "version": event.version}
     return {
         "story": story,
         "event": event,
         "columns": columns,
-        "links": links,
+        "links": links[:LINKS_SHOWN],
+        "more_links": len(links) > LINKS_SHOWN,
+        "claim_count": len(claims),
         "can_edit": editable,
-        "rename_form": RenameForm(initial={"label": event.display_label}) if editable else None,
+        "rename_form": RenameForm(initial=rename) if editable else None,
         "merge_form": MergeForm(story=story, event=event) if editable else None,
         "move_form": MoveClaimsForm(story=story, event=event, claims=claims) if editable else None,
+    }
+
+
+def _outlet_param(request) -> int | None:
+    form = OutletColumnForm(request.GET)
+    return form.cleaned_data["outlet"] if form.is_valid() else None
+
+
+def _url_prefixes(story) -> dict:
+    """URL prefixes built once per page: reversing a URL per claim costs more than the claim."""
+    return {
+        "claim": reverse("claims-context", args=[story.slug, 0]).removesuffix("0/context/"),
+        "article": reverse("articles-story", args=[story.slug]),
     }
 
 

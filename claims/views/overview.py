@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from articles.access import EDIT, can, get_story
 from articles.models import Outlet
+from claims.export import TABLES
 from claims.forms import AliasForm
 from claims.models import Alias, Claim, Edit, MatchState
 
@@ -36,7 +37,7 @@ def story_overview(request, slug):
         "story": story,
         "events": events,
         "outlets": outlets,
-        "rows": _matrix(events.object_list, outlets.object_list),
+        "rows": _matrix(list(events.object_list), list(outlets.object_list)),
         "timeline": _timeline(story),
         "claim_count": Claim.objects.filter(article__story=story).count(),
         "unmatched_count": Claim.objects.filter(article__story=story, event=None).count(),
@@ -46,6 +47,7 @@ def story_overview(request, slug):
         "can_edit": can(request.user, story, EDIT),
         "match_state": MatchState.objects.filter(story=story).first(),
         "match_job": story.match_jobs.select_related("created_by").first(),
+        "export_tables": TABLES,
     }
     return render(request, "claims/story_overview.html", context)
 
@@ -54,7 +56,9 @@ def _matrix(events, outlets) -> list[dict]:
     """Each event with its claim count per outlet column (None where the outlet is silent)."""
     counts = defaultdict(dict)
     for row in (
-        Claim.objects.filter(event__in=events, article__outlet__in=outlets)
+        Claim.objects.filter(
+            event__in=[e.id for e in events], article__outlet__in=[o.id for o in outlets]
+        )
         .values("event_id", "article__outlet_id")
         .annotate(n=Count("id"))
     ):

@@ -6,9 +6,10 @@ from django.views.decorators.http import require_GET
 
 from articles.access import EDIT, can, get_story
 from claims.diff import word_diff
-from claims.models import Claim, Link, LinkStatus
+from claims.models import Adjudication, Claim, Link, LinkStatus
 
 MATCHES_SHOWN = 20
+HISTORY_SHOWN = 50
 
 
 @require_GET
@@ -28,6 +29,9 @@ def pair_detail(request, slug, pk):
         "diff_a": diff_a,
         "diff_b": diff_b,
         "can_edit": can(request.user, story, EDIT),
+        "annotations": link.annotations.select_related("annotator"),
+        "adjudication": Adjudication.objects.filter(link=link).select_related("editor").first(),
+        "changes": link.annotation_changes.select_related("user")[:HISTORY_SHOWN],
     }
     return render(request, "claims/pair.html", context)
 

@@ -20,7 +20,8 @@ def search(request, slug):
         results = list(
             Claim.objects.filter(article__story=story, text__icontains=query)
             .select_related("article__outlet", "event")
-            .order_by("article__outlet__name", "article_id", "position")[: RESULTS_SHOWN + 1]
+            # In id order the scan stops at the first results instead of sorting every match.
+            .order_by("id")[: RESULTS_SHOWN + 1]
         )
     context = {
         "story": story,

@@ -48,8 +48,10 @@ def test_numbers_and_dates_are_values():
 
 def test_weekday_is_a_date_when_the_article_is_dated():
     tuesday = datetime.date(2016, 9, 20)
-    assert terms("on Monday", tuesday) == terms("on September 19")
-    assert terms("on Monday") == ["monday"]  # no date known: just the word
+    assert set(terms("on September 19")) <= set(terms("on Monday", tuesday))
+    # the weekday stays too, so an undated article's "Monday" still meets it
+    assert terms("on Monday") == ["monday"]
+    assert "monday" in terms("on Monday", tuesday)
 
 
 def test_light_stemmer():
@@ -237,9 +239,6 @@ def test_seed_gold_every_cross_outlet_pair_found(seeds):
                     assert ev.get(i) is not None and ev.get(i) == ev.get(j)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="misses the seed targets; see the report in bench/quality.py"
-)
 def test_seed_gold_no_event_inside_another(seeds):
     claims, result = seeds
     ev = event_of(result)

@@ -139,7 +139,14 @@ def test_export_csv_writes_one_table_per_record_kind(matched, tmp_path):
     import csv
 
     names = sorted(p.name for p in tmp_path.glob("*.csv"))
-    assert names == ["articles.csv", "claims.csv", "events.csv", "links.csv", "outlets.csv"]
+    assert names == [
+        "annotations.csv",
+        "articles.csv",
+        "claims.csv",
+        "events.csv",
+        "links.csv",
+        "outlets.csv",
+    ]
     with (tmp_path / "claims.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == Claim.objects.count()

@@ -131,7 +131,10 @@ def edit_requests(story):
     link = Link.objects.filter(story=story).first()
     claim = event.claims.first()
     return [
-        (url("claims-event-rename", story, event.pk), {"label": "Renamed"}),
+        (
+            url("claims-event-rename", story, event.pk),
+            {"label": "Renamed", "version": event.version},
+        ),
         (url("claims-event-merge", story, event.pk), {"other": other.pk}),
         (url("claims-event-move", story, event.pk), {"claims": [claim.pk], "target": "new"}),
         (url("claims-link-decide", story, link.pk), {"status": "confirmed"}),
@@ -180,7 +183,7 @@ def test_rename_swaps_the_heading_and_survives_rematch(matched_story, editor):
     event = biggest_event(matched_story)
     response = signed_in(editor).post(
         url("claims-event-rename", matched_story, event.pk),
-        {"label": "Strike on the aid convoy"},
+        {"label": "Strike on the aid convoy", "version": event.version},
         **HTMX,
     )
     html = response.content.decode()
@@ -195,7 +198,8 @@ def test_rename_swaps_the_heading_and_survives_rematch(matched_story, editor):
 def test_rename_without_javascript_redirects_back(matched_story, editor):
     event = biggest_event(matched_story)
     response = signed_in(editor).post(
-        url("claims-event-rename", matched_story, event.pk), {"label": "New name"}
+        url("claims-event-rename", matched_story, event.pk),
+        {"label": "New name", "version": event.version},
     )
     assert response.status_code == 302
     assert response["Location"] == url("claims-event", matched_story, event.pk)

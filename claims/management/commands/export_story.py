@@ -1,5 +1,6 @@
-"""Export a story: outlets, articles, claims, events and links, as JSON (one document, to
-stdout or --output FILE) or as CSV (one table per kind of record, into --output DIRECTORY)."""
+"""Export a story: outlets, articles, claims, events, links and annotations, as JSON (one
+document, to stdout or --output FILE) or as CSV (one table per kind of record, into --output
+DIRECTORY); or its annotations alone as W3C Web Annotations (--format jsonld, JSON-LD)."""
 
 import json
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Story
-from claims.export import story_document, write_csv_tables
+from claims.export import story_annotations_jsonld, story_document, write_csv_tables
 
 
 class Command(BaseCommand):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("story", help="slug of the story")
-        parser.add_argument("--format", choices=["json", "csv"], default="json")
+        parser.add_argument("--format", choices=["json", "csv", "jsonld"], default="json")
         parser.add_argument("--output", type=Path, help="file (JSON) or directory (CSV)")
 
     def handle(self, *args, story, format, output, **options):
@@ -29,7 +30,10 @@ class Command(BaseCommand):
             for path in write_csv_tables(story_obj, output):
                 self.stderr.write(f"wrote {path}")
             return
-        text = json.dumps(story_document(story_obj), ensure_ascii=False, indent=2)
+        document = (
+            story_annotations_jsonld(story_obj) if format == "jsonld" else story_document(story_obj)
+        )
+        text = json.dumps(document, ensure_ascii=False, indent=2)
         if output is None:
             self.stdout.write(text)
         else:

@@ -1,0 +1,242 @@
+"""Annotating links, as verbs: label a link, undo, adjudicate, and the review queue.
+
+Labels feed the matcher through the link's status: "unrelated" rejects the link (re-matching
+never brings it back), the other labels confirm it. An editor's rejection stands against an
+annotator's label, and an adjudication wins over every label.
+
+Every change is kept (AnnotationChange), undo included. Annotations and adjudications carry a
+version: a change made from a page that is out of date raises Conflict instead of overwriting.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Abs
+from django.utils import timezone
+
+from articles.access import EDIT, can
+from claims.editing import Conflict, _record
+from claims.models import (
+    Adjudication,
+    Annotation,
+    AnnotationChange,
+    ChangeKind,
+    EditAction,
+    Label,
+    Link,
+    LinkStatus,
+)
+
+# Keys of the review queue, one place for the template and the help text.
+LABEL_KEYS = {
+    Label.AGREES: ("1", "a"),
+    Label.CONTRADICTS: ("2", "c"),
+    Label.PARTLY: ("3", "p"),
+    Label.UNRELATED: ("4", "u"),
+}
+
+
+def status_for(label: str) -> str:
+    return LinkStatus.REJECTED if label == Label.UNRELATED else LinkStatus.CONFIRMED
+
+
+def annotate(link: Link, user, label: str, note: str, version: int) -> Annotation:
+    """The user's label on the link. `version` is the version of their annotation the page
+    showed (0 for none); anything else means it changed since, and nothing is saved."""
+    try:
+        return _annotate(link, user, label, note, version)
+    except IntegrityError:
+        # Two first labels at once: the unique constraint let one through.
+        raise Conflict(Annotation.objects.filter(link=link, annotator=user).first()) from None
+
+
+@transaction.atomic
+def _annotate(link, user, label, note, version) -> Annotation:
+    current = Annotation.objects.select_for_update().filter(link=link, annotator=user).first()
+    if (current.version if current else 0) != version:
+        raise Conflict(current)
+    if current and (current.label, current.note) == (label, note):
+        return current
+    before = (current.label, current.note) if current else ("", "")
+    if current is None:
+        current = Annotation.objects.create(link=link, annotator=user, label=label, note=note)
+    else:
+        current.label, current.note = label, note
+        current.version += 1
+        current.updated_at = timezone.now()
+        current.save(update_fields=["label", "note", "version", "updated_at"])
+    _log(link, user, before, (label, note))
+    _settle(link, user, label)
+    return current
+
+
+@transaction.atomic
+def undo(story, user) -> Link | None:
+    """Revert the user's latest change in the story that is not undone yet; the link it was
+    on, or None when there is nothing to undo. Undo again to go further back."""
+    change = (
+        AnnotationChange.objects.select_for_update()
+        .filter(link__story=story, user=user, is_undo=False, undone=False)
+        .select_related("link")
+        .first()
+    )
+    if change is None:
+        return None
+    link = change.link
+    current = Annotation.objects.select_for_update().filter(link=link, annotator=user).first()
+    before = (current.label, current.note) if current else ("", "")
+    after = (change.previous_label, change.previous_note)
+    if not change.previous_label:
+        if current:
+            current.delete()
+    elif current is None:
+        Annotation.objects.create(link=link, annotator=user, label=after[0], note=after[1])
+    else:
+        current.label, current.note = after
+        current.version += 1
+        current.updated_at = timezone.now()
+        current.save(update_fields=["label", "note", "version", "updated_at"])
+    change.undone = True
+    change.save(update_fields=["undone"])
+    _log(link, user, before, after, is_undo=True)
+    if after[0]:
+        _settle(link, user, after[0])
+    else:
+        _unsettle(link, user)
+    return link
+
+
+def _log(link, user, before, after, is_undo=False) -> AnnotationChange:
+    if not before[0]:
+        kind = ChangeKind.CREATED
+    elif not after[0]:
+        kind = ChangeKind.REMOVED
+    else:
+        kind = ChangeKind.CHANGED
+    return AnnotationChange.objects.create(
+        link=link,
+        user=user,
+        kind=kind,
+        label=after[0],
+        note=after[1],
+        previous_label=before[0],
+        previous_note=before[1],
+        is_undo=is_undo,
+    )
+
+
+def _settle(link: Link, user, label: str) -> None:
+    """The link's status after `user` labelled it."""
+    adjudication = Adjudication.objects.filter(link=link).first()
+    target = status_for(adjudication.label if adjudication else label)
+    if link.status == target:
+        return
+    if (
+        not adjudication
+        and link.status == LinkStatus.REJECTED
+        and link.decided_by_id not in (None, user.pk)
+        and can(link.decided_by, link.story, EDIT)
+        and not can(user, link.story, EDIT)
+    ):
+        return  # an editor rejected it; only an editor or an adjudication brings it back
+    link.decide(target, user)
+
+
+def _unsettle(link: Link, user) -> None:
+    """The user's label is gone: the link follows the latest remaining label, or goes back to
+    suggested when the user's label was what decided it."""
+    latest = link.annotations.order_by("-updated_at", "-id").first()
+    if latest or Adjudication.objects.filter(link=link).exists():
+        _settle(link, latest.annotator if latest else user, latest.label if latest else "")
+    elif link.decided_by_id == user.pk:
+        link.decide(LinkStatus.SUGGESTED, user)
+
+
+def adjudicate(link: Link, editor, label: str, note: str, version: int) -> Adjudication:
+    """An editor's final label for a link, which exports use and the link's status follows.
+    `version` as for annotate."""
+    try:
+        return _adjudicate(link, editor, label, note, version)
+    except IntegrityError:
+        raise Conflict(Adjudication.objects.filter(link=link).first()) from None
+
+
+@transaction.atomic
+def _adjudicate(link, editor, label, note, version) -> Adjudication:
+    current = Adjudication.objects.select_for_update().filter(link=link).first()
+    if (current.version if current else 0) != version:
+        raise Conflict(current)
+    if current is None:
+        current = Adjudication.objects.create(link=link, editor=editor, label=label, note=note)
+    else:
+        current.editor, current.label, current.note = editor, label, note
+        current.version += 1
+        current.at = timezone.now()
+        current.save()
+    if link.status != status_for(label):
+        link.decide(status_for(label), editor)
+    _record(
+        link.story,
+        editor,
+        EditAction.ADJUDICATE,
+        f"adjudicated the link between claims {link.claim_a_id} and {link.claim_b_id}: {label}",
+        link=link.pk,
+        label=label,
+    )
+    return current
+
+
+# The review queue ------------------------------------------------------------------------------
+
+ORDERS = {"uncertain": "least certain first", "event": "by event"}
+# A link's score is the matcher's probability that the claims are linked: at one half it is
+# least sure, and there a person's word helps most.
+LEAST_SURE = 0.5
+
+
+@dataclass
+class ReviewQueue:
+    """A user's way through a story's links: every link in review order, and which of them
+    the user has labelled."""
+
+    ids: list[int]
+    done: set[int]
+
+    @classmethod
+    def of(cls, story, user, order: str = "uncertain") -> "ReviewQueue":
+        links = Link.objects.filter(story=story)
+        if order == "event":
+            links = links.order_by(F("claim_a__event_id").asc(nulls_last=True), "-score", "id")
+        else:
+            links = links.order_by(Abs(F("score") - LEAST_SURE), "id")
+        labelled = Annotation.objects.filter(link__story=story, annotator=user)
+        return cls(
+            list(links.values_list("id", flat=True)),
+            set(labelled.values_list("link_id", flat=True)),
+        )
+
+    @property
+    def done_count(self) -> int:
+        return len(self.done)
+
+    @property
+    def left_count(self) -> int:
+        return len(self.ids) - len(self.done)
+
+    def next_open(self, after: int | None = None) -> int | None:
+        """The next link the user has not labelled, after `after` (wrapping round)."""
+        start = self.ids.index(after) + 1 if after in self.ids else 0
+        for link_id in self.ids[start:] + self.ids[:start]:
+            if link_id not in self.done:
+                return link_id
+        return None
+
+    def neighbours(self, link_id: int) -> tuple[int | None, int | None]:
+        if link_id not in self.ids:
+            return None, None
+        i = self.ids.index(link_id)
+        return (
+            self.ids[i - 1] if i > 0 else None,
+            self.ids[i + 1] if i + 1 < len(self.ids) else None,
+        )

@@ -1,0 +1,106 @@
+"""How far annotators agree, per story and per event, and the links they disagree on, which
+editors adjudicate in place."""
+
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.access import EDIT, can, get_story
+from claims import annotating
+from claims.agreement import measure
+from claims.forms import AdjudicateForm, AgreementFilterForm
+from claims.models import Annotation, Link
+
+TEMPLATE = "claims/agreement.html"
+
+
+@require_GET
+def agreement(request, slug):
+    story = get_story(request, slug)
+    form = AgreementFilterForm(request.GET, story=story)
+    event = form.cleaned_data["event"] if form.is_valid() else None
+    rows = Annotation.objects.filter(link__story=story).values_list(
+        "link_id", "annotator__username", "label", "link__claim_a__event_id"
+    )
+    overall, per_event = defaultdict(dict), defaultdict(lambda: defaultdict(dict))
+    for link_id, username, label, event_id in rows:
+        if event is None or event_id == event.pk:
+            overall[link_id][username] = label
+        per_event[event_id][link_id][username] = label
+    figures = measure(overall)
+    events = {e.pk: e for e in story.events.filter(pk__in=[k for k in per_event if k])}
+    editable = can(request.user, story, EDIT)
+    context = {
+        "story": story,
+        "event": event,
+        "figures": figures,
+        "per_event": [
+            {"event": events.get(event_id), "figures": measure(labels)}
+            for event_id, labels in sorted(per_event.items(), key=lambda kv: (kv[0] is None, kv[0]))
+        ],
+        "disagreements": disagreement_rows(figures.disagreements, overall, editable),
+        "can_edit": editable,
+    }
+    return render(request, TEMPLATE, context)
+
+
+def disagreement_rows(link_ids, labels, editable) -> list[dict]:
+    links = Link.objects.filter(pk__in=link_ids).select_related(
+        "claim_a__article__outlet", "claim_b__article__outlet", "adjudication__editor"
+    )
+    return [_row(link, labels[link.pk], editable) for link in links.order_by("-score", "id")]
+
+
+def _row(link, labels, editable, form=None, conflict=None) -> dict:
+    adjudication = getattr(link, "adjudication", None)
+    if form is None and editable:
+        initial = {"version": adjudication.version if adjudication else 0}
+        if adjudication:
+            initial.update(label=adjudication.label, note=adjudication.note)
+        form = AdjudicateForm(initial=initial)
+    return {
+        "link": link,
+        "labels": sorted(labels.items()),
+        "adjudication": adjudication,
+        "form": form,
+        "conflict": conflict,
+    }
+
+
+@login_required
+@require_POST
+def adjudicate(request, slug, pk):
+    story = get_story(request, slug, EDIT)
+    link = get_object_or_404(
+        Link.objects.select_related("claim_a__article__outlet", "claim_b__article__outlet"),
+        story=story,
+        pk=pk,
+    )
+    form = AdjudicateForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("; ".join(e for es in form.errors.values() for e in es))
+    data, conflict, status = form.cleaned_data, None, 200
+    try:
+        annotating.adjudicate(link, request.user, data["label"], data["note"], data["version"])
+    except annotating.Conflict as error:
+        conflict, status = error.current, 409
+    if not request.htmx and not conflict:
+        return redirect(reverse("claims-agreement", args=[story.slug]) + f"#link-{link.pk}")
+    link = Link.objects.select_related(
+        "claim_a__article__outlet", "claim_b__article__outlet", "adjudication__editor"
+    ).get(pk=link.pk)
+    labels = dict(link.annotations.values_list("annotator__username", "label"))
+    form = None
+    if status == 409:
+        # Keep what the editor chose, with the version that is current now.
+        version = conflict.version if conflict else 0
+        form = AdjudicateForm(initial={**data, "version": version})
+    row = _row(link, labels, True, form=form, conflict=conflict)
+    context = {"story": story, "row": row, "can_edit": True}
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#disagreement", context, status=status)
+    return render(request, "claims/adjudicate.html", context, status=status)

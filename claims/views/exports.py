@@ -1,0 +1,49 @@
+"""The story as files to download: the JSON document, one CSV table, or the annotations as
+Web Annotations (JSON-LD). Whoever may read the story may download it."""
+
+import io
+import json
+
+from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_GET
+
+from articles.access import get_story
+from claims.export import (
+    TABLES,
+    story_annotations_jsonld,
+    story_document,
+    story_tables,
+    write_csv,
+)
+
+JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+
+
+def _attachment(content: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def export_json(request, slug):
+    story = get_story(request, slug)
+    text = json.dumps(story_document(story), ensure_ascii=False, indent=2)
+    return _attachment(text, "application/json", f"{story.slug}.json")
+
+
+@require_GET
+def export_jsonld(request, slug):
+    story = get_story(request, slug)
+    text = json.dumps(story_annotations_jsonld(story), ensure_ascii=False, indent=2)
+    return _attachment(text, JSONLD, f"{story.slug}-annotations.jsonld")
+
+
+@require_GET
+def export_csv(request, slug, table):
+    story = get_story(request, slug)
+    if table not in TABLES:
+        raise Http404("No such table.")
+    out = io.StringIO()
+    write_csv(out, table, story_tables(story)[table])
+    return _attachment(out.getvalue(), "text/csv; charset=utf-8", f"{story.slug}-{table}.csv")

@@ -1,0 +1,108 @@
+"""The review queue: one link at a time, labelled from the keyboard. Every action swaps the
+review panel (HTMX) or, without JavaScript, posts and redirects back to the queue."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import push_url
+
+from articles.access import ANNOTATE, get_story
+from claims import annotating
+from claims.diff import word_diff
+from claims.forms import LabelForm, ReviewForm
+from claims.models import Annotation, AnnotationChange, Label, Link
+
+TEMPLATE = "claims/review.html"
+HISTORY_SHOWN = 10
+
+
+@login_required
+@require_GET
+def review(request, slug):
+    story = get_story(request, slug, ANNOTATE)
+    form = ReviewForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    return _panel(request, story, data.get("order") or "uncertain", data.get("link"))
+
+
+@login_required
+@require_POST
+def label(request, slug, pk):
+    story = get_story(request, slug, ANNOTATE)
+    link = get_object_or_404(Link, story=story, pk=pk)
+    form = LabelForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("; ".join(e for es in form.errors.values() for e in es))
+    data = form.cleaned_data
+    order = data["order"] or "uncertain"
+    try:
+        annotating.annotate(link, request.user, data["label"], data["note"], data["version"])
+    except annotating.Conflict as conflict:
+        return _panel(request, story, order, link.pk, conflict=conflict, status=409)
+    after = annotating.ReviewQueue.of(story, request.user, order).next_open(after=link.pk)
+    return _moved(request, story, order, after)
+
+
+@login_required
+@require_POST
+def undo(request, slug):
+    story = get_story(request, slug, ANNOTATE)
+    form = ReviewForm(request.POST)
+    order = (form.cleaned_data.get("order") if form.is_valid() else "") or "uncertain"
+    link = annotating.undo(story, request.user)
+    if link is None:
+        messages.info(request, "Nothing to undo.")
+    else:
+        messages.success(request, "Undone.")
+    return _moved(request, story, order, link.pk if link else None)
+
+
+def _address(story, order, link_id) -> str:
+    query = {"order": order, **({"link": link_id} if link_id else {})}
+    return reverse("claims-review", args=[story.slug]) + "?" + urlencode(query)
+
+
+def _moved(request, story, order, link_id):
+    if not request.htmx:
+        return redirect(_address(story, order, link_id))
+    return push_url(_panel(request, story, order, link_id), _address(story, order, link_id))
+
+
+def _panel(request, story, order, link_id=None, conflict=None, status=200):
+    queue = annotating.ReviewQueue.of(story, request.user, order)
+    if link_id not in queue.ids:
+        link_id = queue.next_open()
+    context = {"story": story, "order": order, "queue": queue, "link": None, "conflict": conflict}
+    if link_id:
+        context.update(_link_context(request, queue, link_id, order, conflict))
+    template = f"{TEMPLATE}#panel" if request.htmx else TEMPLATE
+    return render(request, template, context, status=status)
+
+
+def _link_context(request, queue, link_id, order, conflict) -> dict:
+    link = Link.objects.select_related(
+        "claim_a__article__outlet", "claim_b__article__outlet", "claim_a__event"
+    ).get(pk=link_id)
+    mine = Annotation.objects.filter(link=link, annotator=request.user).first()
+    note = request.POST.get("note", "") if conflict else (mine.note if mine else "")
+    diff_a, diff_b = word_diff(link.claim_a.text, link.claim_b.text)
+    previous, following = queue.neighbours(link.pk)
+    return {
+        "link": link,
+        "diff_a": diff_a,
+        "diff_b": diff_b,
+        "mine": mine,
+        "form": LabelForm(
+            initial={"note": note, "version": mine.version if mine else 0, "order": order}
+        ),
+        "labels": [(value, text, annotating.LABEL_KEYS[value]) for value, text in Label.choices],
+        "history": AnnotationChange.objects.filter(link=link, user=request.user)[:HISTORY_SHOWN],
+        "previous": previous,
+        "next": following,
+        "position": queue.ids.index(link.pk) + 1,
+    }

@@ -1,0 +1,81 @@
+"""The review queue in a browser: five links labelled with the keyboard alone, no reload."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from claims import annotating
+from claims.models import Annotation, AnnotationChange
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SLUG = "syria-ceasefire-2016"
+
+
+@pytest.fixture
+def matched(transactional_db):
+    call_command("load_seeds", verbosity=0, stdout=StringIO())
+    call_command("match_claims", "--story", SLUG, stdout=StringIO())
+    from articles.models import Story
+
+    return Story.objects.get(slug=SLUG)
+
+
+def sign_in(page, live_server, user):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("User name").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+
+
+def showing(page, link_id):
+    """Wait for the panel of this link, swapped in and settled (keys are dropped until then)."""
+    page.locator(f'#review-panel[data-link="{link_id}"]').wait_for()
+    expect(
+        page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+    ).to_have_count(0)
+
+
+def test_five_links_reviewed_with_the_keyboard_alone(matched, live_server, page, screenshot):
+    annotator = make_user("annotator", matched, "annotator")
+    ids = annotating.ReviewQueue.of(matched, annotator).ids
+    assert len(ids) >= 6
+    sign_in(page, live_server, annotator)
+    page.goto(live_server.url + f"/stories/{SLUG}/review/")
+    page.evaluate("window.notReloaded = true")
+    showing(page, ids[0])
+    keys = ["1", "c", "3", "u", "a"]
+    expected = dict(zip(ids[:5], ["agrees", "contradicts", "partly", "unrelated", "agrees"]))
+    for i, key in enumerate(keys):
+        if i == 2:
+            page.keyboard.press("e")  # into the note; label keys are text there
+            page.keyboard.type("one adds the 62 dead")
+            page.keyboard.press("Escape")
+        page.keyboard.press(key)
+        showing(page, ids[i + 1])
+        if i == 1:
+            screenshot("review-queue")
+    assert page.locator("#review-progress").inner_text().startswith("5 done")
+    # Back to the last one, undo its label, and label it again.
+    page.keyboard.press("k")
+    showing(page, ids[4])
+    page.keyboard.press("z")
+    page.get_by_text("Undone.").wait_for()
+    showing(page, ids[4])
+    assert not Annotation.objects.filter(link_id=ids[4]).exists()
+    page.keyboard.press("1")
+    showing(page, ids[5])
+    assert page.evaluate("window.notReloaded") is True, "the page reloaded"
+    stored = dict(Annotation.objects.filter(annotator=annotator).values_list("link_id", "label"))
+    assert stored == expected
+    assert Annotation.objects.get(link_id=ids[2]).note == "one adds the 62 dead"
+    assert AnnotationChange.objects.filter(user=annotator).count() == 7
+    # The key map hides and shows with "?".
+    keymap = page.locator(".keymap details")
+    page.keyboard.press("?")
+    assert keymap.get_attribute("open") is None
+    page.keyboard.press("?")
+    assert keymap.get_attribute("open") is not None
