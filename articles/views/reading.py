@@ -47,7 +47,9 @@ def article_detail(request, slug, pk):
         "paragraphs": paragraphs(article.body, claims),
         "speakers": sorted({c.speaker for c in claims if c.speaker}),
         "claim": selected,
-        "matches_prefix": reverse("claims-matches", args=[story.slug, 0]).removesuffix("0/matches/"),
+        "matches_prefix": reverse("claims-matches", args=[story.slug, 0]).removesuffix(
+            "0/matches/"
+        ),
         "matches": matches_for(selected) if selected else None,
     }
     return render(request, "articles/article_detail.html", context)

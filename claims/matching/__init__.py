@@ -113,8 +113,16 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     is_cannot = np.isin(keys, [x * n + y for x, y in cannot]) if cannot else np.zeros(len(a), bool)
     is_must = np.isin(keys, [x * n + y for x, y in must]) if must else np.zeros(len(a), bool)
     edge = ~is_cannot & (s >= EDGE_FLOOR)
+    if SOFT_CANNOT:
+        conflict = SOFT_CANNOT(comps) & ~is_cannot & ~is_must
+        s = s.copy()
+        s[conflict] = -CONFLICT_WEIGHT
+        edge |= conflict
     pinned = {row_of[c]: k for c, k in constraints.pinned.items() if c in row_of}
-    labels, local = _cluster(index, rows, a[edge], b[edge], s[edge], must, cannot, pinned, existing)
+    labels, local = _cluster(
+        index, rows, a[edge], b[edge], s[edge], must, cannot, pinned, existing,
+        IN_KEY(index, comps)[edge],
+    )
     lap("cluster")
     in_event = labels[_local(local, a)] == labels[_local(local, b)]
     link_mask = ~is_cannot & in_event & ((s >= LINK_FLOOR) | is_must)
@@ -247,10 +255,21 @@ def _local(local, rows):
     return rows if local is None else local[rows]
 
 
-def _cluster(index, rows, a, b, s, must, cannot, pinned, existing):
+IN_THRESHOLD = None
+SOFT_CANNOT = False
+CONFLICT_WEIGHT = 0.5
+IN_KEY = lambda index, c: c['same_occurrence'] > 0
+
+
+def _cluster(index, rows, a, b, s, must, cannot, pinned, existing, same=None):
     """Labels per row (full run) or per local row (incremental: only the neighbourhood)."""
     articles = index.article_of()
     if rows is None:
+        if IN_THRESHOLD is not None:
+            first = cluster_step.cluster(articles, a[same], b[same], s[same], must, cannot, pinned, threshold=IN_THRESHOLD)
+            fixed = {r: int(g) for r, g in enumerate(first.tolist())}
+            labels = cluster_step.cluster(articles, a, b, s, must, cannot, pinned, fixed=fixed)
+            return labels, None
         labels = cluster_step.cluster(articles, a, b, s, must, cannot, pinned)
         return labels, None
     # incremental: the new claims, the old claims they touch and those claims' whole events

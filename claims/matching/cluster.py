@@ -5,10 +5,15 @@ their cross-article claim pairs (pairs without a link count as 0) reaches the th
 strong link between two otherwise unrelated groups is far from enough, so a sentence that touches
 two events cannot glue them together. Confirmed links and claims pinned to one event start
 together; rejected links and claims pinned to different events never end up together.
+
+The result is that of merging, again and again, the two groups with the highest mean (ties: the
+pair of smallest group ids), as long as that mean reaches the threshold. It is computed in rounds
+of array operations rather than one merge at a time: in each round every pair of groups that are
+each other's best neighbour merges. That gives the same groups, because a mean over a union lies
+between the means over its parts (average linkage is "reducible"): two groups that are each
+other's best would be merged by the one-at-a-time order too, before anything else touches them.
 """
 
-import heapq
-from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -27,146 +32,227 @@ def cluster(
     threshold: float | None = None,
     fixed: Mapping[int, int] | None = None,
 ) -> np.ndarray:
-    """Cluster label per row. Rows are claims, `articles[row]` their article; (a, b, s) links.
+    """Cluster label per row: the id of one of its group's rows. Rows are claims,
+    `articles[row]` their article; (a, b, s) links (scores > 0).
 
     `fixed` maps rows to groups that already exist (incremental matching): rows of one group
     start together, like pinned ones, but may still take in new claims."""
     threshold = THRESHOLD if threshold is None else threshold
+    articles = np.asarray(articles, np.int64)
     n = len(articles)
-    state = _State(articles)
-    pinned = pinned or {}
+    cannot = list(cannot)
+    labels, pin = _start(n, must, cannot, pinned or {}, fixed or {})
+    graph = _Graph(articles, labels, pin, cannot)
+    graph.add_edges(np.asarray(a, np.int64), np.asarray(b, np.int64), np.asarray(s, np.float64))
+    while graph.merge_best(threshold):
+        pass
+    return graph.labels
+
+
+def _start(n, must, cannot, pinned, fixed):
+    """Groups that start together (pinned to one key, one existing group, confirmed links) and
+    the pin of each: labels per row and pin codes per group (-1: none)."""
+    state = _UnionFind()
+    groups: dict[tuple[str, object], list[int]] = {}
+    assign = {**{r: ("pin", k) for r, k in pinned.items()}}
+    assign |= {r: ("fixed", g) for r, g in fixed.items() if r not in pinned}
+    for row, g in sorted(assign.items()):
+        groups.setdefault(g, []).append(row)
     for row, key in pinned.items():
         state.pin[row] = key
-    for rows in _groups(
-        {
-            **{r: ("pin", k) for r, k in pinned.items()},
-            **{r: ("fixed", g) for r, g in (fixed or {}).items() if r not in pinned},
-        }
-    ):
+    for rows in groups.values():
         for row in rows[1:]:
-            state.union(rows[0], row, force=True)
+            state.union(rows[0], row)
     for x, y in cannot:
-        state.cannot[state.find(x)].add(y)
-        state.cannot[state.find(y)].add(x)
+        state.cannot.setdefault(state.find(x), set()).add(y)
+        state.cannot.setdefault(state.find(y), set()).add(x)
     for x, y in must:
-        if state.allowed(state.find(x), state.find(y)):
-            state.union(x, y, force=True)
-    for x, y, w in zip(a.tolist(), b.tolist(), s.tolist(), strict=True):
         cx, cy = state.find(x), state.find(y)
-        if cx != cy:
-            state.nbr[cx][cy] = state.nbr[cx].get(cy, 0.0) + w
-            state.nbr[cy][cx] = state.nbr[cy].get(cx, 0.0) + w
-    heap = []
-    for cx in list(state.nbr):
-        for cy, w in state.nbr[cx].items():
-            if cx < cy:
-                heap.append((-state.mean(cx, cy, w), cx, cy))
-    heapq.heapify(heap)
-    while heap:
-        neg, cx, cy = heapq.heappop(heap)
-        if -neg < threshold:
-            break
-        if state.parent[cx] != cx or state.parent[cy] != cy:
-            continue  # merged away since
-        w = state.nbr[cx].get(cy)
-        if w is None or abs(state.mean(cx, cy, w) + neg) > 1e-9:
-            continue  # stale: the groups changed since this entry
-        if not state.allowed(cx, cy):
-            continue
-        keep = state.merge(cx, cy)
-        for other, w in state.nbr[keep].items():
-            heapq.heappush(heap, (-state.mean(keep, other, w), min(keep, other), max(keep, other)))
-    return np.array([state.find(i) for i in range(n)], np.int64)
+        if state.allowed(cx, cy):
+            state.union(x, y)
+    labels = np.arange(n, dtype=np.int64)
+    if state.parent:
+        rows = np.fromiter(state.parent, np.int64, len(state.parent))
+        labels[rows] = [state.find(r) for r in rows.tolist()]
+    pin = np.full(n, -1, np.int64)
+    codes: dict[str, int] = {}
+    for root, key in state.pin.items():
+        if state.find(root) == root:
+            pin[root] = codes.setdefault(key, len(codes))
+    return labels, pin
 
 
-def _groups(assign: Mapping[int, object]) -> list[list[int]]:
-    by: dict[object, list[int]] = {}
-    for row, g in sorted(assign.items()):
-        by.setdefault(g, []).append(row)
-    return list(by.values())
+class _UnionFind:
+    """The groups that start together; the few rows concerned, in dicts."""
 
-
-class _State:
-    def __init__(self, articles: np.ndarray):
-        n = len(articles)
-        self.parent = list(range(n))
-        self.size = [1] * n
-        self.arts: dict[int, Counter] = {}
-        self.articles = articles
-        self.pin: dict[int, str] = {}
+    def __init__(self):
+        self.parent: dict[int, int] = {}
+        self.size: dict[int, int] = {}
         self.members: dict[int, list[int]] = {}
-        self.nbr: dict[int, dict[int, float]] = _Lazy(dict)
-        self.cannot: dict[int, set[int]] = _Lazy(set)
+        self.pin: dict[int, str] = {}
+        self.cannot: dict[int, set[int]] = {}
 
     def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
+        parent = self.parent
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
         return x
-
-    def articles_of(self, c: int) -> Counter:
-        if c not in self.arts:
-            self.arts[c] = Counter({int(self.articles[c]): 1})
-        return self.arts[c]
-
-    def members_of(self, c: int) -> list[int]:
-        return self.members.get(c) or [c]
-
-    def mean(self, cx: int, cy: int, w: float) -> float:
-        ax, ay = self.articles_of(cx), self.articles_of(cy)
-        if len(ax) > len(ay):
-            ax, ay = ay, ax
-        possible = self.size[cx] * self.size[cy] - sum(k * ay.get(art, 0) for art, k in ax.items())
-        return w / possible if possible > 0 else 0.0
 
     def allowed(self, cx: int, cy: int) -> bool:
         px, py = self.pin.get(cx), self.pin.get(cy)
         if px is not None and py is not None and px != py:
             return False
-        if cx in self.cannot or cy in self.cannot:
-            small, big = (cx, cy) if self.size[cx] <= self.size[cy] else (cy, cx)
-            if any(m in self.cannot.get(big, ()) for m in self.members_of(small)):
-                return False
-            if any(m in self.cannot.get(small, ()) for m in self.members_of(big)):
-                return False
-        return True
+        small, big = (cx, cy) if self.size.get(cx, 1) <= self.size.get(cy, 1) else (cy, cx)
+        if any(m in self.cannot.get(big, ()) for m in self.members.get(small, [small])):
+            return False
+        return not any(m in self.cannot.get(small, ()) for m in self.members.get(big, [big]))
 
-    def union(self, x: int, y: int, force: bool = False) -> int:
+    def union(self, x: int, y: int) -> None:
         cx, cy = self.find(x), self.find(y)
         if cx == cy:
-            return cx
-        return self.merge(cx, cy)
-
-    def merge(self, cx: int, cy: int) -> int:
-        if self.size[cx] < self.size[cy]:
+            return
+        if self.size.get(cx, 1) < self.size.get(cy, 1):
             cx, cy = cy, cx
+        self.parent.setdefault(cx, cx)
         self.parent[cy] = cx
-        self.size[cx] += self.size[cy]
-        self.articles_of(cx).update(self.articles_of(cy))
-        self.arts.pop(cy, None)
+        self.size[cx] = self.size.get(cx, 1) + self.size.pop(cy, 1)
         self.members.setdefault(cx, [cx]).extend(self.members.pop(cy, [cy]))
         if cy in self.pin:
             self.pin.setdefault(cx, self.pin.pop(cy))
         if cy in self.cannot:
-            self.cannot[cx] |= self.cannot.pop(cy)
-        for other, w in self.nbr.pop(cy, {}).items():
-            if other == cx:
-                continue
-            self.nbr[cx][other] = self.nbr[cx].get(other, 0.0) + w
-            self.nbr[other][cx] = self.nbr[other].get(cx, 0.0) + w
-            self.nbr[other].pop(cy, None)
-        if cx in self.nbr:
-            self.nbr[cx].pop(cy, None)
-        return cx
+            self.cannot.setdefault(cx, set()).update(self.cannot.pop(cy))
 
 
-class _Lazy(dict):
-    """A dict that creates missing entries on write access only (`d[k]` creates, `get` not)."""
+class _Graph:
+    """Groups and the links between them, as arrays: for each linked pair of groups (lo < hi)
+    the sum of its link scores and how many cross-article claim pairs it has."""
 
-    def __init__(self, factory):
-        super().__init__()
-        self.factory = factory
+    def __init__(self, articles, labels, pin, cannot):
+        n = len(articles)
+        self.n = np.int64(max(n, 1))
+        self.articles = articles
+        self.n_articles = np.int64(int(articles.max()) + 1 if n else 1)
+        self.labels = labels
+        self.size = np.bincount(labels, minlength=n).astype(np.int64)
+        self.pin = pin
+        self.cannot = np.array(cannot, np.int64).reshape(-1, 2)
+        self.lo = self.hi = np.zeros(0, np.int64)
+        self.w = self.possible = np.zeros(0, np.float64)
 
-    def __missing__(self, key):
-        value = self[key] = self.factory()
-        return value
+    def add_edges(self, a, b, s):
+        lo, hi, w = self._combine(self.labels[a], self.labels[b], s)
+        self.lo, self.hi, self.w = lo, hi, w
+        self.possible = self._possible(lo, hi)
+        self._drop_blocked(np.ones(len(lo), bool))
+
+    def _combine(self, x, y, w):
+        """Pairs of groups once each (lo < hi), their scores summed in order."""
+        lo, hi = np.minimum(x, y), np.maximum(x, y)
+        keep = lo != hi
+        lo, hi, w = lo[keep], hi[keep], w[keep]
+        keys, inverse = np.unique(lo * self.n + hi, return_inverse=True)
+        return keys // self.n, keys % self.n, np.bincount(inverse, w, len(keys))
+
+    def _possible(self, lo, hi):
+        """Cross-article claim pairs between groups lo and hi: |lo| |hi| minus same-article
+        pairs. Only the groups concerned are tabulated (group, article) -> claims."""
+        if not len(lo):
+            return np.zeros(0, np.float64)
+        product = self.size[lo] * self.size[hi]
+        multi = (self.size[lo] > 1) | (self.size[hi] > 1)
+        same = np.zeros(len(lo), np.int64)
+        one_article = self.articles[lo] == self.articles[hi]
+        same[~multi] = one_article[~multi]
+        if multi.any():
+            same[multi] = self._same_article(lo[multi], hi[multi])
+        return (product - same).astype(np.float64)
+
+    def _same_article(self, lo, hi):
+        concerned = np.zeros(int(self.n), bool)
+        concerned[lo] = concerned[hi] = True
+        rows = np.flatnonzero(concerned[self.labels])
+        keys, counts = np.unique(
+            self.labels[rows] * self.n_articles + self.articles[rows], return_counts=True
+        )
+        group = keys // self.n_articles
+        first = np.searchsorted(group, lo)
+        n_lo = np.searchsorted(group, lo, side="right") - first
+        other_first = np.searchsorted(group, hi)
+        n_hi = np.searchsorted(group, hi, side="right") - other_first
+        # walk the group with fewer articles, look its articles up in the other
+        swap = n_hi < n_lo
+        walk_first = np.where(swap, other_first, first)
+        walk_n = np.where(swap, n_hi, n_lo)
+        other = np.where(swap, lo, hi)
+        edge = np.repeat(np.arange(len(lo)), walk_n)
+        offset = np.arange(len(edge)) - np.repeat(np.cumsum(walk_n) - walk_n, walk_n)
+        pos = walk_first[edge] + offset
+        look = other[edge] * self.n_articles + keys[pos] % self.n_articles
+        at = np.searchsorted(keys, look).clip(max=len(keys) - 1)
+        found = keys[at] == look
+        pairs = np.where(found, counts[pos] * counts[at], 0)
+        return np.bincount(edge, pairs, len(lo)).astype(np.int64)
+
+    def _drop_blocked(self, check):
+        """Pairs that may never merge (different pins, a rejected link between them) are
+        dropped: whatever contains them may never merge either."""
+        pl, ph = self.pin[self.lo], self.pin[self.hi]
+        blocked = check & (pl >= 0) & (ph >= 0) & (pl != ph)
+        if len(self.cannot):
+            x, y = self.labels[self.cannot[:, 0]], self.labels[self.cannot[:, 1]]
+            bad = np.minimum(x, y) * self.n + np.maximum(x, y)
+            blocked |= check & np.isin(self.lo * self.n + self.hi, bad)
+        if blocked.any():
+            keep = ~blocked
+            self.lo, self.hi = self.lo[keep], self.hi[keep]
+            self.w, self.possible = self.w[keep], self.possible[keep]
+
+    def merge_best(self, threshold: float) -> bool:
+        """One round: merge every two groups that are each other's best (mean >= threshold;
+        ties go to the smaller group id). False when nothing merged."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = np.where(self.possible > 0, self.w / self.possible, 0.0)
+        hot = np.flatnonzero(mean >= threshold)
+        if not len(hot):
+            return False
+        frm = np.r_[self.lo[hot], self.hi[hot]]
+        to = np.r_[self.hi[hot], self.lo[hot]]
+        m = np.r_[mean[hot], mean[hot]]
+        best = np.full(int(self.n), -np.inf)
+        np.maximum.at(best, frm, m)
+        top = m == best[frm]
+        nearest = np.full(int(self.n), self.n, np.int64)
+        np.minimum.at(nearest, frm[top], to[top])
+        x = np.unique(frm[top])
+        y = nearest[x]
+        mutual = (nearest[y] == x) & (x < y)
+        x, y = x[mutual], y[mutual]
+        # the bigger group keeps its id (equal sizes: the smaller id)
+        keep = np.where(self.size[x] >= self.size[y], x, y)
+        gone = np.where(self.size[x] >= self.size[y], y, x)
+        self._merge(keep, gone)
+        return True
+
+    def _merge(self, keep, gone):
+        remap = np.arange(int(self.n), dtype=np.int64)
+        remap[gone] = keep
+        self.labels = remap[self.labels]
+        self.size[keep] += self.size[gone]
+        self.size[gone] = 0
+        self.pin[keep] = np.where(self.pin[keep] >= 0, self.pin[keep], self.pin[gone])
+        touched = np.zeros(int(self.n), bool)
+        touched[keep] = touched[gone] = True
+        changed = touched[self.lo] | touched[self.hi]
+        # the kept group's sums first, then the absorbed one's: w(keep) + w(gone)
+        order = np.argsort(np.isin(self.lo[changed], gone) | np.isin(self.hi[changed], gone),
+                           kind="stable")
+        idx = np.flatnonzero(changed)[order]
+        lo, hi, w = self._combine(remap[self.lo[idx]], remap[self.hi[idx]], self.w[idx])
+        stay = ~changed
+        self.lo = np.r_[self.lo[stay], lo]
+        self.hi = np.r_[self.hi[stay], hi]
+        self.w = np.r_[self.w[stay], w]
+        self.possible = np.r_[self.possible[stay], self._possible(lo, hi)]
+        check = np.r_[np.zeros(int(stay.sum()), bool), np.ones(len(lo), bool)]
+        self._drop_blocked(check)

@@ -7,125 +7,271 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
-        ('claims', '0002_matchjob'),
+        ("articles", "0001_initial"),
+        ("claims", "0002_matchjob"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Adjudication',
+            name="Adjudication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(choices=[('agrees', 'Agrees'), ('contradicts', 'Contradicts'), ('partly', 'Partly (one adds or omits detail)'), ('unrelated', 'Unrelated (a bad match)')], max_length=12)),
-                ('note', models.TextField(blank=True, help_text='Plain text.')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        choices=[
+                            ("agrees", "Agrees"),
+                            ("contradicts", "Contradicts"),
+                            ("partly", "Partly (one adds or omits detail)"),
+                            ("unrelated", "Unrelated (a bad match)"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, help_text="Plain text.")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='Annotation',
+            name="Annotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(choices=[('agrees', 'Agrees'), ('contradicts', 'Contradicts'), ('partly', 'Partly (one adds or omits detail)'), ('unrelated', 'Unrelated (a bad match)')], max_length=12)),
-                ('note', models.TextField(blank=True, help_text='Plain text.')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        choices=[
+                            ("agrees", "Agrees"),
+                            ("contradicts", "Contradicts"),
+                            ("partly", "Partly (one adds or omits detail)"),
+                            ("unrelated", "Unrelated (a bad match)"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, help_text="Plain text.")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['link', 'annotator'],
+                "ordering": ["link", "annotator"],
             },
         ),
         migrations.CreateModel(
-            name='AnnotationChange',
+            name="AnnotationChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'labelled'), ('changed', 'changed the label'), ('removed', 'removed the label')], max_length=10)),
-                ('label', models.CharField(blank=True, choices=[('agrees', 'Agrees'), ('contradicts', 'Contradicts'), ('partly', 'Partly (one adds or omits detail)'), ('unrelated', 'Unrelated (a bad match)')], help_text='After the change.', max_length=12)),
-                ('note', models.TextField(blank=True, help_text='After the change.')),
-                ('previous_label', models.CharField(blank=True, max_length=12)),
-                ('previous_note', models.TextField(blank=True)),
-                ('is_undo', models.BooleanField(default=False, help_text='This change undid an earlier one.')),
-                ('undone', models.BooleanField(default=False, help_text='A later undo reverted this change.')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "labelled"),
+                            ("changed", "changed the label"),
+                            ("removed", "removed the label"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("agrees", "Agrees"),
+                            ("contradicts", "Contradicts"),
+                            ("partly", "Partly (one adds or omits detail)"),
+                            ("unrelated", "Unrelated (a bad match)"),
+                        ],
+                        help_text="After the change.",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, help_text="After the change.")),
+                ("previous_label", models.CharField(blank=True, max_length=12)),
+                ("previous_note", models.TextField(blank=True)),
+                (
+                    "is_undo",
+                    models.BooleanField(
+                        default=False, help_text="This change undid an earlier one."
+                    ),
+                ),
+                (
+                    "undone",
+                    models.BooleanField(
+                        default=False, help_text="A later undo reverted this change."
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='edit',
-            name='edit_action_valid',
+            model_name="edit",
+            name="edit_action_valid",
         ),
         migrations.AddField(
-            model_name='event',
-            name='version',
-            field=models.PositiveIntegerField(default=1, help_text='Goes up with every rename, so that two renames at once conflict.'),
+            model_name="event",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                help_text="Goes up with every rename, so that two renames at once conflict.",
+            ),
         ),
         migrations.AlterField(
-            model_name='edit',
-            name='action',
-            field=models.CharField(choices=[('rename', 'Renamed an event'), ('merge', 'Merged two events'), ('split', 'Split claims off into a new event'), ('move', 'Moved a claim'), ('confirm', 'Confirmed a link'), ('reject', 'Rejected a link'), ('reopen', 'Reopened a decided link'), ('alias', 'Added an alias'), ('rematch', 'Matched the story again'), ('adjudicate', 'Adjudicated a link')], max_length=20),
+            model_name="edit",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("rename", "Renamed an event"),
+                    ("merge", "Merged two events"),
+                    ("split", "Split claims off into a new event"),
+                    ("move", "Moved a claim"),
+                    ("confirm", "Confirmed a link"),
+                    ("reject", "Rejected a link"),
+                    ("reopen", "Reopened a decided link"),
+                    ("alias", "Added an alias"),
+                    ("rematch", "Matched the story again"),
+                    ("adjudicate", "Adjudicated a link"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='edit',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['rename', 'merge', 'split', 'move', 'confirm', 'reject', 'reopen', 'alias', 'rematch', 'adjudicate'])), name='edit_action_valid'),
+            model_name="edit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "rename",
+                            "merge",
+                            "split",
+                            "move",
+                            "confirm",
+                            "reject",
+                            "reopen",
+                            "alias",
+                            "rematch",
+                            "adjudicate",
+                        ],
+                    )
+                ),
+                name="edit_action_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='adjudication',
-            name='editor',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="adjudication",
+            name="editor",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='adjudication',
-            name='link',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='adjudication', to='claims.link'),
+            model_name="adjudication",
+            name="link",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="adjudication",
+                to="claims.link",
+            ),
         ),
         migrations.AddField(
-            model_name='annotation',
-            name='annotator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to=settings.AUTH_USER_MODEL),
+            model_name="annotation",
+            name="annotator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="annotations",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='annotation',
-            name='link',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='claims.link'),
+            model_name="annotation",
+            name="link",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="annotations",
+                to="claims.link",
+            ),
         ),
         migrations.AddField(
-            model_name='annotationchange',
-            name='link',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotation_changes', to='claims.link'),
+            model_name="annotationchange",
+            name="link",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="annotation_changes",
+                to="claims.link",
+            ),
         ),
         migrations.AddField(
-            model_name='annotationchange',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotation_changes', to=settings.AUTH_USER_MODEL),
+            model_name="annotationchange",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="annotation_changes",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adjudication',
-            constraint=models.CheckConstraint(condition=models.Q(('label__in', ['agrees', 'contradicts', 'partly', 'unrelated'])), name='adjudication_label_valid'),
+            model_name="adjudication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("label__in", ["agrees", "contradicts", "partly", "unrelated"])),
+                name="adjudication_label_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.UniqueConstraint(fields=('link', 'annotator'), name='annotation_one_per_user'),
+            model_name="annotation",
+            constraint=models.UniqueConstraint(
+                fields=("link", "annotator"), name="annotation_one_per_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.CheckConstraint(condition=models.Q(('label__in', ['agrees', 'contradicts', 'partly', 'unrelated'])), name='annotation_label_valid'),
+            model_name="annotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("label__in", ["agrees", "contradicts", "partly", "unrelated"])),
+                name="annotation_label_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='annotationchange',
-            index=models.Index(fields=['user', '-at'], name='claims_anno_user_id_8dbaee_idx'),
+            model_name="annotationchange",
+            index=models.Index(fields=["user", "-at"], name="claims_anno_user_id_8dbaee_idx"),
         ),
         migrations.AddConstraint(
-            model_name='annotationchange',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['created', 'changed', 'removed'])), name='annotationchange_kind_valid'),
+            model_name="annotationchange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["created", "changed", "removed"])),
+                name="annotationchange_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotationchange',
-            constraint=models.CheckConstraint(condition=models.Q(('label__in', ['agrees', 'contradicts', 'partly', 'unrelated', ''])), name='annotationchange_label_valid'),
+            model_name="annotationchange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("label__in", ["agrees", "contradicts", "partly", "unrelated", ""])
+                ),
+                name="annotationchange_label_valid",
+            ),
         ),
     ]

@@ -43,7 +43,9 @@ def test_alpha_of_krippendorffs_own_example():
         ". 3 3 3 2 3 4 2 2 5 1 .",
         "1 2 3 3 2 4 4 1 2 5 1 .",
     ]
-    units = [[v for v in column if v != "."] for column in zip(*(r.split() for r in rows))]
+    units = [
+        [v for v in column if v != "."] for column in zip(*(r.split() for r in rows), strict=True)
+    ]
     assert krippendorff_alpha(units) == pytest.approx(0.743, abs=5e-4)
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims import annotating
@@ -477,3 +479,24 @@ def test_the_setting_turns_on_the_sign_in_requirement():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert LOGIN_REQUIRED not in open_.stdout
+
+
+def test_agreement_page_queries_do_not_grow_with_disagreements(client, matched_story, annotator):
+    other = make_user("second", matched_story, "annotator")
+    links = links_of(matched_story)
+
+    def disagree(some):
+        for link in some:
+            annotating.annotate(link, annotator, Label.AGREES, "", 0)
+            annotating.annotate(link, other, Label.UNRELATED, "note", 0)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("claims-agreement", matched_story)).status_code == 200
+        return len(ctx.captured_queries)
+
+    disagree(links[:2])
+    small = count()
+    disagree(links[2:12])
+    annotating.adjudicate(links[3], make_user("ed", matched_story, "editor"), "partly", "", 0)
+    assert count() == small

@@ -77,8 +77,9 @@ def test_an_editor_merges_two_events_without_a_reload(matched, live_server, page
     screenshot("event-merged")
 
 
-def test_event_page_on_a_phone_scrolls_columns_not_the_page(matched, live_server, browser,
-                                                             screenshot):
+def test_event_page_on_a_phone_scrolls_columns_not_the_page(
+    matched, live_server, browser, screenshot
+):
     event = max(matched.events.all(), key=lambda e: e.claims.values("article").distinct().count())
     context = browser.new_context(viewport={"width": 390, "height": 844})
     phone = context.new_page()

@@ -48,7 +48,9 @@ def test_five_links_reviewed_with_the_keyboard_alone(matched, live_server, page,
     page.evaluate("window.notReloaded = true")
     showing(page, ids[0])
     keys = ["1", "c", "3", "u", "a"]
-    expected = dict(zip(ids[:5], ["agrees", "contradicts", "partly", "unrelated", "agrees"]))
+    expected = dict(
+        zip(ids[:5], ["agrees", "contradicts", "partly", "unrelated", "agrees"], strict=True)
+    )
     for i, key in enumerate(keys):
         if i == 2:
             page.keyboard.press("e")  # into the note; label keys are text there
