@@ -56,6 +56,7 @@ def merge_events(target: Event, other: Event, user) -> int:
     target.claims.update(event_pinned=True)
     label = other.display_label
     other.delete()
+    Event.objects.filter(pk=target.pk).refresh_counts()
     _record(
         target.story,
         user,
@@ -89,6 +90,7 @@ def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) 
             f"to “{target.display_label[:60]}”"
         )
     Claim.objects.filter(id__in=ids).update(event=target, event_pinned=True)
+    Event.objects.filter(pk__in=[event.pk, target.pk]).refresh_counts()
     _record(event.story, user, action, summary, source=event.pk, target=target.pk, claims=ids)
     return target
 

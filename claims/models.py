@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -49,6 +49,25 @@ class Claim(models.Model):
             raise ValidationError("A claim's text must be exactly its article's body[start:end].")
 
 
+class EventQuerySet(models.QuerySet):
+    def refresh_counts(self) -> None:
+        """Store each event's number of claims and of outlets that made them."""
+        counts = {
+            row["event"]: row
+            for row in Claim.objects.filter(event__in=self)
+            .values("event")
+            .annotate(claims=Count("id"), outlets=Count("article__outlet", distinct=True))
+        }
+        events = list(self)
+        for event in events:
+            row = counts.get(event.id, {"claims": 0, "outlets": 0})
+            event.claim_count, event.outlet_count = row["claims"], row["outlets"]
+        self.model.objects.bulk_update(events, ["claim_count", "outlet_count"], batch_size=2000)
+
+    def for_overview(self):
+        return self.order_by(F("occurred_on").asc(nulls_last=True), "-outlet_count", "id")
+
+
 class Event(models.Model):
     """Claims from different articles that describe the same real-world event."""
 
@@ -75,13 +94,24 @@ class Event(models.Model):
         help_text="The date its claims state most often (weekdays read against the article's "
         "date); empty when they state none.",
     )
+    # Kept up to date by matching and by every edit (EventQuerySet.refresh_counts), so that
+    # the story overview can sort and page events without counting every claim.
+    claim_count = models.PositiveIntegerField(default=0)
+    outlet_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["story", "id"]
         constraints = [
             models.UniqueConstraint(fields=["story", "key"], name="event_unique_key_per_story"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["story", "occurred_on", "-outlet_count", "id"], name="event_overview_order"
+            ),
         ]
 
     def __str__(self):
@@ -225,6 +255,7 @@ class MatchState(models.Model):
     )
     index = models.BinaryField(help_text="The matcher's StoryIndex, pickled.")
     claim_count = models.PositiveIntegerField(default=0)
+    unmatched_count = models.PositiveIntegerField(default=0, help_text="Claims in no event.")
     event_count = models.PositiveIntegerField(default=0)
     link_count = models.PositiveIntegerField(default=0)
     matched_at = models.DateTimeField()

@@ -185,6 +185,8 @@ def _save_events(story: Story, events: list, dates: dict, full: bool) -> None:
     _assign(story, assignment, full)
     if full:
         story.events.exclude(id__in=kept).filter(claims__isnull=True).delete()
+    touched = story.events.all() if full else Event.objects.filter(id__in=set(assignment.values()))
+    touched.refresh_counts()
 
 
 def _best_overlap(claim_ids, old_event_of, old_members, by_id, taken):
@@ -266,6 +268,7 @@ def _save_state(story, index, result) -> None:
         defaults={
             "index": pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL),
             "claim_count": len(index.claim_ids),
+            "unmatched_count": Claim.objects.filter(article__story=story, event=None).count(),
             "event_count": story.events.count(),
             "link_count": story.links.count(),
             "matched_at": timezone.now(),

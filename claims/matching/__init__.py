@@ -34,6 +34,8 @@ __all__ = [
 
 NO_CONSTRAINTS = Constraints()
 EDGE_FLOOR = 0.3  # weaker pairs stay out of the clustering graph (they count as 0)
+CONFLICT_WEIGHT = 0.5  # a pair naming other days or places counts against its groups merging
+INSIDE_THRESHOLD = 0.03  # merge threshold inside an occurrence that sets its articles apart
 LINK_FLOOR = 0.5  # a pair inside one event is shown as a link from this score up
 LINKS_PER_CLAIM = 4  # each claim keeps its best few links inside its event
 
@@ -112,16 +114,14 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     keys = a * n + b
     is_cannot = np.isin(keys, [x * n + y for x, y in cannot]) if cannot else np.zeros(len(a), bool)
     is_must = np.isin(keys, [x * n + y for x, y in must]) if must else np.zeros(len(a), bool)
-    edge = ~is_cannot & (s >= EDGE_FLOOR)
-    if SOFT_CANNOT:
-        conflict = SOFT_CANNOT(comps) & ~is_cannot & ~is_must
-        s = s.copy()
-        s[conflict] = -CONFLICT_WEIGHT
-        edge |= conflict
+    conflict = (comps["other_date"] > 0) | (comps["other_place"] > 0)
+    conflict &= ~is_must & ~is_cannot
+    edge = ~is_cannot & ((s >= EDGE_FLOOR) | conflict)
+    weight = np.where(conflict, -CONFLICT_WEIGHT, s)
+    inside = (comps["same_occurrence"] > 0) & distinct_occurrences(index)
     pinned = {row_of[c]: k for c, k in constraints.pinned.items() if c in row_of}
     labels, local = _cluster(
-        index, rows, a[edge], b[edge], s[edge], must, cannot, pinned, existing,
-        IN_KEY(index, comps)[edge],
+        index, rows, a[edge], b[edge], weight[edge], inside[edge], must, cannot, pinned, existing
     )
     lap("cluster")
     in_event = labels[_local(local, a)] == labels[_local(local, b)]
@@ -255,23 +255,33 @@ def _local(local, rows):
     return rows if local is None else local[rows]
 
 
-IN_THRESHOLD = None
-SOFT_CANNOT = False
-CONFLICT_WEIGHT = 0.5
-IN_KEY = lambda index, c: c['same_occurrence'] > 0
+def distinct_occurrences(index) -> bool:
+    """Whether the story covers two or more occurrences each reported by several articles.
+    Only then does an occurrence set its articles apart from the rest of the story, and claims
+    inside it may join on weaker sentence evidence; a story that is one occurrence says nothing
+    about which of its events a claim is."""
+    if not len(index.occurrence):
+        return False
+    return int((np.bincount(index.occurrence) >= 2).sum()) >= 2
 
 
-def _cluster(index, rows, a, b, s, must, cannot, pinned, existing, same=None):
+def _two_stage(articles, a, b, w, inside, must, cannot, pinned, fixed=None):
+    """Group claims inside each occurrence first, on a low bar; then across, on the usual one.
+    The second stage starts from the first's groups and may merge them, never split them."""
+    if inside.any():
+        first = cluster_step.cluster(
+            articles, a[inside], b[inside], w[inside], must, cannot, pinned,
+            threshold=INSIDE_THRESHOLD, fixed=fixed,
+        )  # fmt: skip
+        fixed = dict(enumerate(first.tolist()))
+    return cluster_step.cluster(articles, a, b, w, must, cannot, pinned, fixed=fixed)
+
+
+def _cluster(index, rows, a, b, s, inside, must, cannot, pinned, existing):
     """Labels per row (full run) or per local row (incremental: only the neighbourhood)."""
     articles = index.article_of()
     if rows is None:
-        if IN_THRESHOLD is not None:
-            first = cluster_step.cluster(articles, a[same], b[same], s[same], must, cannot, pinned, threshold=IN_THRESHOLD)
-            fixed = {r: int(g) for r, g in enumerate(first.tolist())}
-            labels = cluster_step.cluster(articles, a, b, s, must, cannot, pinned, fixed=fixed)
-            return labels, None
-        labels = cluster_step.cluster(articles, a, b, s, must, cannot, pinned)
-        return labels, None
+        return _two_stage(articles, a, b, s, inside, must, cannot, pinned), None
     # incremental: the new claims, the old claims they touch and those claims' whole events
     key_of = {index.row_of[c]: k for c, k in existing.items() if c in index.row_of}
     members = defaultdict(list)
@@ -291,8 +301,8 @@ def _cluster(index, rows, a, b, s, must, cannot, pinned, existing, same=None):
         return {(int(local[x]), int(local[y])) for x, y in pairs if local[x] >= 0 <= local[y]}
 
     lpin = {int(local[r]): k for r, k in pinned.items() if local[r] >= 0}
-    labels = cluster_step.cluster(
-        articles[nodes], local[a], local[b], s, lp(must), lp(cannot), lpin, fixed=fixed
+    labels = _two_stage(
+        articles[nodes], local[a], local[b], s, inside, lp(must), lp(cannot), lpin, fixed
     )
     return labels, local
 

@@ -20,13 +20,10 @@ OUTLETS_PER_PAGE = 12
 @require_GET
 def story_overview(request, slug):
     story = get_story(request, slug)
-    events = Paginator(
-        story.events.annotate(
-            claim_count=Count("claims", distinct=True),
-            outlet_count=Count("claims__article__outlet", distinct=True),
-        ).order_by(F("occurred_on").asc(nulls_last=True), "-outlet_count", "id"),
-        EVENTS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    match_state = MatchState.objects.filter(story=story).defer("index").first()
+    events = Paginator(story.events.for_overview(), EVENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     outlets = Paginator(
         Outlet.objects.filter(articles__story=story)
         .annotate(article_count=Count("articles", distinct=True))
@@ -39,17 +36,27 @@ def story_overview(request, slug):
         "outlets": outlets,
         "rows": _matrix(list(events.object_list), list(outlets.object_list)),
         "timeline": _timeline(story),
-        "claim_count": Claim.objects.filter(article__story=story).count(),
-        "unmatched_count": Claim.objects.filter(article__story=story, event=None).count(),
+        **_claim_totals(story, match_state),
         "edits": Edit.objects.filter(story=story).select_related("user")[:10],
         "aliases": Alias.objects.filter(Q(story=story) | Q(story=None)),
         "alias_form": AliasForm(),
         "can_edit": can(request.user, story, EDIT),
-        "match_state": MatchState.objects.filter(story=story).first(),
+        "match_state": match_state,
         "match_job": story.match_jobs.select_related("created_by").first(),
         "export_tables": TABLES,
     }
     return render(request, "claims/story_overview.html", context)
+
+
+def _claim_totals(story, match_state) -> dict:
+    """From the last matching run when there is one (kept current by imports), else counted."""
+    if match_state:
+        return {
+            "claim_count": match_state.claim_count,
+            "unmatched_count": match_state.unmatched_count,
+        }
+    claims = Claim.objects.filter(article__story=story)
+    return {"claim_count": claims.count(), "unmatched_count": claims.filter(event=None).count()}
 
 
 def _matrix(events, outlets) -> list[dict]:

@@ -152,3 +152,23 @@ def test_export_csv_writes_one_table_per_record_kind(matched, tmp_path):
     assert len(rows) == Claim.objects.count()
     with (tmp_path / "links.csv").open() as handle:
         assert len(list(csv.DictReader(handle))) == Link.objects.count()
+
+
+def test_event_counts_are_kept_by_matching_and_edits(matched, editor):
+    from claims import editing
+
+    def assert_counts():
+        for event in Event.objects.filter(story=matched):
+            assert event.claim_count == event.claims.count()
+            outlets = event.claims.values("article__outlet").distinct().count()
+            assert event.outlet_count == outlets
+
+    assert_counts()
+    first, second = Event.objects.filter(story=matched).order_by("id")[:2]
+    editing.merge_events(first, second, editor)
+    assert_counts()
+    claim = first.claims.first()
+    editing.move_claims(first, [claim.pk], None, editor)
+    assert_counts()
+    state = MatchState.objects.get(story=matched)
+    assert state.unmatched_count == Claim.objects.filter(article__story=matched, event=None).count()
