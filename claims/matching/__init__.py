@@ -2,6 +2,11 @@
 score -> cluster -> explain. Pure functions of their input; the database is the caller's
 business.
 
+Clustering runs in two stages when the story covers several occurrences: inside each occurrence
+on a low bar (the articles already say which happening they report), then across on the usual
+one. Pairs naming other days or places count against a merge, so a claim that names neither
+cannot glue a Moscow meeting to a New York one.
+
     result = match(articles, claims, aliases=[["SAA", "Syrian troops"]], constraints=...)
     index = StoryIndex.build(articles, claims, aliases)       # keep it (pickle) for imports
     result = match_index(index, constraints)

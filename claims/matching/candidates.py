@@ -89,19 +89,15 @@ def top_pairs(x, rows, k, least, article, group=None):
         if stop <= start:
             continue
         chunk = left[start:stop]
-        prod = (x[chunk] @ xt).tocoo()
+        rows_x = x[start:stop] if rows is None else x[chunk]
+        prod = (rows_x @ xt).tocoo()
         generated += prod.nnz
         a, b, c = chunk[prod.row], prod.col.astype(np.int64), prod.data
         keep = (c >= least) & (article[a] != article[b])
         if group is not None:
             keep &= group[a] != group[b]
         a, b, c = a[keep], b[keep], c[keep]
-        order = np.lexsort((-c, a))
-        a, b, c = a[order], b[order], c[order]
-        first = np.r_[True, a[1:] != a[:-1]]
-        starts = np.flatnonzero(first)
-        rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
-        keep = rank < k
+        keep = _best_k(a, c, k)
         out_a.append(a[keep])
         out_b.append(b[keep])
         out_c.append(c[keep])
@@ -110,10 +106,34 @@ def top_pairs(x, rows, k, least, article, group=None):
         z = np.zeros(0, np.int64)
         return z, z, np.zeros(0, np.float32), 0
     a, b, c = np.concatenate(out_a), np.concatenate(out_b), np.concatenate(out_c)
+    # a pair found from both sides takes the cosine computed from its smaller row
+    order = np.argsort(a > b, kind="stable")
+    a, b, c = a[order], b[order], c[order]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     n = np.int64(x.shape[0])
     keys, first = np.unique(lo * n + hi, return_index=True)
     return keys // n, keys % n, c[first].astype(np.float32), generated
+
+
+def _best_k(a, c, k):
+    """Mask of each row's k highest values (ties: the earlier entry). `a` comes grouped by row;
+    only rows with more than k entries need sorting."""
+    keep = np.ones(len(a), bool)
+    if not len(a):
+        return keep
+    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    sizes = np.diff(np.r_[starts, len(a)])
+    crowded = np.repeat(sizes > k, sizes)
+    idx = np.flatnonzero(crowded)
+    if len(idx):
+        sub_a, sub_c = a[idx], c[idx]
+        order = np.lexsort((-sub_c, sub_a))
+        sub_a = sub_a[order]
+        first = np.flatnonzero(np.r_[True, sub_a[1:] != sub_a[:-1]])
+        rank = np.arange(len(sub_a)) - np.repeat(first, np.diff(np.r_[first, len(sub_a)]))
+        keep[idx] = False
+        keep[idx[order[rank < k]]] = True
+    return keep
 
 
 def _union(a1, b1, c1, a2, b2, c2, n):

@@ -36,6 +36,8 @@ _CHAR_MAP = str.maketrans(
     }
 )
 
+_CHAR_PAIRS = [(chr(code), spelling) for code, spelling in _CHAR_MAP.items()]
+
 STOP_WORDS = frozenset(
     [
         "a",
@@ -297,14 +299,22 @@ _MONTH_ABBR = [""] + [
 ]
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# every name in _MONTHS, longest spelling tried first; written as a tree because the regex
+# engine tries the branches of a flat alternation one by one at every position
+_MONTH_RE = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MONTH_FIRST = "(?=[adfjmnos])"  # a cheap test of the first letter before the branches
 _DATE_MD = re.compile(
-    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?", re.I
+    rf"{_MONTH_FIRST}\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?",
+    re.I,
 )
 _DATE_DM = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}})\b)?", re.I
+    rf"(?=\d)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}})\b)?", re.I
 )
-_ABBREV = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_MONTH_START = re.compile(rf"{_MONTH_FIRST}(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
+_ABBREV = re.compile(r"(?=[A-Za-z]\.)\b(?:[A-Za-z]\.){2,}")
 _TOKEN = re.compile(r"[A-Za-z0-9@#][A-Za-z0-9@#'\-]*")
 _DIGIT = re.compile(r"\d")
 _NUM = re.compile(r"^\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th|s)?$")
@@ -320,10 +330,14 @@ class Token(NamedTuple):
 def clean(text: str) -> str:
     """One spelling for quotes, dashes and abbreviations; dates as one word each."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+        text = unicodedata.normalize("NFKC", text)
+        for char, spelling in _CHAR_PAIRS:  # str.replace is far faster than str.translate
+            if char in text:
+                text = text.replace(char, spelling)
     if "." in text:
         text = _ABBREV.sub(lambda m: m.group(0).replace(".", ""), text)
-    if _DIGIT.search(text):  # the date patterns are costly; a date needs a digit
+    # the date patterns are costly; a date needs a digit and a month name
+    if _DIGIT.search(text) and _MONTH_START.search(text):
         text = _DATE_MD.sub(lambda m: _date_word(m.group(1), m.group(2), m.group(3)), text)
         text = _DATE_DM.sub(lambda m: _date_word(m.group(2), m.group(1), m.group(3)), text)
     return text

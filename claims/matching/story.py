@@ -5,6 +5,7 @@ objects and can be pickled. Terms are kept flat (one array of term ids and one o
 million claims cost a few arrays rather than a million small objects.
 """
 
+import itertools
 import math
 from array import array
 from collections import Counter
@@ -22,6 +23,10 @@ ARTICLE_TERMS = 100  # the most distinctive terms of an article describe its occ
 LEAD = 5  # the first substantive claims of an article: news puts the main event first
 SUBSTANTIVE = 4  # compared terms a claim needs to count towards the lead (not a dateline)
 PLACE_WORDS = frozenset({"in", "at", "near"})
+# every way of writing them, so a token is tested without lowering it
+_PLACE_FORMS = frozenset(
+    "".join(w) for word in PLACE_WORDS for w in itertools.product(*((c, c.upper()) for c in word))
+)
 
 
 @dataclass
@@ -211,9 +216,7 @@ def _places(toks: list[Token], vocab: dict[str, int]) -> tuple[int, ...]:
     """Names written after "in", "at" or "near" (a few words may come between: "in the city
     of Aleppo"): where the claim says it happened."""
     found = []
-    for i, t in enumerate(toks):
-        if t.surface.lower() not in PLACE_WORDS:
-            continue
+    for i in [i for i, t in enumerate(toks) if t.surface in _PLACE_FORMS]:
         for j in range(i + 1, min(i + 5, len(toks))):
             if toks[j].name:
                 k = j
@@ -222,7 +225,7 @@ def _places(toks: list[Token], vocab: dict[str, int]) -> tuple[int, ...]:
                         found.append(vocab[toks[k].term])
                     k += 1
                 break
-            if toks[j].surface.lower() in PLACE_WORDS or toks[j].term.startswith(("@", "#")):
+            if toks[j].surface in _PLACE_FORMS or toks[j].term.startswith(("@", "#")):
                 break
     return tuple(sorted(set(found)))
 

@@ -152,6 +152,20 @@ def test_one_bridging_sentence_does_not_chain_two_events():
     assert ev[100] != ev[400]
 
 
+def test_a_claim_naming_no_place_does_not_glue_two_places():
+    articles, claims = story(
+        [
+            ["Kerry met Lavrov in Geneva to talk about saving the Syria truce."],
+            ["Kerry and Lavrov met in Geneva to talk about saving the Syria truce."],
+            ["Kerry met Lavrov in Vienna to talk about saving the Syria truce."],
+            ["Kerry and Lavrov met to talk about saving the Syria truce."],
+        ]
+    )
+    ev = event_of(match(articles, claims))
+    assert ev[100] == ev[200]
+    assert ev.get(300) is None or ev[300] != ev[100]
+
+
 def test_event_keys_are_stable_and_from_the_smallest_claim():
     first = match(*two_events())
     again = match(*two_events())

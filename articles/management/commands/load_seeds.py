@@ -34,6 +34,7 @@ class Command(BaseCommand):
                 if outlet.get(field) and not getattr(obj, field):
                     setattr(obj, field, outlet[field])
             obj.save()
+        _aliases(story, spec.get("aliases", {}).get("groups", []))
         uploads = [
             Upload(
                 str(manifest.parent / a["file"]),
@@ -50,3 +51,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Seed story {story.slug!r}: {report.summary()}.")
         if report.failed:
             raise CommandError("the seed story did not load completely")
+
+
+def _aliases(story, groups: list[list[str]]) -> None:
+    """The aliases a user typed for the story, each group once however often this runs."""
+    from claims.models import Alias
+
+    have = {frozenset(t.casefold() for t in a.term_list) for a in story.aliases.all()}
+    for group in groups:
+        if frozenset(t.casefold() for t in group) not in have:
+            Alias.objects.create(story=story, terms=", ".join(group))
