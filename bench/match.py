@@ -74,10 +74,8 @@ def name(rng: random.Random) -> str:
 
 def event_text(template: str, seed: int) -> dict[str, str]:
     rng = random.Random(seed)
-    return {
-        w: name(rng) if w[0].isalpha() else str(rng.randint(2, 999))
-        for w in set(re.findall(r"\b(?:[A-Z][a-z]+|\d+)\b", template))
-    }
+    words = sorted(set(re.findall(r"\b(?:[A-Z][a-z]+|\d+)\b", template)))  # same corpus each run
+    return {w: name(rng) if w[0].isalpha() else str(rng.randint(2, 999)) for w in words}
 
 
 def variant(template: str, names: dict[str, str], rng: random.Random) -> str:
@@ -135,14 +133,20 @@ def one(n: int) -> dict:
         links=result.stats["links"],
         events=result.stats["events"],
         steps={"index": round(build, 2)}
-        | {k[8:]: round(v, 2) for k, v in result.stats.items() if k.startswith("seconds_")
-           and k != "seconds_normalise"},
+        | {
+            k[8:]: round(v, 2)
+            for k, v in result.stats.items()
+            if k.startswith("seconds_") and k != "seconds_normalise"
+        },
         quality=event_quality(result, claims),
     )
     t = time.perf_counter()
     explained = match_index(index, explain_links=True)
-    out["explain_us"] = 1e6 * (explained.stats["seconds_explain"]
-                               - result.stats["seconds_explain"]) / max(len(explained.links), 1)
+    out["explain_us"] = (
+        1e6
+        * (explained.stats["seconds_explain"] - result.stats["seconds_explain"])
+        / max(len(explained.links), 1)
+    )
     if n == 10_000 and not SKIP_EXHAUSTIVE:
         t = time.perf_counter()
         score.wording_all_pairs(index.texts)

@@ -12,13 +12,17 @@ of array operations rather than one merge at a time: in each round every pair of
 each other's best neighbour merges. That gives the same groups, because a mean over a union lies
 between the means over its parts (average linkage is "reducible"): two groups that are each
 other's best would be merged by the one-at-a-time order too, before anything else touches them.
+Where a tie could still go another way (see `_Graph._unsure`) the pair waits a round; when
+rounds merge only a few pairs, the rest is merged one at a time from a heap.
 """
 
+import heapq
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 
 THRESHOLD = 0.26  # mean link score of two groups to merge: one bridging claim of 4 is not enough
+FEW = 64  # merges a round below which the rest is merged one at a time
 
 
 def cluster(
@@ -44,8 +48,12 @@ def cluster(
     labels, pin = _start(n, must, cannot, pinned or {}, fixed or {})
     graph = _Graph(articles, labels, pin, cannot)
     graph.add_edges(np.asarray(a, np.int64), np.asarray(b, np.int64), np.asarray(s, np.float64))
-    while graph.merge_best(threshold):
-        pass
+    while True:
+        merged = graph.merge_best(threshold)
+        if merged < FEW:
+            break
+    if merged:  # a few merges a round: one at a time is faster from here
+        graph.finish(threshold)
     return graph.labels
 
 
@@ -136,6 +144,12 @@ class _Graph:
         self.labels = labels
         self.size = np.bincount(labels, minlength=n).astype(np.int64)
         self.pin = pin
+        # the article of each group whose claims all come from one article, else -1
+        low = np.full(n, np.iinfo(np.int64).max, np.int64)
+        high = np.full(n, -1, np.int64)
+        np.minimum.at(low, labels, articles)
+        np.maximum.at(high, labels, articles)
+        self.one_article = np.where(low == high, low, -1)
         self.cannot = np.array(cannot, np.int64).reshape(-1, 2)
         self.lo = self.hi = np.zeros(0, np.int64)
         self.w = self.possible = np.zeros(0, np.float64)
@@ -208,14 +222,15 @@ class _Graph:
             self.lo, self.hi = self.lo[keep], self.hi[keep]
             self.w, self.possible = self.w[keep], self.possible[keep]
 
-    def merge_best(self, threshold: float) -> bool:
+    def merge_best(self, threshold: float) -> int:
         """One round: merge every two groups that are each other's best (mean >= threshold;
-        ties go to the smaller group id). False when nothing merged."""
+        ties go to the smaller group id) where no tie can turn out otherwise. Returns how
+        many merged."""
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = np.where(self.possible > 0, self.w / self.possible, 0.0)
         hot = np.flatnonzero(mean >= threshold)
         if not len(hot):
-            return False
+            return 0
         frm = np.r_[self.lo[hot], self.hi[hot]]
         to = np.r_[self.hi[hot], self.lo[hot]]
         m = np.r_[mean[hot], mean[hot]]
@@ -224,15 +239,42 @@ class _Graph:
         top = m == best[frm]
         nearest = np.full(int(self.n), self.n, np.int64)
         np.minimum.at(nearest, frm[top], to[top])
+        tied = np.bincount(frm[top], minlength=int(self.n)) > 1
         x = np.unique(frm[top])
         y = nearest[x]
         mutual = (nearest[y] == x) & (x < y)
         x, y = x[mutual], y[mutual]
+        safe = ~(self._unsure(x, y, tied, best) | self._unsure(y, x, tied, best))
+        # the best pair of all is what one-at-a-time merging takes next: always safe
+        k = np.lexsort((y, x, -best[x]))[:1]
+        safe[k] = True
+        x, y = x[safe], y[safe]
         # the bigger group keeps its id (equal sizes: the smaller id)
         keep = np.where(self.size[x] >= self.size[y], x, y)
         gone = np.where(self.size[x] >= self.size[y], y, x)
         self._merge(keep, gone)
-        return True
+        return len(keep)
+
+    def _unsure(self, x, y, tied, best):
+        """Whether x, whose best is y among equals, might meet an equal with a smaller id
+        first. Only a group of one article can: the claims of its article count for nothing
+        in its means, so a group of them with a smaller id can join an equal of y's without
+        changing x's mean with it, and lend it its id. Such a group needs a link of its own."""
+        art = self.one_article[x]
+        maybe = tied[x] & (art >= 0)
+        if not maybe.any():
+            return maybe
+        groups = np.flatnonzero((self.one_article >= 0) & (best > -np.inf) & (self.size > 0))
+        g_art = self.one_article[groups]
+        order = np.lexsort((groups, g_art))
+        groups, g_art = groups[order], g_art[order]
+        first = np.searchsorted(g_art, art)
+        count = np.searchsorted(g_art, art, side="right") - first
+        pad = np.r_[groups, self.n, self.n]
+        smallest = np.where(count > 0, pad[first], self.n)
+        second = np.where(count > 1, pad[first + 1], self.n)
+        other = np.where(smallest == x, second, smallest)
+        return maybe & (other < y)
 
     def _merge(self, keep, gone):
         remap = np.arange(int(self.n), dtype=np.int64)
@@ -240,13 +282,18 @@ class _Graph:
         self.labels = remap[self.labels]
         self.size[keep] += self.size[gone]
         self.size[gone] = 0
+        self.one_article[keep] = np.where(
+            self.one_article[keep] == self.one_article[gone], self.one_article[keep], -1
+        )
+        self.one_article[gone] = -1
         self.pin[keep] = np.where(self.pin[keep] >= 0, self.pin[keep], self.pin[gone])
         touched = np.zeros(int(self.n), bool)
         touched[keep] = touched[gone] = True
         changed = touched[self.lo] | touched[self.hi]
         # the kept group's sums first, then the absorbed one's: w(keep) + w(gone)
-        order = np.argsort(np.isin(self.lo[changed], gone) | np.isin(self.hi[changed], gone),
-                           kind="stable")
+        order = np.argsort(
+            np.isin(self.lo[changed], gone) | np.isin(self.hi[changed], gone), kind="stable"
+        )
         idx = np.flatnonzero(changed)[order]
         lo, hi, w = self._combine(remap[self.lo[idx]], remap[self.hi[idx]], self.w[idx])
         stay = ~changed
@@ -256,3 +303,80 @@ class _Graph:
         self.possible = np.r_[self.possible[stay], self._possible(lo, hi)]
         check = np.r_[np.zeros(int(stay.sum()), bool), np.ones(len(lo), bool)]
         self._drop_blocked(check)
+
+    def finish(self, threshold: float) -> None:
+        """Merge one pair at a time, best first (a heap), until no mean reaches threshold."""
+        lo, hi, w = self.lo.tolist(), self.hi.tolist(), self.w.tolist()
+        concerned = np.zeros(int(self.n), bool)
+        concerned[self.lo] = concerned[self.hi] = True
+        rows = np.flatnonzero(concerned[self.labels])
+        arts: dict[int, dict[int, int]] = {}
+        for g, art in zip(self.labels[rows].tolist(), self.articles[rows].tolist(), strict=True):
+            counts = arts.setdefault(g, {})
+            counts[art] = counts.get(art, 0) + 1
+        size = {g: int(self.size[g]) for g in arts}
+        pin = {g: int(self.pin[g]) for g in arts if self.pin[g] >= 0}
+        cannot: dict[int, set[int]] = {}
+        for x, y in self.labels[self.cannot].tolist():
+            if x == y:
+                continue
+            cannot.setdefault(x, set()).add(y)
+            cannot.setdefault(y, set()).add(x)
+        nbr: dict[int, dict[int, float]] = {g: {} for g in arts}
+        for x, y, v in zip(lo, hi, w, strict=True):
+            nbr[x][y] = nbr[y][x] = v
+
+        def mean(cx, cy, v):
+            ax, ay = arts[cx], arts[cy]
+            if len(ax) > len(ay):
+                ax, ay = ay, ax
+            same = sum(k * ay.get(art, 0) for art, k in ax.items())
+            possible = size[cx] * size[cy] - same
+            return v / possible if possible > 0 else 0.0
+
+        def allowed(cx, cy):
+            px, py = pin.get(cx), pin.get(cy)
+            if px is not None and py is not None and px != py:
+                return False
+            return cy not in cannot.get(cx, ())
+
+        remap = np.arange(int(self.n), dtype=np.int64)
+        heap = [(-mean(x, y, v), x, y) for x, y, v in zip(lo, hi, w, strict=True)]
+        heapq.heapify(heap)
+        while heap:
+            neg, cx, cy = heapq.heappop(heap)
+            if -neg < threshold:
+                break
+            if remap[cx] != cx or remap[cy] != cy:
+                continue  # merged away since
+            v = nbr[cx].get(cy)
+            if v is None or abs(mean(cx, cy, v) + neg) > 1e-9:
+                continue  # stale: the groups changed since this entry
+            if not allowed(cx, cy):
+                continue
+            keep, gone = (cy, cx) if size[cx] < size[cy] else (cx, cy)
+            remap[gone] = keep
+            size[keep] += size.pop(gone)
+            for art, k in arts.pop(gone).items():
+                arts[keep][art] = arts[keep].get(art, 0) + k
+            if gone in pin:
+                pin.setdefault(keep, pin.pop(gone))
+            for z in cannot.pop(gone, ()):
+                cannot[z].discard(gone)
+                cannot[z].add(keep)
+                cannot.setdefault(keep, set()).add(z)
+            for other, v in nbr.pop(gone).items():
+                if other == keep:
+                    continue
+                nbr[keep][other] = nbr[keep].get(other, 0.0) + v
+                nbr[other][keep] = nbr[other].get(keep, 0.0) + v
+                nbr[other].pop(gone, None)
+            nbr[keep].pop(gone, None)
+            for other, v in nbr[keep].items():
+                heapq.heappush(heap, (-mean(keep, other, v), min(keep, other), max(keep, other)))
+        while True:  # follow merged groups to the group they ended in
+            nxt = remap[remap]
+            if np.array_equal(nxt, remap):
+                break
+            remap = nxt
+        self.labels = remap[self.labels]

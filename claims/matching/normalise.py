@@ -313,7 +313,9 @@ _DATE_MD = re.compile(
 _DATE_DM = re.compile(
     rf"(?=\d)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}})\b)?", re.I
 )
-_MONTH_START = re.compile(rf"{_MONTH_FIRST}(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
+_MONTH_START = re.compile(
+    rf"{_MONTH_FIRST}(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I
+)
 _ABBREV = re.compile(r"(?=[A-Za-z]\.)\b(?:[A-Za-z]\.){2,}")
 _TOKEN = re.compile(r"[A-Za-z0-9@#][A-Za-z0-9@#'\-]*")
 _DIGIT = re.compile(r"\d")
