@@ -116,11 +116,11 @@ def db_blocking_recall(results) -> float:
     import pickle
 
     from claims.matching import candidates
-    from claims.models import MatchState
+    from claims.models import MatchIndex
 
     found = total = 0
     for story, _, model in results:
-        index = pickle.loads(MatchState.objects.get(story=model).index)
+        index = pickle.loads(MatchIndex.objects.get(story=model).data)
         found_, total_ = _recall(story, index, candidates.candidate_pairs(index))
         found, total = found + found_, total + total_
     return found / max(total, 1)
@@ -199,3 +199,25 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+# -- framing ---------------------------------------------------------------------------------
+
+
+def framing_table():
+    """Precision and recall of the framing flags against our labels of the seed story
+    (tests/claims/framing_gold.py). Pure rules on the seed texts, no database."""
+    from claims.framing import score
+    from tests.claims import framing_gold as gold
+
+    claims = gold.seed_claims()
+    events = {name: gold.event_claims(claims, name) for name in gold.EVENTS}
+    found, labelled = score.predicted(claims, events), score.gold_items(gold)
+    print(f"\n{'framing flags (seed story)':34} {'gold':>6} {'found':>6} {'P':>6} {'R':>6}")
+    for kind, items in labelled.items():
+        p, r, _, n_found, n_gold = score.precision_recall(kind, found[kind], items)
+        print(f"{kind:34} {n_gold:6d} {n_found:6d} {p:6.3f} {r:6.3f}")
+
+
+if __name__ == "__main__":
+    framing_table()

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from claims.models import Adjudication, Alias, Annotation, AnnotationChange, Claim, Event, Link
+from claims.models import (
+    Adjudication,
+    Alias,
+    Annotation,
+    AnnotationChange,
+    Claim,
+    Discrepancy,
+    Event,
+    LexiconEntry,
+    Link,
+)
 
 
 @admin.register(Claim)
@@ -99,3 +109,26 @@ class AdjudicationAdmin(AnnotationAdmin):
     list_filter = ["link__story", "label"]
     list_select_related = ["link", "editor"]
     search_fields = ["note", "editor__username"]
+
+
+@admin.register(LexiconEntry)
+class LexiconEntryAdmin(admin.ModelAdmin):
+    """Words users add to the framing lexicons; merged with claims/framing/lexicons/ on use."""
+
+    list_display = ["term", "kind", "story", "created_by", "created_at"]
+    list_filter = ["kind", "story"]
+    search_fields = ["term"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Discrepancy)
+class DiscrepancyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "story", "kind", "status", "decided_by", "decided_at"]
+    list_filter = ["story", "kind", "status"]
+    raw_id_fields = ["event", "claim_a", "claim_b"]
+    readonly_fields = ["story", "event", "claim_a", "claim_b", "kind", "key", "detail", "spans"]

@@ -100,11 +100,15 @@ _DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 
 def speaker(sentence: str) -> str:
     """The speaker the sentence names, as written, or "" when it attributes nothing."""
+    found = attributions(sentence)
+    return sentence[found[0][0] : found[0][1]] if found else ""
+
+
+def attributions(sentence: str) -> list[tuple[int, int, int, int]]:
+    """Every attribution the sentence makes, in order: (speaker start, speaker end, anchor
+    start, anchor end), the anchor being the speech verb or "according to"."""
     text = mask_quotations(sentence)
-    for found in _candidates(text):
-        if found:
-            return sentence[found[0] : found[1]]
-    return ""
+    return [(*found, *anchor) for anchor, found in _candidates(text) if found]
 
 
 def mask_quotations(text: str) -> str:
@@ -151,17 +155,20 @@ def _quote_kind(text: str, i: int) -> str:
 
 
 def _candidates(text: str):
-    """(start, end) of a speaker for each anchor in the text, or None, in order."""
+    """((start, end) of the anchor, (start, end) of its speaker or None) for each anchor."""
     anchors = [(m.start(), m.end(), "source") for m in _SOURCE.finditer(text)]
     anchors += [(m.start(), m.end(), "verb") for m in _VERB.finditer(text)]
     for start, end, kind in sorted(anchors):
         if kind == "source":
-            yield _phrase_after(text, end)
+            yield (start, end), _phrase_after(text, end)
         else:
             yield (
-                _subject_before(text, start)
-                or _appositive_subject(text, start)
-                or _inverted_after(text, start, end)
+                (start, end),
+                (
+                    _subject_before(text, start)
+                    or _appositive_subject(text, start)
+                    or _inverted_after(text, start, end)
+                ),
             )
 
 
@@ -227,8 +234,10 @@ def _appositive_subject(text: str, verb_start: int) -> tuple[int, int] | None:
 
 
 def _inverted_after(text: str, verb_start: int, verb_end: int) -> tuple[int, int] | None:
-    """`“...,” said Col. Thomas, a spokesman`: the verb opens its clause, the speaker follows."""
-    if text[_clause_start(text, verb_start)[0] : verb_start].strip():
+    """`“...,” said Col. Thomas, a spokesman`: the verb opens its clause, the speaker follows.
+    Not after a relative word: in `the attack that claimed the lives` nobody speaks."""
+    start, opener = _clause_start(text, verb_start)
+    if opener or text[start:verb_start].strip():
         return None
     return _phrase_after(text, verb_end)
 

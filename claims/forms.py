@@ -1,7 +1,7 @@
 from django import forms
 
 from claims.annotating import ORDERS
-from claims.models import Event, Label, LinkStatus
+from claims.models import DiscrepancyStatus, Event, Label, LinkStatus
 
 # Events offered as targets in one form: enough for a page, bounded for a big story.
 MAX_TARGETS = 200
@@ -127,3 +127,11 @@ class OutletColumnForm(forms.Form):
     """The outlet whose whole column an event page shows (?outlet=ID)."""
 
     outlet = forms.IntegerField(required=False, min_value=1)
+
+
+class DiscrepancyQueueForm(forms.Form):
+    item = forms.IntegerField(required=False, min_value=1)
+
+
+class DiscrepancyDecideForm(forms.Form):
+    status = forms.ChoiceField(choices=DiscrepancyStatus.choices)

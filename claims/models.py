@@ -253,7 +253,6 @@ class MatchState(models.Model):
     story = models.OneToOneField(
         "articles.Story", on_delete=models.CASCADE, related_name="match_state"
     )
-    index = models.BinaryField(help_text="The matcher's StoryIndex, pickled.")
     claim_count = models.PositiveIntegerField(default=0)
     unmatched_count = models.PositiveIntegerField(default=0, help_text="Claims in no event.")
     event_count = models.PositiveIntegerField(default=0)
@@ -263,6 +262,19 @@ class MatchState(models.Model):
 
     def __str__(self):
         return f"{self.story} matched at {self.matched_at:%Y-%m-%d %H:%M}"
+
+
+class MatchIndex(models.Model):
+    """The matcher's StoryIndex of a story, pickled: large, so kept apart from MatchState,
+    which every overview reads (SQLite would walk the blob to reach the columns after it)."""
+
+    story = models.OneToOneField(
+        "articles.Story", on_delete=models.CASCADE, related_name="match_index"
+    )
+    data = models.BinaryField()
+
+    def __str__(self):
+        return f"Index of {self.story}"
 
 
 class EditAction(models.TextChoices):
@@ -415,3 +427,142 @@ class Adjudication(models.Model):
 
     def __str__(self):
         return f"{self.label} on link {self.link_id} (by {self.editor})"
+
+
+# Framing ---------------------------------------------------------------------------------------
+
+
+class LexiconKind(models.TextChoices):
+    NAMING = "naming", "Names that mean the same (comma-separated)"
+    HEDGE = "hedge", "Hedge (“reportedly”)"
+    SPEECH_VERB = "speech_verb", "Verb of attribution (“charged”)"
+    PARTICIPLE = "participle", "Irregular past participle (“struck”)"
+    NOT_PASSIVE = "not_passive", "A state after “was”, not a passive (“interested”)"
+    INSTRUMENT = "instrument", "A means, not an actor (“airstrike”)"
+    ACTION = "action", "Verb of action whose subject is its agent (“shelled”)"
+    ACCIDENT = "accident", "Says an act was not meant (“erroneously”)"
+    DELIBERATE = "deliberate", "Says an act was meant (“deliberately”)"
+    FACT = "fact", "A fact and a word stating it (“the apology: expressed regret”)"
+    UNIT = "unit", "A thing counted and a word for it (“trucks: lorries”)"
+
+
+class LexiconEntry(models.Model):
+    """A word or phrase a user adds to the framing lexicons (claims/framing/lexicons/), for one
+    story or, with story empty, for every story."""
+
+    story = models.ForeignKey(
+        "articles.Story",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lexicon_entries",
+        help_text="Leave empty for an entry that holds in every story.",
+    )
+    kind = models.CharField(max_length=20, choices=LexiconKind.choices)
+    term = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "term"]
+        verbose_name_plural = "lexicon entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=LexiconKind.values), name="lexiconentry_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(term=""), name="lexiconentry_term_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.term}"
+
+    def clean(self):
+        if self.kind in (LexiconKind.FACT, LexiconKind.UNIT) and ":" not in self.term:
+            raise ValidationError({"term": "Write the name, a colon, then the word."})
+        if (
+            self.kind == LexiconKind.NAMING
+            and len([t for t in self.term.split(",") if t.strip()]) < 2
+        ):
+            raise ValidationError({"term": "Give at least two names, separated by commas."})
+
+
+class DiscrepancyKind(models.TextChoices):
+    NUMBER = "number", "Numbers"
+    PLACE = "place", "Places"
+    DATE = "date", "Dates"
+    AGENT = "agent", "Agents"
+    INTENT = "intent", "Intent"
+
+
+class DiscrepancyStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CONFIRMED = "confirmed", "Confirmed: they contradict"
+    DISMISSED = "dismissed", "Dismissed: no contradiction"
+
+
+class DiscrepancyQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=DiscrepancyStatus.OPEN)
+
+
+class Discrepancy(models.Model):
+    """Two claims of different outlets on one event that may contradict each other, as the
+    framing rules found it; a person confirms or dismisses it. Found again on every run (same
+    pair, kind and key), it keeps its decision."""
+
+    story = models.ForeignKey(
+        "articles.Story", on_delete=models.CASCADE, related_name="discrepancies"
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="discrepancies"
+    )
+    claim_a = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    claim_b = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=DiscrepancyKind.choices)
+    key = models.CharField(max_length=200, help_text="What is compared: “trucks”, “aleppo”.")
+    detail = models.TextField()
+    spans = models.JSONField(
+        default=list, help_text="[{claim, start, end, text}]: the words that raised it."
+    )
+    status = models.CharField(
+        max_length=10, choices=DiscrepancyStatus.choices, default=DiscrepancyStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DiscrepancyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["story", "event", "id"]
+        verbose_name_plural = "discrepancies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim_a", "claim_b", "kind", "key"], name="discrepancy_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(claim_a__lt=F("claim_b")), name="discrepancy_ordered_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DiscrepancyKind.values), name="discrepancy_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DiscrepancyStatus.values), name="discrepancy_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["story", "status"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.detail[:80]} ({self.status})"
+
+    def decide(self, status: str, user) -> None:
+        self.status = status
+        self.decided_by, self.decided_at = user, timezone.now()
+        if status == DiscrepancyStatus.OPEN:
+            self.decided_by = self.decided_at = None
+        self.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])

@@ -20,7 +20,7 @@ from django.utils import timezone
 from articles.models import Article, Story
 from claims import matching
 from claims.dates import dates_in
-from claims.models import Alias, Claim, Event, Link, LinkStatus, MatchState
+from claims.models import Alias, Claim, Event, Link, LinkStatus, MatchIndex, MatchState
 
 BATCH = 2000
 
@@ -71,7 +71,7 @@ def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | N
     if state is None:
         return None
     started = timezone.now()
-    index = pickle.loads(state.index)
+    index = pickle.loads(MatchIndex.objects.get(story=story).data)
     articles, claims = _inputs(Article.objects.filter(pk__in=[a.pk for a in new_articles]))
     existing = dict(
         Claim.objects.filter(article__story=story, event__isnull=False)
@@ -263,10 +263,12 @@ def _save_links(story: Story, links: list, full: bool) -> tuple[int, int]:
 
 
 def _save_state(story, index, result) -> None:
+    MatchIndex.objects.update_or_create(
+        story=story, defaults={"data": pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)}
+    )
     MatchState.objects.update_or_create(
         story=story,
         defaults={
-            "index": pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL),
             "claim_count": len(index.claim_ids),
             "unmatched_count": Claim.objects.filter(article__story=story, event=None).count(),
             "event_count": story.events.count(),

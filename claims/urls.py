@@ -1,6 +1,18 @@
 from django.urls import path
 
-from claims.views import agreement, edit, event, exports, matching, overview, pair, review, search
+from claims.views import (
+    agreement,
+    discrepancies,
+    edit,
+    event,
+    exports,
+    framing,
+    matching,
+    overview,
+    pair,
+    review,
+    search,
+)
 
 story = "stories/<slug:slug>/"
 urlpatterns = [
@@ -10,6 +22,14 @@ urlpatterns = [
     path(story + "match/", matching.rematch, name="claims-rematch"),
     path(story + "match/<int:pk>/", matching.match_status, name="claims-match-status"),
     path(story + "events/<int:pk>/", event.event_detail, name="claims-event"),
+    path(story + "events/<int:pk>/framing/", framing.event_framing, name="claims-event-framing"),
+    path(story + "outlets/<slug:outlet_slug>/", framing.outlet_detail, name="claims-outlet"),
+    path(story + "discrepancies/", discrepancies.queue, name="claims-discrepancies"),
+    path(
+        story + "discrepancies/<int:pk>/decide/",
+        discrepancies.decide,
+        name="claims-discrepancy-decide",
+    ),
     path(story + "events/<int:pk>/rename/", edit.rename_event, name="claims-event-rename"),
     path(story + "events/<int:pk>/merge/", edit.merge_event, name="claims-event-merge"),
     path(story + "events/<int:pk>/move/", edit.move_claims, name="claims-event-move"),

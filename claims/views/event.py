@@ -35,7 +35,7 @@ def event_context(request, story, event) -> dict:
     # Links between claims of this event: filtered by the claims (indexed), not by a join
     # through the event, which would read every link of the story.
     links = list(
-        Link.objects.filter(story=story, claim_a_id__in=ids, claim_b_id__in=ids)
+        Link.objects.filter(claim_a_id__in=ids, claim_b_id__in=ids)
         .select_related("claim_a__article__outlet", "claim_b__article__outlet", "decided_by")
         .order_by("-score")[: LINKS_SHOWN + 1]
     )

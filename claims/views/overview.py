@@ -13,21 +13,19 @@ from claims.export import TABLES
 from claims.forms import AliasForm
 from claims.models import Alias, Claim, Edit, MatchState
 
-EVENTS_PER_PAGE = 40
+EVENTS_PER_PAGE = 25
 OUTLETS_PER_PAGE = 12
 
 
 @require_GET
 def story_overview(request, slug):
     story = get_story(request, slug)
-    match_state = MatchState.objects.filter(story=story).defer("index").first()
+    match_state = MatchState.objects.filter(story=story).first()
     events = Paginator(story.events.for_overview(), EVENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     outlets = Paginator(
-        Outlet.objects.filter(articles__story=story)
-        .annotate(article_count=Count("articles", distinct=True))
-        .order_by("name"),
+        Outlet.objects.filter(articles__story=story).distinct().order_by("name"),
         OUTLETS_PER_PAGE,
     ).get_page(request.GET.get("outlets"))
     context = {

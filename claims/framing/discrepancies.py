@@ -1,0 +1,165 @@
+"""Discrepancies: where two outlets' claims on the same event may contradict each other.
+
+Each is a possible contradiction for a person to confirm or dismiss, with the spans that raised
+it in both claims:
+
+- number: counts of the same thing that differ ("18 trucks" / "20 trucks"; "at least 18" allows
+  20);
+- place: the same place with a different relation ("into the city of Aleppo" / "near Aleppo");
+- date: dates or weekdays that share nothing ("Monday" / "September 17");
+- agent: different agents named for an act ("the coalition bombed" / "bombed by Russian planes");
+- intent: one says the act was meant, the other that it was not ("erroneously" / "no mistake").
+
+Counts, places and intent compare every two claims of different outlets on the event (they carry
+their own anchor: the same thing counted, the same place, the act's intent); dates and agents
+only claims the matcher linked, since two claims of one event may well state different days.
+"""
+
+import datetime
+from dataclasses import dataclass
+from itertools import combinations
+
+from . import Span, span
+from . import facts as found
+from .agency import acts
+
+KINDS = {
+    "number": "numbers",
+    "place": "places",
+    "date": "dates",
+    "agent": "agents",
+    "intent": "intent",
+}
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    kind: str
+    claim_a: int  # the smaller id
+    claim_b: int
+    key: str  # what is compared: "trucks", "aleppo"; with the pair and kind, its identity
+    detail: str
+    spans: tuple[Span, ...]
+
+
+def discrepancies(claims, lexicon, linked=None) -> list[Discrepancy]:
+    """`linked`: pairs of claim ids (smaller first) the matcher linked; None for every pair."""
+    facts = {c.id: _facts(c, lexicon) for c in claims}
+    out = []
+    for a, b in combinations(sorted(claims, key=lambda c: c.id), 2):
+        if a.outlet == b.outlet:
+            continue
+        is_linked = linked is None or (a.id, b.id) in linked
+        for kind, rule in RULES.items():
+            if kind in ("date", "agent") and not is_linked:
+                continue
+            out += rule(a, b, facts[a.id], facts[b.id])
+    return out
+
+
+def _facts(claim, lexicon) -> dict:
+    text = claim.text
+    return {
+        "counts": found.counts(text, lexicon),
+        "places": found.places(text),
+        "dates": found.dates(text, claim.published),
+        "intents": found.intents(text, lexicon),
+        "agents": [act for act in acts(text, lexicon) if act.agent],
+    }
+
+
+def _numbers(a, b, fa, fb):
+    out = []
+    for x in fa["counts"]:
+        for y in fb["counts"]:
+            if x.unit == y.unit and not found.compatible(x, y):
+                said_a, said_b = a.text[x.start : x.end], b.text[y.start : y.end]
+                detail = f"{a.outlet}: “{said_a}”; {b.outlet}: “{said_b}”"
+                spans = (span(a, x.start, x.end), span(b, y.start, y.end))
+                out.append(Discrepancy("number", a.id, b.id, x.unit, detail, spans))
+                return out
+    return out
+
+
+def _places(a, b, fa, fb):
+    for x in fa["places"]:
+        for y in fb["places"]:
+            if x.name.casefold() == y.name.casefold() and x.relation != y.relation:
+                detail = (
+                    f"{a.outlet} puts it {x.relation} {x.name}, {b.outlet} {y.relation} {y.name}"
+                )
+                spans = (span(a, x.start, x.end), span(b, y.start, y.end))
+                return [Discrepancy("place", a.id, b.id, x.name.casefold(), detail, spans)]
+    return []
+
+
+def _dates(a, b, fa, fb):
+    if not fa["dates"] or not fb["dates"]:
+        return []
+    va, vb = _day_values(fa["dates"]), _day_values(fb["dates"])
+    if va & vb:
+        return []
+    said_a, said_b = ", ".join(_said(a, fa["dates"])), ", ".join(_said(b, fb["dates"]))
+    detail = f"{a.outlet}: {said_a}; {b.outlet}: {said_b}"
+    spans = tuple(span(a, s, e) for s, e, _ in fa["dates"]) + tuple(
+        span(b, s, e) for s, e, _ in fb["dates"]
+    )
+    return [Discrepancy("date", a.id, b.id, "date", detail, spans)]
+
+
+def _day_values(dates) -> set[str]:
+    """Each date as its ISO day, its weekday and its day of the year, so that "Monday" meets
+    "2016-09-19" and "September 19" (no year) does too."""
+    out = set()
+    for _, _, value in dates:
+        out.add(value)
+        if value[:1].isdigit():
+            out.add(datetime.date.fromisoformat(value).strftime("%A"))
+            out.add("--" + value[5:])
+    return out
+
+
+def _said(claim, dates) -> list[str]:
+    return sorted({f"“{claim.text[s:e]}”" for s, e, _ in dates})
+
+
+def _agents(a, b, fa, fb):
+    for x in fa["agents"]:
+        for y in fb["agents"]:
+            name_x, name_y = a.text[slice(*x.agent)], b.text[slice(*y.agent)]
+            if not _names(name_x) or not _names(name_y) or _names(name_x) & _names(name_y):
+                continue
+            verb_x, verb_y = a.text[slice(*x.verb)], b.text[slice(*y.verb)]
+            detail = f"{a.outlet}: “{name_x}” {verb_x}; {b.outlet}: {verb_y} “{name_y}”"
+            spans = (span(a, *x.agent), span(a, *x.verb), span(b, *y.agent), span(b, *y.verb))
+            return [Discrepancy("agent", a.id, b.id, "agent", detail, spans)]
+    return []
+
+
+def _names(phrase: str) -> set[str]:
+    """The capitalised words of an agent: a pronoun or a common noun names nobody to compare."""
+    return {w.strip(".,’'").casefold() for w in phrase.split()[0:] if w[:1].isupper()} - {
+        "the",
+        "a",
+        "an",
+    }
+
+
+def _intent(a, b, fa, fb):
+    for x in fa["intents"]:
+        for y in fb["intents"]:
+            if x[2] != y[2]:
+                said_a, said_b = a.text[x[0] : x[1]], b.text[y[0] : y[1]]
+                detail = f"{a.outlet}: “{said_a}” ({x[2]}); {b.outlet}: “{said_b}” ({y[2]})"
+                spans = (span(a, x[0], x[1]), span(b, y[0], y[1]))
+                return [Discrepancy("intent", a.id, b.id, "intent", detail, spans)]
+    return []
+
+
+RULES = {
+    "number": _numbers,
+    "place": _places,
+    "date": _dates,
+    "agent": _agents,
+    "intent": _intent,
+}

@@ -1,0 +1,210 @@
+"""The framing panels of an event, from the database: loads the claims, the alias groups and
+the lexicons, runs the pure rules of `claims/framing/`, and keeps the discrepancies found as
+rows people confirm or dismiss (found again, a row keeps its decision; gone, an open row goes)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+
+from claims.framing import ClaimText, agency, discrepancies, hedging, naming, omissions, sources
+from claims.framing import lexicon as lexicons
+from claims.models import Discrepancy, DiscrepancyStatus, LexiconEntry, Link, LinkStatus
+from claims.store import story_aliases
+
+SNIPPET_GAP = 70  # unmarked text longer than this, around the marks, is cut
+
+
+def lexicon_for(story) -> lexicons.Lexicon:
+    entries = LexiconEntry.objects.filter(Q(story=story) | Q(story=None))
+    return lexicons.load(entries.values_list("kind", "term"))
+
+
+def name_groups(story, articles, lexicon) -> list[tuple[str, ...]]:
+    texts = [a.title + "\n" + a.body for a in articles]
+    return naming.merge([*naming.alias_groups(story_aliases(story), texts), *lexicon.naming])
+
+
+@dataclass
+class OutletPanel:
+    outlet: object
+    naming: list = field(default_factory=list)  # (group, [flag...], differs)
+    sources: list = field(default_factory=list)
+    own: tuple = (0, 0)
+    verbs: list = field(default_factory=list)
+    hedges: list = field(default_factory=list)
+    agentless: list = field(default_factory=list)
+    agents: list = field(default_factory=list)
+    omissions: list = field(default_factory=list)
+
+
+def frame_event(story, event, lexicon=None, groups=None) -> dict:
+    """Per outlet, its panels on the event; and the event's discrepancies as stored rows."""
+    claims = list(event.claims.select_related("article__outlet").order_by("article_id", "position"))
+    lexicon = lexicon or lexicon_for(story)
+    if groups is None:
+        groups = name_groups(story, {c.article for c in claims}, lexicon)
+    texts = [_claim_text(c) for c in claims]
+    found = discrepancies.discrepancies(texts, lexicon, _linked(story, claims))
+    rows = sync_discrepancies(story, event, found, {c.id for c in claims})
+    outlets = {c.article.outlet.name: c.article.outlet for c in claims}
+    by_id = {c.id: c for c in claims}
+    panels = {name: OutletPanel(outlet) for name, outlet in outlets.items()}
+    _fill(panels, texts, lexicon, groups, by_id)
+    return {
+        "panels": list(panels.values()),
+        "discrepancies": [row_view(r, by_id) for r in rows],
+    }
+
+
+def _claim_text(claim) -> ClaimText:
+    article = claim.article
+    return ClaimText(
+        claim.id, article.outlet.name, claim.text, claim.speaker, article.id, article.published
+    )
+
+
+def _linked(story, claims) -> set[tuple[int, int]]:
+    ids = [c.id for c in claims]
+    return set(
+        Link.objects.filter(story=story, claim_a_id__in=ids, claim_b_id__in=ids)
+        .exclude(status=LinkStatus.REJECTED)
+        .values_list("claim_a_id", "claim_b_id")
+    )
+
+
+def _fill(panels, texts, lexicon, groups, by_id) -> None:
+    names = naming.naming(texts, groups)
+    differs = naming.differing_groups(names)
+    per_group = defaultdict(lambda: defaultdict(list))
+    for flag in names:
+        per_group[flag.outlet][flag.topic].append(_flag_view(flag, by_id))
+    source_flags = sources.sources(texts)
+    summary, own = sources.summary(source_flags), sources.own_share(source_flags)
+    hedge_flags = hedging.hedging(texts, lexicon)
+    verbs = hedging.counts(hedge_flags, "verb")
+    agency_flags = agency.agency(texts, lexicon)
+    omitted = omissions.omissions(texts, lexicon)
+    for name, panel in panels.items():
+        panel.naming = [(g, fs, g in differs) for g, fs in per_group[name].items()]
+        panel.sources = [
+            {**row, "flags": [_flag_view(f, by_id) for f in row["flags"]]}
+            for row in summary.get(name, [])
+        ]
+        panel.own = own.get(name, (0, 0))
+        panel.verbs = verbs.get(name, [])
+        panel.hedges = [_flag_view(f, by_id) for f in hedge_flags if _is(f, "hedge", name)]
+        panel.agentless = [_flag_view(f, by_id) for f in agency_flags if _is(f, "agentless", name)]
+        panel.agents = [_flag_view(f, by_id) for f in agency_flags if _is(f, "agent", name)]
+        panel.omissions = [_flag_view(f, by_id) for f in omitted if f.outlet == name]
+
+
+def _is(flag, kind, outlet) -> bool:
+    return flag.kind == kind and flag.outlet == outlet
+
+
+def _flag_view(flag, by_id) -> dict:
+    """The flag with, per claim it points into, the claim's text cut into marked pieces."""
+    claims = defaultdict(list)
+    for s in flag.spans:
+        claims[s.claim].append((s.start, s.end))
+    return {
+        "flag": flag,
+        "why": flag.detail,
+        "claims": [
+            {"claim": by_id[cid], "pieces": marked(by_id[cid].text, spans)}
+            for cid, spans in claims.items()
+        ],
+    }
+
+
+def marked(text: str, spans) -> list[tuple[str, bool]]:
+    """The text as (piece, is marked) with the marks' exact spans; long unmarked stretches
+    shortened with an ellipsis."""
+    out, cursor = [], 0
+    for start, end in sorted(set(spans)):
+        start = max(start, cursor)
+        if start >= end:
+            continue
+        out.append((_gap(text[cursor:start], first=not out, last=False), False))
+        out.append((text[start:end], True))
+        cursor = end
+    out.append((_gap(text[cursor:], first=not out, last=True), False))
+    return [p for p in out if p[0]]
+
+
+def _gap(piece: str, first: bool, last: bool) -> str:
+    if len(piece) <= SNIPPET_GAP:
+        return piece
+    half = SNIPPET_GAP // 2
+    if first:
+        return "…" + piece[-half:]
+    if last:
+        return piece[:half] + "…"
+    return piece[:half] + " … " + piece[-half:]
+
+
+def row_view(row, by_id) -> dict:
+    spans = defaultdict(list)
+    for s in row.spans:
+        spans[s["claim"]].append((s["start"], s["end"]))
+    return {
+        "row": row,
+        "why": row.get_kind_display(),
+        "claims": [
+            {"claim": by_id[cid], "pieces": marked(by_id[cid].text, spans[cid])}
+            for cid in (row.claim_a_id, row.claim_b_id)
+            if cid in by_id
+        ],
+    }
+
+
+@transaction.atomic
+def sync_discrepancies(story, event, found, claim_ids) -> list[Discrepancy]:
+    """Store what the rules found for the event: new ones open, known ones keep their status
+    (and follow the event), open ones no longer found go. Safe to run again and at once."""
+    Discrepancy.objects.bulk_create(
+        [
+            Discrepancy(
+                story=story,
+                event=event,
+                claim_a_id=d.claim_a,
+                claim_b_id=d.claim_b,
+                kind=d.kind,
+                key=d.key[:200],
+                detail=d.detail,
+                spans=[
+                    {"claim": s.claim, "start": s.start, "end": s.end, "text": s.text}
+                    for s in d.spans
+                ],
+            )
+            for d in found
+        ],
+        ignore_conflicts=True,
+    )
+    wanted = {(d.claim_a, d.claim_b, d.kind, d.key[:200]) for d in found}
+    rows = Discrepancy.objects.filter(
+        Q(event=event) | Q(claim_a_id__in=claim_ids, claim_b_id__in=claim_ids)
+    ).select_related("decided_by")
+    kept, stale = [], []
+    for row in rows:
+        if (row.claim_a_id, row.claim_b_id, row.kind, row.key) in wanted:
+            kept.append(row)
+        elif row.status == DiscrepancyStatus.OPEN:
+            stale.append(row.pk)
+    Discrepancy.objects.filter(pk__in=stale).delete()
+    moved = [r.pk for r in kept if r.event_id != event.pk]
+    if moved:
+        Discrepancy.objects.filter(pk__in=moved).update(event=event)
+    shown = [r for r in kept if r.claim_a_id in claim_ids and r.claim_b_id in claim_ids]
+    return sorted(shown, key=lambda r: (r.kind, r.pk))
+
+
+def frame_story(story) -> int:
+    """Run the rules on every event that more than one outlet reported; the open count."""
+    lexicon = lexicon_for(story)
+    groups = name_groups(story, story.articles.all(), lexicon)
+    for event in story.events.filter(outlet_count__gte=2):
+        frame_event(story, event, lexicon, groups)
+    return Discrepancy.objects.filter(story=story).open().count()

@@ -1,0 +1,47 @@
+"""The framing panel in a browser: it loads when scrolled into view, and a discrepancy is
+confirmed from the keyboard."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from claims.models import Claim, Discrepancy, DiscrepancyStatus
+from tests.conftest import make_user
+
+from .test_review_browser import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SLUG = "syria-ceasefire-2016"
+
+
+@pytest.fixture
+def matched(transactional_db):
+    call_command("load_seeds", verbosity=0, stdout=StringIO())
+    call_command("match_claims", "--story", SLUG, stdout=StringIO())
+    from articles.models import Story
+
+    return Story.objects.get(slug=SLUG)
+
+
+def test_panel_loads_when_revealed_and_a_discrepancy_is_confirmed(
+    matched, live_server, page, screenshot
+):
+    event = Claim.objects.get(text__contains="into the besieged Syrian city of Aleppo").event
+    page.goto(live_server.url + f"/stories/{SLUG}/events/{event.pk}/")
+    page.locator("#framing").scroll_into_view_if_needed()
+    panel = page.locator("#framing-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator("mark.flag", has_text="was hit").first).to_be_visible()
+    expect(panel).to_contain_text("puts it in Aleppo")
+    panel.scroll_into_view_if_needed()
+    screenshot("framing-panel")
+
+    annotator = make_user("annotator", matched, "annotator")
+    sign_in(page, live_server, annotator)
+    page.goto(live_server.url + f"/stories/{SLUG}/discrepancies/")
+    item = page.locator("#review-panel").get_attribute("data-item")
+    page.keyboard.press("y")
+    expect(page.locator(f'#review-panel:not([data-item="{item}"])')).to_be_attached()
+    assert Discrepancy.objects.get(pk=item).status == DiscrepancyStatus.CONFIRMED
