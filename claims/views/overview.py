@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
