@@ -25,7 +25,7 @@ def story_overview(request, slug):
         request.GET.get("page")
     )
     outlets = Paginator(
-        Outlet.objects.filter(articles__story=story).distinct().order_by("name"),
+        Outlet.objects.filter(id__in=story.articles.values("outlet_id")).order_by("name"),
         OUTLETS_PER_PAGE,
     ).get_page(request.GET.get("outlets"))
     context = {
