@@ -8,7 +8,7 @@ WORKERS ?= 2
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
   $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: install run serve seed test test-sqlite test-postgres lint format bench screenshots clean
+.PHONY: install run seed test lint format bench clean
 
 install: $(BIN)/.installed
 
@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python bench/segment.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/match.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
