@@ -8,34 +8,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from claims.matching import normalise
+
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-.]*[A-Za-z0-9]|[A-Za-z0-9]")
 NUMBER = re.compile(r"^\d[\d,.]*$")
-NUMBER_WORDS = set(
-    [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "hundred",
-        "hundreds",
-        "thousand",
-        "thousands",
-        "dozen",
-        "dozens",
-    ]
-)
+NUMBER_WORDS = set(normalise.NUMBER_WORDS) | {"hundreds", "thousand", "thousands", "dozens"}
 # Words that change how sure or how deliberate a statement is: where outlets differ on these,
 # a journalist wants to see it ("erroneously" against "no mistake").
 QUALIFIERS = set(

@@ -133,3 +133,21 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def live_story(transactional_db):
+    """The seed story, matched, committed where a live server (and so a browser) can see it."""
+    call_command("load_seeds", verbosity=0, stdout=StringIO())
+    call_command("match_claims", "--story", SEED_SLUG, stdout=StringIO())
+    from articles.models import Story
+
+    return Story.objects.get(slug=SEED_SLUG)
+
+
+def sign_in(page, live_server, user):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("User name").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")

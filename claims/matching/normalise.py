@@ -12,6 +12,8 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+from claims.dates import MONTHS, WEEKDAYS
+
 _CHAR_MAP = str.maketrans(
     {
         "\u2018": "'",
@@ -243,19 +245,9 @@ STOP_WORDS = frozenset(
     ]
 )
 
-_MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
-    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12,
-    "december": 12,
-}  # fmt: skip
-_WEEKDAYS = {
-    d: i
-    for i, d in enumerate(
-        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    )
-}
-_NUMBER_WORDS = {
+_MONTHS = MONTHS  # one list of month and weekday names: claims/dates.py
+_WEEKDAYS = WEEKDAYS
+NUMBER_WORDS = _NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
         [

@@ -1,28 +1,19 @@
 """The framing panel in a browser: it loads when scrolled into view, and a discrepancy is
 confirmed from the keyboard."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from claims.models import Claim, Discrepancy, DiscrepancyStatus
-from tests.conftest import make_user
-
-from .test_review_browser import sign_in
+from tests.conftest import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "syria-ceasefire-2016"
 
 
 @pytest.fixture
-def matched(transactional_db):
-    call_command("load_seeds", verbosity=0, stdout=StringIO())
-    call_command("match_claims", "--story", SLUG, stdout=StringIO())
-    from articles.models import Story
-
-    return Story.objects.get(slug=SLUG)
+def matched(live_story):
+    return live_story
 
 
 def test_panel_loads_when_revealed_and_a_discrepancy_is_confirmed(

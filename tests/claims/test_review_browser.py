@@ -1,34 +1,19 @@
 """The review queue in a browser: five links labelled with the keyboard alone, no reload."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from claims import annotating
 from claims.models import Annotation, AnnotationChange
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "syria-ceasefire-2016"
 
 
 @pytest.fixture
-def matched(transactional_db):
-    call_command("load_seeds", verbosity=0, stdout=StringIO())
-    call_command("match_claims", "--story", SLUG, stdout=StringIO())
-    from articles.models import Story
-
-    return Story.objects.get(slug=SLUG)
-
-
-def sign_in(page, live_server, user):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("User name").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server.url + "/")
+def matched(live_story):
+    return live_story
 
 
 def showing(page, link_id):
