@@ -50,18 +50,7 @@ def match_story(story: Story) -> Summary:
     index = matching.StoryIndex.build(articles, claims, story_aliases(story))
     result = matching.match_index(index, constraints(story))
     dates = event_dates(result.events, claims, {a.id: a.published for a in articles})
-    with transaction.atomic():
-        _save_events(story, result.events, dates, full=True)
-        created, removed = _save_links(story, result.links, full=True)
-        _save_state(story, index, result)
-    return Summary(
-        len(claims),
-        len(result.events),
-        len(result.links),
-        created,
-        removed,
-        (timezone.now() - started).total_seconds(),
-    )
+    return _store(story, index, result, dates, len(claims), started, full=True)
 
 
 def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | None:
@@ -88,18 +77,24 @@ def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | N
         )
     )
     dates = event_dates(result.events, member_claims, published)
+    return _store(story, index, result, dates, len(claims), started, full=False)
+
+
+def _store(story, index, result, dates, claim_count, started, full: bool) -> Summary:
+    """Events, links and the index of one run, all or nothing; what the run did, in a Summary."""
     with transaction.atomic():
-        _save_events(story, result.events, dates, full=False)
-        created, removed = _save_links(story, result.links, full=False)
+        _save_events(story, result.events, dates, full=full)
+        created, removed = _save_links(story, result.links, full=full)
         _save_state(story, index, result)
+    seconds = (timezone.now() - started).total_seconds()
     return Summary(
-        len(claims),
+        claim_count,
         len(result.events),
         len(result.links),
         created,
         removed,
-        (timezone.now() - started).total_seconds(),
-        incremental=True,
+        seconds,
+        incremental=not full,
     )
 
 

@@ -4,8 +4,7 @@ editors adjudicate in place."""
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,6 +13,7 @@ from claims import annotating
 from claims.agreement import measure
 from claims.forms import AdjudicateForm, AgreementFilterForm
 from claims.models import Annotation, Link
+from claims.views.common import invalid, story_link
 
 TEMPLATE = "claims/agreement.html"
 
@@ -75,14 +75,10 @@ def _row(link, labels, editable, form=None, conflict=None) -> dict:
 @require_POST
 def adjudicate(request, slug, pk):
     story = get_story(request, slug, EDIT)
-    link = get_object_or_404(
-        Link.objects.select_related("claim_a__article__outlet", "claim_b__article__outlet"),
-        story=story,
-        pk=pk,
-    )
+    link = story_link(story, pk)
     form = AdjudicateForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("; ".join(e for es in form.errors.values() for e in es))
+        return invalid(form)
     data, conflict, status = form.cleaned_data, None, 200
     try:
         annotating.adjudicate(link, request.user, data["label"], data["note"], data["version"])

@@ -3,14 +3,14 @@ plain form post (a redirect back). Only signed-in editors of the story may make 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from articles.access import EDIT, get_story
 from claims import editing
 from claims.forms import AliasForm, DecideForm, MergeForm, MoveClaimsForm, RenameForm
-from claims.models import Event, Link
+from claims.models import Event
+from claims.views.common import invalid, story_link
 from claims.views.event import event_context
 
 EVENT_TEMPLATE = "claims/event_detail.html"
@@ -27,17 +27,13 @@ def _event_response(request, story, event, fragment="event-body"):
     return redirect("claims-event", story.slug, event.pk)
 
 
-def _invalid(form):
-    return HttpResponseBadRequest("; ".join(e for errors in form.errors.values() for e in errors))
-
-
 @login_required
 @require_POST
 def rename_event(request, slug, pk):
     story, event = _event_for(request, slug, pk)
     form = RenameForm(request.POST)
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     label = form.cleaned_data["label"]
     try:
         editing.rename_event(event, label, request.user, form.cleaned_data["version"])
@@ -65,7 +61,7 @@ def merge_event(request, slug, pk):
     story, event = _event_for(request, slug, pk)
     form = MergeForm(request.POST, story=story, event=event)
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     moved = editing.merge_events(event, form.cleaned_data["other"], request.user)
     messages.success(request, f"Merged: {moved} claim(s) moved into this event.")
     return _event_response(request, story, event)
@@ -78,7 +74,7 @@ def move_claims(request, slug, pk):
     claims = event.claims.select_related("article__outlet")
     form = MoveClaimsForm(request.POST, story=story, event=event, claims=claims)
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     target = editing.move_claims(
         event, form.cleaned_data["claims"], form.cleaned_data["target"], request.user
     )
@@ -90,14 +86,10 @@ def move_claims(request, slug, pk):
 @require_POST
 def decide_link(request, slug, pk):
     story = get_story(request, slug, EDIT)
-    link = get_object_or_404(
-        Link.objects.select_related("claim_a__article__outlet", "claim_b__article__outlet"),
-        story=story,
-        pk=pk,
-    )
+    link = story_link(story, pk)
     form = DecideForm(request.POST)
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     editing.decide_link(link, form.cleaned_data["status"], request.user)
     if request.htmx:
         context = {"story": story, "link": link, "can_edit": True}
@@ -111,7 +103,7 @@ def add_alias(request, slug):
     story = get_story(request, slug, EDIT)
     form = AliasForm(request.POST)
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     editing.add_alias(story, form.cleaned_data["terms"], request.user)
     messages.success(request, "Alias saved. It takes effect when the story is matched again.")
     return redirect("claims-story", story.slug)

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +15,7 @@ from claims import annotating
 from claims.diff import word_diff
 from claims.forms import LabelForm, ReviewForm
 from claims.models import Annotation, AnnotationChange, Label, Link
+from claims.views.common import invalid
 
 TEMPLATE = "claims/review.html"
 HISTORY_SHOWN = 10
@@ -37,7 +37,7 @@ def label(request, slug, pk):
     link = get_object_or_404(Link, story=story, pk=pk)
     form = LabelForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("; ".join(e for es in form.errors.values() for e in es))
+        return invalid(form)
     data = form.cleaned_data
     order = data["order"] or "uncertain"
     try:
