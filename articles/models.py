@@ -3,7 +3,7 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -69,12 +69,24 @@ class StoryQuerySet(models.QuerySet):
             outlet_count=Count("articles__outlet", distinct=True),
         )
 
+    def touch(self) -> int:
+        """Something these stories show changed: their cached page fragments are stale
+        (articles/pagecache.py). Call it in the same transaction as the change, or after it,
+        never before: a page rendered in between would be cached as the new revision."""
+        return self.update(revision=F("revision") + 1)
+
 
 class Story(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    revision = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up with every change to what the story's pages show; names the cached "
+        "page fragments (articles/pagecache.py).",
+    )
 
     objects = StoryQuerySet.as_manager()
 
@@ -84,6 +96,17 @@ class Story(models.Model):
 
     def __str__(self):
         return self.title or self.slug
+
+    def save(self, *args, **kwargs):
+        # Only StoryQuerySet.touch moves the revision: saving an instance loaded before a
+        # touch must not write its older number back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "revision"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("claims-story", args=[self.slug])
@@ -99,6 +122,16 @@ def content_hash(body: str) -> str:
     """Identity of an article's text: whitespace and case do not make a new article."""
     normal = re.sub(r"\s+", " ", body).strip().casefold()
     return hashlib.sha256(normal.encode()).hexdigest()
+
+
+# What an article holds besides its metadata: long, and never shown by pages that list claims.
+ARTICLE_TEXTS = ("body", "original", "display_html", "removed_lines")
+
+
+def article_texts(via: str) -> list[str]:
+    """The texts of the article reached through `via` ("article", "claim_a__article"), for
+    defer(): claims loaded with their articles then leave the texts unread."""
+    return [f"{via}__{name}" for name in ARTICLE_TEXTS]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -137,6 +170,8 @@ class Article(models.Model):
             ),
             models.CheckConstraint(condition=~models.Q(body=""), name="article_body_not_empty"),
         ]
+        # The story's outlets without reading the articles' texts (story overview, exports).
+        indexes = [models.Index(fields=["story", "outlet"], name="article_story_outlet")]
 
     def __str__(self):
         return self.title or self.source

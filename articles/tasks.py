@@ -47,6 +47,7 @@ def _apply_titles(job: ImportJob, report: Report):
         if outcome.article and outcome.name in titles:
             outcome.article.title = titles[outcome.name]
             Article.objects.filter(pk=outcome.article.pk).update(title=titles[outcome.name])
+            Story.objects.filter(pk=job.story_id).touch()
 
 
 def _row(outcome: Outcome) -> dict:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class ClaimsConfig(AppConfig):
@@ -7,8 +8,26 @@ class ClaimsConfig(AppConfig):
 
     def ready(self):
         from articles.signals import articles_imported
+        from claims import models
 
         articles_imported.connect(_match_imported, dispatch_uid="claims-match-imported")
+        # Writes that change what a story's pages show move its revision (articles/pagecache.py).
+        # Every matching run ends by saving its MatchState (a run asked for in the browser has a
+        # MatchJob, which also touches the story as it goes); every edit is recorded as an Edit;
+        # every label and undo as an AnnotationChange. Models the matcher writes in bulk
+        # (events, claims) get no receiver: it would cost a query per row, and a delete
+        # receiver would make Django load each row it deletes.
+        for model in (
+            models.MatchState,
+            models.MatchJob,
+            models.Edit,
+            models.AnnotationChange,
+            models.Adjudication,
+            models.Alias,
+            models.Link,
+        ):
+            post_save.connect(_touch, sender=model, dispatch_uid=f"claims-touch-{model.__name__}")
+        post_delete.connect(_touch, sender=models.Alias, dispatch_uid="claims-touch-alias-delete")
 
 
 def _match_imported(sender, story, articles, **kwargs):
@@ -16,3 +35,15 @@ def _match_imported(sender, story, articles, **kwargs):
     from claims.store import match_new_articles
 
     match_new_articles(story, articles)
+
+
+def _touch(sender, instance, **kwargs):
+    from articles.models import Story
+
+    story_id = getattr(instance, "story_id", None)
+    if story_id is None and hasattr(instance, "link_id"):
+        story_id = instance.link.story_id
+    if story_id is None:  # an alias for every story
+        Story.objects.touch()
+    else:
+        Story.objects.filter(pk=story_id).touch()

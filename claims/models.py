@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from articles.models import BackgroundJob, JobStatus
+from articles.models import BackgroundJob, JobStatus, Story
 
 
 class Claim(models.Model):
@@ -327,6 +327,12 @@ class MatchJob(BackgroundJob):
 
     def finish(self, summary: str):
         self._set(status=JobStatus.DONE, summary=summary)
+
+    def _set(self, **fields):
+        # The story overview shows the job's state from its cached copy (articles/pagecache.py).
+        with transaction.atomic():
+            super()._set(**fields)
+            Story.objects.filter(pk=self.story_id).touch()
 
 
 class Label(models.TextChoices):

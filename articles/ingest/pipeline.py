@@ -99,6 +99,7 @@ def store(draft: Draft, story: Story) -> Article:
                 )
                 for n, c in enumerate(claims)
             )
+            Story.objects.filter(pk=story.pk).touch()
     except IntegrityError:
         # Another import stored the same text between our check and our insert.
         existing = Article.objects.filter(story=story, content_hash=digest).first()

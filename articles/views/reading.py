@@ -1,9 +1,11 @@
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from articles import pagecache
 from articles.access import EDIT, can, get_story
 from articles.models import Article, Story
 from articles.reading import paragraphs
@@ -35,10 +37,20 @@ def story_detail(request, slug):
 @require_GET
 def article_detail(request, slug, pk):
     story = get_story(request, slug)
-    article = get_object_or_404(Article.objects.select_related("outlet"), story=story, pk=pk)
-    claims = list(article.claims.all())
     form = ClaimSelectForm(request.GET)
     chosen = form.cleaned_data["claim"] if form.is_valid() else None
+    cached = pagecache.fragment(
+        story, "reader", (pk, chosen), lambda: _reader_copy(story, pk, chosen)
+    )
+    return render(request, "articles/article_detail.html", {**cached, "story": story})
+
+
+def _reader_copy(story, pk, chosen) -> dict:
+    """The article with its claims marked and, when one is chosen, its matches, as HTML
+    rendered without the request (nothing in it depends on who reads), for the cache
+    (articles/pagecache.py); and what the page's title and breadcrumbs show."""
+    article = get_object_or_404(Article.objects.select_related("outlet"), story=story, pk=pk)
+    claims = list(article.claims.all())
     selected = next((c for c in claims if c.pk == chosen), None)
     context = {
         "story": story,
@@ -52,7 +64,11 @@ def article_detail(request, slug, pk):
         ),
         "matches": matches_for(selected) if selected else None,
     }
-    return render(request, "articles/article_detail.html", context)
+    return {
+        "reader_html": render_to_string("articles/article_detail.html#reader", context),
+        "title": article.display_title,
+        "outlet_name": article.outlet.name,
+    }
 
 
 @require_GET

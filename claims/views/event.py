@@ -3,12 +3,17 @@
 from collections import defaultdict
 
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
+from articles import pagecache
 from articles.access import EDIT, can, get_story
+from articles.models import article_texts
 from claims.forms import MergeForm, MoveClaimsForm, OutletColumnForm, RenameForm
-from claims.highlight import differing_words, pieces
+from claims.highlight import differing_words, marked_html, pieces
 from claims.models import Claim, Event, Link
 
 # What one event page renders is bounded, whatever the event's size: a journalist reads a few
@@ -21,15 +26,48 @@ CONTEXT_SENTENCES = 2
 @require_GET
 def event_detail(request, slug, pk):
     story = get_story(request, slug)
-    event = get_object_or_404(Event, story=story, pk=pk)
-    return render(request, "claims/event_detail.html", event_context(request, story, event))
+    if can(request.user, story, EDIT):
+        context = event_context(request, story, get_object_or_404(Event, story=story, pk=pk))
+    else:
+        shown = _outlet_param(request)
+        cached = pagecache.fragment(
+            story, "event", (pk, shown, "read"), lambda: _reader_copy(story, pk, shown)
+        )
+        context = {**cached, "story": story, "can_edit": False}
+    return render(request, "claims/event_detail.html", context)
 
 
 def event_context(request, story, event) -> dict:
+    """The page as an editor sees it, forms included; never cached."""
+    body = _claims(story, event, _outlet_param(request))
+    rename = {"label": event.display_label, "version": event.version}
+    return {
+        **body,
+        "can_edit": True,
+        "rename_form": RenameForm(initial=rename),
+        "merge_form": MergeForm(story=story, event=event),
+        "move_form": MoveClaimsForm(story=story, event=event, claims=body["claims"]),
+    }
+
+
+def _reader_copy(story, pk, shown_outlet) -> dict:
+    """The page as readers see it, for the cache (articles/pagecache.py): the event, its
+    columns and links as HTML rendered without the request (so without forms or tokens),
+    and the counts the heading shows."""
+    events = Event.objects.select_related("label_edited_by").defer("label_edited_by__password")
+    event = get_object_or_404(events, story=story, pk=pk)
+    context = _claims(story, event, shown_outlet)
+    html = render_to_string("claims/event_detail.html#claims", {**context, "can_edit": False})
+    counts = {k: context[k] for k in ("outlet_count", "claim_count")}
+    return {"event": event, "claims_html": html, **counts}
+
+
+def _claims(story, event, shown_outlet) -> dict:
+    """The event's columns (claims with their marks) and links, and the counts."""
     claims = list(
-        event.claims.select_related("article__outlet").order_by(
-            "article__outlet__name", "article_id", "position"
-        )
+        event.claims.select_related("article__outlet")
+        .defer(*article_texts("article"))
+        .order_by("article__outlet__name", "article_id", "position")
     )
     ids = [c.id for c in claims]
     # Links between claims of this event: filtered by the claims (indexed), not by a join
@@ -37,6 +75,12 @@ def event_context(request, story, event) -> dict:
     links = list(
         Link.objects.filter(claim_a_id__in=ids, claim_b_id__in=ids)
         .select_related("claim_a__article__outlet", "claim_b__article__outlet", "decided_by")
+        .defer(
+            "components",
+            "shared_aliases",
+            *article_texts("claim_a__article"),
+            *article_texts("claim_b__article"),
+        )
         .order_by("-score")[: LINKS_SHOWN + 1]
     )
     matched = defaultdict(set)
@@ -47,18 +91,12 @@ def event_context(request, story, event) -> dict:
     for claim in claims:
         by_outlet[claim.article.outlet].append(claim)
     differs = differing_words({o: [c.text for c in cs] for o, cs in by_outlet.items()})
-    shown_outlet = _outlet_param(request)
     urls = _url_prefixes(story)
     columns = [
         {
             "outlet": outlet,
             "claims": [
-                {
-                    "claim": c,
-                    "pieces": pieces(c.text, matched[c.id], differs[outlet]),
-                    "context_url": f"{urls['claim']}{c.id}/context/",
-                    "reader_url": f"{urls['article']}{c.article_id}/#claim-{c.id}",
-                }
+                _claim_item(c, pieces(c.text, matched[c.id], differs[outlet]), urls)
                 for c in outlet_claims[: None if outlet.id == shown_outlet else CLAIMS_PER_COLUMN]
             ],
             "more": 0
@@ -68,20 +106,49 @@ def event_context(request, story, event) -> dict:
         }
         for outlet, outlet_claims in by_outlet.items()
     ]
-    editable = can(request.user, story, EDIT)
-    rename = {"label": event.display_label, "version": event.version}
     return {
         "story": story,
         "event": event,
+        "claims": claims,
         "columns": columns,
         "links": links[:LINKS_SHOWN],
         "more_links": len(links) > LINKS_SHOWN,
+        "outlet_count": len(columns),
         "claim_count": len(claims),
-        "can_edit": editable,
-        "rename_form": RenameForm(initial=rename) if editable else None,
-        "merge_form": MergeForm(story=story, event=event) if editable else None,
-        "move_form": MoveClaimsForm(story=story, event=event, claims=claims) if editable else None,
     }
+
+
+PINNED = mark_safe(
+    ' · <span class="pinned" title="A person put this claim here; re-matching keeps it">'
+    "placed by hand</span>"
+)
+
+
+def _claim_item(claim, text_pieces, urls) -> SafeString:
+    """One claim of a column as HTML, built in Python: the largest events show hundreds, and
+    a template with its tags per claim costs more than the rest of the page. Every text is
+    escaped by format_html."""
+    return format_html(
+        '<li id="c{id}">\n'
+        '          <p class="claim-text">{text}</p>\n'
+        '          <p class="claim-meta">\n'
+        "            {speaker}\n"
+        '            <a href="{context}" hx-get="{context}" hx-target="#ctx-{id}" '
+        'hx-swap="innerHTML">Context</a> ·\n'
+        '            <a href="{reader}">Full article</a>\n'
+        "            {pinned}\n"
+        "          </p>\n"
+        '          <div id="ctx-{id}" class="context-slot" aria-live="polite"></div>\n'
+        "        </li>",
+        id=claim.pk,
+        text=marked_html(text_pieces),
+        speaker=format_html('<span class="speaker">{}</span> · ', claim.speaker)
+        if claim.speaker
+        else "",
+        context=f"{urls['claim']}{claim.pk}/context/",
+        reader=f"{urls['article']}{claim.article_id}/#claim-{claim.pk}",
+        pinned=PINNED if claim.event_pinned else "",
+    )
 
 
 def _outlet_param(request) -> int | None:

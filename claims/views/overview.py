@@ -5,8 +5,15 @@ from collections import defaultdict
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
+from articles import pagecache
 from articles.access import EDIT, can, get_story
 from articles.models import Outlet
 from claims.export import TABLES
@@ -15,35 +22,72 @@ from claims.models import Alias, Claim, Edit, MatchState
 
 EVENTS_PER_PAGE = 25
 OUTLETS_PER_PAGE = 12
+NOT_REPORTED = mark_safe('<td class="cell"><span class="visually-hidden">not reported</span></td>')
 
 
 @require_GET
 def story_overview(request, slug):
     story = get_story(request, slug)
-    match_state = MatchState.objects.filter(story=story).first()
-    events = Paginator(story.events.for_overview(), EVENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    can_edit = can(request.user, story, EDIT)
+    pages = (_page_number(request, "page"), _page_number(request, "outlets"))
+    context = {
+        "story": story,
+        # What changes with the story (articles/pagecache.py); times ("5 minutes ago") are
+        # rendered from it on each request.
+        **pagecache.fragment(
+            story,
+            "overview",
+            (*pages, "edit" if can_edit else "read"),
+            lambda: _overview(story, *pages, can_edit),
+        ),
+        "alias_form": AliasForm(),
+        "can_edit": can_edit,
+        "export_tables": TABLES,
+    }
+    return render(request, "claims/story_overview.html", context)
+
+
+def _overview(story, events_page, outlets_page, can_edit) -> dict:
+    """What the page shows of the story at its revision, for the cache: the coverage as HTML,
+    the rows of the other sections as objects (their "5 minutes ago" is rendered each time)."""
+    match_state = MatchState.objects.filter(story=story).defer("stats").first()
+    return {
+        "coverage_html": _coverage_html(story, match_state, events_page, outlets_page, can_edit),
+        "match_state": match_state,
+        "edits": list(
+            Edit.objects.filter(story=story).select_related("user").defer("user__password")[:10]
+        ),
+        "aliases": list(Alias.objects.filter(Q(story=story) | Q(story=None))),
+        "match_job": story.match_jobs.first(),  # each change to it touches the story
+    }
+
+
+def _page_number(request, name: str) -> str:
+    """The page number, or 1 for anything the paginator would read as the first page, so
+    that the cache keeps one copy of it whatever was typed."""
+    value = request.GET.get(name, "1")
+    return value if value.isdigit() else "1"
+
+
+def _coverage_html(story, match_state, events_page, outlets_page, can_edit) -> str:
+    """The timeline and the events × outlets matrix as HTML (no request: no forms, no
+    tokens)."""
+    events = Paginator(story.events.for_overview(), EVENTS_PER_PAGE).get_page(events_page)
     outlets = Paginator(
         Outlet.objects.filter(id__in=story.articles.values("outlet_id")).order_by("name"),
         OUTLETS_PER_PAGE,
-    ).get_page(request.GET.get("outlets"))
+    ).get_page(outlets_page)
+    event_list, outlet_list = list(events.object_list), list(outlets.object_list)
     context = {
         "story": story,
         "events": events,
         "outlets": outlets,
-        "rows": _matrix(list(events.object_list), list(outlets.object_list)),
+        "rows": _rows(story, event_list, outlet_list),
         "timeline": _timeline(story),
+        "can_edit": can_edit,
         **_claim_totals(story, match_state),
-        "edits": Edit.objects.filter(story=story).select_related("user")[:10],
-        "aliases": Alias.objects.filter(Q(story=story) | Q(story=None)),
-        "alias_form": AliasForm(),
-        "can_edit": can(request.user, story, EDIT),
-        "match_state": match_state,
-        "match_job": story.match_jobs.select_related("created_by").first(),
-        "export_tables": TABLES,
     }
-    return render(request, "claims/story_overview.html", context)
+    return render_to_string("claims/story_overview.html#coverage", context)
 
 
 def _claim_totals(story, match_state) -> dict:
@@ -55,6 +99,44 @@ def _claim_totals(story, match_state) -> dict:
         }
     claims = Claim.objects.filter(article__story=story)
     return {"claim_count": claims.count(), "unmatched_count": claims.filter(event=None).count()}
+
+
+def _rows(story, events, outlets) -> list[SafeString]:
+    """The matrix's rows as HTML, built in Python: a page has hundreds of cells, and a
+    template loop with its tags per cell costs more than the rest of the page."""
+    event_url = reverse("claims-event", args=[story.slug, 0]).removesuffix("0/")
+    rows = []
+    for row in _matrix(events, outlets):
+        event = row["event"]
+        date = (
+            format_html(
+                '<time datetime="{}">{}</time>',
+                event.occurred_on.isoformat(),
+                f"{event.occurred_on.day} {event.occurred_on:%b}",
+            )
+            if event.occurred_on
+            else ""
+        )
+        cells = format_html_join(
+            "",
+            "{}",
+            (
+                (format_html('<td class="cell reported">{}</td>', n),) if n else (NOT_REPORTED,)
+                for n in row["cells"]
+            ),
+        )
+        rows.append(
+            format_html(
+                '<tr>\n        <th scope="row"><a href="{}{}/">{}</a></th>\n'
+                '        <td class="date">{}</td>\n        {}\n      </tr>',
+                event_url,
+                event.pk,
+                Truncator(event.display_label).chars(140),
+                date,
+                cells,
+            )
+        )
+    return rows
 
 
 def _matrix(events, outlets) -> list[dict]:
@@ -71,8 +153,9 @@ def _matrix(events, outlets) -> list[dict]:
     return [{"event": e, "cells": [counts[e.id].get(o.id) for o in outlets]} for e in events]
 
 
-def _timeline(story) -> list[dict]:
-    """Days on which events happened, as the claims state them, with how many events each."""
+def _timeline(story) -> list[SafeString]:
+    """Days on which events happened, as the claims state them, with how many events each:
+    one list item of HTML a day (a story can span hundreds of days)."""
     days = list(
         story.events.exclude(occurred_on=None)
         .values("occurred_on")
@@ -80,7 +163,16 @@ def _timeline(story) -> list[dict]:
         .order_by("occurred_on")
     )
     top = max((d["n"] for d in days), default=1)
-    # Bar heights in five steps: a class each, since the CSP allows no inline styles.
     return [
-        {"day": d["occurred_on"], "n": d["n"], "level": min(5, 1 + 4 * d["n"] // top)} for d in days
+        format_html(
+            # Bar heights in five steps: a class each, since the CSP allows no inline styles.
+            '<li><span class="bar level-{}" aria-hidden="true"></span><time datetime="{}">{}'
+            '</time><span class="n">{} event{}</span></li>',
+            min(5, 1 + 4 * d["n"] // top),
+            d["occurred_on"].isoformat(),
+            f"{d['occurred_on']:%a} {d['occurred_on'].day} {d['occurred_on']:%b}",
+            d["n"],
+            pluralize(d["n"]),
+        )
+        for d in days
     ]

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.access import EDIT, can, get_story
+from articles.models import article_texts
 from claims.diff import word_diff
 from claims.models import Adjudication, Claim, Link, LinkStatus
 
@@ -42,6 +43,7 @@ def matches_for(claim: Claim) -> list[dict]:
         Link.objects.filter(Q(claim_a=claim) | Q(claim_b=claim))
         .exclude(status=LinkStatus.REJECTED)
         .select_related("claim_a__article__outlet", "claim_b__article__outlet")
+        .defer(*article_texts("claim_a__article"), *article_texts("claim_b__article"))
         .order_by("-score")[:MATCHES_SHOWN]
     )
     return [

@@ -1,9 +1,13 @@
 """Search a story's claims by text, as you type."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from articles import pagecache
 from articles.access import get_story
+from articles.models import article_texts
 from claims.forms import SearchForm
 from claims.models import Claim
 
@@ -15,20 +19,28 @@ def search(request, slug):
     story = get_story(request, slug)
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
+    html = pagecache.fragment(story, "search", (query,), lambda: _results_html(story, query))
+    if request.htmx:
+        return HttpResponse(html)
+    context = {"story": story, "form": form, "query": query, "results_html": html}
+    return render(request, "claims/search.html", context)
+
+
+def _results_html(story, query: str) -> str:
+    """The claims containing the query, as HTML (the same for every reader)."""
     results = []
     if query:
         results = list(
             Claim.objects.filter(article__story=story, text__icontains=query)
             .select_related("article__outlet", "event")
+            .defer(*article_texts("article"))
             # In id order the scan stops at the first results instead of sorting every match.
             .order_by("id")[: RESULTS_SHOWN + 1]
         )
     context = {
         "story": story,
-        "form": form,
         "query": query,
         "results": results[:RESULTS_SHOWN],
         "more": len(results) > RESULTS_SHOWN,
     }
-    template = "claims/search.html"
-    return render(request, f"{template}#results" if request.htmx else template, context)
+    return render_to_string("claims/search.html#results", context)

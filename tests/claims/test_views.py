@@ -318,6 +318,8 @@ def grow(story, n):
         Claim.objects.create(
             article=article, start=0, end=len(body), text=body, position=0, event=event
         )
+    # As the importer does: the pages are rendered afresh, with the new rows.
+    Story.objects.filter(pk=story.pk).touch()
     return outlet
 
 

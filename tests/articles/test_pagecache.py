@@ -1,0 +1,174 @@
+"""Cached pages never show a story as it was before a change, and never show one reader what
+was rendered for another (articles/pagecache.py)."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Story
+from claims.models import Claim, LinkStatus, MatchJob
+from tests.claims.test_views import biggest_event, signed_in, url
+from tests.conftest import PASSWORD, run_worker
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def page(client, address, **headers) -> str:
+    response = client.get(address, **headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def link_row(html, link) -> str:
+    return re.search(rf'<tr id="link-{link.pk}".*?</tr>', html, re.S).group(0)
+
+
+def test_a_renamed_event_shows_its_new_name_on_the_overview(client, matched_story, editor):
+    event = matched_story.events.for_overview().first()
+
+    def name_in_matrix():
+        html = page(client, url("claims-story", matched_story))
+        return re.search(rf'<th scope="row"><a href="[^"]*/events/{event.pk}/">(.*?)</a>', html)[1]
+
+    assert name_in_matrix() != "The convoy strike near Aleppo"
+    signed_in(editor).post(
+        url("claims-event-rename", matched_story, event.pk),
+        {"label": "The convoy strike near Aleppo", "version": event.version},
+    )
+    assert name_in_matrix() == "The convoy strike near Aleppo"
+
+
+def test_a_merge_shows_the_merged_claims_on_the_event_page(client, matched_story, editor):
+    event = biggest_event(matched_story)
+    other = matched_story.events.exclude(pk=event.pk).order_by("id").first()
+    moved = other.claims.select_related("article").first()
+    # The outlet's whole column, so that the moved claim is shown however many it has.
+    address = url("claims-event", matched_story, event.pk) + f"?outlet={moved.article.outlet_id}"
+    assert f'id="c{moved.pk}"' not in page(client, address)
+    signed_in(editor).post(url("claims-event-merge", matched_story, event.pk), {"other": other.pk})
+    after = page(client, address)
+    assert f'id="c{moved.pk}"' in after and "placed by hand" in after
+
+
+def test_a_confirmed_link_shows_confirmed_to_readers(client, matched_story, editor):
+    event = biggest_event(matched_story)
+    html = page(client, url("claims-event", matched_story, event.pk))
+    link_id = int(re.search(r'<tr id="link-(\d+)" class="status-suggested">', html).group(1))
+    link = matched_story.links.get(pk=link_id)
+    signed_in(editor).post(
+        url("claims-link-decide", matched_story, link.pk), {"status": LinkStatus.CONFIRMED}
+    )
+    row = link_row(page(client, url("claims-event", matched_story, event.pk)), link)
+    assert 'class="status-confirmed"' in row and "(editor)" in row
+
+
+def test_an_annotators_label_shows_on_the_event_page(client, matched_story, annotator):
+    event = biggest_event(matched_story)
+    html = page(client, url("claims-event", matched_story, event.pk))
+    link_id = int(re.search(r'<tr id="link-(\d+)" class="status-suggested">', html).group(1))
+    signed_in(annotator).post(
+        reverse("claims-review-label", args=[matched_story.slug, link_id]),
+        {"label": "unrelated", "note": "", "version": 0},
+    )
+    link = matched_story.links.get(pk=link_id)
+    row = link_row(page(client, url("claims-event", matched_story, event.pk)), link)
+    assert 'class="status-rejected"' in row
+
+
+def test_an_import_is_found_by_search_and_counted_on_the_overview(client, matched_story, tmp_path):
+    search = url("claims-search", matched_story) + "?q=Zarqawi-Tanf"
+    assert "No claim contains" in page(client, search, **HTMX)
+    overview = page(client, url("claims-story", matched_story))
+    total = Claim.objects.filter(article__story=matched_story).count()
+    assert f"{total} claims" in overview
+    (tmp_path / "new.txt").write_text(
+        "Fighting near Zarqawi-Tanf resumed on Tuesday.\n\nThe convoy did not move. - Agence Test"
+    )
+    call_command("import_articles", str(tmp_path), "--story", matched_story.slug, stdout=StringIO())
+    assert "Fighting near Zarqawi-Tanf resumed" in page(client, search, **HTMX)
+    total_now = Claim.objects.filter(article__story=matched_story).count()
+    assert total_now > total
+    assert f"{total_now} claims" in page(client, url("claims-story", matched_story))
+
+
+def test_matching_a_story_shows_its_events(client, seed_story):
+    assert "has not been matched" in page(client, url("claims-story", seed_story))
+    call_command("match_claims", "--story", seed_story.slug, stdout=StringIO())
+    html = page(client, url("claims-story", seed_story))
+    assert "has not been matched" not in html
+    event = seed_story.events.for_overview().first()
+    assert url("claims-event", seed_story, event.pk) in html
+
+
+def test_the_overview_follows_a_matching_run_asked_for_in_the_browser(client, seed_story, editor):
+    overview = url("claims-story", seed_story)
+    assert "Matching the story again" not in page(client, overview)
+    signed_in(editor).post(reverse("claims-rematch", args=[seed_story.slug]))
+    assert "Matching the story again" in page(client, overview)
+    run_worker()
+    html = page(client, overview)
+    assert "Matching the story again" not in html and "Last matched on request" in html
+
+
+def test_the_overview_shows_each_step_of_a_matching_job(client, seed_story, editor):
+    overview = url("claims-story", seed_story)
+    job = MatchJob.objects.create(story=seed_story, created_by=editor)
+    assert "(queued)" in page(client, overview)
+    job.start()
+    assert "(running)" in page(client, overview)
+    job.finish("matched 5 articles")
+    assert "Last matched on request: matched 5 articles" in page(client, overview)
+
+
+def test_an_outlet_renamed_in_the_admin_shows_everywhere(client, matched_story):
+    event = biggest_event(matched_story)
+    outlet = event.claims.select_related("article__outlet").first().article.outlet
+    assert outlet.name in page(client, url("claims-event", matched_story, event.pk))
+    get_user_model().objects.create_superuser("root", password=PASSWORD)
+    admin = Client()
+    admin.login(username="root", password=PASSWORD)
+    response = admin.post(
+        reverse("admin:articles_outlet_change", args=[outlet.pk]),
+        {
+            "name": "Renamed Outlet Wire",
+            "slug": outlet.slug,
+            "domain": outlet.domain,
+            "country": outlet.country,
+            "ownership": outlet.ownership,
+            "notes": outlet.notes,
+        },
+    )
+    assert response.status_code == 302
+    assert "Renamed Outlet Wire" in page(client, url("claims-event", matched_story, event.pk))
+
+
+def test_editors_and_readers_each_get_their_own_markup(client, matched_story, editor):
+    event = biggest_event(matched_story)
+    address = url("claims-event", matched_story, event.pk)
+    editor_client = signed_in(editor)
+    for _ in range(2):  # the second time from the cache, if it were cached
+        anonymous = page(client, address)
+        editors = page(editor_client, address)
+        assert "csrfmiddlewaretoken" not in anonymous
+        assert "claims-link-decide" not in anonymous and "/decide/" not in anonymous
+        assert "/decide/" in editors and "Edit this event" in editors
+        # Every form an editor gets carries the token of the editor's own page.
+        token = re.search(r'"X-CSRFToken": "([^"]+)"', editors).group(1)
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', editors))
+        assert tokens == {token}
+
+
+def test_an_older_copy_of_a_story_saved_again_does_not_move_its_revision_back(matched_story):
+    stale = Story.objects.get(pk=matched_story.pk)
+    Story.objects.filter(pk=matched_story.pk).touch()
+    revision = Story.objects.get(pk=matched_story.pk).revision
+    stale.title = "A new title"
+    stale.save()
+    fresh = Story.objects.get(pk=matched_story.pk)
+    assert fresh.revision == revision and fresh.title == "A new title"
