@@ -13,6 +13,7 @@ cannot glue a Moscow meeting to a New York one.
     result = match_incremental(index, [new_article], new_claims, existing=claim_to_event_key)
 """
 
+import itertools
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -107,9 +108,6 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     a, b, cos, same, generated = candidates.candidate_pairs(index, rows)
     a, b, cos, same = _with_must_links(index, a, b, cos, same, constraints)
     lap("candidates")
-    comps = components(index, a, b, cos, same, aa, ab, asim)
-    s = score.combine(comps)
-    lap("score")
     row_of = index.row_of
     cannot = {
         _pair(row_of, x, y) for x, y in constraints.cannot_link if x in row_of and y in row_of
@@ -119,6 +117,9 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     keys = a * n + b
     is_cannot = np.isin(keys, [x * n + y for x, y in cannot]) if cannot else np.zeros(len(a), bool)
     is_must = np.isin(keys, [x * n + y for x, y in must]) if must else np.zeros(len(a), bool)
+    comps, worded = components(index, a, b, cos, same, aa, ab, asim, exact=is_must)
+    s = score.combine(comps)
+    lap("score")
     conflict = (comps["other_date"] > 0) | (comps["other_place"] > 0)
     conflict &= ~is_must & ~is_cannot
     edge = ~is_cannot & ((s >= EDGE_FLOOR) | conflict)
@@ -132,6 +133,7 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     in_event = labels[_local(local, a)] == labels[_local(local, b)]
     link_mask = ~is_cannot & in_event & ((s >= LINK_FLOOR) | is_must)
     link_mask &= _best_per_claim(a, b, s, link_mask, LINKS_PER_CLAIM) | is_must
+    _word_links(index, a, b, comps, link_mask & ~worded)
     events, links = _describe(
         index, labels, local, a, b, s, comps, link_mask, pinned, existing, rows, explain_links
     )
@@ -151,8 +153,10 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     return MatchResult(events=events, links=links, stats=stats)
 
 
-def components(index, a, b, cos, same, aa, ab, asim) -> dict[str, np.ndarray]:
-    """The named components of each pair's score."""
+def components(index, a, b, cos, same, aa, ab, asim, exact=None):
+    """The named components of each pair's score, and where its wording was compared: only
+    where the wording can change what the score decides (see `_wording_counts`), and for the
+    pairs in `exact`. Pairs kept as links get theirs from `_word_links`."""
     art = index.article_of()
     n_art = np.int64(max(len(index.articles), 1))
     pa, pb = art[a], art[b]
@@ -164,9 +168,9 @@ def components(index, a, b, cos, same, aa, ab, asim) -> dict[str, np.ndarray]:
     found = (art_keys[pos] == pair_keys) if len(art_keys) else np.zeros(len(a), bool)
     article = np.where(found, art_sims[pos] if len(art_sims) else 0, 0)
     lead = np.frombuffer(index.lead, np.uint8).astype(bool)
-    return {
+    comps = {
         "terms": cos.astype(np.float32),
-        "wording": score.wording(index.texts, a, b),
+        "wording": np.zeros(len(a), np.float32),
         "article": article.astype(np.float32),
         "same_occurrence": same.astype(np.float32),
         "lead": (lead[a] & lead[b] & (article >= index.article_baseline + occurrence.TIGHT)).astype(
@@ -175,6 +179,27 @@ def components(index, a, b, cos, same, aa, ab, asim) -> dict[str, np.ndarray]:
         "other_date": _other_date(index, a, b).astype(np.float32),
         "other_place": _other_place(index, a, b).astype(np.float32),
     }
+    worded = _wording_counts(comps)
+    if exact is not None:
+        worded |= exact
+    comps["wording"][worded] = score.wording(index.texts, a[worded], b[worded])
+    return comps, worded
+
+
+def _wording_counts(comps) -> np.ndarray:
+    """Pairs whose score the wording can change where it matters: the score with the least
+    and the most alike wording differ, and the most could reach the clustering graph. The
+    rest score the same whatever their wording (enough shared terms clear the bar alone), or
+    stay out of the graph and the links whatever it is."""
+    low = score.combine(comps | {"wording": np.zeros_like(comps["terms"])})
+    high = score.combine(comps | {"wording": np.ones_like(comps["terms"])})
+    return (low != high) & (high >= EDGE_FLOOR)
+
+
+def _word_links(index, a, b, comps, missing) -> None:
+    """Compare the wording of the links that had no need of it to be scored: links show it."""
+    if missing.any():
+        comps["wording"][missing] = score.wording(index.texts, a[missing], b[missing])
 
 
 def _is_day(term: str) -> bool:
@@ -183,12 +208,12 @@ def _is_day(term: str) -> bool:
 
 def _other_date(index, a, b) -> np.ndarray:
     """Both claims name days, and no day in common."""
-    day = np.fromiter((_is_day(t) for t in index.names), bool, len(index.names))
-    ids = np.frombuffer(index.term_ids, np.int32)
-    ptr = np.frombuffer(index.term_ptr, np.int64)
-    rows = np.repeat(np.arange(len(index.claim_ids)), np.diff(ptr))
+    rows, terms = index.terms_of_rows(_rows_in(index, a, b))
+    kinds = np.unique(terms)
+    day = np.zeros(len(index.names), bool)
+    day[kinds] = np.fromiter((_is_day(index.names[t]) for t in kinds.tolist()), bool, len(kinds))
     has = np.zeros(len(index.claim_ids), bool)
-    has[rows[day[ids]]] = True
+    has[rows[day[terms]]] = True
     out = np.zeros(len(a), bool)
     for k in np.flatnonzero(has[a] & has[b]).tolist():
         ta, tb = index.terms(int(a[k])), index.terms(int(b[k]))
@@ -196,15 +221,45 @@ def _other_date(index, a, b) -> np.ndarray:
     return out
 
 
+def _rows_in(index, *pairs: np.ndarray) -> np.ndarray:
+    """The rows these arrays name, sorted, once each."""
+    seen = np.zeros(len(index.claim_ids), bool)
+    for rows in pairs:
+        seen[rows] = True
+    return np.flatnonzero(seen)
+
+
 def _other_place(index, a, b) -> np.ndarray:
     """Both claims say where ("in Moscow", "in New York") and neither names the other's place."""
-    has = np.zeros(len(index.claim_ids), bool)
-    has[list(index.places)] = True
+    rows = _rows_in(index, a, b)
+    if 2 * len(rows) > len(index.claim_ids):  # most claims: all places at once
+        rows = np.fromiter(index.places, np.int64, len(index.places))
+        places = list(index.places.values())
+    else:
+        places = [index.places.get(r, ()) for r in rows.tolist()]
+    sizes = np.fromiter(map(len, places), np.int64, len(rows))
+    place_terms = np.fromiter(itertools.chain.from_iterable(places), np.int64, int(sizes.sum()))
+    count = np.zeros(len(index.claim_ids), np.int64)
+    count[rows] = sizes
+    first = np.zeros(len(index.claim_ids), np.int64)
+    first[rows] = np.cumsum(sizes) - sizes
+    both = np.flatnonzero((count[a] > 0) & (count[b] > 0))
+    named = np.zeros(len(both), bool)
+    # (row, term) keys of the terms of the claims concerned, in order
+    v = np.int64(len(index.names) + 1)
+    have_rows, have_terms = index.terms_of_rows(_rows_in(index, a[both], b[both]))
+    have = have_rows * v + have_terms
+    if not len(have):
+        both = both[:0]
+    for x, y in ((a[both], b[both]), (b[both], a[both])):  # x names one of y's places?
+        k = count[y]
+        pair = np.repeat(np.arange(len(both)), k)
+        offset = np.arange(len(pair)) - np.repeat(np.cumsum(k) - k, k)
+        want = x[pair] * v + place_terms[first[y][pair] + offset]
+        at = np.searchsorted(have, want).clip(max=max(len(have) - 1, 0))
+        named[pair[have[at] == want]] = True
     out = np.zeros(len(a), bool)
-    for k in np.flatnonzero(has[a] & has[b]).tolist():
-        i, j = int(a[k]), int(b[k])
-        ti, tj = set(index.terms(i).tolist()), set(index.terms(j).tolist())
-        out[k] = ti.isdisjoint(index.places[j]) and tj.isdisjoint(index.places[i])
+    out[both] = ~named
     return out
 
 
@@ -213,7 +268,7 @@ def _best_per_claim(a, b, s, mask, k) -> np.ndarray:
     keep = np.zeros(len(a), bool)
     idx = np.flatnonzero(mask)
     for side in (a[idx], b[idx]):
-        order = np.lexsort((-s[idx], side))
+        order = candidates.by_row_best_first(side, s[idx])
         sorted_side = side[order]
         starts = np.flatnonzero(np.r_[True, sorted_side[1:] != sorted_side[:-1]])
         rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
@@ -278,7 +333,8 @@ def _two_stage(articles, a, b, w, inside, must, cannot, pinned, fixed=None):
             articles, a[inside], b[inside], w[inside], must, cannot, pinned,
             threshold=INSIDE_THRESHOLD, fixed=fixed,
         )  # fmt: skip
-        fixed = dict(enumerate(first.tolist()))
+        grouped = np.flatnonzero(np.bincount(first, minlength=len(first))[first] > 1)
+        fixed = dict(zip(grouped.tolist(), first[grouped].tolist(), strict=True))  # alone: free
     return cluster_step.cluster(articles, a, b, w, must, cannot, pinned, fixed=fixed)
 
 
@@ -288,19 +344,18 @@ def _cluster(index, rows, a, b, s, inside, must, cannot, pinned, existing):
     if rows is None:
         return _two_stage(articles, a, b, s, inside, must, cannot, pinned), None
     # incremental: the new claims, the old claims they touch and those claims' whole events
-    key_of = {index.row_of[c]: k for c, k in existing.items() if c in index.row_of}
-    members = defaultdict(list)
-    for r, k in key_of.items():
-        members[k].append(r)
-    nodes = set(rows.tolist()) | set(a.tolist()) | set(b.tolist())
-    for r in list(nodes):
-        if r in key_of:
-            nodes.update(members[key_of[r]])
-    nodes = sorted(nodes)
+    near = set(rows.tolist()) | set(a.tolist()) | set(b.tolist())
+    key_of = _existing_keys(index, near, existing)
+    touched = set(key_of.values())
+    if touched:
+        row_of = index.row_of
+        members = [row_of[c] for c, k in existing.items() if k in touched and c in row_of]
+        key_of |= _existing_keys(index, members, existing)
+    nodes = sorted(near | key_of.keys())
     local = np.full(len(index.claim_ids), -1, np.int64)
     local[nodes] = np.arange(len(nodes))
-    group_ids = {k: i for i, k in enumerate(sorted(set(key_of.values())))}
-    fixed = {int(local[r]): group_ids[k] for r, k in key_of.items() if local[r] >= 0}
+    group_ids = {k: i for i, k in enumerate(sorted(touched))}
+    fixed = {int(local[r]): group_ids[k] for r, k in key_of.items()}
 
     def lp(pairs):
         return {(int(local[x]), int(local[y])) for x, y in pairs if local[x] >= 0 <= local[y]}
@@ -310,6 +365,12 @@ def _cluster(index, rows, a, b, s, inside, must, cannot, pinned, existing):
         articles[nodes], local[a], local[b], s, inside, lp(must), lp(cannot), lpin, fixed
     )
     return labels, local
+
+
+def _existing_keys(index, rows, existing) -> dict[int, str]:
+    """Row -> key of the event it is in now, for these rows (those in an event)."""
+    ids = index.claim_ids
+    return {r: existing[ids[r]] for r in rows if ids[r] in existing} if existing else {}
 
 
 def _describe(
@@ -326,10 +387,12 @@ def _describe(
     ):
         centrality[x] += w
         centrality[y] += w
-    key_of = {index.row_of[c]: k for c, k in existing.items() if c in index.row_of}
+    key_of = _existing_keys(index, node_rows.tolist(), existing)
     new_rows = set() if rows is None else set(rows.tolist())
     art = index.claim_article
-    events, used = [], set(pinned.values()) | set(key_of.values())
+    row_of = index.row_of
+    events, used = [], set(pinned.values())
+    unread = bool(existing)  # the keys in use, gathered when a new event first needs a key
     for members in groups.values():
         if len(members) < 2 and not (pinned.keys() & members or key_of.keys() & members):
             continue
@@ -341,6 +404,9 @@ def _describe(
         if not keys and len({art[r] for r in members}) < 2:
             continue
         ids = sorted(index.claim_ids[r] for r in members)
+        if not keys and unread:
+            used |= {k for c, k in existing.items() if c in row_of}
+            unread = False
         key = min(keys) if keys else _fresh_key(ids, used)
         used.add(key)
         events.append(
@@ -361,22 +427,33 @@ def _fresh_key(ids, used):
 
 
 def _links(index, a, b, s, comps, mask, explain_links):
-    idf = index.idf() if explain_links else None
-    out = []
     picked = np.flatnonzero(mask)
-    cols = {name: np.round(v[picked].astype(np.float64), 3).tolist() for name, v in comps.items()}
-    for n, k in enumerate(picked.tolist()):
-        i, j = int(a[k]), int(b[k])
-        c = {name: v[n] for name, v in cols.items()}
-        if explain_links:
-            terms, aliases = explain.shared(index, i, j, idf)
-            text = explain.sentence(terms, c)
-        else:
-            terms, aliases, text = [], [], ""
-        x, y = index.claim_ids[i], index.claim_ids[j]
-        if x > y:
-            x, y = y, x
-            aliases = [(q, p) for p, q in aliases]
-        out.append(Link(x, y, round(float(s[k]), 3), c, terms, aliases, text))
-    out.sort(key=lambda link: (link.a, link.b))
+    ids = index.claim_ids
+    x = np.array([ids[i] for i in a[picked].tolist()], np.int64)
+    y = np.array([ids[j] for j in b[picked].tolist()], np.int64)
+    order = np.lexsort((np.maximum(x, y), np.minimum(x, y)))  # in (a, b) order
+    picked, x, y = picked[order], x[order], y[order]
+    names = list(comps)
+    values = zip(
+        *(np.round(comps[n][picked].astype(np.float64), 3).tolist() for n in names), strict=True
+    )
+    scores = s[picked].astype(np.float64).tolist()
+    lo, hi = np.minimum(x, y).tolist(), np.maximum(x, y).tolist()
+    if not explain_links:
+        return [
+            Link(p, q, round(score_, 3), dict(zip(names, vals, strict=True)), [], [], "")
+            for p, q, score_, vals in zip(lo, hi, scores, values, strict=True)
+        ]
+    idf = index.idf()
+    out = []
+    swapped = (x > y).tolist()
+    pairs = zip(
+        a[picked].tolist(), b[picked].tolist(), lo, hi, swapped, scores, values, strict=True
+    )
+    for i, j, p, q, swap, score_, vals in pairs:
+        c = dict(zip(names, vals, strict=True))
+        terms, aliases = explain.shared(index, i, j, idf)
+        if swap:
+            aliases = [(v, u) for u, v in aliases]
+        out.append(Link(p, q, round(score_, 3), c, terms, aliases, explain.sentence(terms, c)))
     return out

@@ -7,6 +7,7 @@ acronym: "United Nations" / "UN"; two close spellings of a name next to the same
 "Sergei Lavrov" / "Sergey Lavrov"). Nothing here knows about any particular story.
 """
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,7 +28,25 @@ _DEFINITIONS = [
     # Joint Implementation Center, dubbed the JIC / known as / or
     (re.compile(rf"({_PHRASE}),?\s+(?:dubbed|known\s+as|also\s+known\s+as|called|or)\s+(?:the\s+)?({_ACR})\b"), 1, 2),  # noqa: E501
 ]  # fmt: skip
+# what each definition must contain, found far faster than the definition itself (which tries a
+# phrase at every capital letter): a text without all of its cues is not searched for it. Cues
+# that start with a literal come first, being the fastest to rule a text out.
+_CUES = [
+    [re.compile(rf"\(\s*(?:the\s+)?{_ACR}\s*\)")],
+    [re.compile(r"\(\s*(?:the\s+)?[A-Z]"), re.compile(rf"\b{_ACR}\s*\(\s*(?:the\s+)?[A-Z]")],
+    [
+        re.compile(r"for\s+(?:the\s+)?[A-Z][\w'-]*\s+(?:(?:of|the|for|and|on)\s+)?[A-Z]"),
+        re.compile(rf"\b{_ACR},?\s+(?:short\s+for|which\s+stands\s+for|for)\s+(?:the\s+)?[A-Z]"),
+    ],
+    [
+        re.compile(rf"(?:dubbed|known\s+as|called|or)\s+(?:the\s+)?{_ACR}\b"),
+        re.compile(
+            rf"[A-Z][\w'-]*,?\s+(?:dubbed|(?:also\s+)?known\s+as|called|or)\s+(?:the\s+)?{_ACR}\b"
+        ),
+    ],
+]
 _JOINERS = {"of", "the", "for", "and", "on"}
+_RUN = re.compile("C[Cj]*C")
 
 
 @dataclass
@@ -44,37 +63,44 @@ class AliasTable:
             return toks
         terms = [t.term for t in toks]
         starts = self.starts()
-        if starts.isdisjoint(terms):
+        hits = [i for i, term in enumerate(terms) if term in starts]
+        if not hits:
             return toks
-        out, i = [], 0
-        while i < len(toks):
-            if terms[i] in starts:
-                for n in range(min(self.longest, len(toks) - i), 0, -1):
-                    canon = self.phrases.get(tuple(terms[i : i + n]))
-                    if canon is not None:
-                        surface = " ".join(t.surface for t in toks[i : i + n])
-                        out.append(Token(surface, canon, True, False))
-                        i += n
-                        break
-                else:
-                    out.append(toks[i])
-                    i += 1
-            else:
-                out.append(toks[i])
-                i += 1
-        return out
+        out, done = [], 0  # toks[:done] are dealt with
+        for i in hits:
+            if i < done:
+                continue  # inside a phrase just replaced
+            for n in starts[terms[i]]:  # the longest phrase first
+                if n > len(toks) - i:
+                    continue
+                canon = self.phrases.get(tuple(terms[i : i + n]))
+                if canon is not None:
+                    out += toks[done:i]
+                    surface = (
+                        toks[i].surface
+                        if n == 1
+                        else " ".join([t.surface for t in toks[i : i + n]])
+                    )
+                    out.append(Token(surface, canon, True, False))
+                    done = i + n
+                    break
+        return out + toks[done:] if done else toks
 
     def add(self, phrase: tuple[str, ...], canon: str, display: str) -> None:
         self.phrases[phrase] = canon
         self.display.setdefault(canon, display)
         self.longest = max(self.longest, len(phrase))
-        self._starts = None
+        self._lengths = None
 
-    def starts(self) -> frozenset[str]:
-        """First terms of the phrases: only there can a phrase begin."""
-        if getattr(self, "_starts", None) is None:
-            self._starts = frozenset(p[0] for p in self.phrases)
-        return self._starts
+    def starts(self) -> dict[str, list[int]]:
+        """First terms of the phrases (only there can a phrase begin), each with the lengths of
+        its phrases, longest first."""
+        if getattr(self, "_lengths", None) is None:
+            lengths: dict[str, set[int]] = defaultdict(set)
+            for p in self.phrases:
+                lengths[p[0]].add(len(p))
+            self._lengths = {t: sorted(ns, reverse=True) for t, ns in lengths.items()}
+        return self._lengths
 
 
 def _strip(terms: list[str]) -> tuple[str, ...]:
@@ -104,9 +130,16 @@ def _matches_acronym(acronym: str, words: list[str]) -> list[str] | None:
 
 def definitions(text: str) -> list[tuple[str, str]]:
     """(long form, acronym) pairs a text defines."""
+    # a date is written as one word, which can neither make nor complete a cue: look for
+    # the cues before reading the dates, and read them only in the few texts that have one
+    rough = clean(text, dates=False)
+    if not any(_cued(rough, cues) for cues in _CUES):
+        return []
     text = clean(text)
     found = []
-    for pattern, long_group, short_group in _DEFINITIONS:
+    for (pattern, long_group, short_group), cue in zip(_DEFINITIONS, _CUES, strict=True):
+        if not _cued(text, cue):
+            continue
         for m in pattern.finditer(text):
             long_form, acronym = m.group(long_group), m.group(short_group)
             tail = _matches_acronym(acronym, long_form.split())
@@ -115,36 +148,36 @@ def definitions(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _initials(words: list[str]) -> str:
-    return "".join(w[0] for w in words if w.lower() not in _JOINERS).upper()
+def _cued(text: str, cues: list[re.Pattern]) -> bool:
+    return all(cue.search(text) for cue in cues)
 
 
 def spelled_out(sentences: Iterable[list[Token]]) -> list[tuple[str, str]]:
     """Capitalised phrases whose initials the story also uses as an acronym."""
-    acronyms, runs = set(), []
-    for toks in sentences:
-        run: list[str] = []
-        for t in [*toks, Token("", "", False, True)]:
-            if len(t.surface) >= 2 and t.surface.isupper() and t.surface.isalpha():
-                acronyms.add(t.surface)
-            if t.surface[:1].isupper() or (run and t.surface in _JOINERS):
-                run.append(t.surface)
-                continue
-            while run and run[-1] in _JOINERS:
-                run.pop()
-            if len(run) >= 2:
-                runs.append(run)
-            run = []
+    end = Token("", "", False, True)  # closes each sentence's last run
+    words = [t.surface for t in itertools.chain.from_iterable((*ts, end) for ts in sentences)]
+    kinds = set(words)
+    acronyms = {w for w in kinds if len(w) >= 2 and w.isupper() and w.isalpha()}
+    # a letter a word: Capitalised, joiner, other. A run is a capitalised word, then more of
+    # them or joiners (trailing joiners dropped), two words or more; looked at once each
+    code = {w: "C" if w[:1].isupper() else "j" if w in _JOINERS else "o" for w in kinds}
+    coded = "".join(map(code.__getitem__, words))
+    runs = {tuple(words[m.start() : m.end()]) for m in _RUN.finditer(coded)}
     found = set()
     for run in runs:
+        # a word's part of the initials ("" for a joiner), so each phrase's grow by one letter
+        initial = ["" if w.lower() in _JOINERS else w[0].upper() for w in run]
         for i in range(len(run)):
+            if run[i] in _JOINERS:
+                continue
+            acr = initial[i]
             for j in range(i + 2, min(len(run), i + 7) + 1):
-                words = run[i:j]
-                if words[0] in _JOINERS or words[-1] in _JOINERS:
+                acr += initial[j - 1]
+                if run[j - 1] in _JOINERS or len(acr) < 2 or acr not in acronyms:
                     continue
-                acr = _initials(words)
-                if acr in acronyms and len(acr) >= 2 and acr not in words:
-                    found.add((" ".join(words), acr))
+                phrase = run[i:j]
+                if acr not in phrase:
+                    found.add((" ".join(phrase), acr))
     return sorted(found)
 
 

@@ -309,6 +309,8 @@ _MONTH_START = re.compile(
     rf"{_MONTH_FIRST}(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I
 )
 _ABBREV = re.compile(r"(?=[A-Za-z]\.)\b(?:[A-Za-z]\.){2,}")
+_MONTH_LOWER = re.compile("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_ABBREV_HINT = re.compile(r"\.[A-Za-z]\.")  # in every abbreviation; found fast (a literal first)
 _TOKEN = re.compile(r"[A-Za-z0-9@#][A-Za-z0-9@#'\-]*")
 _DIGIT = re.compile(r"\d")
 _NUM = re.compile(r"^\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th|s)?$")
@@ -321,20 +323,27 @@ class Token(NamedTuple):
     stop: bool
 
 
-def clean(text: str) -> str:
-    """One spelling for quotes, dashes and abbreviations; dates as one word each."""
+def clean(text: str, dates: bool = True) -> str:
+    """One spelling for quotes, dashes and abbreviations; dates as one word each (unless
+    `dates` is false: the costly part, which never makes two words adjacent)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
         for char, spelling in _CHAR_PAIRS:  # str.replace is far faster than str.translate
             if char in text:
                 text = text.replace(char, spelling)
-    if "." in text:
+    if "." in text and _ABBREV_HINT.search(text):
         text = _ABBREV.sub(lambda m: m.group(0).replace(".", ""), text)
     # the date patterns are costly; a date needs a digit and a month name
-    if _DIGIT.search(text) and _MONTH_START.search(text):
+    if dates and _DIGIT.search(text) and _has_month(text):
         text = _DATE_MD.sub(lambda m: _date_word(m.group(1), m.group(2), m.group(3)), text)
         text = _DATE_DM.sub(lambda m: _date_word(m.group(2), m.group(1), m.group(3)), text)
     return text
+
+
+def _has_month(text: str) -> bool:
+    if not text.isascii():
+        return _MONTH_START.search(text) is not None
+    return _MONTH_LOWER.search(text.lower()) is not None  # far faster than ignoring case
 
 
 def _date_word(month: str, day: str, year: str | None) -> str:
@@ -405,12 +414,13 @@ def _weekday_date(word: str, published: datetime.date | None) -> str | None:
 def tokens(text: str, published: datetime.date | None = None) -> list[Token]:
     """Every word of a sentence, stop words included (aliases may span them)."""
     out: list[Token] = []
-    first = True
-    for raw in _TOKEN.findall(clean(text)):
-        found = _word(raw, first, published)
-        if found:
-            out.extend(found)
-            first = False
+    words = iter(_TOKEN.findall(clean(text)))
+    for raw in words:  # up to the first word that gives a token: it starts the sentence
+        out.extend(_word(raw, True, published))
+        if out:
+            break
+    for raw in words:
+        out.extend(_word(raw, False, published))
     return out
 
 

@@ -22,14 +22,31 @@ NEIGHBOURS = 20  # most alike articles kept per article
 
 def article_pairs(index: StoryIndex, rows=None):
     """(a, b, likeness) for pairs of alike articles, a < b; with `rows`, pairs touching them."""
-    m = index.article_matrix()
-    n = m.shape[0]
+    n = len(index.articles)
+    m = index.article_matrix(None if rows is None else _sharing(index, rows, candidates.max_df(n)))
     keep = (index.article_df <= candidates.max_df(n)).astype(np.float32)
     m = (m @ sparse.diags(keep)).tocsr()
     m.eliminate_zeros()
     own = np.arange(n)  # every article its own "article": only self-pairs are excluded
     a, b, s, _ = candidates.top_pairs(m, rows, NEIGHBOURS, 1e-6, own)
     return a, b, s
+
+
+def _sharing(index: StoryIndex, rows, most: int) -> np.ndarray:
+    """These articles and those sharing a term with them that at most `most` articles and at
+    least two use: all that a product of these articles' rows can reach."""
+    ptr, terms, _ = index.article_entries()
+    rows = np.asarray(rows, np.int64)
+    sizes = ptr[rows + 1] - ptr[rows]
+    at = np.repeat(ptr[rows] - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
+    theirs = terms[at]
+    df = index.article_df[theirs]
+    wanted = np.zeros(len(index.names), bool)
+    wanted[theirs[(df <= most) & (df >= 2)]] = True
+    near = np.zeros(len(index.articles), bool)
+    near[np.searchsorted(ptr, np.flatnonzero(wanted[terms]), side="right") - 1] = True
+    near[rows] = True
+    return np.flatnonzero(near)
 
 
 def group(index: StoryIndex, a, b, s) -> np.ndarray:

@@ -102,17 +102,28 @@ class StoryIndex:
         return i
 
     def _add(self, articles, claims, toks) -> None:
+        first_article = len(self.articles)
         for a in articles:
             self.article_row[a.id] = len(self.articles)
             self.articles.append(a)
             self.article_counts.append(Counter())
         first_row = len(self.claim_ids)
         apply, term = self.alias_table.apply, self._term
+        known, is_name = self.vocab.get, self.is_name
         for c, ts in zip(claims, toks, strict=True):
             aliased = apply(ts)
             kept = [t for t in aliased if not t.stop]
-            ids = [term(t) for t in kept]
+            ids = []
+            for t in kept:  # self._term(t), inlined for the terms already known
+                i = known(t.term)
+                if i is None:
+                    i = term(t)
+                elif t.name:
+                    is_name[i] = 1
+                ids.append(i)
             art = self.article_row[c.article_id]
+            if art < first_article:  # an article's counts change: its flat copy is stale
+                self._article_entries = None
             row = len(self.claim_ids)
             self.row_of[c.id] = row
             self.claim_ids.append(c.id)
@@ -120,7 +131,7 @@ class StoryIndex:
             unique = sorted(set(ids))
             self.term_ids.extend(unique)
             self.term_ptr.append(len(self.term_ids))
-            self.texts.append(" ".join(t.term for t in kept))
+            self.texts.append(" ".join([t.term for t in kept]))
             self.raw.append(c.text)
             self.positions.append(c.position)
             self.lead.append(0)
@@ -166,50 +177,89 @@ class StoryIndex:
         n = max(len(self.claim_ids), 1)
         return np.log((n + 1) / (self.df + 0.5)).clip(min=0.0).astype(np.float32)
 
-    def claim_matrix(self, max_df: int | None = None) -> sparse.csr_matrix:
+    def claim_matrix(
+        self, max_df: int | None = None, rows: np.ndarray | None = None
+    ) -> sparse.csr_matrix:
         """Claims x terms, IDF weights, rows L2-normalised over all their terms; terms used by
-        more than `max_df` claims are then dropped (they open too many pairs, and say little)."""
+        more than `max_df` claims are then dropped (they open too many pairs, and say little).
+        With `rows` (sorted), only those rows are filled; the others are left empty."""
         n, v = len(self.claim_ids), len(self.names)
-        indices = np.frombuffer(self.term_ids, np.int32)
-        indptr = np.frombuffer(self.term_ptr, np.int64)
         idf = self.idf()
-        sizes = np.diff(indptr)
-        rows = np.repeat(np.arange(n), sizes)
+        if rows is None:
+            indices = np.frombuffer(self.term_ids, np.int32)
+            indptr = np.frombuffer(self.term_ptr, np.int64)
+            entry_rows = np.repeat(np.arange(n), np.diff(indptr))
+        else:
+            entry_rows, indices = self.terms_of_rows(rows)
+            sizes = np.zeros(n, np.int64)
+            sizes[rows] = np.diff(np.frombuffer(self.term_ptr, np.int64))[rows]
+            indptr = np.r_[np.int64(0), np.cumsum(sizes)]
         data = idf[indices]
-        norms = np.sqrt(np.bincount(rows, data * data, minlength=n))
-        data = data / np.maximum(norms[rows], 1e-9)
+        norms = np.sqrt(np.bincount(entry_rows, data * data, minlength=n))
+        data = data / np.maximum(norms[entry_rows], 1e-9)
         m = sparse.csr_matrix((data.astype(np.float32), indices, indptr), shape=(n, v))
         if max_df is not None:
             m = m @ sparse.diags((self.df <= max_df).astype(np.float32))
             m.eliminate_zeros()
         return m.tocsr()
 
-    def article_matrix(self) -> sparse.csr_matrix:
+    def terms_of_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, term id) of every term of these rows, in their order, each row's terms in
+        order of id."""
+        ptr = np.frombuffer(self.term_ptr, np.int64)
+        start, size = ptr[rows], ptr[rows + 1] - ptr[rows]
+        at = np.repeat(start - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+        return np.repeat(rows, size), np.frombuffer(self.term_ids, np.int32)[at]
+
+    def article_matrix(self, rows: np.ndarray | None = None) -> sparse.csr_matrix:
         """Articles x terms: each article's ARTICLE_TERMS most distinctive terms (TF-IDF against
-        the story's own articles), L2-normalised. A term no other article uses says nothing."""
+        the story's own articles), L2-normalised. A term no other article uses says nothing.
+        With `rows` (sorted), only those articles are filled; the others are left empty."""
         n = max(len(self.articles), 1)
         idf = np.log((n + 1) / (self.article_df + 0.5)).clip(min=0.0)
-        indptr, indices, data = [0], [], []
-        for counts in self.article_counts:
-            if counts:
-                t = np.fromiter(counts.keys(), np.int64, len(counts))
-                w = (1 + np.log(np.fromiter(counts.values(), np.float64, len(counts)))) * idf[t]
-                w[self.article_df[t] < 2] = 0.0
-                top = np.argsort(-w)[:ARTICLE_TERMS]
-                t, w = t[top], w[top]
-                keep = w > 0
-                t, w = t[keep], w[keep]
-                w = w / max(math.sqrt(float((w * w).sum())), 1e-9)
-                indices.append(t)
-                data.append(w)
-                indptr.append(indptr[-1] + len(t))
-            else:
-                indptr.append(indptr[-1])
+        ptr, terms, counts = self.article_entries()
+        rows = range(len(self.articles)) if rows is None else np.asarray(rows).tolist()
+        sizes, indices, data = np.zeros(len(self.articles), np.int64), [], []
+        for r in rows:
+            t, c = terms[ptr[r] : ptr[r + 1]], counts[ptr[r] : ptr[r + 1]]
+            if not len(t):
+                continue
+            w = (1 + np.log(c)) * idf[t]
+            w[self.article_df[t] < 2] = 0.0
+            top = np.argsort(-w)[:ARTICLE_TERMS]
+            t, w = t[top], w[top]
+            keep = w > 0
+            t, w = t[keep], w[keep]
+            w = w / max(math.sqrt(float((w * w).sum())), 1e-9)
+            indices.append(t)
+            data.append(w)
+            sizes[r] = len(t)
         cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)  # noqa: E731
         return sparse.csr_matrix(
-            (cat(data, np.float32), cat(indices, np.int32), np.array(indptr, np.int64)),
+            (cat(data, np.float32), cat(indices, np.int32), np.r_[np.int64(0), np.cumsum(sizes)]),
             shape=(len(self.articles), len(self.names)),
         )
+
+    def article_entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`article_counts` flat: offsets per article, term ids, counts (float), each article's
+        in the order of its Counter. Kept between calls (and pickled) and extended with the
+        articles added since; rebuilt when the claims added went to an article already here."""
+        cached = getattr(self, "_article_entries", None)
+        done = 0 if cached is None else len(cached[0]) - 1
+        if done == len(self.article_counts):
+            return cached
+        new = self.article_counts[done:]
+        sizes = np.fromiter(map(len, new), np.int64, len(new))
+        terms = np.fromiter(itertools.chain.from_iterable(new), np.int64, int(sizes.sum()))
+        counts = np.fromiter(
+            itertools.chain.from_iterable(c.values() for c in new), np.float64, len(terms)
+        )
+        if cached is not None:
+            ptr, old_terms, old_counts = cached
+            sizes = np.r_[np.diff(ptr), sizes]
+            terms, counts = np.r_[old_terms, terms], np.r_[old_counts, counts]
+        self._article_entries = (np.r_[np.int64(0), np.cumsum(sizes)], terms, counts)
+        return self._article_entries
 
 
 def _places(toks: list[Token], vocab: dict[str, int]) -> tuple[int, ...]:
@@ -227,7 +277,7 @@ def _places(toks: list[Token], vocab: dict[str, int]) -> tuple[int, ...]:
                 break
             if toks[j].surface in _PLACE_FORMS or toks[j].term.startswith(("@", "#")):
                 break
-    return tuple(sorted(set(found)))
+    return tuple(sorted(set(found))) if found else ()
 
 
 def _grow(arr: np.ndarray, size: int) -> np.ndarray:
