@@ -17,14 +17,29 @@ Two rules keep a cached fragment safe to hand to anyone who asks for it:
 
 The view reads the story (and its revision) before anything it renders: a write that commits
 in between then lands under a newer revision than the one the fragment is cached as.
+
+Readers without an account, the most numerous, get the whole page from the cache (`page`):
+it is the same for all of them but for the CSP nonce, which is put back fresh into every
+copy served. Only a request that carries no session and no message is served so, and only a
+page that set no cookie, used no CSRF token and showed no message is kept. Its times ("5
+minutes ago") are kept for a minute at most: the minute is part of the key.
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 
 from articles.models import Story
+
+PAGE_SECONDS = 60
+# Stands for the CSP nonce in a cached page; each copy served gets its own nonce in its place.
+NONCE = b"\x00csp-nonce\x00"
 
 
 def key(story: Story, name: str, *params) -> str:
@@ -43,3 +58,46 @@ def fragment(story: Story, name: str, params: tuple, render: Callable[[], object
         value = render()
         cache.set(k, value)
     return value
+
+
+def page(request, story: Story, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The response `render()` gives, from the cache for readers without an account (the
+    same page for all of them, fresh nonce aside); `render` itself for everyone else."""
+    if not _anonymous_without_messages(request):
+        return render()
+    minute = int(time.time() // PAGE_SECONDS)
+    k = key(story, "page", request.get_full_path(), bool(request.htmx), minute)
+    if (cached := cache.get(k)) is not None:
+        content, content_type = cached
+        if NONCE in content:
+            content = content.replace(NONCE, str(get_nonce(request)).encode())
+        return HttpResponse(content, content_type=content_type)
+    response = render()
+    if _same_for_every_reader(request, response):
+        content = response.content
+        if nonce := get_nonce(request):  # false when the page used none
+            content = content.replace(str(nonce).encode(), NONCE)
+        cache.set(k, (content, response["Content-Type"]), PAGE_SECONDS)
+    return response
+
+
+def _anonymous_without_messages(request) -> bool:
+    # Without a session cookie nobody is signed in and no message waits in the session.
+    cookies = request.COOKIES
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and CookieStorage.cookie_name not in cookies
+        and not request.user.is_authenticated
+    )
+
+
+def _same_for_every_reader(request, response) -> bool:
+    messages = getattr(request, "_messages", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # set by every get_token()
+        and not (messages and (messages._queued_messages or messages.used))
+    )

@@ -69,8 +69,10 @@ def db_seeds(aliases) -> list[tuple[Story, dict]]:
     for name, ids in seed_gold.gold_ids(claims).items():
         for i in ids:
             answers[i] = (by_id[i].article_id, frozenset([name]), name)
-    articles = [ArticleInput(a.id, a.outlet.name, a.title, a.published, a.body)
-                for a in story.articles.select_related("outlet")]
+    articles = [
+        ArticleInput(a.id, a.outlet.name, a.title, a.published, a.body)
+        for a in story.articles.select_related("outlet")
+    ]
     return [(Story("seeds", articles, claims, answers), event_of, story)]
 
 
@@ -89,9 +91,17 @@ def db_ecb(split: str) -> list[tuple[Story, dict, object]]:
     out = []
     for topic, tdocs in topics.items():
         story = StoryModel.objects.create(slug=f"ecb-{split}-{topic}", title=f"ECB+ topic {topic}")
-        lines = [json.dumps({"outlet": d["doc_id"], "title": "",
-                             "text": " ".join(s["text"] for s in d["sentences"]),
-                             "claims": [s["text"] for s in d["sentences"]]}) for d in tdocs]
+        lines = [
+            json.dumps(
+                {
+                    "outlet": d["doc_id"],
+                    "title": "",
+                    "text": " ".join(s["text"] for s in d["sentences"]),
+                    "claims": [s["text"] for s in d["sentences"]],
+                }
+            )
+            for d in tdocs
+        ]
         report = import_uploads([Upload(f"topic-{topic}.jsonl", "\n".join(lines).encode())], story)
         assert not report.failed, report.summary()
         match_story(story)
@@ -161,8 +171,10 @@ def _recall(story, index, cands) -> tuple[int, int]:
 
 def table_row(name, results, recall, seconds):
     s = summary([pairwise(story, event_of) for story, event_of, _ in results])
-    print(f"{name:34} {s['pairs']:6d} {s['P']:6.3f} {s['R']:6.3f} {s['F1']:6.3f} "
-          f"{s['other']:20.1%} {recall:9.1%} {seconds:6.1f}s")
+    print(
+        f"{name:34} {s['pairs']:6d} {s['P']:6.3f} {s['R']:6.3f} {s['F1']:6.3f} "
+        f"{s['other']:20.1%} {recall:9.1%} {seconds:6.1f}s"
+    )
 
 
 def main():
@@ -172,12 +184,16 @@ def main():
     args = parser.parse_args()
     from tests.claims.seed_gold import USER_ALIASES
 
-    print(f"{'data':34} {'pairs':>6} {'P':>6} {'R':>6} {'F1':>6} {'other-event grouped':>20} "
-          f"{'blocking':>9}  time")
+    print(
+        f"{'data':34} {'pairs':>6} {'P':>6} {'R':>6} {'F1':>6} {'other-event grouped':>20} "
+        f"{'blocking':>9}  time"
+    )
     splits = ["train"] if args.train else ["train", "dev"]
     if args.pure:
-        rows = [("seeds (gold, with user aliases)", [seed_story()], USER_ALIASES),
-                ("seeds (gold, no user aliases)", [seed_story()], ())]
+        rows = [
+            ("seeds (gold, with user aliases)", [seed_story()], USER_ALIASES),
+            ("seeds (gold, no user aliases)", [seed_story()], ()),
+        ]
         rows += [(f"ECB+ {s}", ecb_stories(s), ()) for s in splits]
         for name, stories, aliases in rows:
             t = time.perf_counter()
@@ -185,16 +201,22 @@ def main():
             table_row(name, results, recall, time.perf_counter() - t)
         return
     setup_django()
-    for name, aliases in [("seeds (gold, with user aliases)", USER_ALIASES),
-                          ("seeds (gold, no user aliases)", ())]:
+    for name, aliases in [
+        ("seeds (gold, with user aliases)", USER_ALIASES),
+        ("seeds (gold, no user aliases)", ()),
+    ]:
         t = time.perf_counter()
         results = db_seeds(aliases)
         table_row(name, results, db_blocking_recall(results), time.perf_counter() - t)
     for split in splits:
         t = time.perf_counter()
         results = db_ecb(split)
-        table_row(f"ECB+ {split} (via JSONL import)", results, db_blocking_recall(results),
-                  time.perf_counter() - t)
+        table_row(
+            f"ECB+ {split} (via JSONL import)",
+            results,
+            db_blocking_recall(results),
+            time.perf_counter() - t,
+        )
 
 
 if __name__ == "__main__":

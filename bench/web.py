@@ -608,6 +608,30 @@ def profile_all(pages: dict, results: dict) -> None:
                 print(f"  slowest cold query {float(q['time']) * 1000:.1f} ms: {q['sql'][:160]}")
             for text in top_costs(stats):
                 print("  cold, " + text)
+    editor_page(pages)
+
+
+def editor_page(pages: dict) -> None:
+    """An editor's largest event page: never cached, with its forms (200 events to merge or
+    move claims into, a checkbox per claim, a decision form per link)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    name, page = next((n, p) for n, p in pages.items() if n.startswith("event, largest"))
+    user = get_user_model().objects.create_superuser("bench-editor", password=secrets.token_hex())
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    client.get(page["url"])
+    times = []
+    for _ in range(30):
+        t = time.perf_counter()
+        response = client.get(page["url"])
+        times.append(1000 * (time.perf_counter() - t))
+    print(
+        f"\n{name}, as an editor (never cached), 30 requests in-process (test client): "
+        f"fastest {min(times):.1f} ms, median {statistics.median(times):.1f} ms, "
+        f"{len(response.content) / 1024:.0f} KB"
+    )
 
 
 def _match(stats, path_end: str, func: str):

@@ -7,6 +7,18 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from articles.models import BackgroundJob, JobStatus, Story
+from claims import textsearch
+
+
+class ClaimQuerySet(models.QuerySet):
+    def first_containing(self, story, text: str, n: int):
+        """The story's first `n` claims (by id) whose text contains `text`, case aside (as
+        `icontains`): through the text index where it can serve (claims/textsearch.py), else
+        by a scan, which stops at the n-th."""
+        claims = self.filter(article__story=story)
+        ids = textsearch.first_ids(story.pk, text, n, self.db)
+        found = claims.filter(text__icontains=text) if ids is None else claims.filter(id__in=ids)
+        return found.order_by("id")[:n]
 
 
 class Claim(models.Model):
@@ -26,6 +38,8 @@ class Claim(models.Model):
     event_pinned = models.BooleanField(
         default=False, help_text="A person put this claim in its event; re-matching keeps it there."
     )
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "position"]

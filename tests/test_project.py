@@ -74,9 +74,12 @@ def every_page(story, user=None):
 
 
 @pytest.mark.django_db
-def test_each_page_has_one_h1_and_a_csp_with_nonce(client, matched_story, editor):
-    client.force_login(editor)
-    for url in every_page(matched_story, editor):
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_each_page_has_one_h1_and_a_csp_with_nonce(client, matched_story, editor, signed_in):
+    if signed_in:
+        client.force_login(editor)
+    # Twice: the second time from the cache for readers without an account.
+    for url in every_page(matched_story, editor if signed_in else None) * 2:
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
@@ -85,6 +88,8 @@ def test_each_page_has_one_h1_and_a_csp_with_nonce(client, matched_story, editor
         csp = response.headers["Content-Security-Policy"]
         assert "script-src 'self' 'nonce-" in csp
         assert "unsafe-inline" not in csp
+        nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+        assert set(re.findall(r'nonce="([^"]*)"', html)) == {nonce}, url
         assert not re.search(r"\son[a-z]+=", html), f"inline event handler on {url}"
         assert "style=" not in html, f"inline style on {url}"
 

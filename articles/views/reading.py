@@ -37,6 +37,10 @@ def story_detail(request, slug):
 @require_GET
 def article_detail(request, slug, pk):
     story = get_story(request, slug)
+    return pagecache.page(request, story, lambda: _article_page(request, story, pk))
+
+
+def _article_page(request, story, pk):
     form = ClaimSelectForm(request.GET)
     chosen = form.cleaned_data["claim"] if form.is_valid() else None
     cached = pagecache.fragment(

@@ -3,6 +3,8 @@ plain form post (a redirect back). Only signed-in editors of the story may make 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,6 +14,7 @@ from claims.forms import AliasForm, DecideForm, MergeForm, MoveClaimsForm, Renam
 from claims.models import Event
 from claims.views.common import invalid, story_link
 from claims.views.event import event_context
+from claims.views.links import link_rows
 
 EVENT_TEMPLATE = "claims/event_detail.html"
 
@@ -92,8 +95,7 @@ def decide_link(request, slug, pk):
         return invalid(form)
     editing.decide_link(link, form.cleaned_data["status"], request.user)
     if request.htmx:
-        context = {"story": story, "link": link, "can_edit": True}
-        return render(request, "claims/_link_row.html", context)
+        return HttpResponse(link_rows(story, [link], get_token(request))[0])
     return redirect("claims-pair", story.slug, link.pk)
 
 

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +16,7 @@ from articles.models import article_texts
 from claims.forms import MergeForm, MoveClaimsForm, OutletColumnForm, RenameForm
 from claims.highlight import differing_words, marked_html, pieces
 from claims.models import Claim, Event, Link
+from claims.views.links import link_rows
 
 # What one event page renders is bounded, whatever the event's size: a journalist reads a few
 # claims per outlet and opens an outlet's full column on demand (?outlet=ID).
@@ -26,6 +28,10 @@ CONTEXT_SENTENCES = 2
 @require_GET
 def event_detail(request, slug, pk):
     story = get_story(request, slug)
+    return pagecache.page(request, story, lambda: _event_page(request, story, pk))
+
+
+def _event_page(request, story, pk):
     if can(request.user, story, EDIT):
         context = event_context(request, story, get_object_or_404(Event, story=story, pk=pk))
     else:
@@ -41,8 +47,12 @@ def event_context(request, story, event) -> dict:
     """The page as an editor sees it, forms included; never cached."""
     body = _claims(story, event, _outlet_param(request))
     rename = {"label": event.display_label, "version": event.version}
+    # One token for the whole page, the layout's and the forms' (as {% csrf_token %} has it).
+    token = get_token(request)
     return {
         **body,
+        "csrf_token": token,
+        "link_rows": link_rows(story, body["links"], token),
         "can_edit": True,
         "rename_form": RenameForm(initial=rename),
         "merge_form": MergeForm(story=story, event=event),
@@ -57,6 +67,7 @@ def _reader_copy(story, pk, shown_outlet) -> dict:
     events = Event.objects.select_related("label_edited_by").defer("label_edited_by__password")
     event = get_object_or_404(events, story=story, pk=pk)
     context = _claims(story, event, shown_outlet)
+    context["link_rows"] = link_rows(story, context["links"])
     html = render_to_string("claims/event_detail.html#claims", {**context, "can_edit": False})
     counts = {k: context[k] for k in ("outlet_count", "claim_count")}
     return {"event": event, "claims_html": html, **counts}

@@ -28,6 +28,10 @@ NOT_REPORTED = mark_safe('<td class="cell"><span class="visually-hidden">not rep
 @require_GET
 def story_overview(request, slug):
     story = get_story(request, slug)
+    return pagecache.page(request, story, lambda: _overview_page(request, story))
+
+
+def _overview_page(request, story):
     can_edit = can(request.user, story, EDIT)
     pages = (_page_number(request, "page"), _page_number(request, "outlets"))
     context = {

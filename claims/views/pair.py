@@ -1,6 +1,7 @@
 """Two linked claims side by side, and the matches of one claim (for the reader)."""
 
 from django.db.models import Q
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -8,6 +9,7 @@ from articles.access import EDIT, can, get_story
 from articles.models import article_texts
 from claims.diff import word_diff
 from claims.models import Adjudication, Claim, Link, LinkStatus
+from claims.views.links import link_rows
 
 MATCHES_SHOWN = 20
 HISTORY_SHOWN = 50
@@ -24,16 +26,22 @@ def pair_detail(request, slug, pk):
         pk=pk,
     )
     diff_a, diff_b = word_diff(link.claim_a.text, link.claim_b.text)
+    can_edit = can(request.user, story, EDIT)
+    # One token for the page, the layout's and every form's (as {% csrf_token %} has it).
+    token = get_token(request) if can_edit else None
     context = {
         "story": story,
         "link": link,
+        "link_row": link_rows(story, [link], token)[0],
         "diff_a": diff_a,
         "diff_b": diff_b,
-        "can_edit": can(request.user, story, EDIT),
+        "can_edit": can_edit,
         "annotations": link.annotations.select_related("annotator"),
         "adjudication": Adjudication.objects.filter(link=link).select_related("editor").first(),
         "changes": link.annotation_changes.select_related("user")[:HISTORY_SHOWN],
     }
+    if token:
+        context["csrf_token"] = token
     return render(request, "claims/pair.html", context)
 
 

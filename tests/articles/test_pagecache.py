@@ -5,9 +5,12 @@ import re
 from io import StringIO
 
 import pytest
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.management import call_command
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from articles.models import Story
@@ -172,3 +175,48 @@ def test_an_older_copy_of_a_story_saved_again_does_not_move_its_revision_back(ma
     stale.save()
     fresh = Story.objects.get(pk=matched_story.pk)
     assert fresh.revision == revision and fresh.title == "A new title"
+
+
+def test_readers_without_an_account_share_the_page_but_not_its_nonce(client, matched_story):
+    address = url("claims-event", matched_story, biggest_event(matched_story).pk)
+    nonces = set()
+    for n in range(3):
+        response = client.get(address)
+        html = response.content.decode()
+        header = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        assert set(re.findall(r'nonce="([^"]+)"', html)) == {header}
+        assert "\x00" not in html
+        # Nothing that posts, so no CSRF token and no cookie for a reader without an account.
+        assert "X-CSRFToken" not in html and "csrfmiddlewaretoken" not in html
+        assert not response.cookies
+        assert (response.context is None) == (n > 0)  # rendered once, then from the cache
+        nonces.add(header)
+    assert len(nonces) == 3
+
+
+def test_signed_in_users_and_readers_with_a_message_get_their_own_page(client, matched_story):
+    address = url("claims-story", matched_story)
+    anonymous = page(client, address)
+    assert "Sign in" in anonymous and "Sign out" not in anonymous
+    reader = get_user_model().objects.create_user("reader", password=PASSWORD)
+    theirs = page(signed_in(reader), address)
+    assert "reader" in theirs and "Sign out" in theirs and '"X-CSRFToken"' in theirs
+
+    request = RequestFactory().get("/")
+    storage = CookieStorage(request)
+    storage.add(messages.INFO, "Your import was queued.")
+    response = HttpResponse()
+    storage.update(response)
+    with_message = Client()
+    with_message.cookies[CookieStorage.cookie_name] = response.cookies[
+        CookieStorage.cookie_name
+    ].value
+    assert "Your import was queued." in page(with_message, address)
+    assert "Your import was queued." not in page(Client(), address)
+
+
+def test_each_page_keeps_its_own_sign_in_link(client, matched_story):
+    for address in (url("claims-story", matched_story), url("claims-search", matched_story)):
+        for _ in range(2):
+            html = page(client, address + "?q=convoy")
+            assert f'?next={address}%3Fq%3Dconvoy"' in html
