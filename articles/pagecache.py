@@ -34,6 +34,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
+from django.utils.cache import patch_vary_headers
 
 from articles.models import Story
 
@@ -64,20 +65,27 @@ def page(request, story: Story, render: Callable[[], HttpResponse]) -> HttpRespo
     """The response `render()` gives, from the cache for readers without an account (the
     same page for all of them, fresh nonce aside); `render` itself for everyone else."""
     if not _anonymous_without_messages(request):
-        return render()
+        return _varied(render())
     minute = int(time.time() // PAGE_SECONDS)
     k = key(story, "page", request.get_full_path(), bool(request.htmx), minute)
     if (cached := cache.get(k)) is not None:
         content, content_type = cached
         if NONCE in content:
             content = content.replace(NONCE, str(get_nonce(request)).encode())
-        return HttpResponse(content, content_type=content_type)
-    response = render()
+        return _varied(HttpResponse(content, content_type=content_type))
+    response = _varied(render())
     if _same_for_every_reader(request, response):
         content = response.content
         if nonce := get_nonce(request):  # false when the page used none
             content = content.replace(str(nonce).encode(), NONCE)
         cache.set(k, (content, response["Content-Type"]), PAGE_SECONDS)
+    return response
+
+
+def _varied(response: HttpResponse) -> HttpResponse:
+    """One URL answers htmx with a fragment and a browser with the page, and readers without an
+    account with a copy for all: caches in between must tell them apart."""
+    patch_vary_headers(response, ("HX-Request", "Cookie"))
     return response
 
 

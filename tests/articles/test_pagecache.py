@@ -220,3 +220,14 @@ def test_each_page_keeps_its_own_sign_in_link(client, matched_story):
         for _ in range(2):
             html = page(client, address + "?q=convoy")
             assert f'?next={address}%3Fq%3Dconvoy"' in html
+
+
+def test_fragment_and_page_of_one_address_are_told_apart_by_caches(client, matched_story):
+    """Search answers htmx with a fragment and a browser with the whole page at one URL: a
+    browser or proxy cache must not hand one for the other."""
+    address = url("claims-search", matched_story) + "?q=convoy"
+    whole = client.get(address)
+    fragment = client.get(address, headers={"HX-Request": "true"})
+    assert b"<html" in whole.content and b"<html" not in fragment.content
+    for response in (whole, fragment, client.get(address)):  # the last one from the cache
+        assert "HX-Request" in response["Vary"]
