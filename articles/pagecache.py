@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils.cache import patch_vary_headers
@@ -39,6 +39,7 @@ from django.utils.cache import patch_vary_headers
 from articles.models import Story
 
 PAGE_SECONDS = 60
+PAGES = "pages"  # whole pages have a cache of their own: they cannot push fragments out
 # Stands for the CSP nonce in a cached page; each copy served gets its own nonce in its place.
 NONCE = b"\x00csp-nonce\x00"
 
@@ -61,14 +62,19 @@ def fragment(story: Story, name: str, params: tuple, render: Callable[[], object
     return value
 
 
-def page(request, story: Story, render: Callable[[], HttpResponse]) -> HttpResponse:
+def page(
+    request, story: Story, render: Callable[[], HttpResponse], params: tuple[str, ...] = ()
+) -> HttpResponse:
     """The response `render()` gives, from the cache for readers without an account (the
-    same page for all of them, fresh nonce aside); `render` itself for everyone else."""
-    if not _anonymous_without_messages(request):
+    same page for all of them, fresh nonce aside); `render` itself for everyone else.
+    `params` are the query parameters the page reads: an address with any other (or one twice)
+    is rendered and not kept, so that made-up addresses cannot fill the cache."""
+    if not _anonymous_without_messages(request) or not _only(request, params):
         return _varied(render())
     minute = int(time.time() // PAGE_SECONDS)
     k = key(story, "page", request.get_full_path(), bool(request.htmx), minute)
-    if (cached := cache.get(k)) is not None:
+    pages = caches[PAGES]
+    if (cached := pages.get(k)) is not None:
         content, content_type = cached
         if NONCE in content:
             content = content.replace(NONCE, str(get_nonce(request)).encode())
@@ -78,8 +84,13 @@ def page(request, story: Story, render: Callable[[], HttpResponse]) -> HttpRespo
         content = response.content
         if nonce := get_nonce(request):  # false when the page used none
             content = content.replace(str(nonce).encode(), NONCE)
-        cache.set(k, (content, response["Content-Type"]), PAGE_SECONDS)
+        pages.set(k, (content, response["Content-Type"]), PAGE_SECONDS)
     return response
+
+
+def _only(request, params: tuple[str, ...]) -> bool:
+    query = request.GET
+    return all(name in params and len(query.getlist(name)) == 1 for name in query)
 
 
 def _varied(response: HttpResponse) -> HttpResponse:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from articles.admin import ModelAdmin
 from claims.models import (
     Adjudication,
     Alias,
@@ -14,7 +15,7 @@ from claims.models import (
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ModelAdmin):
     list_display = ["__str__", "article", "position", "start", "end", "speaker", "event"]
     list_filter = ["article__story", "article__outlet", "event_pinned"]
     list_select_related = ["article", "article__outlet", "event"]
@@ -25,7 +26,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ModelAdmin):
     list_display = ["display_label", "story", "key", "updated_at"]
     list_filter = ["story"]
     search_fields = ["label", "auto_label"]
@@ -38,7 +39,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Link)
-class LinkAdmin(admin.ModelAdmin):
+class LinkAdmin(ModelAdmin):
     list_display = ["__str__", "story", "score", "status", "decided_by", "decided_at"]
     list_filter = ["story", "status"]
     list_select_related = ["claim_a", "claim_b", "story", "decided_by"]
@@ -64,7 +65,7 @@ class LinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(admin.ModelAdmin):
+class AliasAdmin(ModelAdmin):
     list_display = ["__str__", "story", "created_by", "created_at"]
     list_filter = ["story"]
     search_fields = ["terms"]
@@ -77,7 +78,7 @@ class AliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(ModelAdmin):
     """Read only: labels change through the review queue, which keeps their history."""
 
     list_display = ["link", "annotator", "label", "version", "updated_at"]
@@ -112,7 +113,7 @@ class AdjudicationAdmin(AnnotationAdmin):
 
 
 @admin.register(LexiconEntry)
-class LexiconEntryAdmin(admin.ModelAdmin):
+class LexiconEntryAdmin(ModelAdmin):
     """Words users add to the framing lexicons; merged with claims/framing/lexicons/ on use."""
 
     list_display = ["term", "kind", "story", "created_by", "created_at"]
@@ -127,7 +128,7 @@ class LexiconEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(admin.ModelAdmin):
+class DiscrepancyAdmin(ModelAdmin):
     list_display = ["__str__", "story", "kind", "status", "decided_by", "decided_at"]
     list_filter = ["story", "kind", "status"]
     raw_id_fields = ["event", "claim_a", "claim_b"]

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class ClaimsConfig(AppConfig):
@@ -28,6 +28,7 @@ class ClaimsConfig(AppConfig):
         ):
             post_save.connect(_touch, sender=model, dispatch_uid=f"claims-touch-{model.__name__}")
         post_delete.connect(_touch, sender=models.Alias, dispatch_uid="claims-touch-alias-delete")
+        post_migrate.connect(_repair_search, sender=self, dispatch_uid="claims-repair-search")
 
 
 def _match_imported(sender, story, articles, **kwargs):
@@ -47,3 +48,11 @@ def _touch(sender, instance, **kwargs):
         Story.objects.touch()
     else:
         Story.objects.filter(pk=story_id).touch()
+
+
+def _repair_search(sender, using, **kwargs):
+    """A migration that rebuilt claims_claim on SQLite took the search index's triggers with it
+    (claims/textsearch.py): put them back."""
+    from claims import textsearch
+
+    textsearch.repair(using)

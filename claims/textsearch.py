@@ -49,5 +49,51 @@ def _sqlite_index(using: str) -> bool:
         return False
     key = (using, str(connection.settings_dict["NAME"]))
     if key not in _has_table:
-        _has_table[key] = "claims_claim_search" in connection.introspection.table_names()
+        with connection.cursor() as cursor:
+            _has_table[key] = _sqlite_state(cursor) == (True, set())
     return _has_table[key]
+
+
+# What migration 0007 creates on SQLite. SQLite drops a table's triggers with the table, and
+# Django rebuilds claims_claim for many schema changes: `repair` (after every migrate) puts back
+# what such a rebuild took away, so that the index never silently stops following the claims.
+TRIGGERS = {
+    "claims_claim_search_insert": "CREATE TRIGGER IF NOT EXISTS claims_claim_search_insert "
+    "AFTER INSERT ON claims_claim BEGIN "
+    "INSERT INTO claims_claim_search(rowid, text) VALUES (new.id, new.text); END",
+    "claims_claim_search_delete": "CREATE TRIGGER IF NOT EXISTS claims_claim_search_delete "
+    "AFTER DELETE ON claims_claim BEGIN "
+    "INSERT INTO claims_claim_search(claims_claim_search, rowid, text) "
+    "VALUES ('delete', old.id, old.text); END",
+    "claims_claim_search_update": "CREATE TRIGGER IF NOT EXISTS claims_claim_search_update "
+    "AFTER UPDATE OF text ON claims_claim BEGIN "
+    "INSERT INTO claims_claim_search(claims_claim_search, rowid, text) "
+    "VALUES ('delete', old.id, old.text); "
+    "INSERT INTO claims_claim_search(rowid, text) VALUES (new.id, new.text); END",
+}
+
+
+def _sqlite_state(cursor) -> tuple[bool, set[str]]:
+    """Whether the index table exists, and which of its triggers are missing."""
+    cursor.execute(
+        "SELECT type, name FROM sqlite_master WHERE (type = 'table' AND name = "
+        "'claims_claim_search') OR (type = 'trigger' AND tbl_name = 'claims_claim')"
+    )
+    found = {name for _, name in cursor.fetchall()}
+    return "claims_claim_search" in found, set(TRIGGERS) - found
+
+
+def repair(using: str = "default") -> bool:
+    """Recreate missing triggers and rebuild the index from the claims; whether it had to."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    _has_table.clear()
+    with connection.cursor() as cursor:
+        has_table, missing = _sqlite_state(cursor)
+        if not has_table or not missing:
+            return False
+        for name in sorted(missing):
+            cursor.execute(TRIGGERS[name])
+        cursor.execute("INSERT INTO claims_claim_search(claims_claim_search) VALUES ('rebuild')")
+    return True

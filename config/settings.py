@@ -159,12 +159,19 @@ PARALLAX_IMPORT_MAX_BYTES = env_int("PARALLAX_IMPORT_MAX_BYTES", 5 * 1024 * 1024
 # Rendered fragments of story pages (articles/pagecache.py), kept in each process's memory.
 # Their keys carry the story's revision, which every change moves: nothing stale is served.
 # Off only to measure or debug rendering.
+_CACHE_BACKEND = (
+    "django.core.cache.backends.locmem.LocMemCache"
+    if env_bool("PARALLAX_PAGE_CACHE", True)
+    else "django.core.cache.backends.dummy.DummyCache"
+)
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if env_bool("PARALLAX_PAGE_CACHE", True)
-        else "django.core.cache.backends.dummy.DummyCache",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 1000},
-    }
+    # fragments of pages, and what else Django caches
+    "default": {"BACKEND": _CACHE_BACKEND, "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 1000}},
+    # whole pages for readers without an account, a minute each (bounded: ~300 pages a process)
+    "pages": {
+        "BACKEND": _CACHE_BACKEND,
+        "LOCATION": "pages",
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
 }

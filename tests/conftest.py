@@ -27,10 +27,11 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
-    """Each test starts with no cached page fragments (the cache lives in this process)."""
-    from django.core.cache import cache
+    """Each test starts with no cached pages or fragments (the caches live in this process)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def story_detail(request, slug):
 @require_GET
 def article_detail(request, slug, pk):
     story = get_story(request, slug)
-    return pagecache.page(request, story, lambda: _article_page(request, story, pk))
+    return pagecache.page(request, story, lambda: _article_page(request, story, pk), ("claim",))
 
 
 def _article_page(request, story, pk):

@@ -28,7 +28,7 @@ CONTEXT_SENTENCES = 2
 @require_GET
 def event_detail(request, slug, pk):
     story = get_story(request, slug)
-    return pagecache.page(request, story, lambda: _event_page(request, story, pk))
+    return pagecache.page(request, story, lambda: _event_page(request, story, pk), ("outlet",))
 
 
 def _event_page(request, story, pk):

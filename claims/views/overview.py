@@ -28,7 +28,9 @@ NOT_REPORTED = mark_safe('<td class="cell"><span class="visually-hidden">not rep
 @require_GET
 def story_overview(request, slug):
     story = get_story(request, slug)
-    return pagecache.page(request, story, lambda: _overview_page(request, story))
+    return pagecache.page(
+        request, story, lambda: _overview_page(request, story), ("page", "outlets")
+    )
 
 
 def _overview_page(request, story):

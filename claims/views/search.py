@@ -21,7 +21,7 @@ RESULTS_SHOWN = 50
 @require_GET
 def search(request, slug):
     story = get_story(request, slug)
-    return pagecache.page(request, story, lambda: _search_page(request, story))
+    return pagecache.page(request, story, lambda: _search_page(request, story), ("q",))
 
 
 def _search_page(request, story):

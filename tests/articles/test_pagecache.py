@@ -151,6 +151,30 @@ def test_an_outlet_renamed_in_the_admin_shows_everywhere(client, matched_story):
     assert "Renamed Outlet Wire" in page(client, url("claims-event", matched_story, event.pk))
 
 
+def test_events_deleted_in_bulk_in_the_admin_leave_the_overview(client, matched_story):
+    from claims.models import Event
+
+    events = list(Event.objects.filter(story=matched_story).order_by("pk")[:2])
+    overview = url("claims-story", matched_story)
+    before = page(client, overview)
+    assert all(f"/events/{event.pk}/" in before for event in events)
+    get_user_model().objects.create_superuser("root", password=PASSWORD)
+    admin = Client()
+    admin.login(username="root", password=PASSWORD)
+    response = admin.post(
+        reverse("admin:claims_event_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [e.pk for e in events],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not Event.objects.filter(pk__in=[e.pk for e in events]).exists()
+    after = page(client, overview)
+    assert not any(f"/events/{event.pk}/" in after for event in events)
+
+
 def test_editors_and_readers_each_get_their_own_markup(client, matched_story, editor):
     event = biggest_event(matched_story)
     address = url("claims-event", matched_story, event.pk)
@@ -231,3 +255,18 @@ def test_fragment_and_page_of_one_address_are_told_apart_by_caches(client, match
     assert b"<html" in whole.content and b"<html" not in fragment.content
     for response in (whole, fragment, client.get(address)):  # the last one from the cache
         assert "HX-Request" in response["Vary"]
+
+
+def test_made_up_addresses_do_not_fill_the_page_cache(client, matched_story):
+    from django.core.cache import caches
+
+    pages = caches["pages"]
+    address = url("claims-story", matched_story)
+    client.get(address)
+    kept = len(pages._cache)
+    for n in range(20):
+        assert client.get(f"{address}?junk={n}").status_code == 200
+        assert client.get(f"{address}?page=1&page={n}").status_code == 200
+    assert len(pages._cache) == kept  # rendered, shown, not kept
+    assert client.get(address + "?page=2").status_code == 200
+    assert len(pages._cache) == kept + 1  # a parameter the page reads: kept

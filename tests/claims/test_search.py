@@ -94,3 +94,20 @@ def test_search_keeps_to_its_story(story):
     add_claim(other, "Quorvantis was shelled overnight.", name="Other Wire")
     assert search(story, "quorvantis") == []
     assert len(search(other, "quorvantis")) == 1
+
+
+@pytest.mark.django_db
+def test_a_table_rebuilt_by_a_migration_keeps_its_claims_searchable(matched_story):
+    """SQLite drops triggers with their table, and Django rebuilds claims_claim for many schema
+    changes: after `migrate`, claims added later must still be found through the index."""
+    from django.core.management import call_command
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 index and its triggers are SQLite's")
+    with connection.cursor() as cursor:  # what a rebuild of claims_claim does to them
+        for name in textsearch.TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    call_command("migrate", verbosity=0)
+    added = add_claim(matched_story, "A zebra and a quokka crossed the road.")
+    assert textsearch.first_ids(matched_story.pk, "quokka", 10) == [added.pk]
+    assert search(matched_story, "quokka") == [added.pk]

@@ -45,6 +45,7 @@ class Command(BaseCommand):
             for a in spec["articles"]
         ]
         report = import_uploads(uploads, story)
+        Story.objects.filter(pk=story.pk).touch()  # a new title or outlet shows on every page
         for o in report.outcomes:
             if o.status == FAILED:
                 self.stderr.write(f"FAILED {o.where}: {o.reason}")
