@@ -22,6 +22,7 @@ import numpy as np
 
 from . import candidates, explain, occurrence, score
 from . import cluster as cluster_step
+from .pause import paused_gc
 from .story import StoryIndex
 from .types import ArticleInput, ClaimInput, Constraints, Event, Link, MatchResult
 
@@ -89,6 +90,7 @@ def match_incremental(
     return _run(index, rows, constraints, dict(existing or {}), explain_links, stats, new_articles)
 
 
+@paused_gc()
 def _run(index, rows, constraints, existing, explain_links, stats, new_articles=None):
     clock = time.perf_counter()
 

@@ -60,6 +60,17 @@ def cluster(
 def _start(n, must, cannot, pinned, fixed):
     """Groups that start together (pinned to one key, one existing group, confirmed links) and
     the pin of each: labels per row and pin codes per group (-1: none)."""
+    if not pinned and not must:  # groups that exist only: each is labelled by its first row
+        labels = np.arange(n, dtype=np.int64)
+        if fixed:
+            rows = np.fromiter(fixed.keys(), np.int64, len(fixed))
+            _, group = np.unique(
+                np.fromiter(fixed.values(), np.int64, len(fixed)), return_inverse=True
+            )
+            first = np.full(int(group.max()) + 1, n, np.int64)
+            np.minimum.at(first, group, rows)
+            labels[rows] = first[group]
+        return labels, np.full(n, -1, np.int64)
     state = _UnionFind()
     groups: dict[tuple[str, object], list[int]] = {}
     assign = {**{r: ("pin", k) for r, k in pinned.items()}}
@@ -305,10 +316,19 @@ class _Graph:
         self._drop_blocked(check)
 
     def finish(self, threshold: float) -> None:
-        """Merge one pair at a time, best first (a heap), until no mean reaches threshold."""
-        lo, hi, w = self.lo.tolist(), self.hi.tolist(), self.w.tolist()
+        """Merge one pair at a time, best first (a heap), until no mean reaches threshold.
+
+        Only groups with a pair at the threshold now can ever merge: the mean of a union lies
+        between the means of its parts, so a pair of groups whose constituents all stay below
+        the threshold stays below it. The other groups and their links are left out."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean_now = np.where(self.possible > 0, self.w / self.possible, 0.0)
+        hot = mean_now >= threshold - 1e-9
         concerned = np.zeros(int(self.n), bool)
-        concerned[self.lo] = concerned[self.hi] = True
+        concerned[self.lo[hot]] = concerned[self.hi[hot]] = True
+        among = concerned[self.lo] & concerned[self.hi]
+        lo, hi, w = self.lo[among].tolist(), self.hi[among].tolist(), self.w[among].tolist()
+        hot_lo, hot_hi = self.lo[hot].tolist(), self.hi[hot].tolist()
         rows = np.flatnonzero(concerned[self.labels])
         arts: dict[int, dict[int, int]] = {}
         for g, art in zip(self.labels[rows].tolist(), self.articles[rows].tolist(), strict=True):
@@ -330,8 +350,10 @@ class _Graph:
             ax, ay = arts[cx], arts[cy]
             if len(ax) > len(ay):
                 ax, ay = ay, ax
-            same = sum(k * ay.get(art, 0) for art, k in ax.items())
-            possible = size[cx] * size[cy] - same
+            possible = size[cx] * size[cy]
+            for art, k in ax.items():
+                if art in ay:
+                    possible -= k * ay[art]
             return v / possible if possible > 0 else 0.0
 
         def allowed(cx, cy):
@@ -340,22 +362,31 @@ class _Graph:
                 return False
             return cy not in cannot.get(cx, ())
 
-        remap = np.arange(int(self.n), dtype=np.int64)
-        heap = [(-mean(x, y, v), x, y) for x, y, v in zip(lo, hi, w, strict=True)]
+        # an entry is current while neither group has changed since it was pushed (same
+        # versions); an older one is checked against the mean now, as it was pushed
+        remap = list(range(int(self.n)))
+        version = dict.fromkeys(arts, 0)
+        # the means now are those of the arrays (the same sums and pair counts, divided alike)
+        heap = [
+            (neg, x, y, 0, 0)
+            for neg, x, y in zip((-mean_now[hot]).tolist(), hot_lo, hot_hi, strict=True)
+        ]
         heapq.heapify(heap)
         while heap:
-            neg, cx, cy = heapq.heappop(heap)
+            neg, cx, cy, vx, vy = heapq.heappop(heap)
             if -neg < threshold:
                 break
             if remap[cx] != cx or remap[cy] != cy:
                 continue  # merged away since
-            v = nbr[cx].get(cy)
-            if v is None or abs(mean(cx, cy, v) + neg) > 1e-9:
-                continue  # stale: the groups changed since this entry
+            if vx != version[cx] or vy != version[cy]:
+                v = nbr[cx].get(cy)
+                if v is None or abs(mean(cx, cy, v) + neg) > 1e-9:
+                    continue  # stale: the groups changed since this entry
             if not allowed(cx, cy):
                 continue
             keep, gone = (cy, cx) if size[cx] < size[cy] else (cx, cy)
             remap[gone] = keep
+            version[keep] += 1
             size[keep] += size.pop(gone)
             for art, k in arts.pop(gone).items():
                 arts[keep][art] = arts[keep].get(art, 0) + k
@@ -372,8 +403,16 @@ class _Graph:
                 nbr[other][keep] = nbr[other].get(keep, 0.0) + v
                 nbr[other].pop(gone, None)
             nbr[keep].pop(gone, None)
+            k_version = version[keep]
             for other, v in nbr[keep].items():
-                heapq.heappush(heap, (-mean(keep, other, v), min(keep, other), max(keep, other)))
+                m = mean(keep, other, v)
+                if m < threshold:
+                    continue  # never popped before the end
+                if keep < other:
+                    heapq.heappush(heap, (-m, keep, other, k_version, version[other]))
+                else:
+                    heapq.heappush(heap, (-m, other, keep, version[other], k_version))
+        remap = np.array(remap, np.int64)
         while True:  # follow merged groups to the group they ended in
             nxt = remap[remap]
             if np.array_equal(nxt, remap):

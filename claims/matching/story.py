@@ -17,6 +17,7 @@ from scipy import sparse
 
 from . import aliases as alias_step
 from .normalise import Token, tokens
+from .pause import paused_gc
 from .types import ArticleInput, ClaimInput
 
 ARTICLE_TERMS = 100  # the most distinctive terms of an article describe its occurrence
@@ -56,6 +57,7 @@ class StoryIndex:
     article_baseline: float = 0.0  # median likeness of two articles (set by a full match)
 
     @classmethod
+    @paused_gc()
     def build(
         cls,
         articles: Iterable[ArticleInput],
@@ -72,6 +74,7 @@ class StoryIndex:
         index._add(articles, claims, toks)
         return index
 
+    @paused_gc()
     def add(self, articles: Iterable[ArticleInput], claims: Iterable[ClaimInput]) -> list[int]:
         """Index a new article's claims; returns their rows. Aliases the new text defines are
         learned for the new claims only (stats say so; a full re-run applies them everywhere)."""
