@@ -33,7 +33,8 @@ def event_detail(request, slug, pk):
 
 def _event_page(request, story, pk):
     if can(request.user, story, EDIT):
-        context = event_context(request, story, get_object_or_404(Event, story=story, pk=pk))
+        event = get_object_or_404(Event, story=story, pk=pk)
+        context = event_context(request, story, event, cached=True)
     else:
         shown = _outlet_param(request)
         cached = pagecache.fragment(
@@ -43,9 +44,18 @@ def _event_page(request, story, pk):
     return render(request, "claims/event_detail.html", context)
 
 
-def event_context(request, story, event) -> dict:
-    """The page as an editor sees it, forms included; never cached."""
-    body = _claims(story, event, _outlet_param(request))
+def event_context(request, story, event, cached: bool = False) -> dict:
+    """The page as an editor sees it, forms included; the forms are never cached. `cached`:
+    the columns and links may come from the cache (articles/pagecache.py), as on a GET, where
+    `story` was read before anything else; never after a write in the same request, which moved
+    the revision past the one `story` holds."""
+    shown = _outlet_param(request)
+    if cached:
+        body = pagecache.fragment(
+            story, "event-body", (event.pk, shown), lambda: _claims(story, event, shown)
+        )
+    else:
+        body = _claims(story, event, shown)
     rename = {"label": event.display_label, "version": event.version}
     # One token for the whole page, the layout's and the forms' (as {% csrf_token %} has it).
     token = get_token(request)

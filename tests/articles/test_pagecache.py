@@ -13,10 +13,10 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from articles.models import Story
+from articles.models import Role, Story
 from claims.models import Claim, LinkStatus, MatchJob
 from tests.claims.test_views import biggest_event, signed_in, url
-from tests.conftest import PASSWORD, run_worker
+from tests.conftest import PASSWORD, make_user, run_worker
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -57,6 +57,23 @@ def test_a_merge_shows_the_merged_claims_on_the_event_page(client, matched_story
     signed_in(editor).post(url("claims-event-merge", matched_story, event.pk), {"other": other.pk})
     after = page(client, address)
     assert f'id="c{moved.pk}"' in after and "placed by hand" in after
+
+
+def test_an_editor_sees_a_merge_made_by_another_editor(matched_story, editor):
+    """The editor's event page takes its columns from the cache (the forms never): another
+    editor's merge must show on it at once."""
+    other_editor = make_user("second-editor", matched_story, Role.EDITOR)
+    event = biggest_event(matched_story)
+    other = matched_story.events.exclude(pk=event.pk).order_by("id").first()
+    moved = other.claims.select_related("article").first()
+    address = url("claims-event", matched_story, event.pk) + f"?outlet={moved.article.outlet_id}"
+    watcher = signed_in(editor)
+    before = page(watcher, address)
+    assert f'id="c{moved.pk}"' not in before and "csrfmiddlewaretoken" in before
+    signed_in(other_editor).post(
+        url("claims-event-merge", matched_story, event.pk), {"other": other.pk}
+    )
+    assert f'id="c{moved.pk}"' in page(watcher, address)
 
 
 def test_a_confirmed_link_shows_confirmed_to_readers(client, matched_story, editor):
