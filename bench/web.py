@@ -612,8 +612,9 @@ def profile_all(pages: dict, results: dict) -> None:
 
 
 def editor_page(pages: dict) -> None:
-    """An editor's largest event page: never cached, with its forms (200 events to merge or
-    move claims into, a checkbox per claim, a decision form per link)."""
+    """An editor's largest event page: its columns and links from the cache, its forms (200
+    events to merge or move claims into, a checkbox per claim, a decision form per link)
+    rendered on every request."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -628,7 +629,7 @@ def editor_page(pages: dict) -> None:
         response = client.get(page["url"])
         times.append(1000 * (time.perf_counter() - t))
     print(
-        f"\n{name}, as an editor (never cached), 30 requests in-process (test client): "
+        f"\n{name}, as an editor (forms rendered each time), 30 requests in-process (test client): "
         f"fastest {min(times):.1f} ms, median {statistics.median(times):.1f} ms, "
         f"{len(response.content) / 1024:.0f} KB"
     )
