@@ -1,8 +1,9 @@
-"""What several claims views share: a story's link with its claims, and the answer to a form
-that does not validate."""
+"""What several claims views share: a story's link with its claims, the answer to a form
+that does not validate, and URLs built per row."""
 
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from claims.models import Link
 
@@ -19,3 +20,10 @@ def story_link(story, pk) -> Link:
 def invalid(form) -> HttpResponseBadRequest:
     """400 with the form's errors in words; nothing was changed."""
     return HttpResponseBadRequest("; ".join(e for errors in form.errors.values() for e in errors))
+
+
+def url_prefix(name: str, story) -> str:
+    """The URL named `name` for this story, up to the object's id: pages that show hundreds of
+    rows append each id to it, since reversing a URL per row costs more than the row."""
+    url = reverse(name, args=[story.slug, 0])
+    return url[: url.rindex("/0/") + 1]

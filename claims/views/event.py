@@ -5,7 +5,6 @@ from collections import defaultdict
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
@@ -16,6 +15,7 @@ from articles.models import article_texts
 from claims.forms import MergeForm, MoveClaimsForm, OutletColumnForm, RenameForm
 from claims.highlight import differing_words, marked_html, pieces
 from claims.models import Claim, Event, Link
+from claims.views.common import url_prefix
 from claims.views.links import link_rows
 
 # What one event page renders is bounded, whatever the event's size: a journalist reads a few
@@ -180,8 +180,8 @@ def _outlet_param(request) -> int | None:
 def _url_prefixes(story) -> dict:
     """URL prefixes built once per page: reversing a URL per claim costs more than the claim."""
     return {
-        "claim": reverse("claims-context", args=[story.slug, 0]).removesuffix("0/context/"),
-        "article": reverse("articles-story", args=[story.slug]),
+        "claim": url_prefix("claims-context", story),
+        "article": url_prefix("articles-detail", story),
     }
 
 

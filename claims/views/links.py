@@ -3,12 +3,12 @@ an editor's event page shows 30 of them, each with its form, and a template with
 row cost more than the rest of the page. Every text is escaped by format_html."""
 
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from claims.models import LinkStatus
+from claims.views.common import url_prefix
 
 PREVIEW_CHARS = 90
 # The buttons a link's form offers: every status but the one it has.
@@ -21,7 +21,7 @@ BUTTONS = [
 
 def link_rows(story, links, csrf_token: str | None = None) -> list[SafeString]:
     """One <tr> per link; with the decision form when `csrf_token` is given (editors)."""
-    prefix = reverse("claims-pair", args=[story.slug, 0]).removesuffix("0/")
+    prefix = url_prefix("claims-pair", story)
     return [_row(link, prefix, csrf_token) for link in links]
 
 

@@ -7,7 +7,6 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -19,6 +18,7 @@ from articles.models import Outlet
 from claims.export import TABLES
 from claims.forms import AliasForm
 from claims.models import Alias, Claim, Edit, MatchState
+from claims.views.common import url_prefix
 
 EVENTS_PER_PAGE = 25
 OUTLETS_PER_PAGE = 12
@@ -110,7 +110,7 @@ def _claim_totals(story, match_state) -> dict:
 def _rows(story, events, outlets) -> list[SafeString]:
     """The matrix's rows as HTML, built in Python: a page has hundreds of cells, and a
     template loop with its tags per cell costs more than the rest of the page."""
-    event_url = reverse("claims-event", args=[story.slug, 0]).removesuffix("0/")
+    event_url = url_prefix("claims-event", story)
     rows = []
     for row in _matrix(events, outlets):
         event = row["event"]

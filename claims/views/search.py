@@ -3,7 +3,6 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -14,6 +13,7 @@ from articles.access import get_story
 from articles.models import article_texts
 from claims.forms import SearchForm
 from claims.models import Claim
+from claims.views.common import url_prefix
 
 RESULTS_SHOWN = 50
 
@@ -44,8 +44,8 @@ def _results_html(story, query: str) -> str:
             .first_containing(story, query, RESULTS_SHOWN + 1)
         )
     urls = {
-        "event": reverse("claims-event", args=[story.slug, 0]).removesuffix("0/"),
-        "article": reverse("articles-detail", args=[story.slug, 0]).removesuffix("0/"),
+        "event": url_prefix("claims-event", story),
+        "article": url_prefix("articles-detail", story),
     }
     context = {
         "story": story,
