@@ -231,7 +231,7 @@ def _save_links(story: Story, links: list, full: bool) -> tuple[int, int]:
         fields = dict(
             score=min(max(link.score, 0.0), 1.0),
             components=link.components,
-            shared_terms=link.shared_terms,
+            shared_terms=list(link.shared_terms),
             shared_aliases=[list(p) for p in link.shared_aliases],
             explanation=link.explanation,
         )

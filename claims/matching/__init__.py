@@ -436,14 +436,12 @@ def _links(index, a, b, s, comps, mask, explain_links):
     order = np.lexsort((np.maximum(x, y), np.minimum(x, y)))  # in (a, b) order
     picked, x, y = picked[order], x[order], y[order]
     names = list(comps)
-    values = zip(
-        *(np.round(comps[n][picked].astype(np.float64), 3).tolist() for n in names), strict=True
-    )
+    values = zip(*(_floats(comps[n][picked]) for n in names), strict=True)
     scores = s[picked].astype(np.float64).tolist()
     lo, hi = np.minimum(x, y).tolist(), np.maximum(x, y).tolist()
     if not explain_links:
         return [
-            Link(p, q, round(score_, 3), dict(zip(names, vals, strict=True)), [], [], "")
+            Link(p, q, round(score_, 3), dict(zip(names, vals, strict=True)), (), (), "")
             for p, q, score_, vals in zip(lo, hi, scores, values, strict=True)
         ]
     idf = index.idf()
@@ -459,3 +457,11 @@ def _links(index, a, b, s, comps, mask, explain_links):
             aliases = [(v, u) for u, v in aliases]
         out.append(Link(p, q, round(score_, 3), c, terms, aliases, explain.sentence(terms, c)))
     return out
+
+
+def _floats(values: np.ndarray) -> list[float]:
+    """Rounded to 3 places, as Python floats; one object per distinct value, so that a
+    component most links share (0 or 1) costs a pointer a link, not a float."""
+    distinct, which = np.unique(np.round(values.astype(np.float64), 3), return_inverse=True)
+    objects = distinct.tolist()
+    return [objects[i] for i in which.tolist()]

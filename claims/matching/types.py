@@ -1,7 +1,7 @@
 """What the matcher takes and gives. Plain data, no database."""
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -36,18 +36,18 @@ class Constraints:
     pinned: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a million of them at a million claims: no __dict__
 class Link:
     a: int  # claim ids, a < b, from different articles
     b: int
     score: float  # 0..1
     components: dict[str, float]
-    shared_terms: list[str]
-    shared_aliases: list[tuple[str, str]]  # (as written in a, as written in b)
+    shared_terms: Sequence[str]  # () when links are not explained
+    shared_aliases: Sequence[tuple[str, str]]  # (as written in a, as written in b)
     explanation: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     key: str  # "e<smallest claim id>" or the key a user pinned claims to
     claim_ids: list[int]
