@@ -20,6 +20,17 @@ class ClaimQuerySet(models.QuerySet):
         found = claims.filter(text__icontains=text) if ids is None else claims.filter(id__in=ids)
         return found.order_by("id")[:n]
 
+    def also_telling_of(self, event):
+        """The claims that also tell of `event`: outside it (or in no event), with a link to
+        one of its claims that no person rejected. Rejecting the link takes the claim away."""
+        live = Link.objects.live()
+        linked = (
+            live.filter(claim_b__event=event)
+            .values("claim_a")
+            .union(live.filter(claim_a__event=event).values("claim_b"))
+        )
+        return self.exclude(event=event).filter(id__in=linked)
+
 
 class Claim(models.Model):
     """A span of an article's body: its text is always exactly body[start:end]."""
@@ -112,6 +123,15 @@ class Event(models.Model):
     # the story overview can sort and page events without counting every claim.
     claim_count = models.PositiveIntegerField(default=0)
     outlet_count = models.PositiveIntegerField(default=0)
+    # A sentence may tell of two events ("the strike on the army ended the truce"): it sits in
+    # one and the matcher lists it here on the other, linked to that event's claims. Shown
+    # only while one of those links stands (a person rejecting it takes the claim away).
+    also_claims = models.ManyToManyField(
+        "Claim",
+        blank=True,
+        related_name="also_in",
+        help_text="Claims of other events (or of none) that also tell of this one.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -164,6 +184,10 @@ class LinkQuerySet(models.QuerySet):
 
     def decided(self):
         return self.exclude(status=LinkStatus.SUGGESTED)
+
+    def live(self):
+        """The links no person rejected: the matcher's and the confirmed ones."""
+        return self.exclude(status=LinkStatus.REJECTED)
 
 
 class Link(models.Model):

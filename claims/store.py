@@ -153,7 +153,7 @@ def _save_events(story: Story, events: list, dates: dict, full: bool) -> None:
     old_event_of = dict(in_events.values_list("id", "event_id"))
     old_members = Counter(old_event_of.values())
     by_id = {e.id: e for e in old.values()}
-    taken, assignment, to_update, kept = set(), {}, [], set()
+    taken, assignment, to_update, kept, also = set(), {}, [], set(), {}
     for result in sorted(events, key=lambda e: -len(e.claim_ids)):
         event = old.get(result.key)
         if event is None or event.id in taken:
@@ -174,14 +174,32 @@ def _save_events(story: Story, events: list, dates: dict, full: bool) -> None:
         kept.add(event.id)
         for claim_id in result.claim_ids:
             assignment[claim_id] = event.id
+        also[event.id] = result.also_ids
     Event.objects.bulk_update(
         to_update, ["auto_label", "occurred_on", "updated_at"], batch_size=BATCH
     )
     _assign(story, assignment, full)
+    _save_also(story, also, full)
     if full:
         story.events.exclude(id__in=kept).filter(claims__isnull=True).delete()
     touched = story.events.all() if full else Event.objects.filter(id__in=set(assignment.values()))
     touched.refresh_counts()
+
+
+def _save_also(story: Story, also: dict[int, list[int]], full: bool) -> None:
+    """The claims that also tell of each event, as the matcher found them now: a full run
+    replaces them all, an incremental one those of the events it touched."""
+    rows = Event.also_claims.through.objects
+    stale = rows.filter(event__story=story) if full else rows.filter(event_id__in=list(also))
+    stale.delete()
+    rows.bulk_create(
+        [
+            Event.also_claims.through(event_id=event_id, claim_id=claim_id)
+            for event_id, claim_ids in also.items()
+            for claim_id in claim_ids
+        ],
+        batch_size=BATCH,
+    )
 
 
 def _best_overlap(claim_ids, old_event_of, old_members, by_id, taken):

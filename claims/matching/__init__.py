@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 import numpy as np
+from scipy import sparse
 
 from . import candidates, explain, occurrence, score
 from . import cluster as cluster_step
@@ -44,6 +45,8 @@ EDGE_FLOOR = 0.3  # weaker pairs stay out of the clustering graph (they count as
 CONFLICT_WEIGHT = 0.5  # a pair naming other days or places counts against its groups merging
 INSIDE_THRESHOLD = 0.03  # merge threshold inside an occurrence that sets its articles apart
 LINK_FLOOR = 0.5  # a pair inside one event is shown as a link from this score up
+ALSO_MEAN = 0.5  # a claim's mean score to another event's claims for it to also tell of it
+ALSO_OWN = 1.0  # ... and at least this share of its mean to its own event's claims
 LINKS_PER_CLAIM = 4  # each claim keeps its best few links inside its event
 
 
@@ -132,13 +135,21 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
         index, rows, a[edge], b[edge], weight[edge], inside[edge], must, cannot, pinned, existing
     )
     lap("cluster")
-    in_event = labels[_local(local, a)] == labels[_local(local, b)]
-    link_mask = ~is_cannot & in_event & ((s >= LINK_FLOOR) | is_must)
+    label_a, label_b = labels[_local(local, a)], labels[_local(local, b)]
+    link_mask = ~is_cannot & (label_a == label_b) & ((s >= LINK_FLOOR) | is_must)
     link_mask &= _best_per_claim(a, b, s, link_mask, LINKS_PER_CLAIM) | is_must
+    also = _also_tells_of(index, labels, local, a[edge], b[edge], weight[edge])
+    n_rows = np.int64(len(index.claim_ids))
+    shown = ~is_cannot & (label_a != label_b) & (s >= LINK_FLOOR)
+    a_tells = shown & np.isin(a * n_rows + label_b, also)  # a also tells of b's event
+    b_tells = shown & np.isin(b * n_rows + label_a, also)
+    also_pairs = (np.r_[a[a_tells], b[b_tells]], np.r_[label_b[a_tells], label_a[b_tells]])
+    link_mask |= a_tells | b_tells
     _word_links(index, a, b, comps, link_mask & ~worded)
     events, links = _describe(
-        index, labels, local, a, b, s, comps, link_mask, pinned, existing, rows, explain_links
-    )
+        index, labels, local, a, b, s, comps, link_mask & (label_a == label_b), link_mask,
+        pinned, existing, rows, explain_links, also_pairs,
+    )  # fmt: skip
     lap("explain")
     stats.update(
         claims=len(index.claim_ids),
@@ -180,12 +191,36 @@ def components(index, a, b, cos, same, aa, ab, asim, exact=None):
         ),
         "other_date": _other_date(index, a, b).astype(np.float32),
         "other_place": _other_place(index, a, b).astype(np.float32),
+        "concepts": (_shared_concepts(index, a, b) >= 2).astype(np.float32),
     }
     worded = _wording_counts(comps)
     if exact is not None:
         worded |= exact
     comps["wording"][worded] = score.wording(index.texts, a[worded], b[worded])
     return comps, worded
+
+
+def _shared_concepts(index, a, b) -> np.ndarray:
+    """How many aliased things (terms an alias group stands for, "=...") each pair shares. One
+    alone says little ("bombing"); two (a bombing and the army it struck) point to one event."""
+    out = np.zeros(len(a), np.int64)
+    names = index.names
+    is_alias = np.fromiter((n[0] == "=" for n in names), bool, len(names))
+    ids = np.frombuffer(index.term_ids, np.int32)
+    hit = np.flatnonzero(is_alias[ids])
+    if not len(hit):
+        return out
+    ptr = np.frombuffer(index.term_ptr, np.int64)
+    n = len(index.claim_ids)
+    per_row = np.bincount(np.searchsorted(ptr, hit, side="right") - 1, minlength=n)
+    some = np.flatnonzero((per_row[a] >= 2) & (per_row[b] >= 2))
+    if len(some):
+        x = sparse.csr_matrix(
+            (np.ones(len(hit), np.int32), ids[hit], np.r_[0, np.cumsum(per_row)]),
+            shape=(n, len(names)),
+        )
+        out[some] = np.asarray(x[a[some]].multiply(x[b[some]]).sum(axis=1)).ravel()
+    return out
 
 
 def _wording_counts(comps) -> np.ndarray:
@@ -369,6 +404,43 @@ def _cluster(index, rows, a, b, s, inside, must, cannot, pinned, existing):
     return labels, local
 
 
+def _also_tells_of(index, labels, local, a, b, w) -> np.ndarray:
+    """Claims that also tell of an event other than their own, as keys row * n + label: those
+    that would join that event on their own, by the clustering's rule (their mean link score
+    to its claims of other articles reaches the threshold), though they sit in another event
+    (or none) because they tell of that one as much. A sentence may tell of two events ("the
+    strike on the army ended the truce"); it stays in one and is shown in both."""
+    n = np.int64(len(index.claim_ids))
+    label_a, label_b = labels[_local(local, a)], labels[_local(local, b)]
+    if not (label_a != label_b).any():
+        return np.zeros(0, np.int64)
+    row = np.r_[a, b]
+    group = np.r_[label_b, label_a]
+    keys, which = np.unique(row * n + group, return_inverse=True)
+    total = np.bincount(which, np.r_[w, w])
+    row, group = keys // n, keys % n
+    # each group's claims, and how many of them are in the claim's own article
+    nodes = np.arange(len(index.claim_ids)) if local is None else np.flatnonzero(local >= 0)
+    art = index.article_of()
+    node_group = labels[_local(local, nodes)]
+    groups, sizes = np.unique(node_group, return_counts=True)
+    in_art, in_art_sizes = np.unique(node_group * n + art[nodes], return_counts=True)
+    size = sizes[np.searchsorted(groups, group)]
+    own_key = group * n + art[row]
+    pos = np.searchsorted(in_art, own_key).clip(max=len(in_art) - 1)
+    own = np.where(in_art[pos] == own_key, in_art_sizes[pos], 0)
+    article_count = np.bincount(np.searchsorted(groups, in_art // n), minlength=len(groups))
+    is_event = (size >= 2) & (article_count[np.searchsorted(groups, group)] >= 2)
+    mean = total / np.maximum(size - own, 1)
+    row_label = labels[_local(local, row)]
+    mine = row_label == group
+    # each row's mean to its own group (0 when alone or unlinked there)
+    own_mean = np.zeros(len(index.claim_ids))
+    own_mean[row[mine]] = mean[mine]
+    strong = ~mine & is_event & (mean >= ALSO_MEAN) & (mean >= ALSO_OWN * own_mean[row])
+    return keys[strong]
+
+
 def _existing_keys(index, rows, existing) -> dict[int, str]:
     """Row -> key of the event it is in now, for these rows (those in an event)."""
     ids = index.claim_ids
@@ -376,8 +448,11 @@ def _existing_keys(index, rows, existing) -> dict[int, str]:
 
 
 def _describe(
-    index, labels, local, a, b, s, comps, link_mask, pinned, existing, rows, explain_links
-):
+    index, labels, local, a, b, s, comps, inside_mask, link_mask, pinned, existing, rows,
+    explain_links, also_pairs,
+):  # fmt: skip
+    """The events (their claims, the claims that also tell of them, a label) and the links
+    (`link_mask`; `inside_mask`: those inside one event, which make a claim central)."""
     node_rows = np.arange(len(index.claim_ids)) if local is None else np.flatnonzero(local >= 0)
     node_labels = labels[_local(local, node_rows)]
     groups = defaultdict(list)
@@ -385,7 +460,7 @@ def _describe(
         groups[g].append(r)
     centrality = defaultdict(float)
     for x, y, w in zip(
-        a[link_mask].tolist(), b[link_mask].tolist(), s[link_mask].tolist(), strict=True
+        a[inside_mask].tolist(), b[inside_mask].tolist(), s[inside_mask].tolist(), strict=True
     ):
         centrality[x] += w
         centrality[y] += w
@@ -393,9 +468,12 @@ def _describe(
     new_rows = set() if rows is None else set(rows.tolist())
     art = index.claim_article
     row_of = index.row_of
+    also = defaultdict(set)  # group -> rows of other groups that also tell of it
+    for r, g in zip(also_pairs[0].tolist(), also_pairs[1].tolist(), strict=True):
+        also[g].add(r)
     events, used = [], set(pinned.values())
     unread = bool(existing)  # the keys in use, gathered when a new event first needs a key
-    for members in groups.values():
+    for group, members in groups.items():
         if len(members) < 2 and not (pinned.keys() & members or key_of.keys() & members):
             continue
         if rows is not None and new_rows.isdisjoint(members):
@@ -411,9 +489,9 @@ def _describe(
             unread = False
         key = min(keys) if keys else _fresh_key(ids, used)
         used.add(key)
-        events.append(
-            Event(key=key, claim_ids=ids, label=explain.label(index, members, centrality))
-        )
+        also_ids = sorted(index.claim_ids[r] for r in also.get(group, ()))
+        label = explain.label(index, members, centrality)
+        events.append(Event(key=key, claim_ids=ids, label=label, also_ids=also_ids))
     events.sort(key=lambda e: e.claim_ids[0])
     links = _links(index, a, b, s, comps, link_mask, explain_links)
     return events, links

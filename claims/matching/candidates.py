@@ -55,11 +55,42 @@ def candidate_pairs(index: StoryIndex, rows: np.ndarray | None = None):
     near = None if rows is None else _sharing(index, rows, rare_df(n))
     rare = index.claim_matrix(rare_df(n), near)
     a2, b2, c2, g2 = top_pairs(rare, rows, PER_CLAIM, ACROSS_MIN, art, occ)
+    a1, b1, c1, g3 = _with_concept_pairs(index, rows, art, occ, a1, b1, c1, inside)
     a = np.r_[a1, a2]
     b = np.r_[b1, b2]
     c = np.r_[c1, c2]
     same = np.r_[np.ones(len(a1), bool), np.zeros(len(a2), bool)]
-    return a, b, c.astype(np.float32), same, int(g1 + g2)
+    return a, b, c.astype(np.float32), same, int(g1 + g2 + g3)
+
+
+def _with_concept_pairs(index, rows, art, occ, a1, b1, c1, inside):
+    """Inside an occurrence, also the pairs that name two of the same aliased things (see
+    `score.CONCEPT_BONUS`) however little else they share: a long sentence that mentions the
+    bombing of the army in passing has many better neighbours by cosine."""
+    n = len(index.claim_ids)
+    names = index.names
+    is_alias = np.fromiter((t[0] == "=" for t in names), bool, len(names))
+    is_alias &= index.df <= max_df(n)
+    ids = np.frombuffer(index.term_ids, np.int32)
+    hit = np.flatnonzero(is_alias[ids])
+    if not len(hit):
+        return a1, b1, c1, 0
+    ptr = np.frombuffer(index.term_ptr, np.int64)
+    per_row = np.bincount(np.searchsorted(ptr, hit, side="right") - 1, minlength=n)
+    x = sparse.csr_matrix(
+        (np.ones(len(hit), np.float32), ids[hit], np.r_[0, np.cumsum(per_row)]),
+        shape=(n, len(names)),
+    )
+    x = x[:, np.flatnonzero(is_alias)].tocsr()
+    x = sparse.diags((per_row >= 2).astype(np.float32)) @ x  # rows naming two or more
+    x.eliminate_zeros()
+    a3, b3, _, generated = top_pairs(_qualified(x, occ), rows, PER_CLAIM, 2.0, art)
+    if not len(a3):
+        return a1, b1, c1, generated
+    # their cosine over all terms, as for every pair inside an occurrence
+    c3 = np.asarray(inside[a3].multiply(inside[b3]).sum(axis=1)).ravel()
+    a, b, c = _union(a1, b1, c1, a3, b3, c3.astype(c1.dtype), n)
+    return a, b, c, generated
 
 
 def _sharing(index: StoryIndex, rows: np.ndarray, most: int, group=None) -> np.ndarray:

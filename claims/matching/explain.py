@@ -50,6 +50,8 @@ def sentence(terms: list[str], c: dict[str, float]) -> str:
     """The link in a journalist's words: what both claims mention, how close the wording is,
     and what the two articles have in common."""
     parts = ["Both mention " + ", ".join(terms[:8]) if terms else "Confirmed by a person"]
+    if c.get("concepts"):
+        parts.append("they name two of the same aliased things, as two accounts of one event do")
     parts.append(f"wording {round(100 * c['wording'])}/100 alike")
     if c.get("other_date"):
         parts.append("but they give different days")

@@ -3,6 +3,8 @@
 Sentence evidence decides, and the articles set the bar (a gate, not a sum):
 
     evidence = shared terms (IDF cosine) + a bonus for wording closer than unrelated sentences
+               + a bonus when both name two of the same aliased things (an action and who it
+               struck, two parties: what the story's aliases group, typed or learned)
     bar      = low for two leads of articles about the same occurrence, moderate for other
                claims of one occurrence, high across occurrences; doubled when the claims say
                different days or different places
@@ -21,6 +23,7 @@ BAR_ACROSS = 0.8  # articles about different occurrences
 CONFLICT = 4.0  # bar multiplier when the claims name different days or different places
 WORDING_BONUS = 0.5  # evidence added per unit of wording above the unrelated level
 WORDING_FLOOR = 0.5  # token_set_ratio of unrelated sentences sits below this
+CONCEPT_BONUS = 0.3  # evidence added when two claims share two or more aliased things
 
 
 def close_spellings(names: list[str], cutoff: float = 0.8) -> list[tuple[str, str]]:
@@ -70,7 +73,7 @@ def bar(c: dict[str, np.ndarray]) -> np.ndarray:
 
 def evidence(c: dict[str, np.ndarray]) -> np.ndarray:
     extra = np.maximum(c["wording"] - WORDING_FLOOR, 0) / (1 - WORDING_FLOOR)
-    return (c["terms"] + WORDING_BONUS * extra).astype(np.float32)
+    return (c["terms"] + WORDING_BONUS * extra + CONCEPT_BONUS * c["concepts"]).astype(np.float32)
 
 
 def combine(c: dict[str, np.ndarray]) -> np.ndarray:

@@ -52,6 +52,8 @@ class Event:
     key: str  # "e<smallest claim id>" or the key a user pinned claims to
     claim_ids: list[int]
     label: str
+    # claims of other events (or of none) that also tell of this one, linked to its claims
+    also_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

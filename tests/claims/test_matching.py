@@ -239,26 +239,65 @@ def test_seed_convoy_reports_linked(seeds):
     assert ev.get(gold[0]) is not None and ev.get(gold[0]) == ev.get(gold[2])
 
 
-@pytest.mark.xfail(
-    strict=True, reason="misses the seed targets; see the report in bench/quality.py"
-)
-def test_seed_gold_every_cross_outlet_pair_found(seeds):
+def events_of(result) -> dict[int, set[str]]:
+    """Claim id -> the events it tells of: its own and those it also tells of."""
+    out: dict[int, set[str]] = {}
+    for e in result.events:
+        for c in [*e.claim_ids, *e.also_ids]:
+            out.setdefault(c, set()).add(e.key)
+    return out
+
+
+def missed_pairs(claims, result, name):
+    """Cross-outlet pairs of a named gold event that share no event."""
+    tells = events_of(result)
+    article = {c.id: c.article_id for c in claims}
+    ids = gold_ids(claims)[name]
+    return [
+        (i, j)
+        for i in ids
+        for j in ids
+        if i < j and article[i] != article[j] and not tells.get(i, set()) & tells.get(j, set())
+    ]
+
+
+@pytest.mark.parametrize("name", ["deir-ez-zor strike", "aid convoy strike"])
+def test_seed_gold_every_cross_outlet_pair_found(seeds, name):
     claims, result = seeds
-    ev = event_of(result)
-    by_id = {c.id: c for c in claims}
-    for ids in gold_ids(claims).values():
-        for i in ids:
-            for j in ids:
-                if by_id[i].article_id != by_id[j].article_id:
-                    assert ev.get(i) is not None and ev.get(i) == ev.get(j)
+    assert missed_pairs(claims, result, name) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the Washington Times' 'joint operations were wholly contingent on the cease-fire "
+    "holding for several days' says what the others say ('seven days' of 'reduced violence') "
+    "in other words: a paraphrase, which shared terms, aliases and rapidfuzz cannot see",
+)
+def test_seed_gold_jic_conditions_every_cross_outlet_pair_found(seeds):
+    claims, result = seeds
+    assert missed_pairs(claims, result, "JIC conditions") == []
+
+
+def test_seed_claim_telling_of_two_events_is_shown_in_both(seeds):
+    """Sputnik's "the coalition airstrike on the SAA ... confirmed Russia's suspicions that US
+    military officials did not plan on delivering" sits with the other outlets' distrust of
+    the Pentagon, and also tells of the Deir ez-Zor strike."""
+    claims, result = seeds
+    (both,) = [c.id for c in claims if "confirmed Russia's suspicions" in c.text]
+    (bombed,) = [c.id for c in claims if "erroneously bombed Syrian troops" in c.text]
+    strike = next(e for e in result.events if bombed in e.claim_ids)
+    assert both not in strike.claim_ids and both in strike.also_ids
+    assert any({link.a, link.b} == {both, bombed} for link in result.links)
 
 
 def test_seed_gold_no_event_inside_another(seeds):
+    """Not as a claim's own event, nor as one it also tells of."""
     claims, result = seeds
-    ev = event_of(result)
+    tells = events_of(result)
     gold = gold_ids(claims)
     for name, ids in gold.items():
         for other, other_ids in gold.items():
             if name < other:
-                shared = {ev[i] for i in ids if i in ev} & {ev[j] for j in other_ids if j in ev}
-                assert not shared, (name, other)
+                mine = set().union(*(tells.get(i, set()) for i in ids))
+                theirs = set().union(*(tells.get(j, set()) for j in other_ids))
+                assert not mine & theirs, (name, other)

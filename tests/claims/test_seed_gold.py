@@ -3,12 +3,10 @@ tests/claims/seed_gold.py must come out as events, and must not swallow one anot
 
 import pytest
 
-from claims.models import Claim
+from claims.models import Claim, Event
 from claims.store import match_story
 
 from .seed_gold import USER_ALIASES, gold_ids
-
-NAMED = ("deir-ez-zor strike", "aid convoy strike", "JIC conditions")
 
 
 @pytest.fixture
@@ -26,40 +24,53 @@ def matched(seed_story):
     gold = gold_ids([ClaimInput(i, a, t, p) for i, a, t, p, _ in rows])
     article = {i: a for i, a, _, _, _ in rows}
     event = {i: e for i, _, _, _, e in rows}
-    return gold, article, event
+    # the events each claim tells of: its own, and those it also tells of
+    tells = {i: {e} - {None} for i, e in event.items()}
+    for event_id, claim_id in Event.also_claims.through.objects.filter(
+        event__story=seed_story
+    ).values_list("event_id", "claim_id"):
+        tells[claim_id].add(event_id)
+    return gold, article, event, tells
+
+
+def missed(matched, name):
+    gold, article, _, tells = matched
+    ids = gold[name]
+    pairs = [(i, j) for i in ids for j in ids if article[i] != article[j]]
+    return [(i, j) for i, j in pairs if not tells[i] & tells[j]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["deir-ez-zor strike", "aid convoy strike"])
+def test_every_cross_outlet_pair_of_a_named_event_shares_an_event(matched, name):
+    assert missed(matched, name) == []
 
 
 @pytest.mark.django_db
 @pytest.mark.xfail(
     strict=True,
-    reason="three gold claims tell of two events at once and a claim sits in one event: "
-    "Sputnik's 'the strike confirmed Russia's suspicions of the Pentagon' and 'the truce ended; "
-    "the strike provoked it' go with their other event, and the JIC claim of the Washington "
-    "Times is as much about joint operations; see the issue 3 notes",
+    reason="the Washington Times' 'joint operations were wholly contingent on the cease-fire "
+    "holding for several days' says what the others say ('seven days' of 'reduced violence') "
+    "in other words: a paraphrase, which shared terms, aliases and rapidfuzz cannot see",
 )
-def test_every_cross_outlet_pair_of_a_named_event_is_one_event(matched):
-    gold, article, event = matched
-    for name in NAMED:
-        ids = gold[name]
-        for i in ids:
-            for j in ids:
-                if article[i] != article[j]:
-                    assert event[i] is not None and event[i] == event[j], (name, i, j)
+def test_every_cross_outlet_pair_of_the_jic_conditions_shares_an_event(matched):
+    assert missed(matched, "JIC conditions") == []
 
 
 @pytest.mark.django_db
 def test_no_named_event_inside_another(matched):
-    gold, _, event = matched
+    """Neither as a claim's own event nor as one it also tells of."""
+    gold, _, _, tells = matched
     for name, ids in gold.items():
         for other, other_ids in gold.items():
             if name < other:
-                shared = {event[i] for i in ids} & {event[j] for j in other_ids} - {None}
-                assert not shared, (name, other)
+                mine = set().union(*(tells[i] for i in ids))
+                assert not mine & set().union(*(tells[j] for j in other_ids)), (name, other)
 
 
 @pytest.mark.django_db
 def test_new_york_meeting_is_not_the_moscow_meeting(matched):
-    gold, _, event = matched
-    new_york = {event[i] for i in gold["Kerry-Lavrov meeting in New York"]} - {None}
-    moscow = {event[i] for i in gold["Kerry-Lavrov meeting in Moscow"]} - {None}
-    assert not new_york & moscow
+    gold, _, _, tells = matched
+    new_york = set().union(*(tells[i] for i in gold["Kerry-Lavrov meeting in New York"]))
+    moscow = set().union(*(tells[i] for i in gold["Kerry-Lavrov meeting in Moscow"]))
+    assert new_york and moscow and not new_york & moscow

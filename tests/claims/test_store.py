@@ -37,7 +37,11 @@ def test_match_claims_links_claims_of_different_articles_with_reasons(matched):
         assert link.claim_a_id < link.claim_b_id
         assert 0 < link.score <= 1
         assert link.explanation
-        assert link.claim_a.event_id == link.claim_b.event_id is not None
+        # inside one event, or a claim that also tells of the other's event (it sits in its
+        # own event, or in none)
+        assert link.claim_a.event_id is not None or link.claim_b.event_id is not None
+    inside = [x for x in links if x.claim_a.event_id == x.claim_b.event_id]
+    assert len(inside) >= len(links) / 2
     for event in matched.events.all():
         assert event.claims.values("article").distinct().count() >= 2
         assert event.display_label
@@ -123,6 +127,14 @@ def test_export_json_has_every_record_and_offsets(matched, tmp_path):
     assert len(doc["links"]) == Link.objects.count()
     in_events = {c for e in doc["events"] for c in e["claim_ids"]}
     assert in_events == {c["id"] for c in doc["claims"] if c["event_id"]}
+    for event in doc["events"]:  # claims of other events that also tell of this one
+        also = event["also_claim_ids"]
+        assert also == sorted(also) and not set(also) & set(event["claim_ids"])
+        assert also == sorted(
+            Claim.objects.also_telling_of(Event.objects.get(pk=event["id"])).values_list(
+                "id", flat=True
+            )
+        )
     assert {"claim_a", "claim_b", "score", "status", "explanation"} <= set(doc["links"][0])
 
 
@@ -152,6 +164,9 @@ def test_export_csv_writes_one_table_per_record_kind(matched, tmp_path):
     assert len(rows) == Claim.objects.count()
     with (tmp_path / "links.csv").open() as handle:
         assert len(list(csv.DictReader(handle))) == Link.objects.count()
+    with (tmp_path / "events.csv").open() as handle:
+        events = list(csv.DictReader(handle))
+    assert list(events[0]) == ["id", "label", "label_by_person", "claim_ids", "also_claim_ids"]
 
 
 def test_event_counts_are_kept_by_matching_and_edits(matched, editor):
