@@ -59,9 +59,11 @@ def seed_story() -> Story:
     return Story("seeds", articles, claims, answers)
 
 
-def pairwise(story: Story, event_of: dict[int, str]) -> dict[str, int]:
+def pairwise(story: Story, event_of: dict[int, str], tells=None) -> dict[str, int]:
     """Counts over judged pairs from different articles: tp, fp, fn, pairs of different
-    occurrences (subtopics) and how many of those were grouped."""
+    occurrences (subtopics) and how many of those were grouped. With `tells` (claim -> the
+    events it tells of, its own and those it also tells of), a pair is grouped when the two
+    share one."""
     ids = sorted(story.answers)
     out = dict(tp=0, fp=0, fn=0, tn=0, other=0, other_grouped=0)
     for x, i in enumerate(ids):
@@ -71,7 +73,10 @@ def pairwise(story: Story, event_of: dict[int, str]) -> dict[str, int]:
             if ai == aj:
                 continue
             gold = bool(ci & cj)
-            pred = i in event_of and event_of.get(i) == event_of.get(j)
+            if tells is None:
+                pred = i in event_of and event_of.get(i) == event_of.get(j)
+            else:
+                pred = bool(tells.get(i, set()) & tells.get(j, set()))
             out["tp" if gold and pred else "fp" if pred else "fn" if gold else "tn"] += 1
             if si != sj:
                 out["other"] += 1

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from articles.models import Article, Story
@@ -83,7 +83,7 @@ def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | N
 def _store(story, index, result, dates, claim_count, started, full: bool) -> Summary:
     """Events, links and the index of one run, all or nothing; what the run did, in a Summary."""
     with transaction.atomic():
-        _save_events(story, result.events, dates, full=full)
+        _save_events(story, result.events, dates, result.also, full=full)
         created, removed = _save_links(story, result.links, full=full)
         _save_state(story, index, result)
     seconds = (timezone.now() - started).total_seconds()
@@ -145,7 +145,7 @@ def event_dates(events, claims, published: dict) -> dict[str, datetime.date]:
     return found
 
 
-def _save_events(story: Story, events: list, dates: dict, full: bool) -> None:
+def _save_events(story: Story, events: list, dates: dict, also: list, full: bool) -> None:
     """Events by key; a result event with a new key takes over the old event that held most of
     its claims, so that names people gave survive changes of membership."""
     old = {e.key: e for e in story.events.all()}
@@ -153,7 +153,7 @@ def _save_events(story: Story, events: list, dates: dict, full: bool) -> None:
     old_event_of = dict(in_events.values_list("id", "event_id"))
     old_members = Counter(old_event_of.values())
     by_id = {e.id: e for e in old.values()}
-    taken, assignment, to_update, kept, also = set(), {}, [], set(), {}
+    taken, assignment, to_update, kept, event_of_key = set(), {}, [], set(), {}
     for result in sorted(events, key=lambda e: -len(e.claim_ids)):
         event = old.get(result.key)
         if event is None or event.id in taken:
@@ -174,32 +174,34 @@ def _save_events(story: Story, events: list, dates: dict, full: bool) -> None:
         kept.add(event.id)
         for claim_id in result.claim_ids:
             assignment[claim_id] = event.id
-        also[event.id] = result.also_ids
+        event_of_key[result.key] = event.id
     Event.objects.bulk_update(
         to_update, ["auto_label", "occurred_on", "updated_at"], batch_size=BATCH
     )
     _assign(story, assignment, full)
-    _save_also(story, also, full)
+    old_keys = {k: e.id for k, e in old.items() if k not in event_of_key}
+    _save_also(story, also, event_of_key | old_keys, full)
     if full:
         story.events.exclude(id__in=kept).filter(claims__isnull=True).delete()
     touched = story.events.all() if full else Event.objects.filter(id__in=set(assignment.values()))
     touched.refresh_counts()
 
 
-def _save_also(story: Story, also: dict[int, list[int]], full: bool) -> None:
-    """The claims that also tell of each event, as the matcher found them now: a full run
-    replaces them all, an incremental one those of the events it touched."""
+def _save_also(story: Story, also: list, event_of_key: dict[str, int], full: bool) -> None:
+    """The claims that also tell of each event. A full run replaces them all; an incremental
+    one (which saw only the new claims' neighbourhood) adds what it found, and drops only
+    the claims that now sit in the event itself."""
     rows = Event.also_claims.through.objects
-    stale = rows.filter(event__story=story) if full else rows.filter(event_id__in=list(also))
-    stale.delete()
+    if full:
+        rows.filter(event__story=story).delete()
+    new = {(event_of_key[key], claim_id) for claim_id, key in also if key in event_of_key}
     rows.bulk_create(
-        [
-            Event.also_claims.through(event_id=event_id, claim_id=claim_id)
-            for event_id, claim_ids in also.items()
-            for claim_id in claim_ids
-        ],
+        [Event.also_claims.through(event_id=e, claim_id=c) for e, c in sorted(new)],
         batch_size=BATCH,
+        ignore_conflicts=True,
     )
+    if not full:
+        rows.filter(event__story=story, claim__event_id=F("event_id")).delete()
 
 
 def _best_overlap(claim_ids, old_event_of, old_members, by_id, taken):

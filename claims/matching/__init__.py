@@ -146,7 +146,7 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     also_pairs = (np.r_[a[a_tells], b[b_tells]], np.r_[label_b[a_tells], label_a[b_tells]])
     link_mask |= a_tells | b_tells
     _word_links(index, a, b, comps, link_mask & ~worded)
-    events, links = _describe(
+    events, links, also_found = _describe(
         index, labels, local, a, b, s, comps, link_mask & (label_a == label_b), link_mask,
         pinned, existing, rows, explain_links, also_pairs,
     )  # fmt: skip
@@ -163,7 +163,7 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     )
     if rows is not None:
         stats["new_aliases"] = [list(x) for x in getattr(index, "new_aliases", [])]
-    return MatchResult(events=events, links=links, stats=stats)
+    return MatchResult(events=events, links=links, stats=stats, also=also_found)
 
 
 def components(index, a, b, cos, same, aa, ab, asim, exact=None):
@@ -471,16 +471,18 @@ def _describe(
     also = defaultdict(set)  # group -> rows of other groups that also tell of it
     for r, g in zip(also_pairs[0].tolist(), also_pairs[1].tolist(), strict=True):
         also[g].add(r)
-    events, used = [], set(pinned.values())
+    events, used, found = [], set(pinned.values()), []
     unread = bool(existing)  # the keys in use, gathered when a new event first needs a key
     for group, members in groups.items():
         if len(members) < 2 and not (pinned.keys() & members or key_of.keys() & members):
             continue
-        if rows is not None and new_rows.isdisjoint(members):
-            continue
         keys = [pinned[r] for r in members if r in pinned] or [
             key_of[r] for r in members if r in key_of
         ]
+        if rows is not None and new_rows.isdisjoint(members):
+            if keys and group in also:  # an old event that new claims also tell of
+                found += [(index.claim_ids[r], min(keys)) for r in sorted(also[group])]
+            continue
         if not keys and len({art[r] for r in members}) < 2:
             continue
         ids = sorted(index.claim_ids[r] for r in members)
@@ -492,9 +494,10 @@ def _describe(
         also_ids = sorted(index.claim_ids[r] for r in also.get(group, ()))
         label = explain.label(index, members, centrality)
         events.append(Event(key=key, claim_ids=ids, label=label, also_ids=also_ids))
+        found += [(c, key) for c in also_ids]
     events.sort(key=lambda e: e.claim_ids[0])
     links = _links(index, a, b, s, comps, link_mask, explain_links)
-    return events, links
+    return events, links, sorted(found)
 
 
 def _fresh_key(ids, used):

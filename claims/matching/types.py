@@ -61,3 +61,6 @@ class MatchResult:
     events: list[Event]
     links: list[Link]
     stats: dict
+    # (claim id, event key): every claim found to also tell of an event; an incremental run
+    # includes events it did not otherwise change (a new claim telling of an old event)
+    also: list[tuple[int, str]] = field(default_factory=list)
