@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Outlet, Story
 from claims import webannotation
-from claims.models import Adjudication, Annotation, Claim, Link
+from claims.models import Adjudication, Annotation, Claim, Event, Link
 
 FORMAT_VERSION = 1
 
@@ -30,6 +30,7 @@ def story_tables(story: Story) -> dict[str, list[dict]]:
     for claim in claims:
         if claim["event_id"]:
             members[claim["event_id"]].append(claim["id"])
+    also = _also_telling(story, {c["id"]: c["event_id"] for c in claims})
     return {
         "outlets": [_outlet(o) for o in Outlet.objects.filter(id__in=outlet_ids).order_by("id")],
         "articles": [_article(a) for a in articles],
@@ -40,12 +41,29 @@ def story_tables(story: Story) -> dict[str, list[dict]]:
                 "label": e.display_label,
                 "label_by_person": bool(e.label),
                 "claim_ids": members[e.id],
+                "also_claim_ids": sorted(also[e.id]),
             }
             for e in story.events.order_by("id")
         ],
         "links": list(_links(story)),
         "annotations": list(_annotations(story)),
     }
+
+
+def _also_telling(story: Story, event_of: dict[int, int | None]) -> dict[int, set[int]]:
+    """Per event, the claims that also tell of it, as `Claim.objects.also_telling_of` has them:
+    those the matcher lists on it, outside it, with a link no person rejected to one of its
+    claims. Two queries for the whole story, where asking event by event would make one per
+    event."""
+    linked = set()  # (claim, event of a claim it has a live link to)
+    for a, b in Link.objects.filter(story=story).live().values_list("claim_a_id", "claim_b_id"):
+        linked.update({(a, event_of.get(b)), (b, event_of.get(a))})
+    also = defaultdict(set)
+    listed = Event.also_claims.through.objects.filter(event__story=story)
+    for event_id, claim_id in listed.values_list("event_id", "claim_id"):
+        if event_of.get(claim_id) != event_id and (claim_id, event_id) in linked:
+            also[event_id].add(claim_id)
+    return also
 
 
 def story_document(story: Story) -> dict:
@@ -80,7 +98,7 @@ _EMPTY_HEADERS = {
     "outlets": ["id", "name", "slug", "domain", "country", "ownership"],
     "articles": ["id", "outlet_id", "outlet", "title", "byline", "source", "published", "body"],
     "claims": ["id", "article_id", "position", "start", "end", "text", "speaker", "event_id"],
-    "events": ["id", "label", "label_by_person", "claim_ids"],
+    "events": ["id", "label", "label_by_person", "claim_ids", "also_claim_ids"],
     "links": [
         "claim_a",
         "claim_b",
@@ -111,11 +129,13 @@ TABLES = list(_EMPTY_HEADERS)
 
 
 def _flat(row: dict) -> dict:
-    """CSV cells: lists become space- or semicolon-separated text."""
+    """CSV cells: lists become text, claim ids separated by spaces, anything else by
+    semicolons."""
     flat = {}
     for key, value in row.items():
         if isinstance(value, list):
-            value = " ".join(map(str, value)) if key == "claim_ids" else "; ".join(map(str, value))
+            ids = key.endswith("claim_ids")
+            value = " ".join(map(str, value)) if ids else "; ".join(map(str, value))
         flat[key] = value
     return flat
 

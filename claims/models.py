@@ -21,15 +21,18 @@ class ClaimQuerySet(models.QuerySet):
         return found.order_by("id")[:n]
 
     def also_telling_of(self, event):
-        """The claims that also tell of `event`: outside it (or in no event), with a link to
-        one of its claims that no person rejected. Rejecting the link takes the claim away."""
+        """The claims that also tell of `event`: those the matcher lists on it
+        (`Event.also_claims`) that sit outside it (or in no event) and have a link no person
+        rejected to one of its claims. Rejecting the link takes the claim away. The list gives
+        the direction a link cannot: a link says both claims tell of one event, not which of
+        the two events."""
         live = Link.objects.live()
         linked = (
             live.filter(claim_b__event=event)
             .values("claim_a")
             .union(live.filter(claim_a__event=event).values("claim_b"))
         )
-        return self.exclude(event=event).filter(id__in=linked)
+        return self.filter(also_in=event, id__in=linked).exclude(event=event)
 
 
 class Claim(models.Model):

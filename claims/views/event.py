@@ -2,11 +2,13 @@
 
 from collections import defaultdict
 
+from django.db.models import Q
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from articles import pagecache
@@ -23,6 +25,7 @@ from claims.views.links import link_rows
 CLAIMS_PER_COLUMN = 8
 LINKS_SHOWN = 30
 CONTEXT_SENTENCES = 2
+HOME_LABEL_CHARS = 80  # an event's label is often a whole sentence, as in the page's title
 
 
 @require_GET
@@ -84,17 +87,21 @@ def _reader_copy(story, pk, shown_outlet) -> dict:
 
 
 def _claims(story, event, shown_outlet) -> dict:
-    """The event's columns (claims with their marks) and links, and the counts."""
-    claims = list(
-        event.claims.select_related("article__outlet")
-        .defer(*article_texts("article"))
-        .order_by("article__outlet__name", "article_id", "position")
-    )
-    ids = [c.id for c in claims]
-    # Links between claims of this event: filtered by the claims (indexed), not by a join
-    # through the event, which would read every link of the story.
+    """The event's columns (claims with their marks, then the outlet's claims of other events
+    that also tell of this one) and links, and the counts, which are the event's own."""
+    claims = list(_in_columns(event.claims))
+    # Claims of other events (or of none) the matcher lists on this one, while a link no one
+    # rejected ties them to its claims (Claim.objects.also_telling_of).
+    also = list(_in_columns(Claim.objects.also_telling_of(event)).select_related("event"))
+    ids, also_ids = [c.id for c in claims], [c.id for c in also]
+    # Links between claims of this event, and between them and the claims that also tell of
+    # it: filtered by the claims (indexed), not by a join through the event, which would read
+    # every link of the story.
     links = list(
-        Link.objects.filter(claim_a_id__in=ids, claim_b_id__in=ids)
+        Link.objects.filter(
+            Q(claim_a_id__in=ids, claim_b_id__in=ids + also_ids)
+            | Q(claim_a_id__in=also_ids, claim_b_id__in=ids)
+        )
         .select_related("claim_a__article__outlet", "claim_b__article__outlet", "decided_by")
         .defer(
             "components",
@@ -108,25 +115,36 @@ def _claims(story, event, shown_outlet) -> dict:
     for link in links:
         matched[link.claim_a_id].update(link.shared_terms)
         matched[link.claim_b_id].update(link.shared_terms)
-    by_outlet = defaultdict(list)
+    by_outlet, also_by_outlet = defaultdict(list), defaultdict(list)
     for claim in claims:
         by_outlet[claim.article.outlet].append(claim)
+    for claim in also:
+        also_by_outlet[claim.article.outlet].append(claim)
+    # Underlined words are those an outlet states on this event: its own claims only.
     differs = differing_words({o: [c.text for c in cs] for o, cs in by_outlet.items()})
     urls = _url_prefixes(story)
-    columns = [
-        {
-            "outlet": outlet,
-            "claims": [
-                _claim_item(c, pieces(c.text, matched[c.id], differs[outlet]), urls)
-                for c in outlet_claims[: None if outlet.id == shown_outlet else CLAIMS_PER_COLUMN]
-            ],
-            "more": 0
-            if outlet.id == shown_outlet
-            else max(0, len(outlet_claims) - CLAIMS_PER_COLUMN),
-            "total": len(outlet_claims),
-        }
-        for outlet, outlet_claims in by_outlet.items()
-    ]
+    # The outlets that tell of the event first, then those that only mention it.
+    outlets = [*by_outlet, *(o for o in also_by_outlet if o not in by_outlet)]
+    columns = []
+    for outlet in outlets:
+        own, others = by_outlet.get(outlet, []), also_by_outlet.get(outlet, [])
+        shown = None if outlet.id == shown_outlet else CLAIMS_PER_COLUMN
+        columns.append(
+            {
+                "outlet": outlet,
+                "claims": [
+                    _claim_item(c, pieces(c.text, matched[c.id], differs[outlet]), urls)
+                    for c in own[:shown]
+                ],
+                "also": [
+                    _claim_item(c, pieces(c.text, matched[c.id]), urls, also=True)
+                    for c in others[:shown]
+                ],
+                "more": shown is not None
+                and (len(own) > CLAIMS_PER_COLUMN or len(others) > CLAIMS_PER_COLUMN),
+                "total": len(own) + len(others),
+            }
+        )
     return {
         "story": story,
         "event": event,
@@ -134,9 +152,18 @@ def _claims(story, event, shown_outlet) -> dict:
         "columns": columns,
         "links": links[:LINKS_SHOWN],
         "more_links": len(links) > LINKS_SHOWN,
-        "outlet_count": len(columns),
+        "outlet_count": len(by_outlet),
         "claim_count": len(claims),
     }
+
+
+def _in_columns(claims):
+    """Claims as the columns show them: by outlet, in article order, with their outlet."""
+    return (
+        claims.select_related("article__outlet")
+        .defer(*article_texts("article"))
+        .order_by("article__outlet__name", "article_id", "position")
+    )
 
 
 PINNED = mark_safe(
@@ -145,15 +172,16 @@ PINNED = mark_safe(
 )
 
 
-def _claim_item(claim, text_pieces, urls) -> SafeString:
+def _claim_item(claim, text_pieces, urls, also: bool = False) -> SafeString:
     """One claim of a column as HTML, built in Python: the largest events show hundreds, and
     a template with its tags per claim costs more than the rest of the page. Every text is
-    escaped by format_html."""
+    escaped by format_html. `also`: a claim of another event (or of none) that also tells of
+    this one, which says where it mainly belongs."""
     return format_html(
         '<li id="c{id}">\n'
         '          <p class="claim-text">{text}</p>\n'
         '          <p class="claim-meta">\n'
-        "            {speaker}\n"
+        "            {home}{speaker}\n"
         '            <a href="{context}" hx-get="{context}" hx-target="#ctx-{id}" '
         'hx-swap="innerHTML">Context</a> ·\n'
         '            <a href="{reader}">Full article</a>\n'
@@ -163,12 +191,26 @@ def _claim_item(claim, text_pieces, urls) -> SafeString:
         "        </li>",
         id=claim.pk,
         text=marked_html(text_pieces),
+        home=_home(claim, urls) if also else "",
         speaker=format_html('<span class="speaker">{}</span> · ', claim.speaker)
         if claim.speaker
         else "",
         context=f"{urls['claim']}{claim.pk}/context/",
         reader=f"{urls['article']}{claim.article_id}/#claim-{claim.pk}",
-        pinned=PINNED if claim.event_pinned else "",
+        pinned=PINNED if claim.event_pinned and not also else "",
+    )
+
+
+def _home(claim, urls) -> SafeString:
+    """Where a claim that also tells of this event mainly belongs: its own event, or none."""
+    if claim.event_id is None:
+        return mark_safe('<span class="home">in no event</span> · ')
+    label = claim.event.display_label
+    return format_html(
+        '<span class="home">mainly in: <a href="{}" title="{}">{}</a></span> · ',
+        f"{urls['event']}{claim.event_id}/",
+        label,
+        Truncator(label).chars(HOME_LABEL_CHARS),
     )
 
 
@@ -182,6 +224,7 @@ def _url_prefixes(story) -> dict:
     return {
         "claim": url_prefix("claims-context", story),
         "article": url_prefix("articles-detail", story),
+        "event": url_prefix("claims-event", story),
     }
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
 from articles.ingest.importer import Upload, import_uploads
 from articles.models import Story
@@ -187,3 +188,54 @@ def test_event_counts_are_kept_by_matching_and_edits(matched, editor):
     assert_counts()
     state = MatchState.objects.get(story=matched)
     assert state.unmatched_count == Claim.objects.filter(article__story=matched, event=None).count()
+
+
+def _also(story) -> set[tuple[str, str]]:
+    """(claim text, a claim text of the event it also tells of), by text snippets."""
+    rows = Event.also_claims.through.objects.filter(event__story=story)
+    return {(r.claim.text, r.event.claims.values_list("text", flat=True)[0]) for r in rows}
+
+
+def test_an_imported_article_ties_an_old_claim_to_its_event(db):
+    """Sputnik's strike-and-suspicions sentence sits with the distrust of the Pentagon. Once the
+    article that says the coalition "erroneously bombed Syrian troops" comes in, it tells of
+    that strike too: the import (matched incrementally) ties them, and a full re-match keeps
+    the sentence in its own event and lists it on the strike's."""
+    from claims.models import Alias
+
+    from .seed_gold import USER_ALIASES
+
+    story = Story.objects.create(slug="inc-also", title="inc")
+    for group in USER_ALIASES:
+        Alias.objects.create(story=story, terms=", ".join(group))
+    files = sorted(SEEDS.glob("*.txt"))
+    import_uploads([Upload(str(p), p.read_bytes()) for p in files[:4]], story)
+    match_story(story)
+    both = Claim.objects.get(article__story=story, text__contains="confirmed Russia's suspicions")
+    assert not both.also_in.exists()
+
+    def tells_of_the_strike():
+        both.refresh_from_db()
+        bombed = Claim.objects.get(article__story=story, text__contains="erroneously bombed")
+        linked = Link.objects.filter(
+            Q(claim_a=both, claim_b=bombed) | Q(claim_a=bombed, claim_b=both)
+        ).exists()
+        return linked and bombed.event in {both.event, *both.also_in.all()}, bombed
+
+    import_uploads([Upload(str(files[4]), files[4].read_bytes())], story)
+    assert tells_of_the_strike()[0]
+    match_story(story)
+    tells, bombed = tells_of_the_strike()
+    assert tells and both.event != bombed.event and list(both.also_in.all()) == [bombed.event]
+
+
+def test_an_incremental_import_keeps_what_else_claims_tell_of(seed_story):
+    match_story(seed_story)
+    before = _also(seed_story)
+    assert before
+    text = (
+        "The city council of Springfield approved a new budget for its public libraries on "
+        "Thursday.\n\nThe mayor said the vote was a victory for readers across the county.\n"
+    )
+    import_uploads([Upload("library.txt", text.encode())], seed_story)
+    assert _also(seed_story) == before
