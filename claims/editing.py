@@ -50,10 +50,13 @@ def rename_event(event: Event, label: str, user, version: int) -> None:
 
 @transaction.atomic
 def merge_events(target: Event, other: Event, user) -> int:
-    """Every claim of `other` into `target`, pinned there; `other` is gone."""
+    """Every claim of `other` into `target`, pinned there; `other` is gone. The claims that
+    also told of `other` now also tell of `target` (unless they are in it)."""
     moved = list(other.claims.values_list("id", flat=True))
     Claim.objects.filter(id__in=moved).update(event=target, event_pinned=True)
     target.claims.update(event_pinned=True)
+    target.also_claims.add(*other.also_claims.exclude(event=target))
+    target.also_claims.remove(*target.also_claims.filter(event=target))
     label = other.display_label
     other.delete()
     Event.objects.filter(pk=target.pk).refresh_counts()

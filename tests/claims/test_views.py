@@ -249,6 +249,23 @@ def test_merge_moves_claims_and_survives_rematch(matched_story, editor):
     assert moved <= set(Event.objects.get(pk=event.pk).claims.values_list("id", flat=True))
 
 
+def test_merge_carries_the_claims_that_also_told_of_the_merged_event(matched_story, editor):
+    """A sentence listed on the merged event ("also tells of") is listed on the one it went
+    into, unless it is one of that event's own claims."""
+    other = matched_story.events.filter(also_claims__isnull=False).order_by("id").first()
+    assert other is not None, "the seed story has a claim that tells of two events"
+    told = set(other.also_claims.values_list("id", flat=True))
+    # the event one of them sits in: merging into it must not list it there as well
+    event = other.also_claims.exclude(event=None).first().event
+    own = set(event.claims.values_list("id", flat=True))
+    signed_in(editor).post(
+        url("claims-event-merge", matched_story, event.pk), {"other": other.pk}, **HTMX
+    )
+    listed = set(Event.objects.get(pk=event.pk).also_claims.values_list("id", flat=True))
+    assert told & own
+    assert told - own <= listed and not listed & own
+
+
 def test_split_and_move_claims_survive_rematch(matched_story, editor):
     event = biggest_event(matched_story)
     first, second = event.claims.order_by("id")[:2]
