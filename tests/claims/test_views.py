@@ -249,21 +249,28 @@ def test_merge_moves_claims_and_survives_rematch(matched_story, editor):
     assert moved <= set(Event.objects.get(pk=event.pk).claims.values_list("id", flat=True))
 
 
+def merge(story, editor, event, other):
+    signed_in(editor).post(url("claims-event-merge", story, event.pk), {"other": other.pk}, **HTMX)
+    return set(Event.objects.get(pk=event.pk).also_claims.values_list("id", flat=True))
+
+
 def test_merge_carries_the_claims_that_also_told_of_the_merged_event(matched_story, editor):
     """A sentence listed on the merged event ("also tells of") is listed on the one it went
-    into, unless it is one of that event's own claims."""
+    into."""
     other = matched_story.events.filter(also_claims__isnull=False).order_by("id").first()
     assert other is not None, "the seed story has a claim that tells of two events"
     told = set(other.also_claims.values_list("id", flat=True))
-    # the event one of them sits in: merging into it must not list it there as well
-    event = other.also_claims.exclude(event=None).first().event
-    own = set(event.claims.values_list("id", flat=True))
-    signed_in(editor).post(
-        url("claims-event-merge", matched_story, event.pk), {"other": other.pk}, **HTMX
-    )
-    listed = set(Event.objects.get(pk=event.pk).also_claims.values_list("id", flat=True))
-    assert told & own
-    assert told - own <= listed and not listed & own
+    event = matched_story.events.exclude(pk=other.pk).exclude(claims__in=told).first()
+    assert told <= merge(matched_story, editor, event, other)
+
+
+def test_merge_does_not_list_an_event_s_own_claims_on_it(matched_story, editor):
+    """Merging the event of a sentence into the event it also told of: the sentence is now one
+    of its claims, no longer listed as telling of it from elsewhere."""
+    event = matched_story.events.filter(also_claims__event__isnull=False).order_by("id").first()
+    claim = event.also_claims.exclude(event=None).first()
+    assert claim.id not in merge(matched_story, editor, event, claim.event)
+    assert Claim.objects.get(pk=claim.pk).event_id == event.pk
 
 
 def test_split_and_move_claims_survive_rematch(matched_story, editor):
