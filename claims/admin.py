@@ -30,7 +30,8 @@ class EventAdmin(ModelAdmin):
     list_display = ["display_label", "story", "key", "updated_at"]
     list_filter = ["story"]
     search_fields = ["label", "auto_label"]
-    readonly_fields = ["key", "auto_label", "label_edited_by", "label_edited_at"]
+    # the matcher writes also_claims on every run; read-only (a select of every claim is slow)
+    readonly_fields = ["key", "auto_label", "label_edited_by", "label_edited_at", "also_claims"]
 
     def save_model(self, request, obj, form, change):
         if "label" in form.changed_data:

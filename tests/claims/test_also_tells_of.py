@@ -334,3 +334,18 @@ def test_export_lists_the_claims_that_also_tell_of_each_event(story, tmp_path):
     assert rows[c["strike"].pk]["also_claim_ids"] == " ".join(
         map(str, sorted([c["b_distrust"].pk, c["gamma"].pk]))
     )
+
+
+def test_the_admin_shows_them_read_only(story):
+    """The event's admin page lists them (the matcher rewrites the list on every run), without
+    a selection box of every claim of every story."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("root", password=PASSWORD)
+    admin = Client()
+    admin.login(username="root", password=PASSWORD)
+    strike = story.c["strike"]
+    html = admin.get(reverse("admin:claims_event_change", args=[strike.pk])).content.decode()
+    assert "Coalition jets struck" not in html  # a claim of the event, not listed there
+    assert "confirmed Russia" in html and 'name="also_claims"' not in html
+    assert "&lt;script&gt;" in html and "<script>alert" not in html
