@@ -138,7 +138,7 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     label_a, label_b = labels[_local(local, a)], labels[_local(local, b)]
     link_mask = ~is_cannot & (label_a == label_b) & ((s >= LINK_FLOOR) | is_must)
     link_mask &= _best_per_claim(a, b, s, link_mask, LINKS_PER_CLAIM) | is_must
-    also = _also_tells_of(index, labels, local, a[edge], b[edge], weight[edge])
+    also = _also_tells_of(index, labels, local, a[edge], b[edge], weight[edge], rows)
     n_rows = np.int64(len(index.claim_ids))
     shown = ~is_cannot & (label_a != label_b) & (s >= LINK_FLOOR)
     a_tells = shown & np.isin(a * n_rows + label_b, also)  # a also tells of b's event
@@ -404,12 +404,15 @@ def _cluster(index, rows, a, b, s, inside, must, cannot, pinned, existing):
     return labels, local
 
 
-def _also_tells_of(index, labels, local, a, b, w) -> np.ndarray:
+def _also_tells_of(index, labels, local, a, b, w, rows=None) -> np.ndarray:
     """Claims that also tell of an event other than their own, as keys row * n + label: those
     that would join that event on their own, by the clustering's rule (their mean link score
     to its claims of other articles reaches the threshold), though they sit in another event
     (or none) because they tell of that one as much. A sentence may tell of two events ("the
-    strike on the army ended the truce"); it stays in one and is shown in both."""
+    strike on the army ended the truce"); it stays in one and is shown in both.
+
+    An incremental run (`rows`: the new claims) has the pairs of the new claims only, so only
+    they are judged: an old claim's mean to its own event is not known there."""
     n = np.int64(len(index.claim_ids))
     label_a, label_b = labels[_local(local, a)], labels[_local(local, b)]
     if not (label_a != label_b).any():
@@ -424,12 +427,13 @@ def _also_tells_of(index, labels, local, a, b, w) -> np.ndarray:
     art = index.article_of()
     node_group = labels[_local(local, nodes)]
     groups, sizes = np.unique(node_group, return_counts=True)
-    in_art, in_art_sizes = np.unique(node_group * n + art[nodes], return_counts=True)
+    n_art = np.int64(max(len(index.articles), 1))
+    in_art, in_art_sizes = np.unique(node_group * n_art + art[nodes], return_counts=True)
     size = sizes[np.searchsorted(groups, group)]
-    own_key = group * n + art[row]
+    own_key = group * n_art + art[row]
     pos = np.searchsorted(in_art, own_key).clip(max=len(in_art) - 1)
     own = np.where(in_art[pos] == own_key, in_art_sizes[pos], 0)
-    article_count = np.bincount(np.searchsorted(groups, in_art // n), minlength=len(groups))
+    article_count = np.bincount(np.searchsorted(groups, in_art // n_art), minlength=len(groups))
     is_event = (size >= 2) & (article_count[np.searchsorted(groups, group)] >= 2)
     mean = total / np.maximum(size - own, 1)
     row_label = labels[_local(local, row)]
@@ -438,6 +442,8 @@ def _also_tells_of(index, labels, local, a, b, w) -> np.ndarray:
     own_mean = np.zeros(len(index.claim_ids))
     own_mean[row[mine]] = mean[mine]
     strong = ~mine & is_event & (mean >= ALSO_MEAN) & (mean >= ALSO_OWN * own_mean[row])
+    if rows is not None:
+        strong &= np.isin(row, rows)
     return keys[strong]
 
 

@@ -215,6 +215,21 @@ def test_incremental_matches_like_a_full_run():
     assert {c for c in full if full[c] == full[600]} == {c for c in inc if inc[c] == inc[600]}
 
 
+def test_an_incremental_run_judges_only_the_new_claims_for_also_tells_of():
+    """It sees the new claims' pairs only: an old claim's mean to its own event is unknown
+    there, so it lists none of the old claims on another event (a full run does)."""
+    articles, claims = seed_story()
+    last = articles[-1].id
+    old = [c for c in claims if c.article_id != last]
+    new = [c for c in claims if c.article_id == last]
+    index = StoryIndex.build(articles[:-1], old, USER_ALIASES)
+    before = match(articles[:-1], old, USER_ALIASES)
+    result = match_incremental(index, articles[-1:], new, existing=event_of(before))
+    new_ids = {c.id for c in new}
+    assert result.also, "the last seed article tells of two events somewhere"
+    assert {c for c, _ in result.also} <= new_ids
+
+
 # -- the seed story ------------------------------------------------------------------------
 
 
