@@ -207,7 +207,7 @@ class ReviewQueue:
     def of(cls, story, user, order: str = "uncertain") -> "ReviewQueue":
         links = Link.objects.filter(story=story)
         if order == "event":
-            links = links.order_by(F("claim_a__event_id").asc(nulls_last=True), "-score", "id")
+            links = links.order_by(F("event_id").asc(nulls_last=True), "-score", "id")
         else:
             links = links.order_by(Abs(F("score") - LEAST_SURE), "id")
         labelled = Annotation.objects.filter(link__story=story, annotator=user)

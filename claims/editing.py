@@ -55,6 +55,7 @@ def merge_events(target: Event, other: Event, user) -> int:
     moved = list(other.claims.values_list("id", flat=True))
     Claim.objects.filter(id__in=moved).update(event=target, event_pinned=True)
     target.claims.update(event_pinned=True)
+    Link.objects.filter(event=other).update(event=target)
     target.also_claims.add(*other.also_claims.exclude(event=target))
     target.also_claims.remove(*target.also_claims.filter(event=target))
     label = other.display_label

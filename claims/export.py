@@ -102,6 +102,7 @@ _EMPTY_HEADERS = {
     "links": [
         "claim_a",
         "claim_b",
+        "event_id",
         "score",
         "status",
         "decided_by",
@@ -175,6 +176,7 @@ def _links(story: Story) -> Iterator[dict]:
         yield {
             "claim_a": link.claim_a_id,
             "claim_b": link.claim_b_id,
+            "event_id": link.event_id,
             "score": round(link.score, 4),
             "status": link.status,
             "decided_by": link.decided_by.get_username() if link.decided_by else None,

@@ -201,6 +201,15 @@ class Link(models.Model):
     claim_a = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_as_a")
     claim_b = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_as_b")
     score = models.FloatField(help_text="0 to 1.")
+    event = models.ForeignKey(
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="links",
+        help_text="The event it tells of: the event of both claims, or the one a claim of "
+        "another event also tells of (set by matching).",
+    )
     components = models.JSONField(default=dict, blank=True)
     shared_terms = models.JSONField(default=list, blank=True)
     shared_aliases = models.JSONField(default=list, blank=True)

@@ -83,8 +83,8 @@ def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | N
 def _store(story, index, result, dates, claim_count, started, full: bool) -> Summary:
     """Events, links and the index of one run, all or nothing; what the run did, in a Summary."""
     with transaction.atomic():
-        _save_events(story, result.events, dates, result.also, full=full)
-        created, removed = _save_links(story, result.links, full=full)
+        event_of_key = _save_events(story, result.events, dates, result.also, full=full)
+        created, removed = _save_links(story, result.links, event_of_key, full=full)
         _save_state(story, index, result)
     seconds = (timezone.now() - started).total_seconds()
     return Summary(
@@ -103,15 +103,32 @@ def story_aliases(story: Story) -> list[list[str]]:
 
 
 def constraints(story: Story) -> matching.Constraints:
-    decided = Link.objects.filter(story=story).decided().values_list("claim_a", "claim_b", "status")
-    must = frozenset((a, b) for a, b, s in decided if s == LinkStatus.CONFIRMED)
-    cannot = frozenset((a, b) for a, b, s in decided if s == LinkStatus.REJECTED)
+    """What people decided. A confirmed link is a must-link, unless it ties a claim to another
+    event that claim also tells of: then the claim stays in its event, listed on the other."""
+    decided = Link.objects.filter(story=story).decided()
+    rows = list(decided.values_list("claim_a", "claim_b", "status", "event", "claim_a__event"))
+    listed = set(
+        Event.also_claims.through.objects.filter(event__story=story).values_list(
+            "event_id", "claim_id"
+        )
+    )
+    must, also = set(), set()
+    for a, b, status, told, event_a in rows:
+        if status != LinkStatus.CONFIRMED:
+            continue
+        if (told, a) in listed or (told, b) in listed:
+            also.add((b, a) if event_a == told else (a, b))  # (the claim, a claim of the event)
+        else:
+            must.add((a, b))
+    cannot = frozenset((a, b) for a, b, s, _, _ in rows if s == LinkStatus.REJECTED)
     pinned = dict(
         Claim.objects.filter(
             article__story=story, event_pinned=True, event__isnull=False
         ).values_list("id", "event__key")
     )
-    return matching.Constraints(must_link=must, cannot_link=cannot, pinned=pinned)
+    return matching.Constraints(
+        must_link=frozenset(must), cannot_link=cannot, pinned=pinned, also_confirmed=frozenset(also)
+    )
 
 
 def _inputs(articles_qs):
@@ -145,9 +162,10 @@ def event_dates(events, claims, published: dict) -> dict[str, datetime.date]:
     return found
 
 
-def _save_events(story: Story, events: list, dates: dict, also: list, full: bool) -> None:
+def _save_events(story: Story, events: list, dates: dict, also: list, full: bool) -> dict:
     """Events by key; a result event with a new key takes over the old event that held most of
-    its claims, so that names people gave survive changes of membership."""
+    its claims, so that names people gave survive changes of membership. Returns the id of
+    the event each key of the run now stands for."""
     old = {e.key: e for e in story.events.all()}
     in_events = Claim.objects.filter(article__story=story, event__isnull=False)
     old_event_of = dict(in_events.values_list("id", "event_id"))
@@ -179,12 +197,13 @@ def _save_events(story: Story, events: list, dates: dict, also: list, full: bool
         to_update, ["auto_label", "occurred_on", "updated_at"], batch_size=BATCH
     )
     _assign(story, assignment, full)
-    old_keys = {k: e.id for k, e in old.items() if k not in event_of_key}
-    _save_also(story, also, event_of_key | old_keys, full)
+    event_of_key |= {k: e.id for k, e in old.items() if k not in event_of_key}
+    _save_also(story, also, event_of_key, full)
     if full:
         story.events.exclude(id__in=kept).filter(claims__isnull=True).delete()
     touched = story.events.all() if full else Event.objects.filter(id__in=set(assignment.values()))
     touched.refresh_counts()
+    return event_of_key
 
 
 def _save_also(story: Story, also: list, event_of_key: dict[str, int], full: bool) -> None:
@@ -237,7 +256,7 @@ def _assign(story, assignment: dict[int, int], full: bool) -> None:
         claims.exclude(id__in=list(assignment)).exclude(event=None).update(event=None)
 
 
-def _save_links(story: Story, links: list, full: bool) -> tuple[int, int]:
+def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tuple[int, int]:
     existing = {
         (a, b): (pk, status)
         for pk, a, b, status in Link.objects.filter(story=story).values_list(
@@ -254,6 +273,7 @@ def _save_links(story: Story, links: list, full: bool) -> tuple[int, int]:
             shared_terms=list(link.shared_terms),
             shared_aliases=[list(p) for p in link.shared_aliases],
             explanation=link.explanation,
+            event_id=event_of_key.get(link.event),
         )
         if pair in existing:
             update.append(Link(id=existing[pair][0], **fields))
@@ -262,7 +282,7 @@ def _save_links(story: Story, links: list, full: bool) -> tuple[int, int]:
     Link.objects.bulk_create(new, batch_size=BATCH)
     Link.objects.bulk_update(
         update,
-        ["score", "components", "shared_terms", "shared_aliases", "explanation"],
+        ["score", "components", "shared_terms", "shared_aliases", "explanation", "event"],
         batch_size=BATCH,
     )
     removed = 0

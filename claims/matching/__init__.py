@@ -122,7 +122,8 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     keys = a * n + b
     is_cannot = np.isin(keys, [x * n + y for x, y in cannot]) if cannot else np.zeros(len(a), bool)
     is_must = np.isin(keys, [x * n + y for x, y in must]) if must else np.zeros(len(a), bool)
-    comps, worded = components(index, a, b, cos, same, aa, ab, asim, exact=is_must)
+    is_kept, outside_is_a = _confirmed_also(row_of, keys, n, constraints.also_confirmed)
+    comps, worded = components(index, a, b, cos, same, aa, ab, asim, exact=is_must | is_kept)
     s = score.combine(comps)
     lap("score")
     conflict = (comps["other_date"] > 0) | (comps["other_place"] > 0)
@@ -139,16 +140,22 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     link_mask = ~is_cannot & (label_a == label_b) & ((s >= LINK_FLOOR) | is_must)
     link_mask &= _best_per_claim(a, b, s, link_mask, LINKS_PER_CLAIM) | is_must
     also = _also_tells_of(index, labels, local, a[edge], b[edge], weight[edge], rows)
-    n_rows = np.int64(len(index.claim_ids))
-    shown = ~is_cannot & (label_a != label_b) & (s >= LINK_FLOOR)
-    a_tells = shown & np.isin(a * n_rows + label_b, also)  # a also tells of b's event
-    b_tells = shown & np.isin(b * n_rows + label_a, also)
+    apart = label_a != label_b
+    # what people confirmed stays: the claim keeps telling of the other event
+    forced_a, forced_b = is_kept & outside_is_a & apart, is_kept & ~outside_is_a & apart
+    also = np.union1d(
+        also, np.r_[a[forced_a] * n + label_b[forced_a], b[forced_b] * n + label_a[forced_b]]
+    )
+    shown = ~is_cannot & apart & ((s >= LINK_FLOOR) | is_kept)
+    a_tells = shown & np.isin(a * n + label_b, also)  # a also tells of b's event
+    b_tells = shown & np.isin(b * n + label_a, also) & ~a_tells
     also_pairs = (np.r_[a[a_tells], b[b_tells]], np.r_[label_b[a_tells], label_a[b_tells]])
     link_mask |= a_tells | b_tells
+    told = np.where(apart, np.where(a_tells, label_b, label_a), label_a)  # the event it tells of
     _word_links(index, a, b, comps, link_mask & ~worded)
     events, links, also_found = _describe(
-        index, labels, local, a, b, s, comps, link_mask & (label_a == label_b), link_mask,
-        pinned, existing, rows, explain_links, also_pairs,
+        index, labels, local, a, b, s, comps, link_mask & ~apart, link_mask,
+        pinned, existing, rows, explain_links, also_pairs, told,
     )  # fmt: skip
     lap("explain")
     stats.update(
@@ -318,13 +325,29 @@ def _pair(row_of, x, y):
     return (min(rx, ry), max(rx, ry))
 
 
+def _confirmed_also(row_of, keys, n, also_confirmed):
+    """Which pairs are confirmed ties of a claim to an event it also tells of, and whether
+    that claim is the pair's first."""
+    kept, outside_is_a = np.zeros(len(keys), bool), np.zeros(len(keys), bool)
+    first = {}
+    for x, y in also_confirmed:
+        if x in row_of and y in row_of:
+            lo, hi = _pair(row_of, x, y)
+            first[lo * n + hi] = row_of[x] == lo
+    if first:
+        pos = np.flatnonzero(np.isin(keys, list(first)))
+        kept[pos] = True
+        outside_is_a[pos] = [first[k] for k in keys[pos].tolist()]
+    return kept, outside_is_a
+
+
 def _with_must_links(index, a, b, cos, same, constraints):
     """Confirmed links are scored even when blocking would not have proposed them."""
     n = np.int64(len(index.claim_ids))
     have = set((a * n + b).tolist())
     art, occ = index.article_of(), index.occurrence
     extra = []
-    for x, y in constraints.must_link:
+    for x, y in itertools.chain(constraints.must_link, constraints.also_confirmed):
         if x in index.row_of and y in index.row_of:
             p = _pair(index.row_of, x, y)
             if p[0] * n + p[1] not in have and art[p[0]] != art[p[1]]:
@@ -455,7 +478,7 @@ def _existing_keys(index, rows, existing) -> dict[int, str]:
 
 def _describe(
     index, labels, local, a, b, s, comps, inside_mask, link_mask, pinned, existing, rows,
-    explain_links, also_pairs,
+    explain_links, also_pairs, told,
 ):  # fmt: skip
     """The events (their claims, the claims that also tell of them, a label) and the links
     (`link_mask`; `inside_mask`: those inside one event, which make a claim central)."""
@@ -477,7 +500,7 @@ def _describe(
     also = defaultdict(set)  # group -> rows of other groups that also tell of it
     for r, g in zip(also_pairs[0].tolist(), also_pairs[1].tolist(), strict=True):
         also[g].add(r)
-    events, used, found = [], set(pinned.values()), []
+    events, used, found, key_of_group = [], set(pinned.values()), [], {}
     unread = bool(existing)  # the keys in use, gathered when a new event first needs a key
     for group, members in groups.items():
         if len(members) < 2 and not (pinned.keys() & members or key_of.keys() & members):
@@ -487,6 +510,7 @@ def _describe(
         ]
         if rows is not None and new_rows.isdisjoint(members):
             if keys and group in also:  # an old event that new claims also tell of
+                key_of_group[group] = min(keys)
                 found += [(index.claim_ids[r], min(keys)) for r in sorted(also[group])]
             continue
         if not keys and len({art[r] for r in members}) < 2:
@@ -497,12 +521,14 @@ def _describe(
             unread = False
         key = min(keys) if keys else _fresh_key(ids, used)
         used.add(key)
+        key_of_group[group] = key
         also_ids = sorted(index.claim_ids[r] for r in also.get(group, ()))
         label = explain.label(index, members, centrality)
         events.append(Event(key=key, claim_ids=ids, label=label, also_ids=also_ids))
         found += [(c, key) for c in also_ids]
     events.sort(key=lambda e: e.claim_ids[0])
-    links = _links(index, a, b, s, comps, link_mask, explain_links)
+    event_keys = [key_of_group.get(g, "") for g in told[link_mask].tolist()]
+    links = _links(index, a, b, s, comps, link_mask, explain_links, event_keys)
     return events, links, sorted(found)
 
 
@@ -515,34 +541,39 @@ def _fresh_key(ids, used):
     return key
 
 
-def _links(index, a, b, s, comps, mask, explain_links):
+def _links(index, a, b, s, comps, mask, explain_links, event_keys):
+    """The links of `mask`, each with the key of the event it tells of (`event_keys`, in the
+    order of the mask's pairs)."""
     picked = np.flatnonzero(mask)
     ids = index.claim_ids
     x = np.array([ids[i] for i in a[picked].tolist()], np.int64)
     y = np.array([ids[j] for j in b[picked].tolist()], np.int64)
     order = np.lexsort((np.maximum(x, y), np.minimum(x, y)))  # in (a, b) order
     picked, x, y = picked[order], x[order], y[order]
+    event_keys = [event_keys[i] for i in order.tolist()]
     names = list(comps)
     values = zip(*(_floats(comps[n][picked]) for n in names), strict=True)
     scores = s[picked].astype(np.float64).tolist()
     lo, hi = np.minimum(x, y).tolist(), np.maximum(x, y).tolist()
     if not explain_links:
         return [
-            Link(p, q, round(score_, 3), dict(zip(names, vals, strict=True)), (), (), "")
-            for p, q, score_, vals in zip(lo, hi, scores, values, strict=True)
+            Link(p, q, round(score_, 3), dict(zip(names, vals, strict=True)), (), (), "", e)
+            for p, q, score_, vals, e in zip(lo, hi, scores, values, event_keys, strict=True)
         ]
     idf = index.idf()
     out = []
     swapped = (x > y).tolist()
     pairs = zip(
-        a[picked].tolist(), b[picked].tolist(), lo, hi, swapped, scores, values, strict=True
-    )
-    for i, j, p, q, swap, score_, vals in pairs:
+        a[picked].tolist(), b[picked].tolist(), lo, hi, swapped, scores, values, event_keys,
+        strict=True,
+    )  # fmt: skip
+    for i, j, p, q, swap, score_, vals, e in pairs:
         c = dict(zip(names, vals, strict=True))
         terms, aliases = explain.shared(index, i, j, idf)
         if swap:
             aliases = [(v, u) for u, v in aliases]
-        out.append(Link(p, q, round(score_, 3), c, terms, aliases, explain.sentence(terms, c)))
+        text = explain.sentence(terms, c)
+        out.append(Link(p, q, round(score_, 3), c, terms, aliases, text, e))
     return out
 
 

@@ -34,6 +34,9 @@ class Constraints:
     must_link: frozenset[tuple[int, int]] = frozenset()
     cannot_link: frozenset[tuple[int, int]] = frozenset()
     pinned: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+    # confirmed links that tie a claim to another event it also tells of: (that claim, a claim
+    # of the event). Not must-links: the claim stays in its own event and stays listed.
+    also_confirmed: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)  # a million of them at a million claims: no __dict__
@@ -45,6 +48,7 @@ class Link:
     shared_terms: Sequence[str]  # () when links are not explained
     shared_aliases: Sequence[tuple[str, str]]  # (as written in a, as written in b)
     explanation: str
+    event: str = ""  # key of the event it tells of: both claims', or the one a claim also tells of
 
 
 @dataclass(frozen=True, slots=True)

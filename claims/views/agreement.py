@@ -24,7 +24,7 @@ def agreement(request, slug):
     form = AgreementFilterForm(request.GET, story=story)
     event = form.cleaned_data["event"] if form.is_valid() else None
     rows = Annotation.objects.filter(link__story=story).values_list(
-        "link_id", "annotator__username", "label", "link__claim_a__event_id"
+        "link_id", "annotator__username", "label", "link__event_id"
     )
     overall, per_event = defaultdict(dict), defaultdict(lambda: defaultdict(dict))
     for link_id, username, label, event_id in rows:

@@ -20,7 +20,7 @@ def pair_detail(request, slug, pk):
     story = get_story(request, slug)
     link = get_object_or_404(
         Link.objects.select_related(
-            "claim_a__article__outlet", "claim_b__article__outlet", "claim_a__event", "decided_by"
+            "claim_a__article__outlet", "claim_b__article__outlet", "event", "decided_by"
         ),
         story=story,
         pk=pk,

@@ -86,7 +86,7 @@ def _panel(request, story, order, link_id=None, conflict=None, status=200):
 
 def _link_context(request, queue, link_id, order, conflict) -> dict:
     link = Link.objects.select_related(
-        "claim_a__article__outlet", "claim_b__article__outlet", "claim_a__event"
+        "claim_a__article__outlet", "claim_b__article__outlet", "event"
     ).get(pk=link_id)
     mine = Annotation.objects.filter(link=link, annotator=request.user).first()
     note = request.POST.get("note", "") if conflict else (mine.note if mine else "")

@@ -239,3 +239,57 @@ def test_an_incremental_import_keeps_what_else_claims_tell_of(seed_story):
     )
     import_uploads([Upload("library.txt", text.encode())], seed_story)
     assert _also(seed_story) == before
+
+
+def also_links(story):
+    """Links that tie a claim to another event it also tells of."""
+    return [
+        link
+        for link in Link.objects.filter(story=story).select_related("claim_a", "claim_b")
+        if link.claim_a.event_id != link.claim_b.event_id
+    ]
+
+
+def test_each_link_says_which_event_it_tells_of(matched):
+    links = Link.objects.filter(story=matched).select_related("claim_a", "claim_b")
+    for link in links:
+        a, b = link.claim_a, link.claim_b
+        if a.event_id == b.event_id:
+            assert link.event_id == a.event_id
+        else:  # one of them also tells of the other's event: the link tells of that one
+            outside = a if b.event_id == link.event_id else b
+            assert outside.also_in.filter(pk=link.event_id).exists()
+    assert also_links(matched)
+
+
+def test_confirming_an_also_link_keeps_both_events_as_they_were(matched, editor):
+    """A person confirms that a sentence also tells of another event: re-matching keeps it in
+    its own event, listed on the other, and changes neither event."""
+    from claims.editing import decide_link
+
+    link = also_links(matched)[0]
+    told = link.event
+    outside = link.claim_a if link.claim_a.event_id != told.pk else link.claim_b
+    before = snapshot(matched)
+    decide_link(link, LinkStatus.CONFIRMED, editor)
+    match_story(matched)
+    outside.refresh_from_db()
+    assert outside.event_id != told.pk and outside.also_in.filter(pk=told.pk).exists()
+    link.refresh_from_db()
+    assert link.status == LinkStatus.CONFIRMED and link.event_id == told.pk
+    claims_before, _, events_before = before
+    claims_after, _, events_after = snapshot(matched)
+    assert claims_after == claims_before and events_after == events_before
+
+
+def test_the_pair_page_of_an_also_link_leads_to_the_event_it_tells_of(matched, client):
+    from django.urls import reverse
+
+    link = also_links(matched)[0]
+    html = client.get(reverse("claims-pair", args=[matched.slug, link.pk])).content.decode()
+    crumbs = html[html.index('class="crumbs"') :][:1000]
+    assert f"/events/{link.event_id}/" in crumbs
+    other = (
+        link.claim_a.event_id if link.claim_a.event_id != link.event_id else link.claim_b.event_id
+    )
+    assert f"/events/{other}/" not in crumbs
