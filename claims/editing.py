@@ -94,6 +94,7 @@ def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) 
             f"to “{target.display_label[:60]}”"
         )
     Claim.objects.filter(id__in=ids).update(event=target, event_pinned=True)
+    target.also_claims.remove(*ids)  # they are its own claims now
     Event.objects.filter(pk__in=[event.pk, target.pk]).refresh_counts()
     _record(event.story, user, action, summary, source=event.pk, target=target.pk, claims=ids)
     return target

@@ -106,21 +106,28 @@ def constraints(story: Story) -> matching.Constraints:
     """What people decided. A confirmed link is a must-link, unless it ties a claim to another
     event that claim also tells of: then the claim stays in its event, listed on the other."""
     decided = Link.objects.filter(story=story).decided()
-    rows = list(decided.values_list("claim_a", "claim_b", "status", "event", "claim_a__event"))
+    rows = list(
+        decided.values_list(
+            "claim_a", "claim_b", "status", "event", "claim_a__event", "claim_b__event"
+        )
+    )
     listed = set(
         Event.also_claims.through.objects.filter(event__story=story).values_list(
             "event_id", "claim_id"
         )
     )
     must, also = set(), set()
-    for a, b, status, told, event_a in rows:
+    for a, b, status, told, event_a, event_b in rows:
         if status != LinkStatus.CONFIRMED:
             continue
-        if (told, a) in listed or (told, b) in listed:
-            also.add((b, a) if event_a == told else (a, b))  # (the claim, a claim of the event)
+        # the claim listed on the event the link tells of, while it sits outside it
+        if (told, a) in listed and event_a != told and event_b == told:
+            also.add((a, b))  # (the claim, a claim of the event)
+        elif (told, b) in listed and event_b != told and event_a == told:
+            also.add((b, a))
         else:
             must.add((a, b))
-    cannot = frozenset((a, b) for a, b, s, _, _ in rows if s == LinkStatus.REJECTED)
+    cannot = frozenset((a, b) for a, b, s, *_ in rows if s == LinkStatus.REJECTED)
     pinned = dict(
         Claim.objects.filter(
             article__story=story, event_pinned=True, event__isnull=False

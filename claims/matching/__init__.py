@@ -148,10 +148,12 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     )
     shown = ~is_cannot & apart & ((s >= LINK_FLOOR) | is_kept)
     a_tells = shown & np.isin(a * n + label_b, also)  # a also tells of b's event
-    b_tells = shown & np.isin(b * n + label_a, also) & ~a_tells
+    b_tells = shown & np.isin(b * n + label_a, also)
     also_pairs = (np.r_[a[a_tells], b[b_tells]], np.r_[label_b[a_tells], label_a[b_tells]])
     link_mask |= a_tells | b_tells
-    told = np.where(apart, np.where(a_tells, label_b, label_a), label_a)  # the event it tells of
+    # the event the link tells of (when each claim tells of the other's: what people confirmed)
+    a_first = a_tells & ~forced_b
+    told = np.where(apart, np.where(a_first, label_b, label_a), label_a)
     _word_links(index, a, b, comps, link_mask & ~worded)
     events, links, also_found = _describe(
         index, labels, local, a, b, s, comps, link_mask & ~apart, link_mask,
@@ -509,9 +511,9 @@ def _describe(
             key_of[r] for r in members if r in key_of
         ]
         if rows is not None and new_rows.isdisjoint(members):
-            if keys and group in also:  # an old event that new claims also tell of
+            if keys:  # an old event: its links keep it, new claims may also tell of it
                 key_of_group[group] = min(keys)
-                found += [(index.claim_ids[r], min(keys)) for r in sorted(also[group])]
+                found += [(index.claim_ids[r], min(keys)) for r in sorted(also.get(group, ()))]
             continue
         if not keys and len({art[r] for r in members}) < 2:
             continue

@@ -6,17 +6,25 @@ from django.db import migrations, models
 BATCH = 2000
 
 
-def both_claims_event(apps, schema_editor):
-    """Links made before: inside one event, the event of both claims (the next match sets
-    the rest)."""
+def told_event(apps, schema_editor):
+    """The event each existing link tells of: both claims' event, or, where one claim is
+    listed on the other's event (also tells of it), that event. Set before the next match
+    reads what people confirmed."""
     Link = apps.get_model("claims", "Link")
-    rows = Link.objects.filter(claim_a__event__isnull=False).values_list(
-        "id", "claim_a__event_id", "claim_b__event_id"
-    )
+    Event = apps.get_model("claims", "Event")
+    listed = set(Event.also_claims.through.objects.values_list("event_id", "claim_id"))
+    rows = Link.objects.values_list("id", "claim_a_id", "claim_b_id", "claim_a__event_id", "claim_b__event_id")
     batch = []
-    for pk, event_a, event_b in rows.iterator(chunk_size=BATCH):
-        if event_a == event_b:
-            batch.append(Link(id=pk, event_id=event_a))
+    for pk, a, b, event_a, event_b in rows.iterator(chunk_size=BATCH):
+        if event_a is not None and event_a == event_b:
+            told = event_a
+        elif (event_b, a) in listed:
+            told = event_b
+        elif (event_a, b) in listed:
+            told = event_a
+        else:
+            continue
+        batch.append(Link(id=pk, event_id=told))
         if len(batch) >= BATCH:
             Link.objects.bulk_update(batch, ["event"])
             batch = []
@@ -41,5 +49,5 @@ class Migration(migrations.Migration):
                 to="claims.event",
             ),
         ),
-        migrations.RunPython(both_claims_event, migrations.RunPython.noop),
+        migrations.RunPython(told_event, migrations.RunPython.noop),
     ]

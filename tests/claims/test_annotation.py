@@ -77,8 +77,8 @@ def test_review_by_event_starts_with_the_first_event(matched_story, annotator):
     html = signed_in(annotator).get(url("claims-review", matched_story) + "?order=event")
     ids = annotating.ReviewQueue.of(matched_story, annotator, "event").ids
     first = Link.objects.get(pk=ids[0])
-    events = [link.claim_a.event_id or 10**9 for link in Link.objects.filter(pk__in=ids)]
-    assert (first.claim_a.event_id or 10**9) == min(events)
+    events = [link.event_id or 10**9 for link in Link.objects.filter(pk__in=ids)]
+    assert (first.event_id or 10**9) == min(events)
     assert f'data-link="{first.pk}"' in html.content.decode()
 
 
@@ -369,7 +369,7 @@ def test_agreement_page_shows_kappa_and_disagreements_to_adjudicate(
     )
     assert response.status_code == 200 and "<html" not in response.content.decode()
     assert "Final label: <strong>Partly" in response.content.decode()
-    event = b.claim_a.event
+    event = b.event
     per_event = Client().get(url("claims-agreement", matched_story) + f"?event={event.pk}")
     assert per_event.status_code == 200 and "Adjudicate" not in per_event.content.decode()
 

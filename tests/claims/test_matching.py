@@ -316,3 +316,25 @@ def test_seed_gold_no_event_inside_another(seeds):
                 mine = set().union(*(tells.get(i, set()) for i in ids))
                 theirs = set().union(*(tells.get(j, set()) for j in other_ids))
                 assert not mine & theirs, (name, other)
+
+
+def test_a_confirmed_also_tie_wins_over_the_matcher_s_own_direction():
+    """The matcher finds claim C also telling of M's event; a person confirmed the other way
+    round (M also tells of C's event): M is listed on C's event and the link tells of it."""
+    articles, claims = seed_story()
+    plain = match(articles, claims, USER_ALIASES)
+    event_of_claim = event_of(plain)
+    c, told = plain.also[0]
+    link = next(
+        x
+        for x in plain.links
+        if c in (x.a, x.b) and event_of_claim.get(x.b if x.a == c else x.a) == told
+    )
+    m = link.b if link.a == c else link.a
+    result = match(
+        articles, claims, USER_ALIASES, constraints=Constraints(also_confirmed=frozenset({(m, c)}))
+    )
+    home = event_of(result)[c]
+    assert m in next(e for e in result.events if e.key == home).also_ids
+    (tie,) = [x for x in result.links if {x.a, x.b} == {c, m}]
+    assert tie.event == home

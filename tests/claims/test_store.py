@@ -293,3 +293,55 @@ def test_the_pair_page_of_an_also_link_leads_to_the_event_it_tells_of(matched, c
         link.claim_a.event_id if link.claim_a.event_id != link.event_id else link.claim_b.event_id
     )
     assert f"/events/{other}/" not in crumbs
+
+
+def test_the_upgrade_sets_the_event_of_links_made_before(matched):
+    """Migration 0009 fills Link.event for the links an older version stored, also-links
+    included: the next match reads it to keep what people confirmed."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("claims.migrations.0009_link_event")
+    expected = dict(Link.objects.filter(story=matched).values_list("id", "event_id"))
+    assert all(expected.values()) and also_links(matched)
+    Link.objects.update(event=None)  # as the links were before the field existed
+    migration.told_event(apps, None)
+    assert dict(Link.objects.filter(story=matched).values_list("id", "event_id")) == expected
+
+
+def test_a_claim_moved_into_the_event_it_told_of_keeps_its_confirmed_link(matched, editor):
+    """The person put the sentence into the event it also told of: the confirmed link is now
+    inside one event, a must-link, and re-matching keeps both claims there."""
+    from claims.editing import decide_link, move_claims
+
+    link = also_links(matched)[0]
+    told = link.event
+    outside = link.claim_a if link.claim_a.event_id != told.pk else link.claim_b
+    inside = link.claim_b if outside == link.claim_a else link.claim_a
+    decide_link(link, LinkStatus.CONFIRMED, editor)
+    move_claims(outside.event, [outside.pk], told, editor)
+    assert not outside.also_in.filter(pk=told.pk).exists()
+    match_story(matched)
+    outside.refresh_from_db()
+    inside.refresh_from_db()
+    assert outside.event_id == inside.event_id == told.pk
+
+
+def test_an_incremental_import_keeps_the_event_of_old_links(db):
+    story = Story.objects.create(slug="inc-event", title="inc")
+    files = sorted(SEEDS.glob("*.txt"))
+    import_uploads([Upload(str(p), p.read_bytes()) for p in files[:4]], story)
+    match_story(story)
+    from django.contrib.auth import get_user_model
+
+    from claims.editing import decide_link
+
+    user = get_user_model().objects.create_user("decider")
+    for link in Link.objects.filter(story=story)[:5]:
+        decide_link(link, LinkStatus.CONFIRMED, user)
+    before = dict(Link.objects.filter(story=story).values_list("id", "event_id"))
+    import_uploads([Upload(str(files[4]), files[4].read_bytes())], story)
+    after = dict(Link.objects.filter(story=story).values_list("id", "event_id"))
+    assert all(before.values())
+    assert {k: after[k] for k in before if k in after} == before
