@@ -345,6 +345,8 @@ def _confirmed_also(row_of, keys, n, also_confirmed):
 
 def _with_must_links(index, a, b, cos, same, constraints):
     """Confirmed links are scored even when blocking would not have proposed them."""
+    if not constraints.must_link and not constraints.also_confirmed:
+        return a, b, cos, same
     n = np.int64(len(index.claim_ids))
     have = set((a * n + b).tolist())
     art, occ = index.article_of(), index.occurrence
