@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Outlet, Story
 from claims import webannotation
-from claims.models import Adjudication, Annotation, Claim, Event, Link
+from claims.models import Adjudication, Annotation, Claim, Link, standing_also
 
 FORMAT_VERSION = 1
 
@@ -30,7 +30,7 @@ def story_tables(story: Story) -> dict[str, list[dict]]:
     for claim in claims:
         if claim["event_id"]:
             members[claim["event_id"]].append(claim["id"])
-    also = _also_telling(story, {c["id"]: c["event_id"] for c in claims})
+    also = _also_telling(story)
     return {
         "outlets": [_outlet(o) for o in Outlet.objects.filter(id__in=outlet_ids).order_by("id")],
         "articles": [_article(a) for a in articles],
@@ -50,19 +50,12 @@ def story_tables(story: Story) -> dict[str, list[dict]]:
     }
 
 
-def _also_telling(story: Story, event_of: dict[int, int | None]) -> dict[int, set[int]]:
-    """Per event, the claims that also tell of it, as `Claim.objects.also_telling_of` has them:
-    those the matcher lists on it, outside it, with a link no person rejected to one of its
-    claims. Two queries for the whole story, where asking event by event would make one per
-    event."""
-    linked = set()  # (claim, event of a claim it has a live link to)
-    for a, b in Link.objects.filter(story=story).live().values_list("claim_a_id", "claim_b_id"):
-        linked.update({(a, event_of.get(b)), (b, event_of.get(a))})
+def _also_telling(story: Story) -> dict[int, set[int]]:
+    """Per event, the claims that also tell of it (`standing_also`), in one query."""
     also = defaultdict(set)
-    listed = Event.also_claims.through.objects.filter(event__story=story)
-    for event_id, claim_id in listed.values_list("event_id", "claim_id"):
-        if event_of.get(claim_id) != event_id and (claim_id, event_id) in linked:
-            also[event_id].add(claim_id)
+    rows = standing_also(event__story=story).values_list("event_id", "claim_id")
+    for event_id, claim_id in rows:
+        also[event_id].add(claim_id)
     return also
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -21,18 +21,8 @@ class ClaimQuerySet(models.QuerySet):
         return found.order_by("id")[:n]
 
     def also_telling_of(self, event):
-        """The claims that also tell of `event`: those the matcher lists on it
-        (`Event.also_claims`) that sit outside it (or in no event) and have a link no person
-        rejected to one of its claims. Rejecting the link takes the claim away. The list gives
-        the direction a link cannot: a link says both claims tell of one event, not which of
-        the two events."""
-        live = Link.objects.live()
-        linked = (
-            live.filter(claim_b__event=event)
-            .values("claim_a")
-            .union(live.filter(claim_a__event=event).values("claim_b"))
-        )
-        return self.filter(also_in=event, id__in=linked).exclude(event=event)
+        """The claims that also tell of `event` (see `standing_also`)."""
+        return self.filter(id__in=standing_also(event=event).values("claim_id"))
 
 
 class Claim(models.Model):
@@ -172,6 +162,19 @@ class Event(models.Model):
                     "updated_at",
                 ]
             )
+
+
+def standing_also(**filters) -> models.QuerySet:
+    """The rows of `Event.also_claims` (event_id, claim_id) that stand: the claim sits outside
+    the event (or in no event) and a link no person rejected ties it to one of the event's
+    claims. Rejecting the link takes the claim away. The list gives the direction a link cannot:
+    a link says both claims tell of one event, not which of the two events."""
+    tied = Link.objects.live().filter(
+        Q(claim_a=OuterRef("claim_id"), claim_b__event=OuterRef("event_id"))
+        | Q(claim_b=OuterRef("claim_id"), claim_a__event=OuterRef("event_id"))
+    )
+    rows = Event.also_claims.through.objects.filter(**filters)
+    return rows.exclude(claim__event=F("event_id")).filter(Exists(tied))
 
 
 class LinkStatus(models.TextChoices):

@@ -56,6 +56,34 @@ def make_user(name, story=None, role=None, **extra):
     return user
 
 
+def make_article(story, outlet, sentences):
+    """An article of these sentences (one space apart), one claim each, in no event yet: what a
+    test needs without the importer."""
+    from articles.models import Article, Outlet
+    from claims.models import Claim
+
+    body = " ".join(sentences)
+    n = Article.objects.count()
+    article = Article.objects.create(
+        story=story,
+        outlet=Outlet.objects.for_name(outlet),
+        source=f"{outlet}-{n}.txt",
+        body=body,
+        original=body,
+        original_format="txt",
+        content_hash=f"h{n}",
+    )
+    claims, start = [], 0
+    for position, text in enumerate(sentences):
+        claims.append(
+            Claim.objects.create(
+                article=article, start=start, end=start + len(text), text=text, position=position
+            )
+        )
+        start += len(text) + 1
+    return claims
+
+
 def run_worker():
     """What `manage.py db_worker` does, in this process, until the queue is empty. The worker
     closes connections that are inside a transaction; here that is the test's own, so not."""

@@ -19,7 +19,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 import numpy as np
-from scipy import sparse
 
 from . import candidates, explain, occurrence, score
 from . import cluster as cluster_step
@@ -213,21 +212,9 @@ def _shared_concepts(index, a, b) -> np.ndarray:
     """How many aliased things (terms an alias group stands for, "=...") each pair shares. One
     alone says little ("bombing"); two (a bombing and the army it struck) point to one event."""
     out = np.zeros(len(a), np.int64)
-    names = index.names
-    is_alias = np.fromiter((n[0] == "=" for n in names), bool, len(names))
-    ids = np.frombuffer(index.term_ids, np.int32)
-    hit = np.flatnonzero(is_alias[ids])
-    if not len(hit):
-        return out
-    ptr = np.frombuffer(index.term_ptr, np.int64)
-    n = len(index.claim_ids)
-    per_row = np.bincount(np.searchsorted(ptr, hit, side="right") - 1, minlength=n)
+    x, per_row = index.alias_matrix()
     some = np.flatnonzero((per_row[a] >= 2) & (per_row[b] >= 2))
     if len(some):
-        x = sparse.csr_matrix(
-            (np.ones(len(hit), np.int32), ids[hit], np.r_[0, np.cumsum(per_row)]),
-            shape=(n, len(names)),
-        )
         out[some] = np.asarray(x[a[some]].multiply(x[b[some]]).sum(axis=1)).ravel()
     return out
 

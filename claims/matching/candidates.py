@@ -68,20 +68,10 @@ def _with_concept_pairs(index, rows, art, occ, a1, b1, c1, inside):
     `score.CONCEPT_BONUS`) however little else they share: a long sentence that mentions the
     bombing of the army in passing has many better neighbours by cosine."""
     n = len(index.claim_ids)
-    names = index.names
-    is_alias = np.fromiter((t[0] == "=" for t in names), bool, len(names))
-    is_alias &= index.df <= max_df(n)
-    ids = np.frombuffer(index.term_ids, np.int32)
-    hit = np.flatnonzero(is_alias[ids])
-    if not len(hit):
+    x, per_row = index.alias_matrix(max_df(n))
+    if not x.nnz:
         return a1, b1, c1, 0
-    ptr = np.frombuffer(index.term_ptr, np.int64)
-    per_row = np.bincount(np.searchsorted(ptr, hit, side="right") - 1, minlength=n)
-    x = sparse.csr_matrix(
-        (np.ones(len(hit), np.float32), ids[hit], np.r_[0, np.cumsum(per_row)]),
-        shape=(n, len(names)),
-    )
-    x = x[:, np.flatnonzero(is_alias)].tocsr()
+    x = x[:, np.unique(x.indices)].tocsr()
     x = sparse.diags((per_row >= 2).astype(np.float32)) @ x  # rows naming two or more
     x.eliminate_zeros()
     a3, b3, _, generated = top_pairs(_qualified(x, occ), rows, PER_CLAIM, 2.0, art)

@@ -206,6 +206,24 @@ class StoryIndex:
             m.eliminate_zeros()
         return m.tocsr()
 
+    def alias_matrix(self, max_df: int | None = None) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """Claims x terms, 1 where a claim names an aliased thing (a term an alias group stands
+        for, "=..."; used by at most `max_df` claims), and how many of them each claim names."""
+        names = self.names
+        is_alias = np.fromiter((t[0] == "=" for t in names), bool, len(names))
+        if max_df is not None:
+            is_alias &= self.df <= max_df
+        ids = np.frombuffer(self.term_ids, np.int32)
+        hit = np.flatnonzero(is_alias[ids])
+        ptr = np.frombuffer(self.term_ptr, np.int64)
+        n = len(self.claim_ids)
+        per_row = np.bincount(np.searchsorted(ptr, hit, side="right") - 1, minlength=n)
+        x = sparse.csr_matrix(
+            (np.ones(len(hit), np.float32), ids[hit], np.r_[0, np.cumsum(per_row)]),
+            shape=(n, len(names)),
+        )
+        return x, per_row
+
     def terms_of_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row, term id) of every term of these rows, in their order, each row's terms in
         order of id."""

@@ -14,9 +14,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, Outlet, Story
+from articles.models import Outlet, Story
 from claims.models import Claim, Event, Link, LinkStatus
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -30,29 +30,6 @@ DISTRUST = [
     "deliver joint operations.",
 ]
 SCRIPT = "<script>alert('also')</script> Jets hit the troops at Deir ez-Zor, a monitor said."
-
-
-def article(story, outlet, sentences):
-    """An article of these sentences, one claim each (no event yet)."""
-    body = " ".join(sentences)
-    art = Article.objects.create(
-        story=story,
-        outlet=Outlet.objects.for_name(outlet),
-        source=f"{outlet}.txt",
-        body=body,
-        original=body,
-        original_format="txt",
-        content_hash=outlet,
-    )
-    claims, start = [], 0
-    for position, text in enumerate(sentences):
-        claims.append(
-            Claim.objects.create(
-                article=art, start=start, end=start + len(text), text=text, position=position
-            )
-        )
-        start += len(text) + 1
-    return claims
 
 
 def link(story, one, other, status=LinkStatus.SUGGESTED, score=0.6):
@@ -85,9 +62,9 @@ def story():
     distrust = Event.objects.create(
         story=story, key="x", auto_label="US <em>military</em> distrust"
     )
-    a_strike, a_distrust = article(story, "Alpha Wire", [STRIKE[0], DISTRUST[0]])
-    b_strike, b_distrust = article(story, "Beta News", [STRIKE[1], DISTRUST[1]])
-    (gamma,) = article(story, "Gamma Post", [SCRIPT])
+    a_strike, a_distrust = make_article(story, "Alpha Wire", [STRIKE[0], DISTRUST[0]])
+    b_strike, b_distrust = make_article(story, "Beta News", [STRIKE[1], DISTRUST[1]])
+    (gamma,) = make_article(story, "Gamma Post", [SCRIPT])
     Claim.objects.filter(pk__in=[a_strike.pk, b_strike.pk]).update(event=strike)
     Claim.objects.filter(pk__in=[a_distrust.pk, b_distrust.pk]).update(event=distrust)
     Event.objects.filter(story=story).refresh_counts()
@@ -289,7 +266,7 @@ def test_query_count_does_not_grow_with_claims_that_also_tell_of_it(story):
 
     small = count()
     for i in range(6):
-        (claim,) = article(story, f"Wire {i}", [f"Report {i}: the jets hit Syrian troops."])
+        (claim,) = make_article(story, f"Wire {i}", [f"Report {i}: the jets hit Syrian troops."])
         claim.event = c["distrust"] if i % 2 else None
         claim.save()
         also_tells(story, claim, c["strike"], to=c["b_strike"])
@@ -301,7 +278,7 @@ def test_a_column_shows_a_bounded_number_of_them(story):
 
     c = story.c
     sentences = [f"Report {i}: the jets hit Syrian troops." for i in range(CLAIMS_PER_COLUMN + 2)]
-    for claim in article(story, "Gamma Daily", sentences):
+    for claim in make_article(story, "Gamma Daily", sentences):
         also_tells(story, claim, c["strike"], to=c["a_strike"])
     Story.objects.filter(pk=story.pk).touch()
     html = page(story, c["strike"])

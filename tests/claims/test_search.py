@@ -5,9 +5,10 @@ the claims."""
 import pytest
 from django.db import connection
 
-from articles.models import Article, Outlet, Story
+from articles.models import Story
 from claims import textsearch
 from claims.models import Claim
+from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
 ALL = 100_000
@@ -43,16 +44,8 @@ def search(story, query, n=ALL) -> list[int]:
 
 
 def add_claim(story, text: str, name="Index Wire") -> Claim:
-    article = Article.objects.create(
-        story=story,
-        outlet=Outlet.objects.for_name(name),
-        source=f"{name}-{Article.objects.count()}.txt",
-        body=text,
-        original=text,
-        original_format="txt",
-        content_hash=f"h{Article.objects.count()}",
-    )
-    return Claim.objects.create(article=article, start=0, end=len(text), text=text, position=0)
+    (claim,) = make_article(story, name, [text])
+    return claim
 
 
 @pytest.fixture
