@@ -12,6 +12,7 @@ if str(ROOT) not in sys.path:
 from claims.matching import ArticleInput, ClaimInput  # noqa: E402
 
 ECB = Path("/work/shared/eval/ecbplus")
+GVC = Path("/work/shared/eval/gvc")
 
 
 @dataclass
@@ -26,8 +27,12 @@ class Story:
 def ecb_stories(split: str) -> list[Story]:
     """One story per topic; each doc its own outlet; every sentence a claim (the URL line of
     ecbplus docs included: the product would see it); only validated sentences are judged."""
+    return _document_stories(ECB / f"{split}_documents.jsonl")
+
+
+def _document_stories(path: Path) -> list[Story]:
     by_topic: dict[str, Story] = {}
-    with open(ECB / f"{split}_documents.jsonl") as f:
+    with open(path) as f:
         docs = [json.loads(line) for line in f]
     claim_id = 0
     for n, doc in enumerate(sorted(docs, key=lambda d: (int(d["topic"]), d["doc_id"]))):
@@ -48,15 +53,23 @@ def ecb_stories(split: str) -> list[Story]:
 
 
 def seed_story() -> Story:
+    """The five seed files cut into claims by the product's own import steps, every claim
+    judged by the exhaustive gold (tests/claims/seed_gold.py)."""
     from tests.claims import seed_gold
 
     articles, claims = seed_gold.seed_story()
-    answers = {}
-    by_id = {c.id: c for c in claims}
-    for event, ids in seed_gold.gold_ids(claims).items():
-        for i in ids:
-            answers[i] = (by_id[i].article_id, frozenset([event]), event)
+    prefix = {a.id: f"{a.id - 1:03d}" for a in articles}
+    events = seed_gold.judge([(prefix[c.article_id], c.text) for c in claims])
+    answers = {
+        c.id: (c.article_id, e, "|".join(sorted(e))) for c, e in zip(claims, events, strict=True)
+    }
     return Story("seeds", articles, claims, answers)
+
+
+def gvc_stories(split: str = "dev") -> list[Story]:
+    """GVC: one story per topic, each article its own outlet, annotated sentences judged by
+    incident (the subtopic)."""
+    return _document_stories(GVC / f"{split}_documents.jsonl")
 
 
 def pairwise(story: Story, event_of: dict[int, str], tells=None) -> dict[str, int]:
