@@ -5,6 +5,10 @@ its shape (a sentence, or a label without sentence punctuation), its script, its
 top of the page, and against tables of chrome patterns. Whatever goes is listed with a reason,
 so the user sees what was removed and why. metadata.py reads the same classification, so the
 line it reports as the title is the line dropped here as "headline".
+
+`furniture_reason` judges a sentence of the cleaned (or HTML, or JSONL) body the same way:
+datelines, bylines, web addresses and labels that a line of reporting carried along, or that
+came in a format with no lines to clean, stay in the body but are never made claims.
 """
 
 import re
@@ -401,3 +405,124 @@ def _script_share(line: str, script: str) -> float:
 
 def _script(ch: str) -> str:
     return unicodedata.name(ch, "UNKNOWN").split(" ")[0]
+
+
+# Page furniture inside the body
+
+
+def _lexicon(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Reasons a sentence of the body is no claim. The sentence stays in the body, so the claims
+# around it keep their exact offsets; it is only not offered as a claim.
+WEB_ADDRESS = "web address"
+DATELINE = "dateline"
+SECTION_LABEL = "section label"
+SOURCE_MARKER = "source marker"
+NO_WORDS = "sentence without words"
+
+# A web address alone, also as tokenised corpora print it: "http: / / www. example. com / a".
+_URL = re.compile(r"^(?:https?\s*:\s*/\s*/|www\s*\.\s*\w)", re.IGNORECASE)
+_PROSE = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}")  # words set apart by spaces
+# The words a dateline is made of: weekdays and months, stamp words, time zones.
+CALENDAR_WORDS = _lexicon(
+    """
+    mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday
+    sun sunday jan january feb february mar march apr april may jun june jul july aug august
+    sep sept september oct october nov november dec december
+    """
+)
+STAMP_WORDS = CALENDAR_WORDS | _lexicon(
+    """
+    posted published updated created modified story article first last originally date dated
+    time filed on at and as of today ago year years day days hour hours minute minutes mins
+    hrs a p m am pm noon midnight st nd rd th
+    et est edt ct cst cdt mt mst mdt pt pst pdt akst akdt hst gmt utc bst cet cest eet eest
+    ist aest aedt awst jst hkt msk sast uk
+    """
+)
+_CLOCK = re.compile(r"\d\s*[:.]\s*\d\d\b|\d\s*[ap]\.?\s*m\b|\bnoon\b|\bmidnight\b", re.I)
+_NUMERIC_DATE = re.compile(r"\d{1,4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")
+# "Posted: <anything>": the colon after a stamp word marks it as page furniture.
+_STAMP_LABEL = re.compile(
+    r"^(?:(?:first |last |originally )?(?:posted|published|updated|modified)|story created"
+    r"|created)(?: (?:on|at|in|by))?\s*:",
+    re.IGNORECASE,
+)
+STAMP_LABEL_MAX_WORDS = 12
+# "(CNN) --", "BEIRUT, Lebanon (AP) —": the agency marker that opens a story, when alone.
+_SOURCE_MARKER = re.compile(r"(?:[A-Z][\w.,' -]{0,40})?\(\s*[A-Z][\w.&'/ -]{0,40}\)\s*[-–—:]*")
+LABEL_MAX_WORDS_CAPS = 3
+_CAPS_WORD = re.compile(r"([A-Z]{2,})\b[\s,.–—-]*")
+
+
+def furniture_reason(sentence: str) -> str | None:
+    """Why a sentence of the body is page furniture rather than a claim; None for a claim.
+
+    The whole sentence is judged: one that merely contains a date, or opens with "By" or
+    "Posted" as reporting does ("By Tuesday, the talks had collapsed."), is a claim.
+    """
+    text = sentence.strip()
+    if not any(ch.isalpha() for ch in text):
+        return DATELINE if _is_timestamp(text) else NO_WORDS
+    if _URL.match(text) and not _PROSE.search(_URL.sub("", text)):
+        return WEB_ADDRESS
+    if _is_timestamp(text) or _stamp_label(text):
+        return DATELINE
+    if byline(text.rstrip(".")):
+        return BYLINE
+    if _SOURCE_MARKER.fullmatch(text):
+        return SOURCE_MARKER
+    if _is_caps_label(text):
+        return SECTION_LABEL
+    return _table_reason(text)
+
+
+def _is_timestamp(text: str) -> bool:
+    """Whether the sentence is a date or time and nothing else, stamp words allowed, after a
+    short label ("Edited time: ...") or a place in capitals ("WASHINGTON, DC, April 28, 2009")."""
+    label, colon, rest = text.partition(":")
+    short = colon and len(label.split()) <= 3 and not any(ch.isdigit() for ch in label)
+    if short and _is_date_or_time(rest):
+        return True
+    return _is_date_or_time(_without_place(text))
+
+
+def _is_date_or_time(text: str) -> bool:
+    words = re.findall(r"[^\W\d_]+|\d+", text.lower())
+    if not all(w.isdigit() or w in STAMP_WORDS for w in words):
+        return False
+    if not any(w.isdigit() for w in words):
+        return False
+    dated = any(w in CALENDAR_WORDS for w in words) or _NUMERIC_DATE.search(text)
+    return bool(dated or _CLOCK.search(text) or "ago" in words)
+
+
+def _without_place(text: str) -> str:
+    """The text after the words in capitals that open it, unless they are stamp words."""
+    rest = text
+    while match := _CAPS_WORD.match(rest):
+        if match[1].lower() in STAMP_WORDS:
+            break
+        rest = rest[match.end() :]
+    return rest
+
+
+def _stamp_label(text: str) -> bool:
+    """A stamp word and a colon before no sentence: "Posted: by admin in World", whereas
+    "Updated: the talks resume on Friday." is reporting."""
+    if not _STAMP_LABEL.match(text) or SENTENCE_END.search(text):
+        return False
+    return len(text.split()) <= STAMP_LABEL_MAX_WORDS
+
+
+def _is_caps_label(text: str) -> bool:
+    """A short line in capitals without sentence punctuation: "WORLD NEWS", "SPORTS |"."""
+    label = text.rstrip(":|-–—>» ")
+    if not label or label[-1] in "!?" or len(label.split()) > LABEL_MAX_WORDS_CAPS:
+        return False
+    if label.endswith(".") and "." not in label.split()[-1][:-1]:
+        return False  # "NO." ends a sentence; "U.S." is an abbreviation
+    letters = [ch for ch in label if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)

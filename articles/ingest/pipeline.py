@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from articles.ingest.clean import clean_text
+from articles.ingest.clean import clean_text, furniture_reason
 from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure
 from articles.ingest.metadata import detect_metadata
@@ -47,13 +47,16 @@ class ClaimDraft:
 
 
 def claim_drafts(draft: Draft) -> list[ClaimDraft]:
-    """The draft's claims: the spans the input gave, or the segmenter's."""
+    """The draft's claims: the spans the input gave, kept as given, or the segmenter's
+    sentences without the page furniture (datelines, bylines, web addresses, labels), which
+    stays in the body but is no claim."""
+    body = draft.body
     spans = draft.spans
     if spans is None:
-        spans = [(s.start, s.end) for s in segment(draft.body)]
+        sentences = [(s.start, s.end) for s in segment(body)]
+        spans = [(s, e) for s, e in sentences if not furniture_reason(body[s:e])]
     if not spans:
         raise ImportFailure("no sentences found in the text")
-    body = draft.body
     return [ClaimDraft(s, e, body[s:e], speaker(body[s:e])) for s, e in spans]
 
 

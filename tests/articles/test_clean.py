@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.clean import clean_text, line_key
+from articles.ingest.clean import clean_text, furniture_reason, line_key
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -333,3 +333,78 @@ def test_outlet_line_block_holding_reporting_is_not_a_site_header():
         "Russia blamed the U.S.",
     ]
     assert [r.reason for r in cleaned.removed] == ["outlet/dateline line"]
+
+
+# Page furniture inside the body: kept in the body, never offered as a claim.
+
+FURNITURE = [
+    ("August 8, 2012 - 4: 43 pm", "dateline"),
+    ("Story Created: Aug 7, 2012 at 9: 56 AM AKDT", "dateline"),
+    ("Tuesday, September 20, 2016", "dateline"),
+    ("20 Sept. 2016", "dateline"),
+    ("2016-09-20", "dateline"),
+    ("09/20/2016", "dateline"),
+    ("10:43 a.m. ET", "dateline"),
+    ("Posted: Sep 20, 2016 7:40 PM ET", "dateline"),
+    ("Posted: by staff in World", "dateline"),
+    ("Posted on September 20, 2016", "dateline"),
+    ("Updated 4: 08 p. m. ET", "dateline"),
+    ("UPDATED: TUESDAY, SEPTEMBER 20, 2016, 9: 56 AM", "dateline"),
+    ("Last modified on Tuesday 20 September 2016 10.43 BST", "dateline"),
+    ("Last updated at 22: 46 GMT", "dateline"),
+    ("Published 3 hours ago", "dateline"),
+    ("WASHINGTON, DC, September 20, 2016", "dateline"),
+    ("Edited time: September 21, 2016 02: 15", "dateline"),
+    ("By John Smith", "byline"),
+    ("By JOHN SMITH, Associated Press", "byline"),
+    ("By John Smith and Jane Doe | Example Daily", "byline"),
+    ("Photo: Reuters/Omar Sanadiki", "photo credit"),
+    ("Image copyright Getty Images", "photo credit"),
+    ("Image copyright", "photo credit"),
+    ("Share this", "share prompt"),
+    ("Share this article", "share prompt"),
+    ("Advertisement", "advertisement"),
+    ("Read more", "read-more link"),
+    ("http://www.example.com/news/2016/09/20/strike-on-convoy.html", "web address"),
+    ("https://example.com/a?id=17", "web address"),
+    ("www.example.com/world", "web address"),
+    ("http: / / www. example. com / news / strike - on - aid - convoy. html", "web address"),
+    ("WORLD NEWS", "section label"),
+    ("MIDDLE EAST |", "section label"),
+    ("(CNN) --", "source marker"),
+    ("(CNN) —", "source marker"),
+    ("BEIRUT, Lebanon (AP) —", "source marker"),
+    ("…", "sentence without words"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "reason"), FURNITURE)
+def test_page_furniture_is_no_claim(sentence, reason):
+    assert furniture_reason(sentence) == reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "By Tuesday, the talks had collapsed.",
+        "By 6:40 a.m. the fire was under control, the chief said.",
+        "Posted guards stood at the gate.",
+        "Updated figures showed that 62 soldiers had died.",
+        "Updated: the talks resume on Friday.",
+        "The strike came on September 17, 2016, at 5:55 p.m.",
+        "On Tuesday, September 20, 2016, the convoy was hit.",
+        "Photographers were kept away from the site.",
+        "Share prices fell 3 percent in Moscow.",
+        "Advertisements for the rally filled the square.",
+        "Read the statement carefully, he said.",
+        "(CNN) -- The ceasefire collapsed on Monday.",
+        "U.S. officials said nothing.",
+        "He was 95.",
+        "Last year the law was changed.",
+        "The website http://www.example.com went dark on Monday.",
+        "NO MORE WAR, the banners read.",
+        "Syria Ceasefire Collapses As Aid Convoy Is Hit",
+    ],
+)
+def test_reporting_sentences_are_claims(sentence):
+    assert furniture_reason(sentence) is None

@@ -168,6 +168,58 @@ def test_jsonl_with_text_claims_and_html(tmp_path):
         assert_spans_exact(article)
 
 
+URL_TOKENISED = (
+    "http: / / www. example. com / news / 2016 / 09 / 20 / aid - convoy - hit - near - "
+    "aleppo - un - says - trucks - burned. html"
+)
+FURNISHED_PAGE = f"""Aid Convoy Hit Near Aleppo
+
+By JOHN SMITH, Associated Press
+August 8, 2012 - 4: 43 pm
+{URL_TOKENISED}
+Posted: Sep 20, 2016 7:40 PM ET. Updated: Sep 21, 2016 8:10 AM ET.
+By Tuesday, the talks had collapsed.
+An aid convoy was hit near Aleppo on Monday, the UN said. Posted guards stood at the gate.
+(CNN) --
+"""
+
+
+def test_datelines_bylines_and_addresses_are_no_claims_and_offsets_stay_exact(tmp_path):
+    (tmp_path / "page.txt").write_text(FURNISHED_PAGE)
+    run_import(tmp_path / "page.txt", "--story", "f")
+    article = Article.objects.get()
+    assert [c.text for c in article.claims.order_by("position")] == [
+        "By Tuesday, the talks had collapsed.",
+        "An aid convoy was hit near Aleppo on Monday, the UN said.",
+        "Posted guards stood at the gate.",
+    ]
+    assert_spans_exact(article)
+    # Furniture the cleaner keeps stays in the text, only outside the claims.
+    assert URL_TOKENISED in article.body
+    assert "Posted: Sep 20, 2016 7:40 PM ET." in article.body
+    # What the page states about itself is still read.
+    assert (article.title, article.byline) == ("Aid Convoy Hit Near Aleppo", "JOHN SMITH")
+    assert article.outlet.name == "Associated Press"
+
+
+def test_jsonl_claims_are_kept_as_given_even_when_they_look_like_furniture(tmp_path):
+    claims = ["http: / / www. example. com / news", "May 2, 2013", "Lohan checked into rehab."]
+    path = write_jsonl(tmp_path / "ecb.jsonl", {"outlet": "1_1", "claims": claims})
+    run_import(path, "--story", "e")
+    article = Article.objects.get()
+    assert [c.text for c in article.claims.order_by("position")] == claims
+
+
+def test_jsonl_text_gets_no_furniture_claims(tmp_path):
+    text = "May 2, 2013 | 5: 03pm\n\nLohan checked into rehab.\n\nBy Associated Press"
+    path = write_jsonl(tmp_path / "text.jsonl", {"outlet": "1_2", "text": text})
+    run_import(path, "--story", "e")
+    article = Article.objects.get()
+    assert [c.text for c in article.claims.all()] == ["Lohan checked into rehab."]
+    assert article.body == text
+    assert_spans_exact(article)
+
+
 def test_jsonl_bad_lines_are_reported_with_line_numbers_and_good_lines_import(tmp_path):
     path = write_jsonl(
         tmp_path / "mixed.jsonl",
