@@ -127,8 +127,14 @@ _MONTH = (
 )
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
-_DATE_PREFIX = r"(?:(?:published|updated|posted|first published)(?: on)?:?\s+)?"
-_TIME_SUFFIX = r"(?:\s*(?:,|\||at|-)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?)?"
+_DATE_PREFIX = (
+    r"(?:(?:(?:first |last )?(?:published|updated|posted|modified)|story created|created)"
+    r"(?: on)?:?\s+)?"
+)
+# "10:32 a.m. ET", also as tokenised corpora print it: "4: 43 pm".
+_TIME_SUFFIX = (
+    r"(?:\s*(?:,|\||at|-)?\s*\d{1,2}\s?[:.]\s?\d{2}(?:\s*[ap]\.?\s?m\.?)?(?:\s*[a-z]{2,4})?)?"
+)
 DATE_FORMS = [
     rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}",  # Tuesday, September 20, 2016 / Sept. 20, 2016
     rf"{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+{_YEAR}",  # 20 September 2016

@@ -200,6 +200,7 @@ def test_datelines_bylines_and_addresses_are_no_claims_and_offsets_stay_exact(tm
     # What the page states about itself is still read.
     assert (article.title, article.byline) == ("Aid Convoy Hit Near Aleppo", "JOHN SMITH")
     assert article.outlet.name == "Associated Press"
+    assert article.published.isoformat() == "2012-08-08"
 
 
 def test_jsonl_claims_are_kept_as_given_even_when_they_look_like_furniture(tmp_path):

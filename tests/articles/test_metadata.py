@@ -59,6 +59,9 @@ BODY = "\n\nThe talks failed on Monday, officials said.\n"
         "2016-09-20",
         "Published: September 20, 2016",
         "Updated September 20, 2016 10:32 a.m. ET",
+        "September 20, 2016 - 4: 43 pm",
+        "Story Created: Sep 20, 2016 at 9: 56 AM AKDT",
+        "Last modified on Tuesday 20 September 2016 10.43 BST",
     ],
 )
 def test_dateline_formats(line):
