@@ -1,9 +1,12 @@
 """Loaders shared by the benchmarks: ECB+ topics as stories, the seed story with its gold."""
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -109,3 +112,63 @@ def summary(counts: list[dict[str, int]]) -> dict[str, float]:
         other=t["other_grouped"] / max(t["other"], 1),
         pairs=sum(t[k] for k in ("tp", "fp", "fn", "tn")),
     )
+
+
+# -- the TF-IDF baseline ---------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def tfidf_pairs(story: Story) -> tuple[np.ndarray, np.ndarray]:
+    """(cosine, gold) of every judged pair of claims from different articles: TF-IDF over the
+    story's claims, lowercased words, no stemming: the reference point the data sets' READMEs
+    give."""
+    from collections import Counter
+
+    texts = [c.text for c in story.claims]
+    words = [Counter(_WORD.findall(t.lower())) for t in texts]
+    df = Counter(w for c in words for w in c)
+    n = len(texts)
+    vecs = []
+    for c in words:
+        v = {w: (1 + np.log(k)) * np.log((n + 1) / (df[w] + 1)) for w, k in c.items()}
+        norm = np.sqrt(sum(x * x for x in v.values())) or 1.0
+        vecs.append({w: x / norm for w, x in v.items()})
+    row = {c.id: k for k, c in enumerate(story.claims)}
+    ids = sorted(story.answers)
+    scores, gold = [], []
+    for x, i in enumerate(ids):
+        ai, ci, _ = story.answers[i]
+        vi = vecs[row[i]]
+        for j in ids[x + 1 :]:
+            aj, cj, _ = story.answers[j]
+            if ai == aj:
+                continue
+            vj = vecs[row[j]]
+            small, big = (vi, vj) if len(vi) < len(vj) else (vj, vi)
+            scores.append(sum(x * big.get(w, 0.0) for w, x in small.items()))
+            gold.append(bool(ci & cj))
+    return np.array(scores), np.array(gold, bool)
+
+
+def best_threshold(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """The cosine threshold with the best pairwise F1 over these stories (tuned on train)."""
+    scores = np.concatenate([s for s, _ in pairs])
+    gold = np.concatenate([g for _, g in pairs])
+    best, best_f1 = 0.5, -1.0
+    for t in np.arange(0.05, 0.95, 0.01):
+        f1 = baseline_f1([(scores, gold)], t)
+        if f1 > best_f1:
+            best, best_f1 = float(t), f1
+    return best
+
+
+def baseline_f1(pairs: list[tuple[np.ndarray, np.ndarray]], threshold: float) -> float:
+    tp = fp = fn = 0
+    for scores, gold in pairs:
+        pred = scores >= threshold
+        tp += int((pred & gold).sum())
+        fp += int((pred & ~gold).sum())
+        fn += int((~pred & gold).sum())
+    p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return 2 * p * r / max(p + r, 1e-9)

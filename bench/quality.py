@@ -1,28 +1,62 @@
-"""Matching quality: pairwise precision, recall, F1 and the share of different-event pairs
-grouped, on the seed story's gold and on ECB+ (train and dev topics), with blocking recall (the
-share of same-event pairs that candidate generation proposes; exhaustive scoring sees them all).
+"""Matching quality, every pair judged: pairwise precision, recall and F1, the share of pairs
+of different events (subtopics, incidents) put together, the largest event's share of a
+story's claims, claims per event, and the TF-IDF baseline on the same pairs (its F1, and ours
+as a ratio of it), with blocking recall (the share of same-event pairs candidate generation
+proposes).
 
-By default everything goes through the product, as a user's data would: the seed story through
-`load_seeds`, each ECB+ topic as a story imported through the JSONL importer (one line per
-document, its sentences as the claims), then `claims.store.match_story`, in a throwaway SQLite
-database. `--pure` runs the matcher on the same inputs without the database (fast, for tuning).
+Data sets, each story as a user would import it:
+- the seed story, every claim judged by tests/claims/seed_gold.py: imported as a user would
+  (the five files, no aliases, no metadata typed) and as `make run` loads it (load_seeds: the
+  outlets and the journalist's aliases);
+- ECB+ train and dev topics (../shared/eval/ecbplus), one story per topic, via JSONL import;
+- GVC dev (../shared/eval/gvc), one story per topic (about 20 articles on many shootings).
+
+By default everything goes through the product (import, then `claims.store.match_story`, in a
+throwaway SQLite database). `--pure` runs the matcher alone on the same inputs (fast, for
+tuning). Tuning looks at the seeds, ECB+ train and GVC dev; ECB+ dev is for checking.
 
     python bench/quality.py          # the table, through the product
     python bench/quality.py --pure   # the same table, matcher only
-    python bench/quality.py --train  # seeds and ECB+ train only (what tuning may look at)
+    python bench/quality.py --train  # leave ECB+ dev out
 """
 
 import argparse
 import json
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from _corpus import ECB, ROOT, Story, ecb_stories, pairwise, seed_story, summary
+from _corpus import (
+    ECB,
+    GVC,
+    ROOT,
+    Story,
+    baseline_f1,
+    best_threshold,
+    ecb_stories,
+    gvc_stories,
+    pairwise,
+    seed_story,
+    summary,
+    tfidf_pairs,
+)
 
 DB = Path("/tmp/parallax-quality.sqlite3")
 ALSO = "  same, counting 'also tells of'"
+
+
+@dataclass
+class Matched:
+    """One story, matched: its judged claims, the event of each claim, the events each tells
+    of (its own and those it also tells of), and its event sizes."""
+
+    story: Story
+    event_of: dict
+    tells: dict
+    n_claims: int
+    sizes: list[int]
 
 
 def setup_django():
@@ -43,55 +77,61 @@ def setup_django():
 # -- through the product ---------------------------------------------------------------------
 
 
-def db_seeds(aliases) -> list[tuple[Story, dict]]:
-    """The seed story loaded and matched like the demo; gold claims found by their snippets."""
+def db_seeds(demo: bool) -> list[Matched]:
+    """The seed story imported as a user would (`demo` false) or loaded as `make run` does."""
     from django.core.management import call_command
 
+    from articles.ingest.importer import Upload, import_uploads
     from articles.models import Story as StoryModel
-    from claims.matching import ArticleInput, ClaimInput
-    from claims.models import Alias, Claim
     from claims.store import match_story
-    from tests.claims import seed_gold
+    from tests.claims.seed_gold import SEEDS
 
-    with open(os.devnull, "w") as quiet:
-        call_command("load_seeds", stdout=quiet)
-    story = StoryModel.objects.get(slug="syria-ceasefire-2016")
-    Alias.objects.filter(story=story).delete()
-    for group in aliases:  # what the journalist typed into the story's alias box
-        Alias.objects.create(story=story, terms=", ".join(group))
+    if demo:
+        with open(os.devnull, "w") as quiet:
+            call_command("load_seeds", stdout=quiet)
+        story = StoryModel.objects.get(slug="syria-ceasefire-2016")
+    else:
+        story = StoryModel.objects.create(slug="seeds-as-imported", title="Seeds")
+        uploads = [Upload(p.name, p.read_bytes()) for p in sorted(SEEDS.glob("0*.txt"))]
+        report = import_uploads(uploads, story)
+        assert not report.failed, report.summary()
     match_story(story)
-    rows = Claim.objects.filter(article__story=story).values_list(
-        "id", "article_id", "text", "position", "event_id"
+    return [_db_matched(story)]
+
+
+def _db_matched(story) -> Matched:
+    from claims.models import Claim
+    from tests.claims.seed_gold import judge
+
+    rows = list(
+        Claim.objects.filter(article__story=story)
+        .order_by("article__source", "position")
+        .values_list("id", "article_id", "article__source", "text", "event_id")
     )
-    claims = [ClaimInput(i, a, t, p) for i, a, t, p, _ in rows]
-    event_of = {i: e for i, _, _, _, e in rows if e is not None}
-    answers = {}
-    by_id = {c.id: c for c in claims}
-    for name, ids in seed_gold.gold_ids(claims).items():
-        for i in ids:
-            answers[i] = (by_id[i].article_id, frozenset([name]), name)
-    articles = [
-        ArticleInput(a.id, a.outlet.name, a.title, a.published, a.body)
-        for a in story.articles.select_related("outlet")
-    ]
-    return [(Story("seeds", articles, claims, answers), event_of, story, db_tells(story, event_of))]
+    events = judge([(Path(src).name[:3], text) for _, _, src, text, _ in rows])
+    answers = {
+        i: (art, e, "|".join(sorted(e))) for (i, art, _, _, _), e in zip(rows, events, strict=True)
+    }
+    event_of = {i: ev for i, _, _, _, ev in rows if ev is not None}
+    return _finish(story, Story("seeds", [], [], answers), event_of, len(rows))
 
 
-def db_ecb(split: str) -> list[tuple[Story, dict, object]]:
-    """Each topic a story, its documents imported as JSONL; validated sentences are judged."""
+def db_documents(path: Path, prefix: str) -> list[Matched]:
+    """Each topic a story, its documents imported as JSONL (one claim per given sentence);
+    validated sentences are judged."""
     from articles.ingest.importer import Upload, import_uploads
     from articles.models import Story as StoryModel
     from claims.models import Claim
     from claims.store import match_story
 
-    with open(ECB / f"{split}_documents.jsonl") as f:
+    with open(path) as f:
         docs = [json.loads(line) for line in f]
     topics: dict[str, list[dict]] = {}
     for doc in sorted(docs, key=lambda d: (int(d["topic"]), d["doc_id"])):
         topics.setdefault(doc["topic"], []).append(doc)
     out = []
     for topic, tdocs in topics.items():
-        story = StoryModel.objects.create(slug=f"ecb-{split}-{topic}", title=f"ECB+ topic {topic}")
+        story = StoryModel.objects.create(slug=f"{prefix}-{topic}", title=f"{prefix} {topic}")
         lines = [
             json.dumps(
                 {
@@ -112,29 +152,30 @@ def db_ecb(split: str) -> list[tuple[Story, dict, object]]:
         by_doc = {(doc, pos): (cid, art, ev) for cid, art, doc, pos, ev in rows}
         answers, event_of = {}, {}
         for d in tdocs:
-            for s in d["sentences"]:
-                cid, art, ev = by_doc[d["doc_id"], s["index"]]
+            for position, s in enumerate(d["sentences"]):  # GVC counts its sentences from 1
+                cid, art, ev = by_doc[d["doc_id"], position]
                 if ev is not None:
                     event_of[cid] = ev
                 if s["validated"]:
                     answers[cid] = (art, frozenset(s["event_chains"]), d["subtopic"])
-        tells = db_tells(story, event_of)
-        out.append((Story(f"topic {topic}", [], [], answers), event_of, story, tells))
+        out.append(_finish(story, Story(f"topic {topic}", [], [], answers), event_of, len(by_doc)))
     return out
 
 
-def db_tells(story, event_of: dict[int, int]) -> dict[int, set[int]]:
-    """Claim -> the events it tells of: its own, and those the matcher found it also tells of."""
+def _finish(story, judged: Story, event_of: dict, n_claims: int) -> Matched:
+    from collections import Counter
+
     from claims.models import Event
 
     tells = {c: {e} for c, e in event_of.items()}
     rows = Event.also_claims.through.objects.filter(event__story=story)
     for event_id, claim_id in rows.values_list("event_id", "claim_id"):
         tells.setdefault(claim_id, set()).add(event_id)
-    return tells
+    sizes = list(Counter(event_of.values()).values())
+    return Matched(judged, event_of, tells, n_claims, sizes)
 
 
-def db_blocking_recall(results) -> float:
+def db_blocking_recall(matched: list[Matched], models) -> float:
     """Blocking recall from the index each story's match left behind."""
     import pickle
 
@@ -142,17 +183,19 @@ def db_blocking_recall(results) -> float:
     from claims.models import MatchIndex
 
     found = total = 0
-    for story, _, model, _ in results:
+    for m, model in zip(matched, models, strict=True):
         index = pickle.loads(MatchIndex.objects.get(story=model).data)
-        found_, total_ = _recall(story, index, candidates.candidate_pairs(index))
-        found, total = found + found_, total + total_
+        f, t = _recall(m.story, index, candidates.candidate_pairs(index))
+        found, total = found + f, total + t
     return found / max(total, 1)
 
 
 # -- matcher only ------------------------------------------------------------------------------
 
 
-def pure(stories, aliases=()):
+def pure(stories, aliases=()) -> tuple[list[Matched], float]:
+    from collections import Counter
+
     from claims.matching import StoryIndex, candidates, match_index
 
     out, found, total = [], 0, 0
@@ -163,7 +206,8 @@ def pure(stories, aliases=()):
         tells = {c: {k} for c, k in event_of.items()}
         for c, k in result.also:
             tells.setdefault(c, set()).add(k)
-        out.append((story, event_of, None, tells))
+        sizes = list(Counter(event_of.values()).values())
+        out.append(Matched(story, event_of, tells, len(story.claims), sizes))
         f, t = _recall(story, index, candidates.candidate_pairs(index))
         found, total = found + f, total + t
     return out, found / max(total, 1)
@@ -174,7 +218,7 @@ def _recall(story, index, cands) -> tuple[int, int]:
     n = np.int64(len(index.claim_ids))
     proposed = set((a * n + b).tolist())
     found = total = 0
-    ids = sorted(story.answers)
+    ids = sorted(i for i in story.answers if i in index.row_of)
     for x, i in enumerate(ids):
         for j in ids[x + 1 :]:
             (ai, ci, _), (aj, cj, _) = story.answers[i], story.answers[j]
@@ -185,18 +229,26 @@ def _recall(story, index, cands) -> tuple[int, int]:
     return found, total
 
 
-def table_row(name, results, recall, seconds, also=False):
-    """One line of the table; `also`: a pair counts as grouped when its claims share an event,
-    as their own or one they also tell of."""
-    s = summary(
-        [
-            pairwise(story, event_of, tells if also else None)
-            for story, event_of, _, tells in results
-        ]
-    )
+# -- the table -------------------------------------------------------------------------------
+
+HEADER = (
+    f"{'data':36} {'pairs':>6} {'P':>6} {'R':>6} {'F1':>6} {'other grouped':>13} "
+    f"{'largest':>8} {'per event':>9} {'TF-IDF F1':>9} {'ratio':>6} {'blocking':>9}  time"
+)
+
+
+def table_row(name, matched: list[Matched], baseline: float, recall, seconds, also=False):
+    """One line; `also`: a pair counts as grouped when its claims share an event, as their
+    own or one they also tell of."""
+    s = summary([pairwise(m.story, m.event_of, m.tells if also else None) for m in matched])
+    largest = max((max(m.sizes, default=0) / max(m.n_claims, 1) for m in matched), default=0)
+    sizes = [x for m in matched for x in m.sizes]
+    per_event = float(np.mean(sizes)) if sizes else 0.0
     print(
-        f"{name:34} {s['pairs']:6d} {s['P']:6.3f} {s['R']:6.3f} {s['F1']:6.3f} "
-        f"{s['other']:20.1%} {recall:9.1%} {seconds:6.1f}s"
+        f"{name:36} {s['pairs']:6d} {s['P']:6.3f} {s['R']:6.3f} {s['F1']:6.3f} "
+        f"{s['other']:13.1%} {largest:8.1%} {per_event:9.1f} {baseline:9.3f} "
+        f"{s['F1'] / max(baseline, 1e-9):6.2f} {recall:9.1%} {seconds:5.1f}s",
+        flush=True,
     )
 
 
@@ -205,45 +257,51 @@ def main():
     parser.add_argument("--pure", action="store_true", help="matcher only, no database")
     parser.add_argument("--train", action="store_true", help="leave ECB+ dev out")
     args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if args.pure:
+        import django
+
+        django.setup()
+    else:
+        setup_django()
     from tests.claims.seed_gold import USER_ALIASES
 
-    print(
-        f"{'data':34} {'pairs':>6} {'P':>6} {'R':>6} {'F1':>6} {'other-event grouped':>20} "
-        f"{'blocking':>9}  time"
-    )
-    splits = ["train"] if args.train else ["train", "dev"]
-    if args.pure:
-        rows = [
-            ("seeds (gold, with user aliases)", [seed_story()], USER_ALIASES),
-            ("seeds (gold, no user aliases)", [seed_story()], ()),
-        ]
-        rows += [(f"ECB+ {s}", ecb_stories(s), ()) for s in splits]
-        for name, stories, aliases in rows:
-            t = time.perf_counter()
-            results, recall = pure(stories, aliases)
-            table_row(name, results, recall, time.perf_counter() - t)
-            table_row(ALSO, results, recall, 0.0, also=True)
-        return
-    setup_django()
-    for name, aliases in [
-        ("seeds (gold, with user aliases)", USER_ALIASES),
-        ("seeds (gold, no user aliases)", ()),
-    ]:
+    seeds = seed_story()
+    data = [
+        ("seeds as imported (no aliases)", [seeds], ()),
+        ("seeds as `make run` loads them", [seeds], USER_ALIASES),
+        ("ECB+ train", ecb_stories("train"), ()),
+    ]
+    if not args.train:
+        data.append(("ECB+ dev", ecb_stories("dev"), ()))
+    data.append(("GVC dev", gvc_stories("dev"), ()))
+    threshold = best_threshold([tfidf_pairs(s) for s in ecb_stories("train")])
+    print(f"TF-IDF baseline: cosine >= {threshold:.2f} (its best on ECB+ train)")
+    print(HEADER)
+    for name, stories, aliases in data:
+        baseline = baseline_f1([tfidf_pairs(s) for s in stories], threshold)
         t = time.perf_counter()
-        results = db_seeds(aliases)
-        recall = db_blocking_recall(results)
-        table_row(name, results, recall, time.perf_counter() - t)
-        table_row(ALSO, results, recall, 0.0, also=True)
-    for split in splits:
-        t = time.perf_counter()
-        results = db_ecb(split)
-        recall = db_blocking_recall(results)
-        table_row(f"ECB+ {split} (via JSONL import)", results, recall, time.perf_counter() - t)
-        table_row(ALSO, results, recall, 0.0, also=True)
+        if args.pure:
+            matched, recall = pure(stories, aliases)
+        else:
+            matched, recall = _through_product(name, bool(aliases))
+        table_row(name, matched, baseline, recall, time.perf_counter() - t)
+        table_row(ALSO, matched, baseline, recall, 0.0, also=True)
 
 
-if __name__ == "__main__":
-    main()
+def _through_product(name: str, demo: bool):
+    from articles.models import Story as StoryModel
+
+    if name.startswith("seeds"):
+        matched = db_seeds(demo)
+        slugs = ["syria-ceasefire-2016" if demo else "seeds-as-imported"]
+    else:
+        split = "dev" if "dev" in name else "train"
+        path, prefix = (GVC, "gvc") if name.startswith("GVC") else (ECB, "ecb")
+        matched = db_documents(path / f"{split}_documents.jsonl", f"{prefix}-{split}")
+        slugs = [f"{prefix}-{split}-{m.story.name.split()[-1]}" for m in matched]
+    models = [StoryModel.objects.get(slug=s) for s in slugs]
+    return matched, db_blocking_recall(matched, models)
 
 
 # -- framing ---------------------------------------------------------------------------------
@@ -265,4 +323,5 @@ def framing_table():
 
 
 if __name__ == "__main__":
+    main()
     framing_table()

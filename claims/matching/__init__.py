@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from . import candidates, explain, occurrence, score
+from . import calibrate, candidates, explain, occurrence, score
 from . import cluster as cluster_step
 from .pause import paused_gc
 from .story import StoryIndex
@@ -43,6 +43,7 @@ NO_CONSTRAINTS = Constraints()
 EDGE_FLOOR = 0.3  # weaker pairs stay out of the clustering graph (they count as 0)
 CONFLICT_WEIGHT = 0.5  # a pair naming other days or places counts against its groups merging
 INSIDE_THRESHOLD = 0.03  # merge threshold inside an occurrence that sets its articles apart
+MIN_SURE = 0.4  # calibrated chance a pair is one event that it takes to join claims into one
 LINK_FLOOR = 0.5  # a pair inside one event is shown as a link from this score up
 ALSO_MEAN = 0.5  # a claim's mean score to another event's claims for it to also tell of it
 ALSO_OWN = 1.0  # ... and at least this share of its mean to its own event's claims
@@ -124,10 +125,11 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     is_kept, outside_is_a = _confirmed_also(row_of, keys, n, constraints.also_confirmed)
     comps, worded = components(index, a, b, cos, same, aa, ab, asim, exact=is_must | is_kept)
     s = score.combine(comps)
+    sure = _sure(index, a, b, comps, worded, s) | is_must
     lap("score")
     conflict = (comps["other_date"] > 0) | (comps["other_place"] > 0)
     conflict &= ~is_must & ~is_cannot
-    edge = ~is_cannot & ((s >= EDGE_FLOOR) | conflict)
+    edge = ~is_cannot & (((s >= EDGE_FLOOR) & sure) | conflict)
     weight = np.where(conflict, -CONFLICT_WEIGHT, s)
     inside = (comps["same_occurrence"] > 0) & distinct_occurrences(index)
     pinned = {row_of[c]: k for c, k in constraints.pinned.items() if c in row_of}
@@ -194,6 +196,9 @@ def components(index, a, b, cos, same, aa, ab, asim, exact=None):
         "wording": np.zeros(len(a), np.float32),
         "article": article.astype(np.float32),
         "same_occurrence": same.astype(np.float32),
+        # whether occurrences set articles apart here: a story that is one occurrence says
+        # nothing about which of its events a claim is
+        "occurrences_apart": np.full(len(a), distinct_occurrences(index), np.float32),
         "lead": (lead[a] & lead[b] & (article >= index.article_baseline + occurrence.TIGHT)).astype(
             np.float32
         ),
@@ -206,6 +211,18 @@ def components(index, a, b, cos, same, aa, ab, asim, exact=None):
         worded |= exact
     comps["wording"][worded] = score.wording(index.texts, a[worded], b[worded])
     return comps, worded
+
+
+def _sure(index, a, b, comps, worded, s) -> np.ndarray:
+    """Pairs the calibrated model calls more likely one event than not (MIN_SURE): only they
+    may join claims into an event. Pairs whose wording was not compared and could reach the
+    bar with it get it compared first."""
+    high = calibrate.probability(comps | {"wording": np.ones_like(comps["terms"])}, s)
+    need = ~worded & (high >= MIN_SURE) & (s >= EDGE_FLOOR)
+    if need.any():
+        comps["wording"][need] = score.wording(index.texts, a[need], b[need])
+        worded |= need
+    return calibrate.probability(comps, s) >= MIN_SURE
 
 
 def _shared_concepts(index, a, b) -> np.ndarray:
@@ -542,9 +559,12 @@ def _links(index, a, b, s, comps, mask, explain_links, event_keys):
     order = np.lexsort((np.maximum(x, y), np.minimum(x, y)))  # in (a, b) order
     picked, x, y = picked[order], x[order], y[order]
     event_keys = [event_keys[i] for i in order.tolist()]
-    names = list(comps)
-    values = zip(*(_floats(comps[n][picked]) for n in names), strict=True)
-    scores = s[picked].astype(np.float64).tolist()
+    # what a reader sees: how sure the matcher is (calibrated), beside what it decided with
+    shown = {n: v[picked] for n, v in comps.items()}
+    shown["decided"] = s[picked]
+    names = list(shown)
+    values = zip(*(_floats(shown[n]) for n in names), strict=True)
+    scores = calibrate.probability(shown, shown["decided"]).astype(np.float64).tolist()
     lo, hi = np.minimum(x, y).tolist(), np.maximum(x, y).tolist()
     if not explain_links:
         return [

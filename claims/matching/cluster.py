@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-THRESHOLD = 0.26  # mean link score of two groups to merge: one bridging claim of 4 is not enough
+THRESHOLD = 0.35  # mean link score of two groups to merge: one bridging claim is not enough
 FEW = 64  # merges a round below which the rest is merged one at a time
 
 

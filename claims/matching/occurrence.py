@@ -15,7 +15,7 @@ from . import candidates
 from . import cluster as cluster_step
 from .story import StoryIndex
 
-THRESHOLD = 0.1  # mean article likeness for two groups of articles to be one occurrence
+THRESHOLD = 0.14  # mean article likeness for two groups of articles to be one occurrence
 TIGHT = 0.05  # likeness above the story's median that makes two articles' leads comparable
 NEIGHBOURS = 20  # most alike articles kept per article
 

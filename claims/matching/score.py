@@ -20,6 +20,7 @@ from rapidfuzz import distance, fuzz, process
 BAR_LEAD = 0.02  # both claims lead their articles, articles about the same occurrence
 BAR_SAME = 0.3  # articles about the same occurrence
 BAR_ACROSS = 0.8  # articles about different occurrences
+BAR_ONE = 0.5  # a story whose articles are all one occurrence: the sentences must tell
 CONFLICT = 4.0  # bar multiplier when the claims name different days or different places
 WORDING_BONUS = 0.5  # evidence added per unit of wording above the unrelated level
 WORDING_FLOOR = 0.5  # token_set_ratio of unrelated sentences sits below this
@@ -66,7 +67,9 @@ def wording_all_pairs(texts: list[str], cutoff: int = 0) -> np.ndarray:
 def bar(c: dict[str, np.ndarray]) -> np.ndarray:
     """How much evidence each pair needs, from its context."""
     same = c["same_occurrence"] > 0
+    apart = c["occurrences_apart"] > 0
     need = np.where(same, np.where(c["lead"] > 0, BAR_LEAD, BAR_SAME), BAR_ACROSS)
+    need = np.where(same & ~apart, BAR_ONE, need)
     conflict = (c["other_date"] > 0) | (c["other_place"] > 0)
     return np.where(conflict, need * CONFLICT, need).astype(np.float32)
 

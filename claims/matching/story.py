@@ -21,6 +21,10 @@ from .pause import paused_gc
 from .types import ArticleInput, ClaimInput
 
 ARTICLE_TERMS = 100  # the most distinctive terms of an article describe its occurrence
+# Names, dates and numbers set one happening apart from another of its kind (this town, this
+# victim, this day); common words ("boy", "gun", "mother") tell only the kind. Measured on
+# ECB+ train and GVC dev (bench/quality.py): x4 took article grouping F1 from .82/.51 to .91/.86.
+NAME_WEIGHT = 4.0
 LEAD = 5  # the first substantive claims of an article: news puts the main event first
 SUBSTANTIVE = 4  # compared terms a claim needs to count towards the lead (not a dateline)
 PLACE_WORDS = frozenset({"in", "at", "near"})
@@ -238,6 +242,7 @@ class StoryIndex:
         With `rows` (sorted), only those articles are filled; the others are left empty."""
         n = max(len(self.articles), 1)
         idf = np.log((n + 1) / (self.article_df + 0.5)).clip(min=0.0)
+        idf = idf * self.name_weights()
         ptr, terms, counts = self.article_entries()
         rows = range(len(self.articles)) if rows is None else np.asarray(rows).tolist()
         sizes, indices, data = np.zeros(len(self.articles), np.int64), [], []
@@ -260,6 +265,17 @@ class StoryIndex:
             (cat(data, np.float32), cat(indices, np.int32), np.r_[np.int64(0), np.cumsum(sizes)]),
             shape=(len(self.articles), len(self.names)),
         )
+
+    def name_weights(self) -> np.ndarray:
+        """Per term: NAME_WEIGHT for names, dates and numbers, 1 for other words."""
+        named = np.frombuffer(bytes(self.is_name), np.uint8).astype(bool)
+        # dates and numbers never change kind: kept between calls, extended for new terms
+        special = getattr(self, "_special", np.zeros(0, bool))
+        if len(special) < len(self.names):
+            tail = self.names[len(special) :]
+            special = np.r_[special, np.fromiter((t[0] in "@#" for t in tail), bool, len(tail))]
+            self._special = special
+        return np.where(named | special, NAME_WEIGHT, 1.0)
 
     def article_entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`article_counts` flat: offsets per article, term ids, counts (float), each article's

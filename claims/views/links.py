@@ -25,13 +25,25 @@ def link_rows(story, links, csrf_token: str | None = None) -> list[SafeString]:
     return [_row(link, prefix, csrf_token) for link in links]
 
 
+def sureness(score: float) -> tuple[str, str]:
+    """A link's CSS class and words for how sure the matcher is (its score is calibrated: of
+    the links shown at 0.8, about 8 in 10 were right on our gold)."""
+    tens = round(score * 10)
+    if score >= 0.8:
+        return "sure-high", f"Likely: about {tens} in 10 links scored like this are right"
+    if score >= 0.5:
+        return "sure-mid", f"Uncertain: about {tens} in 10 links scored like this are right"
+    return "sure-low", f"Doubtful: about {tens} in 10 links scored like this are right"
+
+
 def _row(link, prefix: str, csrf_token: str | None) -> SafeString:
     url = f"{prefix}{link.pk}/"
+    sure, sure_words = sureness(link.score)
     return format_html(
-        '<tr id="link-{pk}" class="status-{status}">\n'
+        '<tr id="link-{pk}" class="status-{status} {sure}">\n'
         '  <td><a href="{url}">{outlet_a} ↔ {outlet_b}</a>\n'
         '    <div class="pair-preview"><span>{text_a}</span> <span>{text_b}</span></div></td>\n'
-        '  <td class="num">{score}</td>\n'
+        '  <td class="num" title="{sure_words}">{score}</td>\n'
         '  <td class="why">{why}</td>\n'
         "  <td>\n"
         '    <span class="status">{status_name}</span>{decided_by}\n'
@@ -40,6 +52,8 @@ def _row(link, prefix: str, csrf_token: str | None) -> SafeString:
         "</tr>",
         pk=link.pk,
         status=link.status,
+        sure=sure,
+        sure_words=sure_words,
         url=url,
         outlet_a=link.claim_a.article.outlet.name,
         outlet_b=link.claim_b.article.outlet.name,
