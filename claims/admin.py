@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from articles.admin import ModelAdmin
+from articles.models import Story
 from claims.models import (
     Adjudication,
     Alias,
@@ -9,6 +10,7 @@ from claims.models import (
     Claim,
     Discrepancy,
     Event,
+    GoneEvent,
     LexiconEntry,
     Link,
 )
@@ -37,6 +39,15 @@ class EventAdmin(ModelAdmin):
         if "label" in form.changed_data:
             obj.rename(obj.label, request.user, save=False)
         super().save_model(request, obj, form, change)
+
+    # A deleted event's address then says where its claims are (GoneEvent), not "Not Found".
+    def delete_model(self, request, obj):
+        Event.objects.filter(pk=obj.pk).retire(GoneEvent.Cause.ADMIN)
+        Story.objects.filter(pk=obj.story_id).touch()
+
+    def delete_queryset(self, request, queryset):
+        queryset.retire(GoneEvent.Cause.ADMIN)
+        Story.objects.touch()
 
 
 @admin.register(Link)

@@ -3,7 +3,7 @@ made so that re-matching keeps it (pinned claims, decided links, named events)."
 
 from django.db import transaction
 
-from claims.models import Alias, Claim, Edit, EditAction, Event, Link, LinkStatus
+from claims.models import Alias, Claim, Edit, EditAction, Event, GoneEvent, Link, LinkStatus
 
 
 def _free_key(story, base: str) -> str:
@@ -59,7 +59,7 @@ def merge_events(target: Event, other: Event, user) -> int:
     target.also_claims.add(*other.also_claims.exclude(event=target))
     target.also_claims.remove(*target.also_claims.filter(event=target))
     label = other.display_label
-    other.delete()
+    Event.objects.filter(pk=other.pk).retire(GoneEvent.Cause.MERGE, {other.pk: moved})
     Event.objects.filter(pk=target.pk).refresh_counts()
     _record(
         target.story,

@@ -1,3 +1,6 @@
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -84,6 +87,32 @@ class EventQuerySet(models.QuerySet):
 
     def for_overview(self):
         return self.order_by(F("occurred_on").asc(nulls_last=True), "-outlet_count", "id")
+
+    def retire(self, cause: str, held: dict[int, list[int]] | None = None) -> None:
+        """Delete these events, leaving at each one's address a note of the claims it held, so
+        that the address leads to wherever they are now (GoneEvent). `held`: event id -> the
+        claims it held, for callers that moved them out first; by default the claims it holds.
+        An event that held none held the claims the edit log says were moved out of it."""
+        events = list(self.values_list("id", "story_id", "label", "auto_label"))
+        if held is None:
+            held = defaultdict(list)
+            rows = Claim.objects.filter(event__in=self.values("id")).values_list("id", "event_id")
+            for claim_id, event_id in rows:
+                held[event_id].append(claim_id)
+        notes = []
+        for pk, story_id, label, auto_label in events:
+            claims = held.get(pk) or _moved_out_of(story_id, pk)
+            notes.append(
+                GoneEvent(
+                    story_id=story_id,
+                    old_id=pk,
+                    label=label or auto_label or f"Event {pk}",
+                    claim_ids=sorted(claims),
+                    cause=cause,
+                )
+            )
+        GoneEvent.objects.bulk_create(notes, batch_size=2000)
+        self.delete()
 
 
 class Event(models.Model):
@@ -175,6 +204,77 @@ def standing_also(**filters) -> models.QuerySet:
     )
     rows = Event.also_claims.through.objects.filter(**filters)
     return rows.exclude(claim__event=F("event_id")).filter(Exists(tied))
+
+
+def _moved_out_of(story_id: int, event_id: int) -> set[int]:
+    """The claims people moved out of an event (or split off it), by the edit log."""
+    moves = Edit.objects.filter(
+        story_id=story_id, action__in=[EditAction.MOVE, EditAction.SPLIT], details__source=event_id
+    )
+    return {c for details in moves.values_list("details", flat=True) for c in details["claims"]}
+
+
+class GoneCause(models.TextChoices):
+    MATCHING = "matching", "regrouped when the story was matched again"
+    MERGE = "merge", "merged into another event by hand"
+    ADMIN = "admin", "deleted in the admin"
+
+
+class GoneEvent(models.Model):
+    """An event that is no more (matching regrouped its claims, or a person merged it away),
+    kept so that its address still leads somewhere: to the event that now holds most of its
+    claims, or to a page that says where they went. It keeps the claims, not the events they
+    went to, so that the address follows them through every later regrouping."""
+
+    Cause = GoneCause
+
+    story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="+")
+    old_id = models.PositiveBigIntegerField(help_text="The event's id; its row is deleted.")
+    label = models.TextField(help_text="Its name when it went.")
+    claim_ids = models.JSONField(default=list, help_text="The claims it held when it went.")
+    cause = models.CharField(max_length=20, choices=Cause.choices)
+    gone_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["old_id"], name="gone_event_unique_old_id"),
+            models.CheckConstraint(
+                condition=Q(cause__in=GoneCause.values), name="gone_event_cause_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Event {self.old_id} ({self.get_cause_display()})"
+
+    def whereabouts(self) -> "Whereabouts":
+        """Where its claims are now."""
+        counts = Counter()
+        for start in range(0, len(self.claim_ids), 2000):
+            rows = Claim.objects.filter(id__in=self.claim_ids[start : start + 2000])
+            counts.update(rows.values_list("event_id", flat=True))
+        unplaced = counts.pop(None, 0)
+        events = Event.objects.in_bulk(list(counts))
+        held = sorted(
+            ((events[pk], n) for pk, n in counts.items()), key=lambda en: (-en[1], en[0].pk)
+        )
+        return Whereabouts(held, unplaced, len(self.claim_ids) - sum(counts.values()) - unplaced)
+
+
+@dataclass
+class Whereabouts:
+    """Where a gone event's claims are: `held`, (event, how many) most first; `unplaced`, in
+    no event; `removed`, deleted with their articles."""
+
+    held: list
+    unplaced: int
+    removed: int
+
+    @property
+    def successor(self) -> "Event | None":
+        """The event that holds more than half of its claims that still exist, if one does."""
+        if self.held and self.held[0][1] * 2 > sum(n for _, n in self.held) + self.unplaced:
+            return self.held[0][0]
+        return None
 
 
 class LinkStatus(models.TextChoices):

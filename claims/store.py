@@ -20,7 +20,16 @@ from django.utils import timezone
 from articles.models import Article, Story
 from claims import matching
 from claims.dates import dates_in
-from claims.models import Alias, Claim, Event, Link, LinkStatus, MatchIndex, MatchState
+from claims.models import (
+    Alias,
+    Claim,
+    Event,
+    GoneEvent,
+    Link,
+    LinkStatus,
+    MatchIndex,
+    MatchState,
+)
 
 BATCH = 2000
 
@@ -207,10 +216,20 @@ def _save_events(story: Story, events: list, dates: dict, also: list, full: bool
     event_of_key |= {k: e.id for k, e in old.items() if k not in event_of_key}
     _save_also(story, also, event_of_key, full)
     if full:
-        story.events.exclude(id__in=kept).filter(claims__isnull=True).delete()
+        _retire_emptied(story, kept, old_event_of)
     touched = story.events.all() if full else Event.objects.filter(id__in=set(assignment.values()))
     touched.refresh_counts()
     return event_of_key
+
+
+def _retire_emptied(story: Story, kept: set, old_event_of: dict[int, int]) -> None:
+    """Delete the events this run left empty; each one's address then leads to wherever the
+    claims it held before the run went (GoneEvent)."""
+    emptied = story.events.exclude(id__in=kept).filter(claims__isnull=True)
+    held = defaultdict(list)
+    for claim_id, event_id in old_event_of.items():
+        held[event_id].append(claim_id)
+    emptied.retire(GoneEvent.Cause.MATCHING, held)
 
 
 def _save_also(story: Story, also: list, event_of_key: dict[str, int], full: bool) -> None:

@@ -14,6 +14,7 @@ from claims.forms import AliasForm, DecideForm, MergeForm, MoveClaimsForm, Renam
 from claims.models import Event
 from claims.views.common import invalid, story_link
 from claims.views.event import event_context
+from claims.views.gone import follows_gone_events
 from claims.views.links import link_rows
 
 EVENT_TEMPLATE = "claims/event_detail.html"
@@ -32,6 +33,7 @@ def _event_response(request, story, event, fragment="event-body"):
 
 @login_required
 @require_POST
+@follows_gone_events
 def rename_event(request, slug, pk):
     story, event = _event_for(request, slug, pk)
     form = RenameForm(request.POST)
@@ -60,6 +62,7 @@ def _rename_conflict(request, story, current, label):
 
 @login_required
 @require_POST
+@follows_gone_events
 def merge_event(request, slug, pk):
     story, event = _event_for(request, slug, pk)
     form = MergeForm(request.POST, story=story, event=event)
@@ -72,6 +75,7 @@ def merge_event(request, slug, pk):
 
 @login_required
 @require_POST
+@follows_gone_events
 def move_claims(request, slug, pk):
     story, event = _event_for(request, slug, pk)
     claims = event.claims.select_related("article__outlet")

@@ -18,6 +18,7 @@ from claims.forms import MergeForm, MoveClaimsForm, OutletColumnForm, RenameForm
 from claims.highlight import differing_words, marked_html, pieces
 from claims.models import Claim, Event, Link
 from claims.views.common import url_prefix
+from claims.views.gone import follows_gone_events
 from claims.views.links import link_rows
 
 # What one event page renders is bounded, whatever the event's size: a journalist reads a few
@@ -29,6 +30,7 @@ HOME_LABEL_CHARS = 80  # an event's label is often a whole sentence, as in the p
 
 
 @require_GET
+@follows_gone_events
 def event_detail(request, slug, pk):
     story = get_story(request, slug)
     return pagecache.page(request, story, lambda: _event_page(request, story, pk), ("outlet",))

@@ -9,12 +9,14 @@ from articles.access import ANNOTATE, can, get_story
 from articles.models import Outlet
 from claims import framing_data
 from claims.models import Event
+from claims.views.gone import follows_gone_events
 
 TEMPLATE = "claims/event_framing.html"
 EVENTS_PER_PAGE = 10
 
 
 @require_GET
+@follows_gone_events
 def event_framing(request, slug, pk):
     story = get_story(request, slug)
     event = get_object_or_404(Event, story=story, pk=pk)
