@@ -196,12 +196,12 @@ def _save_events(story: Story, events: list, dates: dict, also: list, full: bool
             event = Event.objects.create(
                 story=story,
                 key=_free_key(result.key, old),
-                auto_label=result.label[:2000],
+                auto_label=_named(result, dates),
                 occurred_on=dates.get(result.key),
             )
             old[event.key] = event
         else:
-            event.auto_label = result.label[:2000]
+            event.auto_label = _named(result, dates)
             event.occurred_on = dates.get(result.key)
             to_update.append(event)
         taken.add(event.id)
@@ -230,6 +230,11 @@ def _retire_emptied(story: Story, kept: set, old_event_of: dict[int, int]) -> No
     for claim_id, event_id in old_event_of.items():
         held[event_id].append(claim_id)
     emptied.retire(GoneEvent.Cause.MATCHING, held)
+
+
+def _named(result, dates: dict) -> str:
+    """The matcher's name for an event, with the day its claims state."""
+    return matching.explain.dated(result.label, dates.get(result.key))[:2000]
 
 
 def _save_also(story: Story, also: list, event_of_key: dict[str, int], full: bool) -> None:

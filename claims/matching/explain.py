@@ -4,9 +4,18 @@ Written only for the links that are kept, from what the index already holds (ter
 first written form), with plain string formatting: a few microseconds a link.
 """
 
+import bisect
+import datetime
+import itertools
+import math
+import re
+from collections import Counter
+
 import numpy as np
 
-from .normalise import tokens
+from claims.dates import DATE_DM, DATE_MD, WEEKDAYS
+
+from .normalise import clean, tokens
 from .story import StoryIndex
 
 _MONTHS = dict(
@@ -68,8 +77,246 @@ def sentence(terms: list[str], c: dict[str, float]) -> str:
     return "; ".join(parts) + "."
 
 
+# -- event names ------------------------------------------------------------------------
+
+LABEL_CHARS = 60  # a headline's length: the overview, menus and page titles show it whole
+CANDIDATES = 2  # claims of an event searched for a phrase (those with most shared weight)
+SHORTLIST = 8  # the best stretches by their words, then looked up in the text
+# where a clause ends; not at "Mr." or "J." inside a name
+_BREAK = re.compile(r'[,;:()\[\]"!?]| - |(?<![A-Z])(?<!\b[A-Z][a-z])\.(?=\s|$)')
+_ARTICLE = re.compile(r"\b(?:the|a|an) ", re.A)  # dropped, as headlines do
+# words that join a clause to what came before: no headline starts with them
+_OPENERS = frozenset(
+    {"and", "but", "so", "yet", "or", "although", "though", "while", "because", "also", "then"}
+)
+_CLAUSE_WORDS = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|do|does|did|will|would|can|could|should|not|"
+    r"that|which|who|it|they|we|he|she|i|you|their|its|his|her|our|there)\b",
+    re.I,
+)
+# the endings of adjectives (and of names used as one: "Russian", "Syrian", "Islamic")
+_ADJECTIVE = re.compile(r"(?:al|an|ian|ic|ive|ous|ary|ese|ish|ern)$")
+_DATE_WRITTEN = (DATE_MD, DATE_DM)
+_MONTH_ABBR = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
+
+
 def label(index: StoryIndex, rows: list[int], centrality: dict[int, float]) -> str:
-    """The most central claim, shortened."""
-    best = max(rows, key=lambda r: (centrality.get(r, 0.0), -r))
-    text = " ".join(index.raw[best].split())
-    return text if len(text) <= 140 else text[:137].rsplit(" ", 1)[0] + "..."
+    """A headline for an event: the stretch of one of its claims that holds the most of what
+    its articles share and the rest of the story rarely says ("UN aid convoy near Aleppo"), a
+    few words, at most LABEL_CHARS. Without such a phrase, the shortest informative clause of
+    its most central claim. Never a sentence cut short. The caller adds the date (`dated`)."""
+    central = max(rows, key=lambda r: (centrality.get(r, 0.0), -r))
+    weights = _shared_weights(index, rows)
+    found = _best_phrase(index, rows, weights, centrality) if weights else None
+    return _headline(found or _clause(index, central))
+
+
+def dated(name: str, when: datetime.date | None) -> str:
+    """The name with its day ("..., 19 Sep"), unless it has none or already states one."""
+    if when is None or not name or any(p.search(name) for p in _DATE_WRITTEN):
+        return name
+    return f"{name}, {when.day} {_MONTH_ABBR[when.month - 1]}"
+
+
+def _shared_weights(index: StoryIndex, rows: list[int]) -> dict[int, float]:
+    """Term id -> weight, for the terms claims of two or more of the event's articles use: the
+    term's IDF (as `StoryIndex.idf`) times the share of the event's articles that use it.
+    Dates and weekdays are left to `dated`. Plain loops: an event has a few dozen terms, fewer
+    than numpy's cost a call."""
+    ptr, ids, art = index.term_ptr, index.term_ids, index.claim_article
+    by_article: dict[int, set] = {}
+    for r in rows:
+        by_article.setdefault(art[r], set()).update(ids[ptr[r] : ptr[r + 1]])
+    if len(by_article) < 2:
+        return {}
+    counts = Counter(itertools.chain.from_iterable(by_article.values()))
+    n, df, names = max(len(index.claim_ids), 1), index.df, index.names
+    out = {}
+    for t, c in counts.items():
+        if c < 2 or names[t][0] == "@" or names[t] in WEEKDAYS:
+            continue
+        w = math.log((n + 1) / (float(df[t]) + 0.5)) * c / len(by_article)
+        if w > 0:
+            out[t] = w
+    return out
+
+
+def _best_phrase(index, rows, weights, centrality, others=True) -> str | None:
+    """The best stretch of words (see `_stretches`) of the claim that holds the most weight
+    (the next one where it has none that fits); only its best few stretches are looked up in
+    its text."""
+    ptr, ids = index.term_ptr, index.term_ids
+    has, get = weights.__contains__, weights.__getitem__
+    held = {r: sum(map(get, filter(has, ids[ptr[r] : ptr[r + 1]]))) for r in rows}
+    picked = sorted(rows, key=lambda r: (-held[r], -centrality.get(r, 0.0), r))[:CANDIDATES]
+    top = max(weights.values())
+    elsewhere = _elsewhere(index, rows) if others else lambda art: ()
+    for r in picked:
+        if held[r] <= 0:
+            break
+        found = sorted(_stretches(index, r, weights, top, elsewhere), reverse=True)[:SHORTLIST]
+        if not found:
+            continue
+        text, toks, stops = _located(index, r, max(j for *_, j in found) + 1)
+        best = None
+        for guess, score, i, j in found:
+            if best is not None and guess < best[0] - 0.5 * top:
+                break  # (the guessed length is near the real one)
+            phrase = _phrase(text, toks, stops, i, j)
+            if phrase is not None:
+                score -= top * (0.4 * len(_CLAUSE_WORDS.findall(phrase)) + len(phrase) / 50)
+                best = max(best or (score, phrase), (score, phrase))
+        if best is not None:
+            return best[1]
+    return None
+
+
+def _elsewhere(index, rows):
+    """article -> the compared terms of the event's claims of other articles, each padded with
+    spaces (a phrase they share is a substring); built when first asked."""
+    texts, done = None, {}
+
+    def of(article):
+        nonlocal texts
+        if article not in done:
+            if texts is None:
+                texts = [(index.claim_article[r], f" {index.texts[r]} ") for r in rows]
+            done[article] = [t for a, t in texts if a != article]
+        return done[article]
+
+    return of
+
+
+def _stretches(index, row, weights, top, elsewhere):
+    """(guess, score, i, j) of each stretch of the claim's compared words i..j (about
+    LABEL_CHARS long at most) that starts and ends on a shared term. Its score: the weight of
+    the distinct shared terms it holds, more for two written side by side in another article
+    too ("aid convoy"), less for every other word. The guess also takes off for its length,
+    guessed from the words' first forms."""
+    seq = index.texts[row].split()
+    vocab, surface = index.vocab, index.surface
+    ids = [vocab.get(t, -1) for t in seq]
+    w = [weights.get(t, 0.0) for t in ids]
+    hits = [k for k, x in enumerate(w) if x > 0]
+    size = [len(surface[t]) + 4 if t >= 0 else 6 for t in ids]  # (and a short word between)
+    pair_bonus = [0.0] * len(seq)
+    for k in hits:
+        if k and w[k - 1] > 0:
+            pair = f" {seq[k - 1]} {seq[k]} "
+            if any(pair in t for t in elsewhere(index.claim_article[row])):
+                pair_bonus[k] = 0.5 * (w[k - 1] + w[k])
+    out = []
+    for i in hits:
+        seen, score, chars = set(), 0.0, -4
+        for k in range(i, len(seq)):
+            chars += size[k]
+            if chars > LABEL_CHARS + 10:
+                break
+            if w[k] <= 0:
+                score -= 0.2 * top
+                continue
+            if seq[k] not in seen:
+                seen.add(seq[k])
+                score += w[k]
+            score += pair_bonus[k] if k > i else 0.0
+            out.append((score - top * chars / 50, score, i, k))
+    return out
+
+
+def _phrase(text, toks, stops, i, j) -> str | None:
+    """The words of tokens i..j as written (see `_extend`), without articles; None where they
+    are not all found in one clause, are one lone word or are longer than LABEL_CHARS."""
+    if len(toks) <= j or toks[i][1] < 0 or toks[j][1] < 0:
+        return None
+    if bisect.bisect_right(stops, toks[i][1]) != bisect.bisect_right(stops, toks[j][1]):
+        return None  # not one clause
+    first, last = _extend(text, toks, i, j)
+    phrase = _ARTICLE.sub("", text[toks[first][1] : toks[last][2]])
+    if len(phrase) > LABEL_CHARS or not re.search(r"[\s-]", phrase):
+        return None
+    return phrase
+
+
+def _located(index, row, upto: int) -> tuple[str, list, list]:
+    """The claim's text (quotes, dashes, abbreviations cleaned), its compared tokens in the
+    order of `StoryIndex.texts`, each with where it is written in that text (-1 where it is
+    not, as for a date) up to token `upto`, and where its clauses end."""
+    raw = index.raw[row]
+    published = index.articles[index.claim_article[row]].published
+    text = clean(raw, dates=False)
+    out, at = [], 0
+    for t in index.terms_of(tokens(raw, published))[: upto + 1]:
+        words = t.surface.split(" ")
+        if out and t.surface == out[-1][0].surface and out[-1][0].term[0] == "@":
+            out.append((t, out[-1][1], out[-1][2]))  # a weekday: its date, then itself
+            continue
+        start = text.find(words[0], at)
+        if start < 0:
+            out.append((t, -1, -1))
+            continue
+        end = text.find(words[-1], start)
+        end = start + len(words[0]) if end < 0 else end + len(words[-1])
+        out.append((t, start, end))
+        at = end
+    return text, out, [m.start() for m in _BREAK.finditer(text)]
+
+
+def _extend(text, toks, i, j) -> tuple[int, int]:
+    """Tokens i..j widened to whole names ("Deir ez-Zor", "Col. John J. Thomas": neighbours
+    written as names with only a space, a hyphen or a particle between) and, where the last
+    word looks like an adjective ("Russian", "humanitarian", "internal"), to the word it
+    describes."""
+    while i > 0 and toks[i - 1][0].name and toks[i][0].name and _joined(text, toks, i - 1):
+        i -= 1
+    while j + 1 < len(toks) and toks[j + 1][0].name and _joined(text, toks, j):
+        j += 1
+    if (
+        j + 1 < len(toks)
+        and _ADJECTIVE.search(toks[j][0].surface)
+        and not toks[j + 1][0].name
+        and toks[j + 1][1] >= 0
+        and text[toks[j][2] : toks[j + 1][1]] == " "
+    ):
+        j += 1
+    return i, j
+
+
+def _joined(text, toks, k) -> bool:
+    """Tokens k and k + 1 are one name: a space or hyphen, or a lower-case particle ("de",
+    "ez", "al"), between them."""
+    if toks[k][1] < 0 or toks[k + 1][1] < toks[k][2]:
+        return False
+    gap = text[toks[k][2] : toks[k + 1][1]]
+    if gap == ". " and len(toks[k][0].surface) <= 3:  # a title or an initial: "Col.", "J."
+        return True
+    return gap in (" ", "-") or (
+        len(gap) <= 5 and gap.strip(" -").isalpha() and gap.strip(" -").islower()
+    )
+
+
+def _clause(index, row) -> str:
+    """The shortest clause of the claim with three compared words or more (the whole claim when
+    none has them). Where even that is long, the claim's best stretch of rare words."""
+    text = clean(index.raw[row], dates=False).strip()
+    parts = [p.strip(" -'") for p in _BREAK.split(text)]
+    informative = [p for p in parts if len(index.terms_of(tokens(p))) >= 3] or [text]
+    shortest = min(informative, key=len).rstrip(".")
+    if len(shortest) <= LABEL_CHARS + 20:
+        return shortest
+    n, df, names = max(len(index.claim_ids), 1), index.df, index.names
+    own = {
+        t: math.log((n + 1) / (float(df[t]) + 0.5))
+        for t in index.terms(row).tolist()
+        if names[t][0] != "@"
+    }
+    own = {t: w for t, w in own.items() if w > 0}
+    found = _best_phrase(index, [row], own, {}, others=False) if own else None
+    return found or shortest[:LABEL_CHARS].rsplit(" ", 1)[0]
+
+
+def _headline(phrase: str) -> str:
+    words = phrase.split()
+    while len(words) > 2 and words[0].lower() in _OPENERS:
+        words = words[1:]
+    out = " ".join(words).rstrip(" .,;:")
+    return out[:1].upper() + out[1:]

@@ -1,0 +1,65 @@
+"""Event names read like headlines: the phrase the event's outlets share, and its day."""
+
+import datetime
+
+import pytest
+
+from articles.models import Article, Story
+from claims.models import Claim, Event
+from claims.store import match_story
+from tests.conftest import make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+CONVOY = [
+    "An airstrike hit a UN aid convoy near Aleppo on September 19, killing 20 aid workers.",
+    "The UN aid convoy was bombed near Aleppo late on September 19, aid workers said.",
+]
+OTHER = [
+    "Oil prices rose sharply in London after the report.",
+    "The football season opened with a surprise defeat for the champions.",
+    "Parliament will vote on the new budget next month.",
+    "A heatwave closed schools across the south of the country.",
+]
+
+
+@pytest.fixture
+def convoy_story():
+    story = Story.objects.create(slug="convoy", title="The convoy")
+    alpha = make_article(story, "Alpha Wire", [CONVOY[0], OTHER[0], OTHER[1]])
+    beta = make_article(story, "Beta News", [OTHER[2], CONVOY[1], OTHER[3]])
+    Article.objects.filter(story=story).update(published=datetime.date(2016, 9, 20))
+    match_story(story)
+    story.convoy = Claim.objects.get(pk=alpha[0].pk).event
+    assert story.convoy is not None
+    assert story.convoy == Claim.objects.get(pk=beta[1].pk).event
+    return story
+
+
+def test_an_event_is_named_by_the_phrase_its_outlets_share_and_its_day(convoy_story):
+    name = convoy_story.convoy.display_label
+    assert "aid convoy" in name.lower()
+    assert "Aleppo" in name  # a name keeps its capital
+    assert name.endswith(", 19 Sep")
+    assert len(name) <= 70
+    assert not name.endswith("...")
+    assert name not in CONVOY and not any(c.startswith(name) for c in CONVOY)
+
+
+def test_seed_story_events_have_short_whole_names(seed_story):
+    match_story(seed_story)
+    names = list(seed_story.events.values_list("auto_label", flat=True))
+    assert len(names) >= 3
+    for name in names:
+        assert name and not name.endswith(("...", "\u2026")), name
+        assert len(name) <= 80, name
+    assert len(set(names)) == len(names)  # the menus can tell them apart
+
+
+def test_a_persons_name_for_an_event_survives_rematching(convoy_story):
+    event = convoy_story.convoy
+    event.rename("Aleppo convoy strike", make_user("editor"))
+    match_story(convoy_story)
+    event = Event.objects.get(pk=event.pk)
+    assert event.display_label == "Aleppo convoy strike"
+    assert "aid convoy" in event.auto_label.lower()  # the matcher's own name is kept beside it
