@@ -188,3 +188,48 @@ def sign_in(page, live_server, user):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
+
+
+# A story where one sentence tells of two events: three outlets report a strike and talks in
+# separate sentences (two of them an aid delivery too); a fourth outlet's sentence tells of the
+# strike and the talks (and one says nothing).
+BRIDGED = {
+    "Outlet One": [
+        "Coalition jets bombed Syrian troops at Deir ez-Zor on Saturday, killing 62 soldiers.",
+        "Kerry and Lavrov met in Geneva on Friday to rescue the truce talks.",
+        "Aid trucks reached Aleppo through the Castello Road on Thursday.",
+    ],
+    "Outlet Two": [
+        "Coalition jets bombed Syrian troops at Deir ez-Zor, killing 62 soldiers, a monitor said.",
+        "Kerry and Lavrov met in Geneva on Friday to rescue the stalled truce talks.",
+        "On Thursday aid trucks reached Aleppo through the Castello Road.",
+    ],
+    "Outlet Three": [
+        "The coalition bombing of Syrian troops at Deir ez-Zor killed 62 soldiers.",
+        "In Geneva, Kerry and Lavrov met on Friday to rescue the truce talks.",
+    ],
+    "Outlet Four": [
+        "The weather was mild.",
+        "Coalition jets bombed Syrian troops at Deir ez-Zor, killing 62 soldiers, a day after "
+        "Kerry and Lavrov met in Geneva to rescue the truce talks.",
+    ],
+}
+
+
+@pytest.fixture
+def bridged_story(db):
+    """BRIDGED, matched: the fourth outlet's sentence sits in one event and also tells of the
+    other (Event.also_claims), linked to its claims."""
+    from articles.models import Story
+    from claims.store import match_story
+
+    story = Story.objects.create(slug="bridged", title="A strike and talks")
+    for outlet, sentences in BRIDGED.items():
+        make_article(story, outlet, sentences)
+    match_story(story)
+    return story
+
+
+@pytest.fixture
+def bridged_editor(bridged_story):
+    return make_user("bridged-editor", bridged_story, "editor")

@@ -197,48 +197,43 @@ def _also(story) -> set[tuple[str, str]]:
 
 
 def test_an_imported_article_ties_an_old_claim_to_its_event(db):
-    """Sputnik's strike-and-suspicions sentence sits with the distrust of the Pentagon. Once the
-    article that says the coalition "erroneously bombed Syrian troops" comes in, it tells of
-    that strike too: the import (matched incrementally) ties them, and a full re-match keeps
-    the sentence in its own event and lists it on the strike's."""
-    from claims.models import Alias
-
-    from .seed_gold import USER_ALIASES
+    """Three outlets report a strike and talks; a fourth comes in later with one sentence
+    that tells of both: the import (matched incrementally) puts it in one event and lists it
+    on the other, linked to its claims, and a full re-match keeps it so."""
+    from tests.conftest import BRIDGED, make_article
 
     story = Story.objects.create(slug="inc-also", title="inc")
-    for group in USER_ALIASES:
-        Alias.objects.create(story=story, terms=", ".join(group))
-    files = sorted(SEEDS.glob("*.txt"))
-    import_uploads([Upload(str(p), p.read_bytes()) for p in files[:4]], story)
+    *old, (last, sentences) = BRIDGED.items()
+    for outlet, texts in old:
+        make_article(story, outlet, texts)
     match_story(story)
-    both = Claim.objects.get(article__story=story, text__contains="confirmed Russia's suspicions")
-    assert not both.also_in.exists()
+    assert not Event.also_claims.through.objects.filter(event__story=story).exists()
+    text = "\n\n".join(sentences) + "\n"
+    import_uploads([Upload("fourth.txt", text.encode(), outlet=last)], story)
+    both = Claim.objects.get(article__story=story, text__contains="a day after")
 
-    def tells_of_the_strike():
+    def tells_of_both():
         both.refresh_from_db()
-        bombed = Claim.objects.get(article__story=story, text__contains="erroneously bombed")
+        (other,) = both.also_in.all()
         linked = Link.objects.filter(
-            Q(claim_a=both, claim_b=bombed) | Q(claim_a=bombed, claim_b=both)
+            Q(claim_a=both, claim_b__event=other) | Q(claim_b=both, claim_a__event=other)
         ).exists()
-        return linked and bombed.event in {both.event, *both.also_in.all()}, bombed
+        return both.event is not None and other != both.event and linked
 
-    import_uploads([Upload(str(files[4]), files[4].read_bytes())], story)
-    assert tells_of_the_strike()[0]
+    assert tells_of_both()
     match_story(story)
-    tells, bombed = tells_of_the_strike()
-    assert tells and both.event != bombed.event and list(both.also_in.all()) == [bombed.event]
+    assert tells_of_both()
 
 
-def test_an_incremental_import_keeps_what_else_claims_tell_of(seed_story):
-    match_story(seed_story)
-    before = _also(seed_story)
+def test_an_incremental_import_keeps_what_else_claims_tell_of(bridged_story):
+    before = _also(bridged_story)
     assert before
     text = (
         "The city council of Springfield approved a new budget for its public libraries on "
         "Thursday.\n\nThe mayor said the vote was a victory for readers across the county.\n"
     )
-    import_uploads([Upload("library.txt", text.encode())], seed_story)
-    assert _also(seed_story) == before
+    import_uploads([Upload("library.txt", text.encode())], bridged_story)
+    assert _also(bridged_story) == before
 
 
 def also_links(story):
@@ -250,8 +245,8 @@ def also_links(story):
     ]
 
 
-def test_each_link_says_which_event_it_tells_of(matched):
-    links = Link.objects.filter(story=matched).select_related("claim_a", "claim_b")
+def test_each_link_says_which_event_it_tells_of(bridged_story):
+    links = Link.objects.filter(story=bridged_story).select_related("claim_a", "claim_b")
     for link in links:
         a, b = link.claim_a, link.claim_b
         if a.event_id == b.event_id:
@@ -259,34 +254,34 @@ def test_each_link_says_which_event_it_tells_of(matched):
         else:  # one of them also tells of the other's event: the link tells of that one
             outside = a if b.event_id == link.event_id else b
             assert outside.also_in.filter(pk=link.event_id).exists()
-    assert also_links(matched)
+    assert also_links(bridged_story)
 
 
-def test_confirming_an_also_link_keeps_both_events_as_they_were(matched, editor):
+def test_confirming_an_also_link_keeps_both_events_as_they_were(bridged_story, bridged_editor):
     """A person confirms that a sentence also tells of another event: re-matching keeps it in
     its own event, listed on the other, and changes neither event."""
     from claims.editing import decide_link
 
-    link = also_links(matched)[0]
+    link = also_links(bridged_story)[0]
     told = link.event
     outside = link.claim_a if link.claim_a.event_id != told.pk else link.claim_b
-    before = snapshot(matched)
-    decide_link(link, LinkStatus.CONFIRMED, editor)
-    match_story(matched)
+    before = snapshot(bridged_story)
+    decide_link(link, LinkStatus.CONFIRMED, bridged_editor)
+    match_story(bridged_story)
     outside.refresh_from_db()
     assert outside.event_id != told.pk and outside.also_in.filter(pk=told.pk).exists()
     link.refresh_from_db()
     assert link.status == LinkStatus.CONFIRMED and link.event_id == told.pk
     claims_before, _, events_before = before
-    claims_after, _, events_after = snapshot(matched)
+    claims_after, _, events_after = snapshot(bridged_story)
     assert claims_after == claims_before and events_after == events_before
 
 
-def test_the_pair_page_of_an_also_link_leads_to_the_event_it_tells_of(matched, client):
+def test_the_pair_page_of_an_also_link_leads_to_the_event_it_tells_of(bridged_story, client):
     from django.urls import reverse
 
-    link = also_links(matched)[0]
-    html = client.get(reverse("claims-pair", args=[matched.slug, link.pk])).content.decode()
+    link = also_links(bridged_story)[0]
+    html = client.get(reverse("claims-pair", args=[bridged_story.slug, link.pk])).content.decode()
     crumbs = html[html.index('class="crumbs"') :][:1000]
     assert f"/events/{link.event_id}/" in crumbs
     other = (
@@ -295,7 +290,7 @@ def test_the_pair_page_of_an_also_link_leads_to_the_event_it_tells_of(matched, c
     assert f"/events/{other}/" not in crumbs
 
 
-def test_the_upgrade_sets_the_event_of_links_made_before(matched):
+def test_the_upgrade_sets_the_event_of_links_made_before(bridged_story):
     """Migration 0009 fills Link.event for the links an older version stored, also-links
     included: the next match reads it to keep what people confirmed."""
     import importlib
@@ -303,26 +298,28 @@ def test_the_upgrade_sets_the_event_of_links_made_before(matched):
     from django.apps import apps
 
     migration = importlib.import_module("claims.migrations.0009_link_event")
-    expected = dict(Link.objects.filter(story=matched).values_list("id", "event_id"))
-    assert all(expected.values()) and also_links(matched)
+    expected = dict(Link.objects.filter(story=bridged_story).values_list("id", "event_id"))
+    assert all(expected.values()) and also_links(bridged_story)
     Link.objects.update(event=None)  # as the links were before the field existed
     migration.told_event(apps, None)
-    assert dict(Link.objects.filter(story=matched).values_list("id", "event_id")) == expected
+    assert dict(Link.objects.filter(story=bridged_story).values_list("id", "event_id")) == expected
 
 
-def test_a_claim_moved_into_the_event_it_told_of_keeps_its_confirmed_link(matched, editor):
+def test_a_claim_moved_into_the_event_it_told_of_keeps_its_confirmed_link(
+    bridged_story, bridged_editor
+):
     """The person put the sentence into the event it also told of: the confirmed link is now
     inside one event, a must-link, and re-matching keeps both claims there."""
     from claims.editing import decide_link, move_claims
 
-    link = also_links(matched)[0]
+    link = also_links(bridged_story)[0]
     told = link.event
     outside = link.claim_a if link.claim_a.event_id != told.pk else link.claim_b
     inside = link.claim_b if outside == link.claim_a else link.claim_a
-    decide_link(link, LinkStatus.CONFIRMED, editor)
-    move_claims(outside.event, [outside.pk], told, editor)
+    decide_link(link, LinkStatus.CONFIRMED, bridged_editor)
+    move_claims(outside.event, [outside.pk], told, bridged_editor)
     assert not outside.also_in.filter(pk=told.pk).exists()
-    match_story(matched)
+    match_story(bridged_story)
     outside.refresh_from_db()
     inside.refresh_from_db()
     assert outside.event_id == inside.event_id == told.pk

@@ -254,22 +254,22 @@ def merge(story, editor, event, other):
     return set(Event.objects.get(pk=event.pk).also_claims.values_list("id", flat=True))
 
 
-def test_merge_carries_the_claims_that_also_told_of_the_merged_event(matched_story, editor):
+def test_merge_carries_the_claims_that_also_told_of_the_merged_event(bridged_story, bridged_editor):
     """A sentence listed on the merged event ("also tells of") is listed on the one it went
     into."""
-    other = matched_story.events.filter(also_claims__isnull=False).order_by("id").first()
-    assert other is not None, "the seed story has a claim that tells of two events"
+    other = bridged_story.events.filter(also_claims__isnull=False).order_by("id").first()
+    assert other is not None, "one claim tells of two events"
     told = set(other.also_claims.values_list("id", flat=True))
-    event = matched_story.events.exclude(pk=other.pk).exclude(claims__in=told).first()
-    assert told <= merge(matched_story, editor, event, other)
+    event = bridged_story.events.exclude(pk=other.pk).exclude(claims__in=told).first()
+    assert told <= merge(bridged_story, bridged_editor, event, other)
 
 
-def test_merge_does_not_list_an_event_s_own_claims_on_it(matched_story, editor):
+def test_merge_does_not_list_an_event_s_own_claims_on_it(bridged_story, bridged_editor):
     """Merging the event of a sentence into the event it also told of: the sentence is now one
     of its claims, no longer listed as telling of it from elsewhere."""
-    event = matched_story.events.filter(also_claims__event__isnull=False).order_by("id").first()
+    event = bridged_story.events.filter(also_claims__event__isnull=False).order_by("id").first()
     claim = event.also_claims.exclude(event=None).first()
-    assert claim.id not in merge(matched_story, editor, event, claim.event)
+    assert claim.id not in merge(bridged_story, bridged_editor, event, claim.event)
     assert Claim.objects.get(pk=claim.pk).event_id == event.pk
 
 
@@ -304,7 +304,7 @@ def test_decide_link_swaps_the_row_and_survives_rematch(matched_story, editor):
         url("claims-link-decide", matched_story, link.pk), {"status": "rejected"}, **HTMX
     )
     html = response.content.decode()
-    assert html.lstrip().startswith(f'<tr id="link-{link.pk}" class="status-rejected">')
+    assert html.lstrip().startswith(f'<tr id="link-{link.pk}" class="status-rejected ')
     assert "Rejected by a person" in html
     match_story(matched_story)
     link.refresh_from_db()
