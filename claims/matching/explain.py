@@ -1,21 +1,21 @@
 """Step 6: say in words why two claims were linked, and name each event.
 
 Written only for the links that are kept, from what the index already holds (term ids, their
-first written form), with plain string formatting: a few microseconds a link.
+first written form), with plain string formatting: a few microseconds a link. An event's name
+is chosen from its claims' compared terms, and only the claim it comes from is read again.
 """
 
-import bisect
 import datetime
 import itertools
-import math
 import re
+import weakref
 from collections import Counter
 
 import numpy as np
 
 from claims.dates import DATE_DM, DATE_MD, WEEKDAYS
 
-from .normalise import clean, tokens
+from .normalise import clean, located_tokens, tokens
 from .story import StoryIndex
 
 _MONTHS = dict(
@@ -81,6 +81,9 @@ def sentence(terms: list[str], c: dict[str, float]) -> str:
 
 LABEL_CHARS = 60  # a headline's length: the overview, menus and page titles show it whole
 CANDIDATES = 2  # claims of an event searched for a phrase (those with most shared weight)
+WORDS = 6  # compared words a name may hold: a headline's few
+PER_TOP = 30  # characters a name may grow by for the weight of its rarest shared term
+STARTS = 10  # the shared terms of a claim a name may start on, the rarest
 SHORTLIST = 8  # the best stretches by their words, then looked up in the text
 # where a clause ends; not at "Mr." or "J." inside a name
 _BREAK = re.compile(r'[,;:()\[\]"!?]| - |(?<![A-Z])(?<!\b[A-Z][a-z])\.(?=\s|$)')
@@ -96,6 +99,7 @@ _CLAUSE_WORDS = re.compile(
 )
 # the endings of adjectives (and of names used as one: "Russian", "Syrian", "Islamic")
 _ADJECTIVE = re.compile(r"(?:al|an|ian|ic|ive|ous|ary|ese|ish|ern)$")
+_DATE_WORD = re.compile(r"@\w+")
 _DATE_WRITTEN = (DATE_MD, DATE_DM)
 _MONTH_ABBR = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
 
@@ -120,25 +124,41 @@ def dated(name: str, when: datetime.date | None) -> str:
 
 def _shared_weights(index: StoryIndex, rows: list[int]) -> dict[int, float]:
     """Term id -> weight, for the terms claims of two or more of the event's articles use: the
-    term's IDF (as `StoryIndex.idf`) times the share of the event's articles that use it.
-    Dates and weekdays are left to `dated`. Plain loops: an event has a few dozen terms, fewer
-    than numpy's cost a call."""
+    term's IDF times the share of the event's articles that use it. Plain loops: an event has
+    a few dozen terms, fewer than numpy's cost a call."""
     ptr, ids, art = index.term_ptr, index.term_ids, index.claim_article
     by_article: dict[int, set] = {}
     for r in rows:
         by_article.setdefault(art[r], set()).update(ids[ptr[r] : ptr[r + 1]])
     if len(by_article) < 2:
         return {}
+    idf = _label_idf(index)
+    if len(by_article) == 2:
+        a, b = by_article.values()
+        return {t: idf[t] for t in a & b if idf[t] > 0}
+    share = 1 / len(by_article)
     counts = Counter(itertools.chain.from_iterable(by_article.values()))
-    n, df, names = max(len(index.claim_ids), 1), index.df, index.names
-    out = {}
-    for t, c in counts.items():
-        if c < 2 or names[t][0] == "@" or names[t] in WEEKDAYS:
-            continue
-        w = math.log((n + 1) / (float(df[t]) + 0.5)) * c / len(by_article)
-        if w > 0:
-            out[t] = w
-    return out
+    return {t: idf[t] * c * share for t, c in counts.items() if c > 1 and idf[t] > 0}
+
+
+_idf_of: list = [None, 0, 0, []]  # (the index, its claims, its terms, the list)
+
+
+def _label_idf(index: StoryIndex) -> list[float]:
+    """The story's IDF per term id, as a list (read a term at a time), 0 for dates and
+    weekdays (`dated` gives the day). Made once a matching run, not once an event."""
+    ref, claims, terms, idf = _idf_of
+    if (
+        ref is None
+        or ref() is not index
+        or (claims, terms) != (len(index.claim_ids), len(index.names))
+    ):
+        values = index.idf()
+        skip = [k for k, t in enumerate(index.names) if t[0] == "@" or t in WEEKDAYS]
+        values[skip] = 0.0
+        idf = values.tolist()
+        _idf_of[:] = [weakref.ref(index), len(index.claim_ids), len(index.names), idf]
+    return idf
 
 
 def _best_phrase(index, rows, weights, centrality, others=True) -> str | None:
@@ -157,14 +177,14 @@ def _best_phrase(index, rows, weights, centrality, others=True) -> str | None:
         found = sorted(_stretches(index, r, weights, top, elsewhere), reverse=True)[:SHORTLIST]
         if not found:
             continue
-        text, toks, stops = _located(index, r, max(j for *_, j in found) + 1)
+        text, toks = _located(index, r, max(j for *_, j in found) + 1)
         best = None
         for guess, score, i, j in found:
             if best is not None and guess < best[0] - 0.5 * top:
                 break  # (the guessed length is near the real one)
-            phrase = _phrase(text, toks, stops, i, j)
+            phrase = _phrase(text, toks, i, j)
             if phrase is not None:
-                score -= top * (0.4 * len(_CLAUSE_WORDS.findall(phrase)) + len(phrase) / 50)
+                score -= top * (0.6 * len(_CLAUSE_WORDS.findall(phrase)) + len(phrase) / PER_TOP)
                 best = max(best or (score, phrase), (score, phrase))
         if best is not None:
             return best[1]
@@ -172,16 +192,14 @@ def _best_phrase(index, rows, weights, centrality, others=True) -> str | None:
 
 
 def _elsewhere(index, rows):
-    """article -> the compared terms of the event's claims of other articles, each padded with
-    spaces (a phrase they share is a substring); built when first asked."""
-    texts, done = None, {}
+    """article -> the compared terms of the event's claims of other articles, in one string,
+    each claim's padded with spaces (a phrase they share is a substring); built when asked."""
+    done = {}
 
     def of(article):
-        nonlocal texts
         if article not in done:
-            if texts is None:
-                texts = [(index.claim_article[r], f" {index.texts[r]} ") for r in rows]
-            done[article] = [t for a, t in texts if a != article]
+            art, texts = index.claim_article, index.texts
+            done[article] = "  ".join(["", *(texts[r] for r in rows if art[r] != article), ""])
         return done[article]
 
     return of
@@ -190,7 +208,7 @@ def _elsewhere(index, rows):
 def _stretches(index, row, weights, top, elsewhere):
     """(guess, score, i, j) of each stretch of the claim's compared words i..j (about
     LABEL_CHARS long at most) that starts and ends on a shared term. Its score: the weight of
-    the distinct shared terms it holds, more for two written side by side in another article
+    the shared terms it holds, more for two written side by side in another article
     too ("aid convoy"), less for every other word. The guess also takes off for its length,
     guessed from the words' first forms."""
     seq = index.texts[row].split()
@@ -198,67 +216,72 @@ def _stretches(index, row, weights, top, elsewhere):
     ids = [vocab.get(t, -1) for t in seq]
     w = [weights.get(t, 0.0) for t in ids]
     hits = [k for k, x in enumerate(w) if x > 0]
-    size = [len(surface[t]) + 4 if t >= 0 else 6 for t in ids]  # (and a short word between)
-    pair_bonus = [0.0] * len(seq)
+    size = [len(surface[t]) + 5 if t >= 0 else 7 for t in ids]  # and a short word between
+    # what word k adds to a stretch that holds word k - 1 (more when the two are written side
+    # by side in another article too); a stretch's first word adds its weight only
+    gain = [x if x > 0 else -0.2 * top for x in w]
+    pair = [0.0] * len(seq)
+    others = None
     for k in hits:
         if k and w[k - 1] > 0:
-            pair = f" {seq[k - 1]} {seq[k]} "
-            if any(pair in t for t in elsewhere(index.claim_article[row])):
-                pair_bonus[k] = 0.5 * (w[k - 1] + w[k])
-    out = []
-    for i in hits:
-        seen, score, chars = set(), 0.0, -4
-        for k in range(i, len(seq)):
+            others = elsewhere(index.claim_article[row]) if others is None else others
+            if f" {seq[k - 1]} {seq[k]} " in others:
+                pair[k] = 0.5 * (w[k - 1] + w[k])
+                gain[k] += pair[k]
+    out, n, limit, per_char = [], len(seq), LABEL_CHARS + 5, top / PER_TOP
+    names = index.is_name
+    if len(hits) > STARTS:
+        hits = sorted(sorted(hits, key=w.__getitem__)[-STARTS:])
+    for i in hits:  # the best end of each start: other starts give the other choices
+        # headlines start with who or what, not with a verb: a name is the safest start
+        score, chars, best = (0.3 * top if names[ids[i]] else 0.0) - pair[i], 0, None
+        for k in range(i, min(i + WORDS, n)):
             chars += size[k]
-            if chars > LABEL_CHARS + 10:
+            if chars > limit:
                 break
-            if w[k] <= 0:
-                score -= 0.2 * top
-                continue
-            if seq[k] not in seen:
-                seen.add(seq[k])
-                score += w[k]
-            score += pair_bonus[k] if k > i else 0.0
-            out.append((score - top * chars / 50, score, i, k))
+            score += gain[k]
+            if w[k] > 0 and (best is None or score - per_char * chars > best[0]):
+                best = (score - per_char * chars, score, i, k)
+        if best:
+            out.append(best)
     return out
 
 
-def _phrase(text, toks, stops, i, j) -> str | None:
+def _phrase(text, toks, i, j) -> str | None:
     """The words of tokens i..j as written (see `_extend`), without articles; None where they
-    are not all found in one clause, are one lone word or are longer than LABEL_CHARS."""
-    if len(toks) <= j or toks[i][1] < 0 or toks[j][1] < 0:
+    are not in one clause, are one lone word or are longer than LABEL_CHARS."""
+    if len(toks) <= j or _BREAK.search(text, toks[i][1], toks[j][1]):
         return None
-    if bisect.bisect_right(stops, toks[i][1]) != bisect.bisect_right(stops, toks[j][1]):
-        return None  # not one clause
     first, last = _extend(text, toks, i, j)
     phrase = _ARTICLE.sub("", text[toks[first][1] : toks[last][2]])
+    if "@" in phrase:  # a date, as the cleaning wrote it
+        phrase = _DATE_WORD.sub(lambda m: readable(m.group(), ""), phrase)
     if len(phrase) > LABEL_CHARS or not re.search(r"[\s-]", phrase):
         return None
     return phrase
 
 
-def _located(index, row, upto: int) -> tuple[str, list, list]:
-    """The claim's text (quotes, dashes, abbreviations cleaned), its compared tokens in the
-    order of `StoryIndex.texts`, each with where it is written in that text (-1 where it is
-    not, as for a date) up to token `upto`, and where its clauses end."""
-    raw = index.raw[row]
+def _located(index, row, upto: int) -> tuple[str, list]:
+    """The claim's text (quotes, dashes, abbreviations and dates cleaned) and its compared
+    tokens up to the upto-th at least, in the order of `StoryIndex.texts`, each with where its
+    words are written there."""
     published = index.articles[index.claim_article[row]].published
-    text = clean(raw, dates=False)
-    out, at = [], 0
-    for t in index.terms_of(tokens(raw, published))[: upto + 1]:
-        words = t.surface.split(" ")
-        if out and t.surface == out[-1][0].surface and out[-1][0].term[0] == "@":
-            out.append((t, out[-1][1], out[-1][2]))  # a weekday: its date, then itself
-            continue
-        start = text.find(words[0], at)
-        if start < 0:
-            out.append((t, -1, -1))
-            continue
-        end = text.find(words[-1], start)
-        end = start + len(words[0]) if end < 0 else end + len(words[-1])
-        out.append((t, start, end))
-        at = end
-    return text, out, [m.start() for m in _BREAK.finditer(text)]
+    aliased = "=" in index.texts[row]  # the claim names an aliased thing ("=...")
+    # (an alias may stand for several words: read as many more)
+    kept = upto + 2 + (2 * index.alias_table.longest if aliased else 0)
+    text, written, spans = located_tokens(index.raw[row], published, kept)
+    if not aliased:
+        return text, [(t, *span) for t, span in zip(written, spans, strict=True) if not t.stop]
+    out, p = [], 0
+    for t in index.alias_table.apply(written):
+        if t is written[p]:
+            (start, end), p = spans[p], p + 1
+        else:  # the words an alias stands for
+            n = t.surface.count(" ") + 1
+            start, end, p = spans[p][0], spans[p + n - 1][1], p + n
+        if not t.stop:
+            out.append((t, start, end))
+    return text, out
 
 
 def _extend(text, toks, i, j) -> tuple[int, int]:
@@ -274,7 +297,6 @@ def _extend(text, toks, i, j) -> tuple[int, int]:
         j + 1 < len(toks)
         and _ADJECTIVE.search(toks[j][0].surface)
         and not toks[j + 1][0].name
-        and toks[j + 1][1] >= 0
         and text[toks[j][2] : toks[j + 1][1]] == " "
     ):
         j += 1
@@ -284,8 +306,8 @@ def _extend(text, toks, i, j) -> tuple[int, int]:
 def _joined(text, toks, k) -> bool:
     """Tokens k and k + 1 are one name: a space or hyphen, or a lower-case particle ("de",
     "ez", "al"), between them."""
-    if toks[k][1] < 0 or toks[k + 1][1] < toks[k][2]:
-        return False
+    if toks[k + 1][1] < toks[k][2]:
+        return False  # (two tokens of one word)
     gap = text[toks[k][2] : toks[k + 1][1]]
     if gap == ". " and len(toks[k][0].surface) <= 3:  # a title or an initial: "Col.", "J."
         return True
@@ -301,15 +323,10 @@ def _clause(index, row) -> str:
     parts = [p.strip(" -'") for p in _BREAK.split(text)]
     informative = [p for p in parts if len(index.terms_of(tokens(p))) >= 3] or [text]
     shortest = min(informative, key=len).rstrip(".")
-    if len(shortest) <= LABEL_CHARS + 20:
+    if len(shortest) <= LABEL_CHARS + 10:  # (the day still fits in 80)
         return shortest
-    n, df, names = max(len(index.claim_ids), 1), index.df, index.names
-    own = {
-        t: math.log((n + 1) / (float(df[t]) + 0.5))
-        for t in index.terms(row).tolist()
-        if names[t][0] != "@"
-    }
-    own = {t: w for t, w in own.items() if w > 0}
+    idf = _label_idf(index)
+    own = {t: idf[t] for t in index.terms(row).tolist() if idf[t] > 0}
     found = _best_phrase(index, [row], own, {}, others=False) if own else None
     return found or shortest[:LABEL_CHARS].rsplit(" ", 1)[0]
 

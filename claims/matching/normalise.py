@@ -424,6 +424,36 @@ def tokens(text: str, published: datetime.date | None = None) -> list[Token]:
     return out
 
 
+def located_tokens(
+    text: str, published: datetime.date | None = None, kept: int | None = None
+) -> tuple[str, list[Token], list[tuple[int, int]]]:
+    """`tokens`, and where the word of each starts and ends in the cleaned text (returned
+    too): to show a stretch of a sentence as it was written. With `kept`, only up to the
+    word that gives about the kept-th token that is not a stop word."""
+    cleaned = clean(text)
+    out: list[Token] = []
+    spans: list[tuple[int, int]] = []
+    first, at, find = True, 0, cleaned.find  # findall and find: faster than finditer
+    left = len(cleaned) if kept is None else kept
+    for raw in _TOKEN.findall(cleaned):
+        toks = _word(raw, first, published)
+        start = find(raw, at)
+        at = start + len(raw)
+        if len(toks) == 1:
+            out.append(toks[0])
+            spans.append((start, at))
+        elif toks:
+            out.extend(toks)
+            spans.extend([(start, at)] * len(toks))
+        if toks:
+            first = False
+            if not toks[0].stop:
+                left -= len(toks)
+                if left <= 0:
+                    break
+    return cleaned, out, spans
+
+
 @lru_cache(maxsize=1_000_000)
 def _word(raw: str, first: bool, published: datetime.date | None) -> tuple[Token, ...]:
     """The tokens of one written word (a hyphenated word may give several)."""

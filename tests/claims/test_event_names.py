@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from articles.models import Article, Story
+from claims.matching import ArticleInput, ClaimInput, StoryIndex, explain
 from claims.models import Claim, Event
 from claims.store import match_story
 from tests.conftest import make_article, make_user
@@ -63,3 +64,38 @@ def test_a_persons_name_for_an_event_survives_rematching(convoy_story):
     event = Event.objects.get(pk=event.pk)
     assert event.display_label == "Aleppo convoy strike"
     assert "aid convoy" in event.auto_label.lower()  # the matcher's own name is kept beside it
+
+
+def index_of(*articles):
+    """A story index of these articles (lists of sentences), published on 20 September 2016;
+    claim ids are 10 * article + position."""
+    day = datetime.date(2016, 9, 20)
+    inputs = [ArticleInput(a, f"Outlet {a}", "", day, " ".join(s)) for a, s in enumerate(articles)]
+    claims = [
+        ClaimInput(10 * a + p, a, t, p) for a, s in enumerate(articles) for p, t in enumerate(s)
+    ]
+    return StoryIndex.build(inputs, claims)
+
+
+def test_a_place_of_several_words_is_named_as_written():
+    index = index_of(
+        ["Coalition jets struck Syrian troops near Deir ez-Zor on Saturday.", OTHER[0]],
+        [OTHER[2], "The strike near Deir ez-Zor killed 62 Syrian soldiers, the army said."],
+    )
+    name = explain.label(index, [index.row_of[0], index.row_of[11]], {})
+    assert "Deir ez-Zor" in name
+    assert len(name) <= 60 and not name.endswith(".")
+
+
+def test_without_a_shared_phrase_an_event_is_named_by_a_whole_clause_of_its_central_claim():
+    central = "Oil prices rose sharply in London, traders said, after the report on Monday."
+    index = index_of([central, OTHER[1]], [OTHER[2], OTHER[3]])
+    rows = [index.row_of[0], index.row_of[11]]
+    assert explain.label(index, rows, {rows[0]: 1.0}) == "Oil prices rose sharply in London"
+
+
+def test_the_day_is_added_once():
+    day = datetime.date(2016, 9, 17)
+    assert explain.dated("Strike on Syrian troops", day) == "Strike on Syrian troops, 17 Sep"
+    assert explain.dated("Strike on Syrian troops on Sept. 17", day).endswith("Sept. 17")
+    assert explain.dated("Strike on Syrian troops", None) == "Strike on Syrian troops"
