@@ -1,11 +1,15 @@
 import hashlib
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
+
+from articles.signals import import_interrupted
 
 UNKNOWN_OUTLET = "Unknown"
 
@@ -221,8 +225,23 @@ class JobStatus(models.TextChoices):
 ImportStatus = JobStatus
 
 
+class BackgroundJobQuerySet(models.QuerySet):
+    def stale(self):
+        """Running jobs whose worker has not said it is alive within the lease: it was killed,
+        lost its machine, or hangs. `PARALLAX_JOB_LEASE` seconds; the worker beats at a third."""
+        cutoff = timezone.now() - timedelta(seconds=settings.PARALLAX_JOB_LEASE)
+        return self.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
+
+    def unfinished(self):
+        return self.exclude(status__in=[JobStatus.DONE, JobStatus.FAILED])
+
+
 class BackgroundJob(models.Model):
-    """Work a task worker does for a page: the page polls the row, the worker writes it."""
+    """Work a task worker does for a page: the page polls the row, the worker writes it, and
+    while it runs beats `heartbeat_at` so that a job whose worker is gone can be told apart
+    from a slow one (articles/jobs.py)."""
+
+    WORKER_LOST = "The task worker stopped (killed or restarted) before the job ended"
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -231,6 +250,13 @@ class BackgroundJob(models.Model):
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     error = models.TextField(blank=True, help_text="Why the task failed, when it did.")
     task_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last time the running worker said it was alive."
+    )
+    worker = models.CharField(max_length=200, blank=True, help_text="Host and process id.")
+
+    objects = BackgroundJobQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -254,11 +280,38 @@ class BackgroundJob(models.Model):
     def queued_as(self, task_id):
         self._set(task_id=str(task_id))
 
-    def start(self):
-        self._set(status=JobStatus.RUNNING)
+    def start(self, worker: str = ""):
+        now = timezone.now()
+        self._set(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker=worker)
+
+    def beat(self) -> bool:
+        """The worker is alive. A plain update of this row only: no story revision, no
+        signals, so a beat never waits on the story's hot rows."""
+        return bool(type(self).objects.filter(pk=self.pk).update(heartbeat_at=timezone.now()))
 
     def fail(self, reason: str):
         self._set(status=JobStatus.FAILED, error=reason)
+        self.ended_early()
+
+    def abandon(self) -> bool:
+        """End as failed a job whose worker is gone. Only one caller wins (the update is
+        conditional): False when the job has ended, or its worker beat again, meanwhile."""
+        reason = self.lost_reason()
+        ended = (
+            type(self)
+            .objects.filter(pk=self.pk, status=self.status, heartbeat_at=self.heartbeat_at)
+            .update(status=JobStatus.FAILED, error=reason)
+        )
+        if ended:
+            self.status, self.error = JobStatus.FAILED, reason
+            self.ended_early()
+        return bool(ended)
+
+    def lost_reason(self) -> str:
+        return f"{self.WORKER_LOST}."
+
+    def ended_early(self):
+        """What a kind of job cleans up, or adds to its error, when it fails."""
 
 
 class ImportJob(BackgroundJob):
@@ -288,7 +341,40 @@ class ImportJob(BackgroundJob):
         self._set(done=min(self.done + 1, self.total))
 
     def finish(self, rows: list[dict]):
+        self.files.all().delete()
         self._set(status=JobStatus.DONE, done=self.total, report=rows)
+
+    def ended_early(self):
+        """Say which files were read and which were not, list the articles stored meanwhile
+        (kept, and handed to matching, which would otherwise never see them), and drop the
+        uploads."""
+        names = list(self.files.values_list("name", flat=True))  # in the order they are read
+        stored = list(
+            Article.objects.filter(story_id=self.story_id, imported_at__gte=self.started_at)
+            if self.started_at
+            else []
+        )
+        rows = [_stored_row(article) for article in stored]
+        for position, name in enumerate(names[self.done :]):
+            reason = "not read: the import stopped before this file"
+            if position == 0 and self.started_at:
+                reason = "the import stopped while reading this file"
+            rows.append({"name": name, "line": None, "status": "failed", "reason": reason})
+        kept = (
+            f"it stored {len(stored)} article{'s' if len(stored) != 1 else ''}, kept "
+            "(listed below) and taken into matching"
+            if stored
+            else "it stored no article"
+        )
+        error = (
+            f"{self.error.rstrip('.')}. It had read {self.done} of {self.total} "
+            f"file{'s' if self.total != 1 else ''}; {kept}. Import the rest again: what is "
+            "already stored is reported as a duplicate."
+        )
+        self.files.all().delete()
+        self._set(error=error, report=rows)
+        if stored:
+            import_interrupted.send(sender=type(self), story=self.story, articles=stored)
 
     def rows(self, status: str) -> list[dict]:
         return [row for row in self.report if row["status"] == status]
@@ -304,6 +390,17 @@ class ImportJob(BackgroundJob):
     @property
     def failures(self):
         return [row for row in self.report if row["status"] not in ("imported", "duplicate")]
+
+
+def _stored_row(article: Article) -> dict:
+    return {
+        "name": article.source,
+        "line": None,
+        "status": "imported",
+        "reason": "",
+        "article_id": article.pk,
+        "title": article.display_title,
+    }
 
 
 class ImportFile(models.Model):

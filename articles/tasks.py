@@ -2,15 +2,18 @@
 long batch never holds a web request open. The page polls the ImportJob for progress."""
 
 from django.db import transaction
-from django.tasks import TaskResultStatus, task
-from django.tasks.exceptions import TaskResultDoesNotExist
+from django.tasks import task
 
 from articles.ingest.importer import Outcome, Report, Upload, import_uploads
+from articles.jobs import reap, run_job
 from articles.models import Article, ImportFile, ImportJob, Story
+from articles.signals import articles_imported
 
 
 def start_import(story: Story, user, files: list[ImportFile]) -> ImportJob:
-    """Store the job and its files, then queue the task that imports them."""
+    """Store the job and its files, then queue the task that imports them. Earlier imports of
+    the story whose worker is gone end first, their uploads dropped."""
+    reap([story.import_jobs.all()])
     with transaction.atomic():
         job = ImportJob.objects.create(story=story, created_by=user, total=len(files))
         for file in files:
@@ -22,18 +25,15 @@ def start_import(story: Story, user, files: list[ImportFile]) -> ImportJob:
 
 @task()
 def run_import(job_id: int) -> str:
-    job = ImportJob.objects.select_related("story").get(pk=job_id)
-    try:
-        job.start()
-        report = import_uploads(_uploads(job), job.story, progress=lambda name: job.advance())
-        _apply_titles(job, report)
-        job.finish([_row(outcome) for outcome in report.outcomes])
-    except Exception as exc:
-        job.fail(f"{type(exc).__name__}: {exc}")
-        raise  # the task result records the failure too
-    finally:
-        job.files.all().delete()
-    return job.status
+    return run_job(ImportJob.objects.select_related("story").get(pk=job_id), _import)
+
+
+def _import(job: ImportJob):
+    report = import_uploads(_uploads(job), job.story, progress=lambda name: job.advance())
+    if not report.articles:  # see import_articles: duplicates of a crashed run get matched
+        articles_imported.send(sender=Report, story=job.story, articles=[])
+    _apply_titles(job, report)
+    job.finish([_row(outcome) for outcome in report.outcomes])
 
 
 def _uploads(job: ImportJob) -> list[Upload]:
@@ -60,17 +60,3 @@ def _row(outcome: Outcome) -> dict:
         "article_id": article.pk if article else None,
         "title": article.display_title if article else "",
     }
-
-
-def check_task(job, task=None) -> None:
-    """A task that died before it could record it (say, the job could not be read) still
-    ends the job as failed, so its page never waits forever."""
-    if job.finished or not job.task_id:
-        return
-    try:
-        result = (task or run_import).get_result(job.task_id)
-    except TaskResultDoesNotExist:
-        return
-    if result.status == TaskResultStatus.FAILED:
-        lines = result.errors[-1].traceback.strip().splitlines() if result.errors else []
-        job.fail(lines[-1] if lines else "the task failed")

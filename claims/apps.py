@@ -7,10 +7,11 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims and matching"
 
     def ready(self):
-        from articles.signals import articles_imported
+        from articles.signals import articles_imported, import_interrupted
         from claims import models
 
         articles_imported.connect(_match_imported, dispatch_uid="claims-match-imported")
+        import_interrupted.connect(_queue_backlog, dispatch_uid="claims-queue-backlog")
         # Writes that change what a story's pages show move its revision (articles/pagecache.py).
         # Every matching run ends by saving its MatchState (a run asked for in the browser has a
         # MatchJob, which also touches the story as it goes); every edit is recorded as an Edit;
@@ -32,10 +33,18 @@ class ClaimsConfig(AppConfig):
 
 
 def _match_imported(sender, story, articles, **kwargs):
-    """A matched story takes new articles in at once; an unmatched one waits for match_claims."""
-    from claims.store import match_new_articles
+    """A matched story takes new articles in at once, with any an interrupted import left
+    unmatched; an unmatched story waits for match_claims."""
+    from claims.backlog import match_backlog
 
-    match_new_articles(story, articles)
+    match_backlog(story, articles)
+
+
+def _queue_backlog(sender, story, articles, **kwargs):
+    """An import that ended early stored articles without matching them: a worker does."""
+    from claims.tasks import run_backlog
+
+    run_backlog.enqueue(story.pk)
 
 
 def _touch(sender, instance, **kwargs):

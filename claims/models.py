@@ -481,6 +481,15 @@ class MatchJob(BackgroundJob):
     def finish(self, summary: str):
         self._set(status=JobStatus.DONE, summary=summary)
 
+    def lost_reason(self) -> str:
+        return (
+            f"{self.WORKER_LOST}. The story keeps the events and links of its last "
+            "completed match; match it again."
+        )
+
+    def ended_early(self):
+        Story.objects.filter(pk=self.story_id).touch()
+
     def _set(self, **fields):
         # The story overview shows the job's state from its cached copy (articles/pagecache.py).
         with transaction.atomic():

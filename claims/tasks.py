@@ -3,14 +3,19 @@
 from django.db import transaction
 from django.tasks import task
 
+from articles.jobs import reap, run_job
+from articles.models import Story
+from claims.backlog import match_backlog
 from claims.models import MatchJob
 from claims.store import match_story
 
 
 def start_matching(story, user) -> MatchJob:
-    """The running or queued job of this story, or a new one: one re-match at a time."""
+    """The running or queued job of this story, or a new one: one re-match at a time. A job
+    whose worker is gone is ended first, so it never stands in the way."""
+    reap([story.match_jobs.all()])
     with transaction.atomic():
-        job = story.match_jobs.exclude(status__in=["done", "failed"]).first()
+        job = story.match_jobs.unfinished().first()
         if job:
             return job
         job = MatchJob.objects.create(story=story, created_by=user)
@@ -21,10 +26,11 @@ def start_matching(story, user) -> MatchJob:
 @task()
 def run_matching(job_id: int) -> str:
     job = MatchJob.objects.select_related("story").get(pk=job_id)
-    try:
-        job.start()
-        job.finish(str(match_story(job.story)))
-    except Exception as exc:
-        job.fail(f"{type(exc).__name__}: {exc}")
-        raise
-    return job.status
+    return run_job(job, lambda job: job.finish(str(match_story(job.story))))
+
+
+@task()
+def run_backlog(story_id: int) -> str:
+    """Match the articles an interrupted import stored (see claims/backlog.py)."""
+    summary = match_backlog(Story.objects.get(pk=story_id))
+    return str(summary) if summary else "nothing to match"

@@ -43,9 +43,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
-    "django_tasks_db",
-    "articles",
+    "articles",  # before django_tasks_db: its db_worker command reaps jobs of dead workers
     "claims",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +152,10 @@ LOGOUT_REDIRECT_URL = "articles-stories"
 
 # Background tasks (imports) are stored in the database; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# A running job beats every third of this many seconds; one silent for longer is taken for
+# dead (its worker was killed) and ended as failed by the next worker, status page or action.
+PARALLAX_JOB_LEASE = env_int("PARALLAX_JOB_LEASE", 30, minimum=3)
 
 # Import: files larger than this are refused before they are read.
 PARALLAX_IMPORT_MAX_BYTES = env_int("PARALLAX_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)

@@ -8,7 +8,8 @@ from django_htmx.http import push_url
 
 from articles.access import EDIT, get_story
 from articles.forms import ImportForm, StoryForm
-from articles.tasks import check_task, start_import
+from articles.jobs import check
+from articles.tasks import start_import
 
 RECENT_JOBS = 5
 
@@ -43,7 +44,7 @@ def import_page(request, slug):
 def import_status(request, slug, pk):
     story = get_story(request, slug, need=EDIT)
     job = get_object_or_404(story.import_jobs, pk=pk)
-    check_task(job)
+    check(job)
     if request.htmx:
         return render(request, "articles/import.html#status", {"story": story, "job": job})
     return _page(request, story, ImportForm(), job)

@@ -22,6 +22,7 @@ from articles.ingest.importer import (
     read_uploads,
 )
 from articles.models import Story
+from articles.signals import articles_imported
 
 
 class Command(BaseCommand):
@@ -51,6 +52,10 @@ class Command(BaseCommand):
                 read_uploads(files, outlet.strip()), story_obj, progress=lambda name: bar.update()
             )
         report.outcomes.extend(batch.outcomes)
+        if not batch.articles:
+            # Nothing new, so the importer said nothing; a re-run of a crashed import meets the
+            # articles it stored as duplicates, and matching takes them in only when told.
+            articles_imported.send(sender=Report, story=story_obj, articles=[])
         self._print(report, verbosity)
         if report.failed:
             raise CommandError(f"{report.count(FAILED)} input(s) failed; see above.")

@@ -1,0 +1,33 @@
+"""Articles stored but never matched. The importer says what it stored only at the end of a
+batch (`articles_imported`), so an import that failed or whose worker was killed leaves the
+articles it stored outside the story's match index, and a re-run skips them as duplicates.
+Every incremental match therefore takes in whatever the index is missing along with its own
+articles, and an interrupted import queues such a run (claims/tasks.py `run_backlog`)."""
+
+import pickle
+
+from articles.models import Article, Story
+from claims.models import Claim, MatchIndex, MatchState
+from claims.store import Summary, match_new_articles
+
+
+def unindexed(story: Story, besides=()) -> list[Article]:
+    """The story's articles missing from its match index, other than `besides`. None when the
+    story was never matched: its first full match takes every article."""
+    state = MatchState.objects.filter(story=story).first()
+    if state is None:
+        return []
+    besides_ids = {a.pk for a in besides}
+    stored = Claim.objects.filter(article__story=story).exclude(article__in=besides_ids)
+    if stored.count() == state.claim_count:  # the usual case, answered without the index
+        return []
+    index = pickle.loads(MatchIndex.objects.get(story=story).data)
+    ids = set(story.articles.values_list("pk", flat=True)) - set(index.article_row) - besides_ids
+    return list(Article.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def match_backlog(story: Story, articles=()) -> Summary | None:
+    """Match these new articles and any the index missed into a matched story; None when there
+    is nothing to match or the story was never matched."""
+    todo = [*articles, *unindexed(story, besides=articles)]
+    return match_new_articles(story, todo) if todo else None

@@ -1,0 +1,230 @@
+"""Jobs whose task worker is gone (killed, restarted, out of memory) end as failed, saying what
+was done and what was not; articles an interrupted import stored still get matched."""
+
+import pickle
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.dispatch import Signal
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from articles.models import Article, ImportFile, ImportJob, JobStatus, Role, Story
+from claims.backlog import unindexed
+from claims.models import Claim, MatchIndex, MatchJob
+from claims.store import match_story
+from tests.conftest import make_article, make_user, run_worker
+
+pytestmark = pytest.mark.django_db
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+FILES = ["000_fce1e03549333a94.txt", "002_91a21abd64638276.txt", "001_f905e831ff7172e5.txt"]
+SENTENCES = [
+    "Coalition jets bombed Syrian troops at Deir ez-Zor on Saturday, killing 62 soldiers.",
+    "Kerry and Lavrov met in Geneva on Friday to rescue the truce talks.",
+]
+
+
+@pytest.fixture
+def story():
+    return Story.objects.create(slug="geneva", title="Geneva talks")
+
+
+@pytest.fixture
+def editor_client(client, story):
+    client.force_login(make_user("edna", story, Role.EDITOR))
+    return client
+
+
+@pytest.fixture
+def matched(story):
+    make_article(story, "Outlet One", SENTENCES)
+    make_article(story, "Outlet Two", SENTENCES[::-1])
+    match_story(story)
+    return story
+
+
+def claimed_by_a_worker_that_died(job, done=0):
+    """What a worker killed mid-job leaves: the task claimed, the job running, its last beat
+    older than the lease."""
+    DBTaskResult.objects.get(id=job.task_id).claim("killed-worker")
+    job.start("gone-host pid 1")
+    long_ago = timezone.now() - timedelta(seconds=settings.PARALLAX_JOB_LEASE + 1)
+    type(job).objects.filter(pk=job.pk).update(
+        heartbeat_at=long_ago, **({"done": done} if done else {})
+    )
+
+
+def upload(client, story, names):
+    files = [SimpleUploadedFile(n, (SEEDS / n).read_bytes(), "text/plain") for n in names]
+    client.post(reverse("articles-import", args=[story.slug]), {"files": files})
+    return ImportJob.objects.get()
+
+
+def indexed_claims(story) -> set[int]:
+    return set(pickle.loads(MatchIndex.objects.get(story=story).data).claim_ids)
+
+
+def test_a_killed_import_ends_failed_with_what_it_stored_and_its_uploads_dropped(
+    editor_client, story
+):
+    job = upload(editor_client, story, FILES)
+    claimed_by_a_worker_that_died(job, done=1)
+    stored = make_article(story, "Sputnik", SENTENCES)[0].article  # read before the kill
+
+    html = editor_client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).text
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "hx-get" not in html  # the page stops polling
+    assert "The import failed: The task worker stopped (killed or restarted)" in html
+    assert "It had read 1 of 3 files; it stored 1 article, kept (listed below)" in html
+    assert reverse("articles-detail", args=[story.slug, stored.pk]) in html
+    assert "1 imported, 0 duplicates, 2 failed." in html
+    assert f'{FILES[1]}</td><td class="num"></td><td>the import stopped while reading' in html
+    assert f'{FILES[2]}</td><td class="num"></td><td>not read: the import stopped' in html
+    assert not ImportFile.objects.exists()
+    assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
+
+
+def test_a_job_whose_worker_still_beats_is_left_running(editor_client, story):
+    job = upload(editor_client, story, FILES[:1])
+    claimed_by_a_worker_that_died(job)
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+
+    html = editor_client.get(job.get_absolute_url()).text
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING
+    assert "hx-get" in html
+    assert ImportFile.objects.count() == 1
+
+
+def test_a_task_taken_by_a_worker_that_died_before_starting_the_job_ends_it(editor_client, story):
+    job = upload(editor_client, story, FILES[:1])
+    long_ago = timezone.now() - timedelta(seconds=settings.PARALLAX_JOB_LEASE + 1)
+    DBTaskResult.objects.get(id=job.task_id).claim("killed-worker")
+    DBTaskResult.objects.filter(id=job.task_id).update(started_at=long_ago)
+
+    editor_client.get(job.get_absolute_url())
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "It had read 0 of 1 file; it stored no article." in job.error
+    assert job.report[0]["reason"] == "not read: the import stopped before this file"
+    assert not ImportFile.objects.exists()
+
+
+def test_a_killed_rematch_ends_failed_and_match_again_starts_a_new_job(client, matched):
+    client.force_login(make_user("edna", matched, Role.EDITOR))
+    url = reverse("claims-rematch", args=[matched.slug])
+    client.post(url)
+    stuck = MatchJob.objects.get()
+    claimed_by_a_worker_that_died(stuck)
+
+    client.post(url)  # "Match the story again"
+
+    stuck.refresh_from_db()
+    assert stuck.status == JobStatus.FAILED
+    assert "last completed match; match it again" in stuck.error
+    fresh = MatchJob.objects.exclude(pk=stuck.pk).get()
+    assert fresh.status == JobStatus.QUEUED
+    status_url = reverse("claims-match-status", args=[matched.slug, stuck.pk])
+    assert "Matching failed: The task worker stopped" in client.get(status_url).text
+    run_worker()
+    fresh.refresh_from_db()
+    assert fresh.status == JobStatus.DONE, fresh.error
+
+
+def test_the_status_page_of_a_killed_rematch_says_it_failed_and_offers_match_again(client, matched):
+    client.force_login(make_user("edna", matched, Role.EDITOR))
+    client.post(reverse("claims-rematch", args=[matched.slug]))
+    job = MatchJob.objects.get()
+    claimed_by_a_worker_that_died(job)
+
+    html = client.get(reverse("claims-match-status", args=[matched.slug, job.pk])).text
+
+    assert "Matching failed: The task worker stopped" in html
+    assert "Match the story again</button>" in html
+    assert "hx-get" not in html
+    assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
+
+
+def test_manage_jobs_lists_running_jobs_and_reaps_those_of_dead_workers(editor_client, story):
+    job = upload(editor_client, story, FILES[:1])
+    claimed_by_a_worker_that_died(job)
+    out = StringIO()
+    call_command("jobs", stdout=out)
+    assert f"ImportJob {job.pk} running  geneva  gone-host pid 1, beat " in out.getvalue()
+    assert "killed-worker" in out.getvalue()
+
+    out = StringIO()
+    call_command("jobs", "--reap", stdout=out)
+
+    assert "ended 1 job(s) whose worker was gone" in out.getvalue()
+    assert f"ImportJob {job.pk}" not in out.getvalue()
+    assert ImportJob.objects.get().status == JobStatus.FAILED
+    assert not ImportFile.objects.exists()
+
+
+def test_an_import_that_fails_after_storing_articles_leaves_them_matched(
+    editor_client, matched, monkeypatch
+):
+    def second_file_explodes(job):
+        if job.done == 1:
+            raise RuntimeError("worker ran out of memory")
+        ImportJob.objects.filter(pk=job.pk).update(done=job.done + 1)
+        job.done += 1
+
+    monkeypatch.setattr(ImportJob, "advance", second_file_explodes)
+    job = upload(editor_client, matched, FILES)
+
+    run_worker()  # the import, then the matching of what it stored
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    stored = Article.objects.filter(story=matched, source__in=FILES)
+    assert stored.count() == 2  # the second file was stored, then its progress failed
+    assert [row["article_id"] for row in job.imported] == sorted(a.pk for a in stored)
+    assert unindexed(matched) == []
+    assert set(Claim.objects.filter(article__in=stored).values_list("pk", flat=True)) <= (
+        indexed_claims(matched)
+    )
+
+
+def test_the_next_import_matches_articles_a_crashed_import_left_unmatched(matched, tmp_path):
+    crashed = make_article(matched, "Outlet Three", ["Talks resumed in Geneva on Monday."])[
+        0
+    ].article
+    assert unindexed(matched) == [crashed]
+    (tmp_path / FILES[0]).write_bytes((SEEDS / FILES[0]).read_bytes())
+
+    call_command("import_articles", tmp_path, "--story", matched.slug, stdout=StringIO())
+
+    assert unindexed(matched) == []
+    assert set(crashed.claims.values_list("pk", flat=True)) <= indexed_claims(matched)
+
+
+def test_a_rerun_that_meets_only_duplicates_matches_those_never_matched(
+    matched, tmp_path, monkeypatch
+):
+    (tmp_path / FILES[0]).write_bytes((SEEDS / FILES[0]).read_bytes())
+    # A run killed after storing its article, before it could say so:
+    monkeypatch.setattr("articles.ingest.importer.articles_imported", Signal())
+    call_command("import_articles", tmp_path, "--story", matched.slug, stdout=StringIO())
+    monkeypatch.undo()
+    article = Article.objects.get(source=FILES[0])
+    assert unindexed(matched) == [article]
+
+    out = StringIO()
+    call_command("import_articles", tmp_path, "--story", matched.slug, stdout=out)
+
+    assert "1 duplicate" in out.getvalue()
+    assert unindexed(matched) == []
+    assert set(article.claims.values_list("pk", flat=True)) <= indexed_claims(matched)
