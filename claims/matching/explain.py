@@ -81,9 +81,9 @@ def sentence(terms: list[str], c: dict[str, float]) -> str:
 
 LABEL_CHARS = 60  # a headline's length: the overview, menus and page titles show it whole
 CANDIDATES = 2  # claims of an event searched for a phrase (those with most shared weight)
-WORDS = 6  # compared words a name may hold: a headline's few
+WORDS = 5  # compared words a name may hold: a headline's few
 PER_TOP = 30  # characters a name may grow by for the weight of its rarest shared term
-STARTS = 10  # the shared terms of a claim a name may start on, the rarest
+STARTS = 6  # the shared terms of a claim a name may start on, the rarest
 SHORTLIST = 8  # the best stretches by their words, then looked up in the text
 # where a clause ends; not at "Mr." or "J." inside a name
 _BREAK = re.compile(r'[,;:()\[\]"!?]| - |(?<![A-Z])(?<!\b[A-Z][a-z])\.(?=\s|$)')
@@ -171,10 +171,12 @@ def _best_phrase(index, rows, weights, centrality, others=True) -> str | None:
     picked = sorted(rows, key=lambda r: (-held[r], -centrality.get(r, 0.0), r))[:CANDIDATES]
     top = max(weights.values())
     elsewhere = _elsewhere(index, rows) if others else lambda art: ()
+    names = index.names
+    by_term = {names[t]: x for t, x in weights.items()}  # as `StoryIndex.texts` writes them
     for r in picked:
         if held[r] <= 0:
             break
-        found = sorted(_stretches(index, r, weights, top, elsewhere), reverse=True)[:SHORTLIST]
+        found = sorted(_stretches(index, r, by_term, top, elsewhere), reverse=True)[:SHORTLIST]
         if not found:
             continue
         text, toks = _located(index, r, max(j for *_, j in found) + 1)
@@ -205,18 +207,16 @@ def _elsewhere(index, rows):
     return of
 
 
-def _stretches(index, row, weights, top, elsewhere):
+def _stretches(index, row, by_term, top, elsewhere):
     """(guess, score, i, j) of each stretch of the claim's compared words i..j (about
     LABEL_CHARS long at most) that starts and ends on a shared term. Its score: the weight of
     the shared terms it holds, more for two written side by side in another article
     too ("aid convoy"), less for every other word. The guess also takes off for its length,
     guessed from the words' first forms."""
     seq = index.texts[row].split()
-    vocab, surface = index.vocab, index.surface
-    ids = [vocab.get(t, -1) for t in seq]
-    w = [weights.get(t, 0.0) for t in ids]
+    w = [by_term.get(t, 0.0) for t in seq]
     hits = [k for k, x in enumerate(w) if x > 0]
-    size = [len(surface[t]) + 5 if t >= 0 else 7 for t in ids]  # and a short word between
+    size = [len(t) + 6 for t in seq]  # a stem's length, the rest of the word, a short word
     # what word k adds to a stretch that holds word k - 1 (more when the two are written side
     # by side in another article too); a stretch's first word adds its weight only
     gain = [x if x > 0 else -0.2 * top for x in w]
@@ -229,18 +229,26 @@ def _stretches(index, row, weights, top, elsewhere):
                 pair[k] = 0.5 * (w[k - 1] + w[k])
                 gain[k] += pair[k]
     out, n, limit, per_char = [], len(seq), LABEL_CHARS + 5, top / PER_TOP
-    names = index.is_name
+    names, surface, vocab = index.is_name, index.surface, index.vocab
     if len(hits) > STARTS:
         hits = sorted(sorted(hits, key=w.__getitem__)[-STARTS:])
     for i in hits:  # the best end of each start: other starts give the other choices
         # headlines start with who or what, not with a verb: a name is the safest start
-        score, chars, best = (0.3 * top if names[ids[i]] else 0.0) - pair[i], 0, None
+        t = vocab[seq[i]]
+        score, chars, best = (0.3 * top if names[t] else 0.0) - pair[i], 0, None
+        # one word names nothing, unless it is a name (widened to all its words) or an alias
+        # of several ("aid convoy")
+        alone = names[t] or " " in surface[t]
         for k in range(i, min(i + WORDS, n)):
             chars += size[k]
             if chars > limit:
                 break
             score += gain[k]
-            if w[k] > 0 and (best is None or score - per_char * chars > best[0]):
+            if (
+                w[k] > 0
+                and (k > i or alone)
+                and (best is None or score - per_char * chars > best[0])
+            ):
                 best = (score - per_char * chars, score, i, k)
         if best:
             out.append(best)
