@@ -1,0 +1,127 @@
+"""Kill -9 the task worker in the middle of an import and of a re-match, start another, and
+print how long each job took to end as failed, whether the uploads were dropped, whether the
+articles the import stored were matched, and whether "Match again" then works.
+
+    python bench/killed_worker.py                        # a fresh SQLite file in a temp dir
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/parallax_kill python bench/killed_worker.py
+
+The database named by DATABASE_URL is flushed first. Each slowed worker is the real
+`manage.py db_worker` with one step made to hang (the import after its first file, the
+re-match before it stores), so the kill lands mid-job.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+HANG_IMPORT = """
+import time, articles.tasks as t
+real = t.import_uploads
+def hang(uploads, story, progress):
+    real(uploads[:1], story, progress)
+    time.sleep(3600)
+t.import_uploads = hang
+"""
+HANG_MATCH = """
+import time, claims.tasks as t
+t.match_story = lambda story: time.sleep(3600)
+"""
+WORKER = """
+import django, sys
+django.setup()
+exec(sys.argv[1])
+from django.core.management import call_command
+call_command("db_worker", "--no-startup-delay", "--interval", "0.2", "--worker-id", sys.argv[2])
+"""
+
+
+def worker(env, name, hang=""):
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, hang, name],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for(what, check, timeout=120):
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > timeout:
+            raise SystemExit(f"gave up waiting for {what}")
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+def main():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    if "DATABASE_URL" not in env:
+        env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/kill.sqlite3"
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from articles.models import Article, ImportFile, ImportJob, JobStatus, Story
+    from articles.tasks import start_import
+    from claims.backlog import unindexed
+    from claims.models import MatchJob
+    from claims.tasks import start_matching
+
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("load_seeds", verbosity=0)
+    story = Story.objects.get()
+    call_command("match_claims", "--story", story.slug, verbosity=0)
+    # The seed articles go out of the story and come back through the import under test.
+    files = sorted(SEEDS.glob("*.txt"))[:3]
+    Article.objects.filter(source__in=[f.name for f in files]).delete()
+    call_command("match_claims", "--story", story.slug, verbosity=0)
+    print(f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, ", end="")
+    print(f"PARALLAX_JOB_LEASE={settings.PARALLAX_JOB_LEASE} s")
+
+    upload = [ImportFile(name=f.name, data=f.read_bytes()) for f in files]
+    job = start_import(story, None, upload)
+    slow = [worker(env, "slow-import", HANG_IMPORT)]
+    wait_for("the import's first file", lambda: Article.objects.filter(story=story).count() > 2)
+    match = start_matching(story, None)
+    slow.append(worker(env, "slow-match", HANG_MATCH))
+    wait_for("the re-match to run", lambda: MatchJob.objects.get(pk=match.pk).status == "running")
+
+    for process in slow:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    killed = time.monotonic()
+    print("killed both workers mid-job; a second worker starts")
+    second = worker(env, "second")
+    try:
+        for kind, model, pk in (("import", ImportJob, job.pk), ("re-match", MatchJob, match.pk)):
+            wait_for(f"the {kind} to end", lambda m=model, pk=pk: m.objects.get(pk=pk).finished)
+            ended = model.objects.get(pk=pk)
+            print(f"{kind}: {ended.status} {time.monotonic() - killed:.1f} s after the kill")
+            print(f"  {ended.error}")
+        print(f"uploads left: {ImportFile.objects.count()}")
+        wait_for("the stored articles to be matched", lambda: not unindexed(story))
+        print(f"articles stored but not matched, {time.monotonic() - killed:.1f} s after: 0")
+        again = start_matching(story, None)
+        print(f"Match again: a new job ({again.pk != match.pk})", end="")
+        wait_for("the new re-match", lambda: MatchJob.objects.get(pk=again.pk).finished)
+        print(f", {MatchJob.objects.get(pk=again.pk).status}")
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait()
+    assert ImportJob.objects.get(pk=job.pk).status == JobStatus.FAILED
+
+
+if __name__ == "__main__":
+    main()
