@@ -96,6 +96,12 @@ _VERB = re.compile(
 )
 _SOURCE = re.compile(r"\b(?:" + "|".join(SOURCE_PHRASES) + r")\b", re.IGNORECASE)
 _DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+# A speaker is a noun phrase of at most 12 words (`_noun_phrase`) beside its verb, so each
+# anchor is read within this many characters on either side: a clause that runs on further
+# names no speaker. This keeps one very long sentence linear instead of quadratic in its length.
+CONTEXT_CHARS = 400
+# No sentence of reporting has more speech verbs than this; only the first are read.
+MAX_ANCHORS = 20
 
 
 def speaker(sentence: str) -> str:
@@ -155,10 +161,11 @@ def _quote_kind(text: str, i: int) -> str:
 
 
 def _candidates(text: str):
-    """((start, end) of the anchor, (start, end) of its speaker or None) for each anchor."""
+    """((start, end) of the anchor, (start, end) of its speaker or None) for each of the
+    first MAX_ANCHORS anchors."""
     anchors = [(m.start(), m.end(), "source") for m in _SOURCE.finditer(text)]
     anchors += [(m.start(), m.end(), "verb") for m in _VERB.finditer(text)]
-    for start, end, kind in sorted(anchors):
+    for start, end, kind in sorted(anchors)[:MAX_ANCHORS]:
         if kind == "source":
             yield (start, end), _phrase_after(text, end)
         else:
@@ -179,7 +186,7 @@ def _subject_before(text: str, verb_start: int) -> tuple[int, int] | None:
     not the sentence's speaker), the verb is negated (`would not acknowledge`) or passive.
     """
     start, opener = _clause_start(text, verb_start)
-    if opener in _SUBORDINATE:
+    if opener in _SUBORDINATE or opener == _TOO_LONG:
         return None
     words = _words(text, start, verb_start)
     while words and _is_verb_modifier(words[-1][2]):
@@ -215,14 +222,20 @@ def _appositive_subject(text: str, verb_start: int) -> tuple[int, int] | None:
     Only at the start of the sentence (or of a quotation's attribution), where the commas can
     only enclose the subject and its apposition.
     """
-    before = text[:verb_start].rstrip()
-    if not before.endswith(","):
+    floor = max(0, verb_start - CONTEXT_CHARS)
+    end = verb_start
+    while end > floor and text[end - 1].isspace():
+        end -= 1
+    if end == floor or text[end - 1] != ",":
         return None
-    start = max(before.rfind(q) for q in '“”"') + 1
-    if before.count(",", start) != 2 or before[start:].lstrip()[:1] == ",":
+    quote = max(text.rfind(q, floor, end) for q in '“”"')
+    if quote < 0 and floor > 0:
+        return None  # the sentence starts beyond CONTEXT_CHARS: too long a subject
+    start = quote + 1 if quote >= 0 else 0
+    if text.count(",", start, end) != 2 or text[start:end].lstrip()[:1] == ",":
         return None
-    comma = before.index(",", start)
-    words = _words(text, start, len(before) - 1)
+    comma = text.index(",", start, end)
+    words = _words(text, start, end - 1)
     while words and words[0][2].lower() in _LEADING_WORDS:
         words.pop(0)
     aside = [w for w in words if w[0] > comma]
@@ -244,8 +257,8 @@ def _inverted_after(text: str, verb_start: int, verb_end: int) -> tuple[int, int
 
 def _phrase_after(text: str, start: int) -> tuple[int, int] | None:
     """The noun phrase from `start` to the next clause boundary or preposition."""
-    end = len(text)
-    for i in range(start, len(text)):
+    end = min(len(text), start + CONTEXT_CHARS)
+    for i in range(start, end):
         if text[i] in _BOUNDARY_CHARS:
             end = i
             break
@@ -257,6 +270,9 @@ def _phrase_after(text: str, start: int) -> tuple[int, int] | None:
         if lower in _PASSIVE | _AUXILIARIES | _NEGATIONS:
             return None  # a clause (`said it was loud`), not a speaker
         words.append(word)
+    else:
+        if end == start + CONTEXT_CHARS < len(text):
+            return None  # runs on past CONTEXT_CHARS: too long to name a speaker
     return _noun_phrase(words)
 
 
@@ -281,10 +297,15 @@ def _names_someone(word: str) -> bool:
     return bare[:1].isupper() or bare.lower() in PRONOUNS | SPEAKER_NOUNS
 
 
+_TOO_LONG = "(too long)"  # the "opener" of a clause that starts beyond CONTEXT_CHARS
+
+
 def _clause_start(text: str, before: int) -> tuple[int, str]:
-    """Where the clause holding `before` starts, and the word that opened it ("" if none)."""
-    start = 0
-    for i in range(before - 1, -1, -1):
+    """Where the clause holding `before` starts, and the word that opened it ("" if none, or
+    _TOO_LONG when it starts more than CONTEXT_CHARS before)."""
+    floor = max(0, before - CONTEXT_CHARS)
+    start = floor
+    for i in range(before - 1, floor - 1, -1):
         if text[i] in _BOUNDARY_CHARS:
             start = i + 1
             break
@@ -292,7 +313,7 @@ def _clause_start(text: str, before: int) -> tuple[int, str]:
     for i in range(len(words) - 1, -1, -1):
         if words[i][2].lower() in _CLAUSE_WORDS and not _joins_names(words, i):
             return words[i][1], words[i][2].lower()
-    return start, ""
+    return start, _TOO_LONG if start == floor > 0 else ""
 
 
 def _joins_names(words: list[tuple[int, int, str]], i: int) -> bool:

@@ -159,6 +159,9 @@ PARALLAX_JOB_LEASE = env_int("PARALLAX_JOB_LEASE", 30, minimum=3)
 
 # Import: files larger than this are refused before they are read.
 PARALLAX_IMPORT_MAX_BYTES = env_int("PARALLAX_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+# Import: one file may take this many seconds; past it, the file is reported as failed and the
+# batch goes on (checked between the steps of its import; see articles/ingest/deadline.py).
+PARALLAX_IMPORT_FILE_SECONDS = env_int("PARALLAX_IMPORT_FILE_SECONDS", 300, minimum=1)
 
 # Rendered fragments of story pages (articles/pagecache.py), kept in each process's memory.
 # Their keys carry the story's revision, which every change moves: nothing stale is served.

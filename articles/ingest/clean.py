@@ -11,6 +11,7 @@ datelines, bylines, web addresses and labels that a line of reporting carried al
 came in a format with no lines to clean, stay in the body but are never made claims.
 """
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -150,11 +151,18 @@ MONTHS = {
 }
 
 # "- Sputnik International" or "- The Washington Times - Tuesday, September 20, 2016".
-_OUTLET_LINE = re.compile(r"^[-–—]\s+(?P<name>.+?)(?:\s+[-–—|]\s+(?P<rest>.+))?$")
+# Linear on any line: a name ends at a non-space, so the separator is only tried there, and the
+# possessive `\s++` reads a run of spaces once instead of once per position in it.
+_OUTLET_LINE = re.compile(r"^[-–—]\s++(?P<name>.*?\S)(?:\s++[-–—|]\s++(?P<rest>.+))?$")
 OUTLET_MAX_WORDS = 6
+OUTLET_LINE_MAX_CHARS = 200  # "- <name of six words> - <date and time>", generously spelled
 _SOURCE_LINE = re.compile(r"^source\s*:\s*(?P<name>.*)$", re.IGNORECASE)
-# "By Jane Doe", "By JANE DOE and John Roe", "By Jane Doe, Military Times".
-_BYLINE = re.compile(r"^[Bb][Yy]:?\s+(?P<who>[^,|]+?)(?:\s*[,|]\s*(?P<org>[^,|]+?))?\s*$")
+# "By Jane Doe", "By JANE DOE and John Roe", "By Jane Doe, Military Times". Linear for the
+# same reasons as _OUTLET_LINE; BYLINE_MAX_CHARS keeps long lines from being tried at all.
+_BYLINE = re.compile(
+    r"^[Bb][Yy]:?\s++(?P<who>[^,|]*?[^,|\s])(?:\s*+[,|]\s*+(?P<org>[^,|]*?[^,|\s]))?\s*+$"
+)
+BYLINE_MAX_CHARS = 300  # eight names and an outlet of eight words, generously spelled
 _NAME_WORD = re.compile(r"^([A-Z][\w.'’-]*|and|&|de|da|van|von|der|al|bin|la|le|du)$")
 BYLINE_ROLES = frozenset(
     ["staff", "writer", "reporter", "correspondent", "editor", "contributor", "columnist"]
@@ -339,7 +347,7 @@ def _ends_headline_block(lines: list[str], i: int, script: str) -> bool:
 
 def outlet_line(line: str) -> tuple[str, date | None] | None:
     """(name, date) from "- Name" or "- Name - <date>"; None for any other line."""
-    match = _OUTLET_LINE.match(line)
+    match = _OUTLET_LINE.match(line) if len(line) <= OUTLET_LINE_MAX_CHARS else None
     if not match:
         return None
     name, rest = match["name"].strip(), match["rest"]
@@ -359,7 +367,7 @@ def source_name(line: str) -> str | None:
 
 def byline(line: str) -> tuple[str, str] | None:
     """(names, outlet) from "By Jane Doe" or "By Jane Doe, Outlet"; None for other lines."""
-    match = _BYLINE.match(line)
+    match = _BYLINE.match(line) if len(line) <= BYLINE_MAX_CHARS else None
     if not match or not _is_name(match["who"]):
         return None
     org = (match["org"] or "").strip()
@@ -409,6 +417,7 @@ def _script_share(line: str, script: str) -> float:
     return sum(1 for ch in letters if _script(ch) == script) / len(letters)
 
 
+@functools.lru_cache(maxsize=4096)
 def _script(ch: str) -> str:
     return unicodedata.name(ch, "UNKNOWN").split(" ")[0]
 

@@ -19,3 +19,5 @@ class Draft:
     # Pre-segmented claims from the input, as (start, end) into body; None means "segment it".
     spans: list[tuple[int, int]] | None = None
     removed: list = field(default_factory=list)
+    # What the importer had to change in the input to store it, for the report ("" if nothing).
+    note: str = ""

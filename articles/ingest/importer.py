@@ -1,21 +1,35 @@
 """Import a batch of files into a story: each article atomically, each failure reported with
-its file, line and reason, and the rest of the batch carried on."""
+its file, line and reason, and the rest of the batch carried on.
 
+Whatever one file holds, it ends as outcomes in the report (imported, duplicate, skipped or
+failed with a reason), never as an exception that loses the outcomes of the others: an error
+nobody foresaw is logged with its traceback and reported as that file's (or line's) failure.
+"""
+
+import os
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 
 from articles.ingest.clean import line_key
+from articles.ingest.deadline import Deadline
 from articles.ingest.draft import Draft
-from articles.ingest.errors import ImportFailure
+from articles.ingest.errors import ImportFailure, unforeseen
 from articles.ingest.html import parse_html
 from articles.ingest.jsonl import parse_jsonl
 from articles.ingest.metadata import detect_metadata
 from articles.ingest.pipeline import Duplicate, draft_from_text, store
-from articles.ingest.read import decode, format_for
+from articles.ingest.read import (
+    decode,
+    format_for,
+    removal_note,
+    storable,
+    too_large,
+    visible,
+)
 from articles.models import UNKNOWN_OUTLET, Article, Story
 from articles.signals import articles_imported
 
@@ -42,6 +56,10 @@ class Outcome:
     reason: str = ""
     line: int | None = None
     article: Article | None = None
+
+    def __post_init__(self):
+        # Reasons quote the input; the report must print and store whatever that held.
+        self.name, self.reason = visible(self.name), visible(self.reason)
 
     @property
     def where(self) -> str:
@@ -85,76 +103,142 @@ def collect_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
                 if format_for(child.name):
                     files.append(child)
                 else:
-                    skipped.append(Outcome(str(child), SKIPPED, "not a .txt, .html or .jsonl file"))
+                    skipped.append(
+                        Outcome(_path_name(child), SKIPPED, "not a .txt, .html or .jsonl file")
+                    )
         elif path.is_file():
             files.append(path)
         else:
-            skipped.append(Outcome(str(path), FAILED, "no such file or directory"))
+            skipped.append(Outcome(_path_name(path), FAILED, "no such file or directory"))
     return files, skipped
 
 
-def read_uploads(files: Iterable[Path], outlet: str = "") -> list[Upload]:
-    return [Upload(str(path), path.read_bytes(), outlet=outlet) for path in files]
+def read_uploads(files: Iterable[Path], outlet: str = "") -> tuple[list[Upload], list[Outcome]]:
+    """The files' bytes as uploads, and a failure for each file that cannot be read."""
+    uploads, unread = [], []
+    max_bytes = settings.PARALLAX_IMPORT_MAX_BYTES
+    for path in files:
+        name = _path_name(path)
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:  # refused before it is read into memory
+                unread.append(Outcome(name, FAILED, too_large(size, max_bytes)))
+                continue
+            uploads.append(Upload(name, path.read_bytes(), outlet))
+        except OSError as exc:
+            unread.append(Outcome(name, FAILED, f"cannot be read ({exc.strerror or exc})"))
+    return uploads, unread
+
+
+def _path_name(path: Path) -> str:
+    """The path as text; bytes of a name that are not UTF-8 show as U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def import_uploads(
-    uploads: list[Upload], story: Story, progress: Callable[[str], None] = lambda name: None
+    uploads: list[Upload],
+    story: Story,
+    progress: Callable[[str], None] = lambda name: None,
+    report: Report | None = None,
 ) -> Report:
-    report = Report()
-    texts = _decode_all(uploads, report)
+    """Import every upload, each within its time budget, and report each one.
+
+    Outcomes are added to `report` (a new one if None) as they happen, so a caller that
+    passes its own still knows what was stored if something outside the files fails.
+    """
+    report = Report() if report is None else report
+    texts, notes = _decode_all(uploads, report)
     repeated = _repeated_lines(uploads, texts)
+    seconds = settings.PARALLAX_IMPORT_FILE_SECONDS
     for upload in uploads:
         if upload.name in texts:
-            report.outcomes.extend(_import_one(upload, texts[upload.name], story, repeated))
+            deadline = Deadline(seconds)
+            one = _import_one(upload, texts[upload.name], story, repeated, deadline)
+            for outcome in one:
+                if notes.get(upload.name):
+                    outcome.reason = outcome.reason or notes[upload.name]
+                report.outcomes.append(outcome)
         progress(upload.name)
     if report.articles:
         articles_imported.send(sender=Report, story=story, articles=report.articles)
     return report
 
 
-def _decode_all(uploads: list[Upload], report: Report) -> dict[str, str]:
-    texts = {}
+def _decode_all(uploads: list[Upload], report: Report) -> tuple[dict[str, str], dict[str, str]]:
+    """Each upload's text, made storable, and what had to be removed from it to store it."""
+    texts, notes = {}, {}
     max_bytes = settings.PARALLAX_IMPORT_MAX_BYTES
     for upload in uploads:
         try:
-            if not format_for(upload.name):
+            fmt = format_for(upload.name)
+            if not fmt:
                 raise ImportFailure("unsupported file type (use .txt, .html, .htm or .jsonl)")
-            texts[upload.name] = decode(upload.data, max_bytes)
+            text = decode(upload.data, max_bytes)
+            if fmt != "jsonl":  # JSON lines are made storable field by field
+                text, *removed = storable(text)
+                notes[upload.name] = removal_note(*removed)
+            texts[upload.name] = text
         except ImportFailure as exc:
             report.outcomes.append(Outcome(upload.name, FAILED, exc.reason))
-    return texts
+    return texts, notes
 
 
-def _import_one(upload: Upload, text: str, story: Story, repeated) -> list[Outcome]:
+def _import_one(upload: Upload, text: str, story: Story, repeated, deadline) -> Iterator[Outcome]:
+    """The outcomes of one file, as they happen: a JSONL file's lines are stored one by one."""
     fmt = format_for(upload.name)
     if fmt == "jsonl":
-        return [
-            _store(upload, line.draft, story, line.number)
-            if line.draft
-            else Outcome(upload.name, FAILED, line.error.reason, line.number)
-            for line in parse_jsonl(text, Path(upload.name).name)
-        ] or [Outcome(upload.name, FAILED, "no JSON lines in the file")]
+        yield from _import_lines(upload, text, story, deadline)
+        return
     try:
         if fmt == "html":
             draft = parse_html(text, Path(upload.name).name)
         else:
             outlet = upload.outlet or detect_metadata(text).outlet
-            draft = draft_from_text(text, Path(upload.name).name, repeated.get(outlet, frozenset()))
+            deadline.check()
+            draft = draft_from_text(
+                text, Path(upload.name).name, repeated.get(outlet, frozenset()), deadline
+            )
+        deadline.check()
     except ImportFailure as exc:
-        return [Outcome(upload.name, FAILED, exc.reason, exc.line)]
-    return [_store(upload, draft, story)]
+        yield Outcome(upload.name, FAILED, exc.reason, exc.line)
+        return
+    except Exception as exc:
+        yield Outcome(upload.name, FAILED, unforeseen(exc, upload.name))
+        return
+    yield _store(upload, draft, story, deadline)
 
 
-def _store(upload: Upload, draft: Draft, story: Story, line: int | None = None) -> Outcome:
+def _import_lines(upload: Upload, text: str, story: Story, deadline) -> Iterator[Outcome]:
+    lines = 0
+    for line in parse_jsonl(text, Path(upload.name).name):
+        lines += 1
+        if deadline.expired():
+            reason = f"this line and the rest of the file not imported: {deadline.reason}"
+            yield Outcome(upload.name, FAILED, reason, line.number)
+            return
+        if line.draft:
+            yield _store(upload, line.draft, story, deadline, line.number)
+        else:
+            yield Outcome(upload.name, FAILED, line.error.reason, line.number)
+    if not lines:
+        yield Outcome(upload.name, FAILED, "no JSON lines in the file")
+
+
+def _store(
+    upload: Upload, draft: Draft, story: Story, deadline, line: int | None = None
+) -> Outcome:
     draft.outlet = upload.outlet or draft.outlet or UNKNOWN_OUTLET
     draft.byline = upload.byline or draft.byline
     try:
-        article = store(draft, story)
+        article = store(draft, story, deadline)
     except Duplicate as dup:
         return Outcome(upload.name, DUPLICATE, str(dup), line, None)
     except ImportFailure as exc:
         return Outcome(upload.name, FAILED, exc.reason, line)
-    return Outcome(upload.name, IMPORTED, "", line, article)
+    except Exception as exc:
+        where = f"{upload.name}:{line}" if line else upload.name
+        return Outcome(upload.name, FAILED, unforeseen(exc, where), line)
+    return Outcome(upload.name, IMPORTED, draft.note, line, article)
 
 
 def _repeated_lines(uploads: list[Upload], texts: dict[str, str]) -> dict[str, frozenset[str]]:
@@ -164,7 +248,10 @@ def _repeated_lines(uploads: list[Upload], texts: dict[str, str]) -> dict[str, f
     for upload in uploads:
         text = texts.get(upload.name)
         if text is not None and format_for(upload.name) == "txt":
-            outlet = upload.outlet or detect_metadata(text).outlet
+            try:
+                outlet = upload.outlet or detect_metadata(text).outlet
+            except Exception:  # reported when the file itself is imported
+                continue
             if outlet and outlet != UNKNOWN_OUTLET:
                 batch[outlet].append(text)
     repeated = {}

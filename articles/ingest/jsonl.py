@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from articles.ingest.draft import Draft
-from articles.ingest.errors import ImportFailure
+from articles.ingest.errors import ImportFailure, unforeseen
 from articles.ingest.html import parse_html
+from articles.ingest.read import removal_note, storable
 
 KNOWN_FIELDS = {"title", "outlet", "url", "source", "published", "byline", "text", "html", "claims"}
+# No field is a number: a longer one is refused before Python spends time converting it.
+MAX_DIGITS = 100
 
 
 @dataclass
@@ -33,13 +36,13 @@ def parse_jsonl(text: str, file_name: str) -> Iterator[Line]:
             yield Line(number, parse_record(raw, f"{file_name}:{number}"), None)
         except ImportFailure as exc:
             yield Line(number, None, ImportFailure(exc.reason, line=number))
+        except Exception as exc:
+            reason = unforeseen(exc, f"{file_name}:{number}")
+            yield Line(number, None, ImportFailure(reason, line=number))
 
 
 def parse_record(raw: str, default_source: str) -> Draft:
-    try:
-        record = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ImportFailure(f"malformed JSON ({exc.msg} at column {exc.colno})") from None
+    record = _load(raw)
     if not isinstance(record, dict):
         raise ImportFailure("each line must be a JSON object")
     unknown = sorted(set(record) - KNOWN_FIELDS)
@@ -48,8 +51,10 @@ def parse_record(raw: str, default_source: str) -> Draft:
     for key in KNOWN_FIELDS - {"claims"}:
         if key in record and not isinstance(record[key], str):
             raise ImportFailure(f"field '{key}' must be a string")
+    record, note = _storable(record)
     source = record.get("url") or record.get("source") or default_source
     draft = _draft_from_content(record, raw, source)
+    draft.note = note
     # What the record states wins over what the HTML says; empty fields do not erase it.
     draft.title = record.get("title", "").strip() or draft.title
     draft.outlet = record.get("outlet", "").strip() or draft.outlet
@@ -57,6 +62,41 @@ def parse_record(raw: str, default_source: str) -> Draft:
     if record.get("published"):
         draft.published = _iso_date(record["published"])
     return draft
+
+
+def _load(raw: str):
+    try:
+        return json.loads(raw, parse_int=_int)
+    except json.JSONDecodeError as exc:
+        raise ImportFailure(f"malformed JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise ImportFailure("JSON nested too deeply") from None
+
+
+def _int(digits: str) -> int:
+    if len(digits) > MAX_DIGITS:
+        raise ImportFailure(f"a number of {len(digits):,} digits; no field is a number")
+    return int(digits)
+
+
+def _storable(record: dict) -> tuple[dict, str]:
+    """The record's strings without NULs and lone surrogates (JSON can escape both), and a
+    note saying what went."""
+    nuls = surrogates = 0
+
+    def clean(value):
+        nonlocal nuls, surrogates
+        if not isinstance(value, str):
+            return value  # refused later with its field's rule
+        value, n, s = storable(value)
+        nuls, surrogates = nuls + n, surrogates + s
+        return value
+
+    cleaned = {
+        key: [clean(v) for v in value] if isinstance(value, list) else clean(value)
+        for key, value in record.items()
+    }
+    return cleaned, removal_note(nuls, surrogates)
 
 
 def _draft_from_content(record: dict, raw: str, source: str) -> Draft:

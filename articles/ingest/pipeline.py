@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from articles.ingest.clean import clean_text, furniture_reason
+from articles.ingest.deadline import NO_DEADLINE, Deadline
 from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure
 from articles.ingest.metadata import detect_metadata
@@ -18,9 +19,12 @@ from claims.models import Claim
 from claims.segmentation import segment
 
 
-def draft_from_text(text: str, source: str, repeated_lines: frozenset[str]) -> Draft:
+def draft_from_text(
+    text: str, source: str, repeated_lines: frozenset[str], deadline: Deadline = NO_DEADLINE
+) -> Draft:
     """A scraped page's text: metadata from what the raw text states, then the chrome removed."""
     meta = detect_metadata(text)
+    deadline.check()
     cleaned = clean_text(text, repeated_lines)
     if not cleaned.body.strip():
         raise ImportFailure("nothing left after removing the site chrome")
@@ -46,7 +50,7 @@ class ClaimDraft:
     speaker: str
 
 
-def claim_drafts(draft: Draft) -> list[ClaimDraft]:
+def claim_drafts(draft: Draft, deadline: Deadline = NO_DEADLINE) -> list[ClaimDraft]:
     """The draft's claims: the spans the input gave, kept as given, or the segmenter's
     sentences without the page furniture (datelines, bylines, web addresses, labels), which
     stays in the body but is no claim."""
@@ -54,10 +58,16 @@ def claim_drafts(draft: Draft) -> list[ClaimDraft]:
     spans = draft.spans
     if spans is None:
         sentences = [(s.start, s.end) for s in segment(body)]
+        deadline.check()
         spans = [(s, e) for s, e in sentences if not furniture_reason(body[s:e])]
     if not spans:
         raise ImportFailure("no sentences found in the text")
-    return [ClaimDraft(s, e, body[s:e], speaker(body[s:e])) for s, e in spans]
+    claims = []
+    for n, (s, e) in enumerate(spans):
+        if n % 100 == 0:
+            deadline.check()
+        claims.append(ClaimDraft(s, e, body[s:e], speaker(body[s:e])))
+    return claims
 
 
 class Duplicate(Exception):
@@ -66,11 +76,12 @@ class Duplicate(Exception):
         self.existing = existing
 
 
-def store(draft: Draft, story: Story) -> Article:
+def store(draft: Draft, story: Story, deadline: Deadline = NO_DEADLINE) -> Article:
     """One article and its claims, all or nothing. Raises Duplicate when the story has it."""
     if len(draft.body) == 0:
         raise ImportFailure("empty article body")
-    claims = claim_drafts(draft)
+    claims = claim_drafts(draft, deadline)
+    deadline.check()
     digest = content_hash(draft.body)
     existing = Article.objects.filter(story=story, content_hash=digest).first()
     if existing:
@@ -113,7 +124,7 @@ def store(draft: Draft, story: Story) -> Article:
 
 
 def _outlet(draft: Draft) -> Outlet:
-    outlet = Outlet.objects.for_name(draft.outlet)
+    outlet = Outlet.objects.for_name(" ".join(draft.outlet.split())[:200])
     if draft.domain and not outlet.domain and not outlet.is_unknown:
         outlet.domain = draft.domain[:200]
         outlet.save(update_fields=["domain"])

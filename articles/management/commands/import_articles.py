@@ -1,8 +1,9 @@
 """Import news articles (.txt as scraped, .html pages, .jsonl in bulk) into a story.
 
 Directories are searched recursively. The story is created when it does not exist. Each
-article is stored atomically; a file or line that fails is reported with its reason and the
-rest goes on. Exits non-zero when anything failed.
+article is stored atomically; a file or line that fails (unreadable, malformed, or over its
+time budget) is reported with its reason and the rest goes on. Every file ends in the report.
+Exits non-zero when anything failed.
 """
 
 import sys
@@ -46,11 +47,10 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(f"Created story {story_obj.slug!r}.")
         files, early = collect_paths(paths)
-        report = Report(outcomes=list(early))
-        with tqdm(total=len(files), unit="file", disable=not sys.stderr.isatty()) as bar:
-            batch = import_uploads(
-                read_uploads(files, outlet.strip()), story_obj, progress=lambda name: bar.update()
-            )
+        uploads, unread = read_uploads(files, outlet.strip())
+        report = Report(outcomes=[*early, *unread])
+        with tqdm(total=len(uploads), unit="file", disable=not sys.stderr.isatty()) as bar:
+            batch = import_uploads(uploads, story_obj, progress=lambda name: bar.update())
         report.outcomes.extend(batch.outcomes)
         if not batch.articles:
             # Nothing new, so the importer said nothing; a re-run of a crashed import meets the
@@ -66,7 +66,7 @@ class Command(BaseCommand):
                 a = o.article
                 self.stdout.write(
                     f"imported  {o.where}: {a.outlet.name}, {a.display_title!r}, "
-                    f"{a.claims.count()} claims"
+                    f"{a.claims.count()} claims" + (f" ({o.reason})" if o.reason else "")
                 )
             elif o.status in (DUPLICATE, SKIPPED) and verbosity >= 1:
                 self.stdout.write(f"{o.status:<9} {o.where}: {o.reason}")
