@@ -6,6 +6,8 @@ articles, and an interrupted import queues such a run (claims/tasks.py `run_back
 
 import pickle
 
+from django.db.models import Count
+
 from articles.models import Article, Story
 from claims.models import Claim, MatchIndex, MatchState
 from claims.store import Summary, match_new_articles
@@ -18,8 +20,15 @@ def unindexed(story: Story, besides=()) -> list[Article]:
     if state is None:
         return []
     besides_ids = {a.pk for a in besides}
-    stored = Claim.objects.filter(article__story=story).exclude(article__in=besides_ids)
-    if stored.count() == state.claim_count:  # the usual case, answered without the index
+    # Claims per article, summed here: a batch can be too long a list for SQL's IN.
+    per_article = (
+        Claim.objects.filter(article__story=story)
+        .values_list("article_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    stored = sum(n for article_id, n in per_article if article_id not in besides_ids)
+    if stored == state.claim_count:  # the usual case, answered without the index
         return []
     index = pickle.loads(MatchIndex.objects.get(story=story).data)
     ids = set(story.articles.values_list("pk", flat=True)) - set(index.article_row) - besides_ids
