@@ -82,7 +82,8 @@ def sentence(terms: list[str], c: dict[str, float]) -> str:
 LABEL_CHARS = 60  # a headline's length: the overview, menus and page titles show it whole
 CANDIDATES = 2  # claims of an event searched for a phrase (those with most shared weight)
 WORDS = 5  # compared words a name may hold: a headline's few
-PER_TOP = 30  # characters a name may grow by for the weight of its rarest shared term
+SHORT = 30  # characters a name may have for free
+PER_TOP = 25  # characters more a name may grow by for the weight of its rarest shared term
 STARTS = 6  # the shared terms of a claim a name may start on, the rarest
 SHORTLIST = 8  # the best stretches by their words, then looked up in the text
 # where a clause ends; not at "Mr." or "J." inside a name
@@ -164,7 +165,7 @@ def _label_idf(index: StoryIndex) -> list[float]:
 def _best_phrase(index, rows, weights, centrality, others=True) -> str | None:
     """The best stretch of words (see `_stretches`) of the claim that holds the most weight
     (the next one where it has none that fits); only its best few stretches are looked up in
-    its text."""
+    its text, so that one claim an event is read again."""
     ptr, ids = index.term_ptr, index.term_ids
     has, get = weights.__contains__, weights.__getitem__
     held = {r: sum(map(get, filter(has, ids[ptr[r] : ptr[r + 1]]))) for r in rows}
@@ -186,11 +187,16 @@ def _best_phrase(index, rows, weights, centrality, others=True) -> str | None:
                 break  # (the guessed length is near the real one)
             phrase = _phrase(text, toks, i, j)
             if phrase is not None:
-                score -= top * (0.6 * len(_CLAUSE_WORDS.findall(phrase)) + len(phrase) / PER_TOP)
+                score -= top * (0.6 * len(_CLAUSE_WORDS.findall(phrase)) + _long(phrase))
                 best = max(best or (score, phrase), (score, phrase))
         if best is not None:
             return best[1]
     return None
+
+
+def _long(phrase: str) -> float:
+    """What a name's length costs, in weights of its rarest term: nothing up to a few words."""
+    return max(len(phrase) - SHORT, 0) / PER_TOP
 
 
 def _elsewhere(index, rows):
@@ -220,6 +226,9 @@ def _stretches(index, row, by_term, top, elsewhere):
     # what word k adds to a stretch that holds word k - 1 (more when the two are written side
     # by side in another article too); a stretch's first word adds its weight only
     gain = [x if x > 0 else -0.2 * top for x in w]
+    for k in hits:  # a thing and its definition, side by side ("Syrian Arab Army (SAA)"), once
+        if k and seq[k] == seq[k - 1]:
+            gain[k] = 0.0
     pair = [0.0] * len(seq)
     others = None
     for k in hits:
@@ -228,7 +237,7 @@ def _stretches(index, row, by_term, top, elsewhere):
             if f" {seq[k - 1]} {seq[k]} " in others:
                 pair[k] = 0.5 * (w[k - 1] + w[k])
                 gain[k] += pair[k]
-    out, n, limit, per_char = [], len(seq), LABEL_CHARS + 5, top / PER_TOP
+    out, n, limit = [], len(seq), LABEL_CHARS + 5
     names, surface, vocab = index.is_name, index.surface, index.vocab
     if len(hits) > STARTS:
         hits = sorted(sorted(hits, key=w.__getitem__)[-STARTS:])
@@ -244,12 +253,10 @@ def _stretches(index, row, by_term, top, elsewhere):
             if chars > limit:
                 break
             score += gain[k]
-            if (
-                w[k] > 0
-                and (k > i or alone)
-                and (best is None or score - per_char * chars > best[0])
-            ):
-                best = (score - per_char * chars, score, i, k)
+            if w[k] > 0 and (k > i or alone):
+                guess = score - top * max(chars - SHORT, 0) / PER_TOP
+                if best is None or guess > best[0]:
+                    best = (guess, score, i, k)
         if best:
             out.append(best)
     return out
