@@ -81,7 +81,7 @@ def sentence(terms: list[str], c: dict[str, float]) -> str:
 
 LABEL_CHARS = 60  # a headline's length: the overview, menus and page titles show it whole
 CANDIDATES = 2  # claims of an event searched for a phrase (those with most shared weight)
-WORDS = 5  # compared words a name may hold: a headline's few
+WORDS = 7  # compared words a name may hold: a headline's few
 SHORT = 30  # characters a name may have for free
 PER_TOP = 25  # characters more a name may grow by for the weight of its rarest shared term
 STARTS = 6  # the shared terms of a claim a name may start on, the rarest

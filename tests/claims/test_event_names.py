@@ -83,7 +83,7 @@ def test_a_place_of_several_words_is_named_as_written():
         [OTHER[2], "The strike near Deir ez-Zor killed 62 Syrian soldiers, the army said."],
     )
     name = explain.label(index, [index.row_of[0], index.row_of[11]], {})
-    assert "Deir ez-Zor" in name
+    assert "Deir ez-Zor" in name and "Syrian troops" in name  # where, and whom it struck
     assert len(name) <= 60 and not name.endswith(".")
 
 
