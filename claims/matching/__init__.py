@@ -214,11 +214,12 @@ def components(index, a, b, cos, same, aa, ab, asim, exact=None):
 
 
 def _sure(index, a, b, comps, worded, s) -> np.ndarray:
-    """Pairs the calibrated model calls more likely one event than not (MIN_SURE): only they
-    may join claims into an event. Pairs whose wording was not compared and could reach the
-    bar with it get it compared first."""
+    """Pairs the calibrated model gives at least MIN_SURE: only they may join claims into an
+    event. Pairs whose wording was not compared get it compared first where it decides."""
+    edge = ~worded & (s >= EDGE_FLOOR)
     high = calibrate.probability(comps | {"wording": np.ones_like(comps["terms"])}, s)
-    need = ~worded & (high >= MIN_SURE) & (s >= EDGE_FLOOR)
+    low = calibrate.probability(comps | {"wording": np.zeros_like(comps["terms"])}, s)
+    need = edge & (high >= MIN_SURE) & (low < MIN_SURE)
     if need.any():
         comps["wording"][need] = score.wording(index.texts, a[need], b[need])
         worded |= need

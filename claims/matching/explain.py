@@ -66,14 +66,23 @@ def sentence(terms: list[str], c: dict[str, float]) -> str:
         parts.append("but they give different days")
     if c.get("other_place"):
         parts.append("but they name different places")
-    if c.get("same_occurrence"):
-        parts.append("both articles cover the same occurrence (the same names, places, dates)")
+    apart = c.get("occurrences_apart", 1.0)  # links stored before the field: as they were
+    if c.get("same_occurrence") and apart:
+        parts.append(
+            "both articles cover the same occurrence (the same names, places, dates), so less "
+            "was needed"
+        )
+        if c.get("lead"):
+            parts.append("both lead their articles")
+    elif c.get("same_occurrence"):
+        parts.append(
+            "every article of the story covers one occurrence, so the sentences had to tell of "
+            "the same event on their own"
+        )
     else:
         parts.append(
             "the articles cover different occurrences, so the sentences had to agree closely"
         )
-    if c.get("lead") and c.get("same_occurrence"):
-        parts.append("both lead their articles")
     return "; ".join(parts) + "."
 
 

@@ -378,3 +378,23 @@ def test_a_confirmed_also_tie_wins_over_the_matcher_s_own_direction():
     assert m in next(e for e in result.events if e.key == home).also_ids
     (tie,) = [x for x in result.links if {x.a, x.b} == {c, m}]
     assert tie.event == home
+
+
+def test_a_link_in_a_one_occurrence_story_says_its_sentences_decided():
+    """Every article covers the same occurrence: the articles say nothing about which event a
+    sentence tells of, and the explanation says so."""
+    result = match(*bridged())
+    link = next(x for x in result.links if {x.a, x.b} == {100, 200})
+    assert "covers one occurrence" in link.explanation
+    assert link.components["occurrences_apart"] == 0
+
+
+def test_scores_are_chances_and_order_links():
+    """The score is the calibrated chance the link is right: between 0 and 1, higher for two
+    reports that share more of the same event than for a pair that shares less."""
+    result = match(*bridged())
+    score = {frozenset((x.a, x.b)): x.score for x in result.links}
+    close = score[frozenset((100, 200))]  # the same strike, nearly the same words
+    assert all(0 <= s <= 1 for s in score.values())
+    assert close > 0.5
+    assert close >= max(s for pair, s in score.items() if BOTH in pair)
