@@ -21,7 +21,7 @@ from articles.ingest import deadline as deadline_module
 from articles.ingest import jsonl as jsonl_module
 from articles.ingest import pipeline
 from articles.ingest.importer import DUPLICATE, FAILED, IMPORTED, SKIPPED, Upload, import_uploads
-from articles.models import Article, ImportFile, ImportJob, Story
+from articles.models import Article, ImportFile, ImportJob, Role, Story
 from articles.tasks import start_import
 from claims import attribution
 from claims.models import Claim
@@ -330,13 +330,14 @@ def test_a_jsonl_file_over_its_budget_keeps_and_reports_the_lines_it_stored(
     assert list(Article.objects.values_list("source", flat=True)) == ["bulk.jsonl:1"]
 
 
-def test_a_browser_import_job_lists_exactly_what_it_stored():
+def test_a_browser_import_job_lists_exactly_what_it_stored(client):
+    """The job used to fail as a whole on the first bad line, with 18 files stored and not
+    reported; now its report lists every file and exactly the articles stored."""
     story = Story.objects.create(slug="fuzz", title="Fuzz")
+    editor = make_user("edna", story, Role.EDITOR)
     files = bad_files()
     kinds = ["good.txt", "lines.jsonl", "utf32.txt", "utf16-nul.txt", "nested.html", "binary.txt"]
-    job = start_import(
-        story, make_user("editor"), [ImportFile(name=n, data=files[n]) for n in kinds]
-    )
+    job = start_import(story, editor, [ImportFile(name=n, data=files[n]) for n in kinds])
 
     run_worker()
 
@@ -347,3 +348,8 @@ def test_a_browser_import_job_lists_exactly_what_it_stored():
     assert {row["article_id"] for row in job.imported} == stored
     assert {row["name"] for row in job.imported} == {"good.txt", "lines.jsonl", "utf16-nul.txt"}
     assert len(stored) == 2 + 5  # two files, and five lines of lines.jsonl
+    client.force_login(editor)
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "7 imported, 0 duplicates, 12 failed." in html
+    assert "(removed 3 NUL characters, which cannot be stored)" in html
+    assert "UTF-32 text is not read; save it as UTF-8 and retry" in html
