@@ -79,6 +79,14 @@ class StoryQuerySet(models.QuerySet):
         never before: a page rendered in between would be cached as the new revision."""
         return self.update(revision=F("revision") + 1)
 
+    def lock(self) -> None:
+        """Queue behind every other write to these stories' links, labels and events. Each
+        such write transaction takes this first, so that all of them take their row locks
+        in one order (the story, then the rest) and two of them never wait on each other in
+        a circle (a deadlock on PostgreSQL). On SQLite a write transaction holds the whole
+        database already; the statement is harmless there."""
+        list(self.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+
 
 class Story(models.Model):
     slug = models.SlugField(max_length=100, unique=True)

@@ -6,7 +6,14 @@ annotator's label, and an adjudication wins over every label.
 
 Every change is kept (AnnotationChange), undo included. Annotations and adjudications carry a
 version: a change made from a page that is out of date raises Conflict instead of overwriting.
+A label on a link that a re-match removed since the page showed it raises LinkGone.
+
+Each write locks the story first (editing.lock), as re-matching does, so that a label and a
+re-match never wait on each other in a circle, and a re-match never deletes a link a label
+committed to meanwhile.
 """
+
+__all__ = ["Conflict", "LinkGone", "annotate", "undo", "adjudicate", "ReviewQueue"]
 
 from dataclasses import dataclass
 
@@ -16,7 +23,7 @@ from django.db.models.functions import Abs
 from django.utils import timezone
 
 from articles.access import EDIT, can
-from claims.editing import Conflict, _record
+from claims.editing import Conflict, LinkGone, _record, current_link, lock
 from claims.models import (
     Adjudication,
     Annotation,
@@ -43,7 +50,8 @@ def status_for(label: str) -> str:
 
 def annotate(link: Link, user, label: str, note: str, version: int) -> Annotation:
     """The user's label on the link. `version` is the version of their annotation the page
-    showed (0 for none); anything else means it changed since, and nothing is saved."""
+    showed (0 for none); anything else means it changed since, and nothing is saved.
+    LinkGone when a re-match removed the link since."""
     try:
         return _annotate(link, user, label, note, version)
     except IntegrityError:
@@ -53,7 +61,10 @@ def annotate(link: Link, user, label: str, note: str, version: int) -> Annotatio
 
 @transaction.atomic
 def _annotate(link, user, label, note, version) -> Annotation:
-    current = Annotation.objects.select_for_update().filter(link=link, annotator=user).first()
+    lock(link.story_id)
+    link = current_link(link)
+    # of=self and no ordering: the default ordering would join (and lock) the link and story
+    current = _mine(link, user)
     if (current.version if current else 0) != version:
         raise Conflict(current)
     if current and (current.label, current.note) == (label, note):
@@ -75,8 +86,9 @@ def _annotate(link, user, label, note, version) -> Annotation:
 def undo(story, user) -> Link | None:
     """Revert the user's latest change in the story that is not undone yet; the link it was
     on, or None when there is nothing to undo. Undo again to go further back."""
+    lock(story.pk)
     change = (
-        AnnotationChange.objects.select_for_update()
+        AnnotationChange.objects.select_for_update(of=("self",))
         .filter(link__story=story, user=user, is_undo=False, undone=False)
         .select_related("link")
         .first()
@@ -84,7 +96,7 @@ def undo(story, user) -> Link | None:
     if change is None:
         return None
     link = change.link
-    current = Annotation.objects.select_for_update().filter(link=link, annotator=user).first()
+    current = _mine(link, user)
     before = (current.label, current.note) if current else ("", "")
     after = (change.previous_label, change.previous_note)
     if not change.previous_label:
@@ -105,6 +117,13 @@ def undo(story, user) -> Link | None:
     else:
         _unsettle(link, user)
     return link
+
+
+def _mine(link, user) -> Annotation | None:
+    """The user's annotation of the link, locked (its row only: the default ordering would
+    join the link and the story and lock them too, out of the story-first order)."""
+    mine = Annotation.objects.select_for_update(of=("self",)).filter(link=link, annotator=user)
+    return mine.order_by().first()
 
 
 def _log(link, user, before, after, is_undo=False) -> AnnotationChange:
@@ -164,7 +183,9 @@ def adjudicate(link: Link, editor, label: str, note: str, version: int) -> Adjud
 
 @transaction.atomic
 def _adjudicate(link, editor, label, note, version) -> Adjudication:
-    current = Adjudication.objects.select_for_update().filter(link=link).first()
+    lock(link.story_id)
+    link = current_link(link)
+    current = Adjudication.objects.select_for_update(of=("self",)).filter(link=link).first()
     if (current.version if current else 0) != version:
         raise Conflict(current)
     if current is None:

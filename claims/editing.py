@@ -3,6 +3,7 @@ made so that re-matching keeps it (pinned claims, decided links, named events)."
 
 from django.db import transaction
 
+from articles.models import Story
 from claims.models import Alias, Claim, Edit, EditAction, Event, GoneEvent, Link, LinkStatus
 
 
@@ -28,9 +29,41 @@ class Conflict(Exception):
         self.current = current
 
 
+class LinkGone(Exception):
+    """The link was removed (a re-match replaced it) after the page showed it; nothing was
+    saved. `replacement` is the link the matcher now makes between the same two claims, if
+    it makes one; else `event` is the event those claims are in now, if any."""
+
+    def __init__(self, link: Link):
+        super().__init__("the link was replaced when the story was matched again")
+        self.link = link
+        self.replacement = Link.objects.for_claims(link.claim_a_id, link.claim_b_id).first()
+        self.event = None
+        if self.replacement is None:
+            events = Claim.objects.filter(id__in=[link.claim_a_id, link.claim_b_id])
+            events = events.exclude(event=None).order_by("id").values_list("event", flat=True)
+            self.event = Event.objects.filter(pk__in=list(events)[:1]).first()
+
+
+def lock(story_id: int) -> None:
+    """The first statement of every write transaction to a story's events, links and labels,
+    here and in claims/store.py: they queue on the story's row, so that none of them waits
+    for another in a circle (StoryQuerySet.lock)."""
+    Story.objects.filter(pk=story_id).lock()
+
+
+def current_link(link: Link) -> Link:
+    """The link as it is now, read after `lock`; LinkGone when a re-match removed it."""
+    fresh = Link.objects.filter(pk=link.pk).first()
+    if fresh is None:
+        raise LinkGone(link)
+    return fresh
+
+
 @transaction.atomic
 def rename_event(event: Event, label: str, user, version: int) -> None:
     """Rename, unless the event was renamed since the page showed it `version` (Conflict)."""
+    lock(event.story_id)
     current = Event.objects.select_for_update().get(pk=event.pk)
     if current.version != version:
         raise Conflict(current)
@@ -52,6 +85,7 @@ def rename_event(event: Event, label: str, user, version: int) -> None:
 def merge_events(target: Event, other: Event, user) -> int:
     """Every claim of `other` into `target`, pinned there; `other` is gone. The claims that
     also told of `other` now also tell of `target` (unless they are in it)."""
+    lock(target.story_id)
     moved = list(other.claims.values_list("id", flat=True))
     Claim.objects.filter(id__in=moved).update(event=target, event_pinned=True)
     target.claims.update(event_pinned=True)
@@ -77,6 +111,7 @@ def merge_events(target: Event, other: Event, user) -> int:
 def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) -> Event:
     """Claims out of `event` into `target`, or into a new event of their own when target is
     None (a split). They are pinned where they land."""
+    lock(event.story_id)
     claims = event.claims.filter(id__in=claim_ids)
     ids = list(claims.values_list("id", flat=True))
     if target is None:
@@ -109,6 +144,9 @@ DECISIONS = {
 
 @transaction.atomic
 def decide_link(link: Link, status: str, user) -> None:
+    """LinkGone when a re-match removed the link since the page showed it."""
+    lock(link.story_id)
+    current_link(link)
     link.decide(status, user)
     action, verb = DECISIONS[status]
     _record(
@@ -123,6 +161,7 @@ def decide_link(link: Link, status: str, user) -> None:
 
 @transaction.atomic
 def add_alias(story, terms: list[str], user) -> Alias:
+    lock(story.pk)
     alias = Alias.objects.create(story=story, terms=", ".join(terms), created_by=user)
     _record(
         story,

@@ -14,14 +14,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from articles.models import Article, Story
 from claims import matching
 from claims.dates import dates_in
+from claims.editing import lock
 from claims.models import (
+    Adjudication,
     Alias,
+    Annotation,
+    AnnotationChange,
     Claim,
     Event,
     GoneEvent,
@@ -90,11 +94,21 @@ def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | N
 
 
 def _store(story, index, result, dates, claim_count, started, full: bool) -> Summary:
-    """Events, links and the index of one run, all or nothing; what the run did, in a Summary."""
+    """Events, links and the index of one run, written in short transactions (each first
+    locks the story, as every label and edit does: editing.lock), so that nobody labelling
+    waits long for a large run; what the run did, in a Summary.
+
+    The events and the claims in them change in one transaction, then the links in batches,
+    then the index: a page read in between shows the new events with some links still as
+    before. A link a person labelled or decided is never deleted (see _save_links)."""
     with transaction.atomic():
+        lock(story.pk)
         event_of_key = _save_events(story, result.events, dates, result.also, full=full)
-        created, removed = _save_links(story, result.links, event_of_key, full=full)
-        _save_state(story, index, result)
+    created, removed = _save_links(story, result.links, event_of_key, full=full)
+    data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+    with transaction.atomic():
+        lock(story.pk)
+        _save_state(story, index, result, data)
     seconds = (timezone.now() - started).total_seconds()
     return Summary(
         claim_count,
@@ -287,12 +301,24 @@ def _assign(story, assignment: dict[int, int], full: bool) -> None:
         claims.exclude(id__in=list(assignment)).exclude(event=None).update(event=None)
 
 
+LINK_FIELDS = ["score", "components", "shared_terms", "shared_aliases", "explanation", "event"]
+# Rows a link transaction writes: short enough that a label posted meanwhile waits well under
+# a second for the story's lock.
+LINK_BATCH = 500
+
+
 def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tuple[int, int]:
+    """The run's links: new ones created, changed ones updated (unchanged ones are not
+    written), and on a full run the matcher's suggestions it no longer makes deleted. Each
+    batch is a transaction of its own. Returns (links created, links deleted)."""
+    columns = [
+        "id",
+        "claim_a",
+        "claim_b",
+        *[f if f != "event" else "event_id" for f in LINK_FIELDS],
+    ]
     existing = {
-        (a, b): (pk, status)
-        for pk, a, b, status in Link.objects.filter(story=story).values_list(
-            "id", "claim_a", "claim_b", "status"
-        )
+        (row[1], row[2]): row for row in Link.objects.filter(story=story).values_list(*columns)
     }
     new, update, seen = [], [], set()
     for link in links:
@@ -306,32 +332,59 @@ def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tu
             explanation=link.explanation,
             event_id=event_of_key.get(link.event),
         )
-        if pair in existing:
-            update.append(Link(id=existing[pair][0], **fields))
-        else:
+        if pair not in existing:
             new.append(Link(story=story, claim_a_id=link.a, claim_b_id=link.b, **fields))
-    Link.objects.bulk_create(new, batch_size=BATCH)
-    Link.objects.bulk_update(
-        update,
-        ["score", "components", "shared_terms", "shared_aliases", "explanation", "event"],
-        batch_size=BATCH,
-    )
+        elif tuple(_plain(v) for v in fields.values()) != tuple(existing[pair][3:]):
+            update.append(Link(id=existing[pair][0], **fields))
+    for batch in _batches(new):
+        with transaction.atomic():
+            lock(story.pk)
+            # ignore_conflicts: a run matching new articles may have made the pair meanwhile
+            Link.objects.bulk_create(batch, ignore_conflicts=True)
+    for batch in _batches(update):
+        with transaction.atomic():
+            lock(story.pk)
+            Link.objects.bulk_update(batch, LINK_FIELDS)
     removed = 0
     if full:
-        stale = [
-            pk
-            for pair, (pk, status) in existing.items()
-            if pair not in seen and status == LinkStatus.SUGGESTED
-        ]
-        for start in range(0, len(stale), BATCH):
-            removed += Link.objects.filter(id__in=stale[start : start + BATCH]).delete()[0]
+        stale = sorted(row[0] for pair, row in existing.items() if pair not in seen)
+        for batch in _batches(stale):
+            removed += _drop_suggestions(story, batch)
     return len(new), removed
 
 
-def _save_state(story, index, result) -> None:
-    MatchIndex.objects.update_or_create(
-        story=story, defaults={"data": pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)}
-    )
+def _plain(value):
+    """A link field as values_list reads it back (JSON: lists, not tuples)."""
+    return json.loads(json.dumps(value)) if isinstance(value, list | dict | tuple) else value
+
+
+def _batches(rows: list):
+    for start in range(0, len(rows), LINK_BATCH):
+        yield rows[start : start + LINK_BATCH]
+
+
+def _drop_suggestions(story: Story, ids: list[int]) -> int:
+    """Delete those of these links that are still only the matcher's suggestion, as they are
+    at the moment of the delete: no status set by a person, no label, no label history (an
+    undone label stays on record), no adjudication. The story's lock keeps every label out
+    until the delete commits, so none can be cascaded away. Returns the links deleted."""
+    with transaction.atomic():
+        lock(story.pk)
+        labelled = Q(Exists(Annotation.objects.filter(link=OuterRef("pk"))))
+        labelled |= Q(Exists(AnnotationChange.objects.filter(link=OuterRef("pk"))))
+        labelled |= Q(Exists(Adjudication.objects.filter(link=OuterRef("pk"))))
+        doomed = (
+            Link.objects.filter(id__in=ids, story=story, status=LinkStatus.SUGGESTED)
+            .exclude(labelled)
+            .select_for_update(of=("self",))
+            .order_by("id")
+        )
+        doomed = list(doomed.values_list("id", flat=True))
+        return Link.objects.filter(id__in=doomed).delete()[1].get(Link._meta.label, 0)
+
+
+def _save_state(story, index, result, data: bytes) -> None:
+    MatchIndex.objects.update_or_create(story=story, defaults={"data": data})
     MatchState.objects.update_or_create(
         story=story,
         defaults={

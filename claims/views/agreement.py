@@ -14,6 +14,7 @@ from claims.agreement import measure
 from claims.forms import AdjudicateForm, AgreementFilterForm
 from claims.models import Annotation, Link
 from claims.views.common import invalid, story_link
+from claims.views.replaced import link_gone
 
 TEMPLATE = "claims/agreement.html"
 
@@ -84,6 +85,8 @@ def adjudicate(request, slug, pk):
         annotating.adjudicate(link, request.user, data["label"], data["note"], data["version"])
     except annotating.Conflict as error:
         conflict, status = error.current, 409
+    except annotating.LinkGone as gone:
+        return link_gone(request, story, gone)
     if not request.htmx and not conflict:
         return redirect(reverse("claims-agreement", args=[story.slug]) + f"#link-{link.pk}")
     link = Link.objects.select_related(

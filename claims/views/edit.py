@@ -16,6 +16,7 @@ from claims.views.common import invalid, story_link
 from claims.views.event import event_context
 from claims.views.gone import follows_gone_events
 from claims.views.links import link_rows
+from claims.views.replaced import link_gone
 
 EVENT_TEMPLATE = "claims/event_detail.html"
 
@@ -97,7 +98,10 @@ def decide_link(request, slug, pk):
     form = DecideForm(request.POST)
     if not form.is_valid():
         return invalid(form)
-    editing.decide_link(link, form.cleaned_data["status"], request.user)
+    try:
+        editing.decide_link(link, form.cleaned_data["status"], request.user)
+    except editing.LinkGone as gone:
+        return link_gone(request, story, gone)
     if request.htmx:
         return HttpResponse(link_rows(story, [link], get_token(request))[0])
     return redirect("claims-pair", story.slug, link.pk)

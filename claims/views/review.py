@@ -16,6 +16,7 @@ from claims.diff import word_diff
 from claims.forms import LabelForm, ReviewForm
 from claims.models import Annotation, AnnotationChange, Label, Link
 from claims.views.common import invalid
+from claims.views.replaced import link_gone
 
 TEMPLATE = "claims/review.html"
 HISTORY_SHOWN = 10
@@ -44,6 +45,8 @@ def label(request, slug, pk):
         annotating.annotate(link, request.user, data["label"], data["note"], data["version"])
     except annotating.Conflict as conflict:
         return _panel(request, story, order, link.pk, conflict=conflict, status=409)
+    except annotating.LinkGone as gone:
+        return link_gone(request, story, gone)
     after = annotating.ReviewQueue.of(story, request.user, order).next_open(after=link.pk)
     return _moved(request, story, order, after)
 
