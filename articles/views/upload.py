@@ -10,6 +10,7 @@ from articles.access import EDIT, get_story
 from articles.forms import ImportForm, StoryForm
 from articles.jobs import check
 from articles.tasks import start_import
+from claims.views.common import invalid_status
 
 RECENT_JOBS = 5
 
@@ -21,7 +22,12 @@ def story_create(request):
     if form.is_bound and form.is_valid():
         story = form.save_for(request.user)
         return redirect("articles-import", story.slug)
-    return render(request, "articles/story_form.html", {"form": form})
+    template = "articles/story_form.html"
+    if not form.is_bound:
+        return render(request, template, {"form": form})
+    # The form with its errors: the page, or for htmx the form alone.
+    template += "#form" if request.htmx else ""
+    return render(request, template, {"form": form}, status=invalid_status(request))
 
 
 @login_required
@@ -32,7 +38,7 @@ def import_page(request, slug):
         return _page(request, story, ImportForm())
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _page(request, story, form)
+        return _page(request, story, form, status=invalid_status(request))
     job = start_import(story, request.user, form.import_files())
     if request.htmx:
         return push_url(_page(request, story, ImportForm(), job), job.get_absolute_url())
@@ -50,9 +56,9 @@ def import_status(request, slug, pk):
     return _page(request, story, ImportForm(), job)
 
 
-def _page(request, story, form, job=None):
+def _page(request, story, form, job=None, status=200):
     """The import page, or only its panel (status and form) for an HTMX request."""
     template = "articles/import.html#panel" if request.htmx else "articles/import.html"
     recent = story.import_jobs.exclude(pk=job.pk if job else None)[:RECENT_JOBS]
     context = {"story": story, "form": form, "job": job, "recent": recent}
-    return render(request, template, context)
+    return render(request, template, context, status=status)

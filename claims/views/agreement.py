@@ -13,7 +13,7 @@ from claims import annotating
 from claims.agreement import measure
 from claims.forms import AdjudicateForm, AgreementFilterForm
 from claims.models import Annotation, Link
-from claims.views.common import invalid, story_link
+from claims.views.common import invalid_status, story_link
 from claims.views.replaced import link_gone
 
 TEMPLATE = "claims/agreement.html"
@@ -79,7 +79,8 @@ def adjudicate(request, slug, pk):
     link = story_link(story, pk)
     form = AdjudicateForm(request.POST)
     if not form.is_valid():
-        return invalid(form)
+        # The form as sent, its errors on it; nothing was changed.
+        return _adjudication(request, story, link, form, None, invalid_status(request))
     data, conflict, status = form.cleaned_data, None, 200
     try:
         annotating.adjudicate(link, request.user, data["label"], data["note"], data["version"])
@@ -89,15 +90,21 @@ def adjudicate(request, slug, pk):
         return link_gone(request, story, gone)
     if not request.htmx and not conflict:
         return redirect(reverse("claims-agreement", args=[story.slug]) + f"#link-{link.pk}")
-    link = Link.objects.select_related(
-        "claim_a__article__outlet", "claim_b__article__outlet", "adjudication__editor"
-    ).get(pk=link.pk)
-    labels = dict(link.annotations.values_list("annotator__username", "label"))
     form = None
     if status == 409:
         # Keep what the editor chose, with the version that is current now.
         version = conflict.version if conflict else 0
         form = AdjudicateForm(initial={**data, "version": version})
+    return _adjudication(request, story, link, form, conflict, status)
+
+
+def _adjudication(request, story, link, form, conflict, status):
+    """The link's row of disagreements (htmx) or a page of its own, with `form` (else one
+    for the final label as it is now) and `conflict`."""
+    link = Link.objects.select_related(
+        "claim_a__article__outlet", "claim_b__article__outlet", "adjudication__editor"
+    ).get(pk=link.pk)
+    labels = dict(link.annotations.values_list("annotator__username", "label"))
     row = _row(link, labels, True, form=form, conflict=conflict)
     context = {"story": story, "row": row, "can_edit": True}
     if request.htmx:

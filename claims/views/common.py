@@ -1,7 +1,6 @@
-"""What several claims views share: a story's link with its claims, the answer to a form
-that does not validate, and URLs built per row."""
+"""What several claims views share: a story's link with its claims, the status of the answer
+to a form that does not validate, and URLs built per row."""
 
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -17,9 +16,12 @@ def story_link(story, pk) -> Link:
     )
 
 
-def invalid(form) -> HttpResponseBadRequest:
-    """400 with the form's errors in words; nothing was changed."""
-    return HttpResponseBadRequest("; ".join(e for errors in form.errors.values() for e in errors))
+def invalid_status(request) -> int:
+    """The status of the answer to a form that does not validate, which is the page (or, for
+    htmx, the fragment) with the form and its errors on it, escaped like any text: 400 for a
+    page; 422 for htmx, which base.html's htmx-config swaps in (it swaps no other 4xx, so a
+    bare 400 from Django never lands in a page)."""
+    return 422 if request.htmx else 400
 
 
 def url_prefix(name: str, story) -> str:

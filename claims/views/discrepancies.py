@@ -5,7 +5,6 @@ the buttons post and redirect back)."""
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +14,7 @@ from articles.access import ANNOTATE, get_story
 from claims import framing_data
 from claims.forms import DiscrepancyDecideForm, DiscrepancyQueueForm
 from claims.models import Discrepancy, DiscrepancyStatus
+from claims.views.common import invalid_status
 
 TEMPLATE = "claims/discrepancies.html"
 KEYS = {
@@ -41,7 +41,7 @@ def decide(request, slug, pk):
     item = get_object_or_404(Discrepancy, story=story, pk=pk)
     form = DiscrepancyDecideForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("Choose confirmed, dismissed or open.")
+        return _panel(request, story, item.pk, form=form, status=invalid_status(request))
     item.decide(form.cleaned_data["status"], request.user)
     following = _next_open(story, item.pk)
     address = _address(story, following)
@@ -70,11 +70,13 @@ def _next_open(story, after: int | None) -> int | None:
     return next((i for i in ids[start:] + ids[:start] if i in open_ids), None)
 
 
-def _panel(request, story, item_id):
+def _panel(request, story, item_id, form=None, status=200):
+    """The queue at `item_id` (else the next open one); with `form`, a decision on it that
+    did not validate, shown with its errors."""
     ids = _ids(story)
     if item_id not in ids:
         item_id = _next_open(story, None)
-    context = {"story": story, "total": len(ids), "item": None}
+    context = {"story": story, "total": len(ids), "item": None, "form": form}
     context["open_count"] = Discrepancy.objects.filter(story=story).open().count()
     if item_id:
         item = Discrepancy.objects.select_related(
@@ -90,4 +92,5 @@ def _panel(request, story, item_id):
             next=ids[i + 1] if i + 1 < len(ids) else None,
             choices=[(s, label, KEYS[s]) for s, label in DiscrepancyStatus.choices],
         )
-    return render(request, f"{TEMPLATE}#panel" if request.htmx else TEMPLATE, context)
+    template = f"{TEMPLATE}#panel" if request.htmx else TEMPLATE
+    return render(request, template, context, status=status)

@@ -1,5 +1,7 @@
 """Editing the matching in place: each an HTMX action (a fragment back) that also works as a
-plain form post (a redirect back). Only signed-in editors of the story may make them."""
+plain form post (a redirect back). Only signed-in editors of the story may make them. A form
+that does not validate comes back with its errors on it, in the page or fragment it was sent
+from, and nothing changes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,10 +14,12 @@ from articles.access import EDIT, get_story
 from claims import editing
 from claims.forms import AliasForm, DecideForm, MergeForm, MoveClaimsForm, RenameForm
 from claims.models import Event
-from claims.views.common import invalid, story_link
+from claims.views.common import invalid_status, story_link
 from claims.views.event import event_context
 from claims.views.gone import follows_gone_events
 from claims.views.links import link_rows
+from claims.views.overview import overview_page
+from claims.views.pair import pair_page
 from claims.views.replaced import link_gone
 
 EVENT_TEMPLATE = "claims/event_detail.html"
@@ -32,6 +36,14 @@ def _event_response(request, story, event, fragment="event-body"):
     return redirect("claims-event", story.slug, event.pk)
 
 
+def _event_invalid(request, story, event, form, name, fragment):
+    """The event page (for htmx, the fragment the form swaps) with the form, named `name` in
+    the page's context, that did not validate: what was sent kept, the errors on it."""
+    context = {**event_context(request, story, event), name: form}
+    template = f"{EVENT_TEMPLATE}#{fragment}" if request.htmx else EVENT_TEMPLATE
+    return render(request, template, context, status=invalid_status(request))
+
+
 @login_required
 @require_POST
 @follows_gone_events
@@ -39,7 +51,7 @@ def rename_event(request, slug, pk):
     story, event = _event_for(request, slug, pk)
     form = RenameForm(request.POST)
     if not form.is_valid():
-        return invalid(form)
+        return _event_invalid(request, story, event, form, "rename_form", "heading")
     label = form.cleaned_data["label"]
     try:
         editing.rename_event(event, label, request.user, form.cleaned_data["version"])
@@ -68,7 +80,7 @@ def merge_event(request, slug, pk):
     story, event = _event_for(request, slug, pk)
     form = MergeForm(request.POST, story=story, event=event)
     if not form.is_valid():
-        return invalid(form)
+        return _event_invalid(request, story, event, form, "merge_form", "event-body")
     moved = editing.merge_events(event, form.cleaned_data["other"], request.user)
     messages.success(request, f"Merged: {moved} claim(s) moved into this event.")
     return _event_response(request, story, event)
@@ -82,7 +94,7 @@ def move_claims(request, slug, pk):
     claims = event.claims.select_related("article__outlet")
     form = MoveClaimsForm(request.POST, story=story, event=event, claims=claims)
     if not form.is_valid():
-        return invalid(form)
+        return _event_invalid(request, story, event, form, "move_form", "event-body")
     target = editing.move_claims(
         event, form.cleaned_data["claims"], form.cleaned_data["target"], request.user
     )
@@ -97,7 +109,10 @@ def decide_link(request, slug, pk):
     link = story_link(story, pk)
     form = DecideForm(request.POST)
     if not form.is_valid():
-        return invalid(form)
+        if request.htmx:  # the link's row, with the errors under its buttons
+            row = link_rows(story, [link], get_token(request), invalid=form)[0]
+            return HttpResponse(row, status=invalid_status(request))
+        return pair_page(request, story, link.pk, invalid=form)
     try:
         editing.decide_link(link, form.cleaned_data["status"], request.user)
     except editing.LinkGone as gone:
@@ -113,7 +128,7 @@ def add_alias(request, slug):
     story = get_story(request, slug, EDIT)
     form = AliasForm(request.POST)
     if not form.is_valid():
-        return invalid(form)
+        return overview_page(request, story, alias_form=form)
     editing.add_alias(story, form.cleaned_data["terms"], request.user)
     messages.success(request, "Alias saved. It takes effect when the story is matched again.")
     return redirect("claims-story", story.slug)

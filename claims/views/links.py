@@ -19,10 +19,11 @@ BUTTONS = [
 ]
 
 
-def link_rows(story, links, csrf_token: str | None = None) -> list[SafeString]:
-    """One <tr> per link; with the decision form when `csrf_token` is given (editors)."""
+def link_rows(story, links, csrf_token: str | None = None, invalid=None) -> list[SafeString]:
+    """One <tr> per link; with the decision form when `csrf_token` is given (editors), and
+    under it the errors of `invalid`, a decision that did not validate."""
     prefix = url_prefix("claims-pair", story)
-    return [_row(link, prefix, csrf_token) for link in links]
+    return [_row(link, prefix, csrf_token, invalid) for link in links]
 
 
 def sureness(score: float) -> tuple[str, str]:
@@ -36,7 +37,7 @@ def sureness(score: float) -> tuple[str, str]:
     return "sure-low", f"Doubtful: about {tens} in 10 links scored like this are right"
 
 
-def _row(link, prefix: str, csrf_token: str | None) -> SafeString:
+def _row(link, prefix: str, csrf_token: str | None, invalid=None) -> SafeString:
     url = f"{prefix}{link.pk}/"
     sure, sure_words = sureness(link.score)
     return format_html(
@@ -65,11 +66,11 @@ def _row(link, prefix: str, csrf_token: str | None) -> SafeString:
         decided_by=format_html(' <span class="meta">({})</span>', link.decided_by.get_username())
         if link.decided_by_id and link.decided_by
         else "",
-        form=_form(link, url, csrf_token) if csrf_token else "",
+        form=_form(link, url, csrf_token, invalid) if csrf_token else "",
     )
 
 
-def _form(link, url: str, csrf_token: str) -> SafeString:
+def _form(link, url: str, csrf_token: str, invalid=None) -> SafeString:
     action = f"{url}decide/"
     buttons = format_html_join(
         "\n      ",
@@ -80,10 +81,24 @@ def _form(link, url: str, csrf_token: str) -> SafeString:
         '<form method="post" action="{action}" class="decide" hx-post="{action}" '
         'hx-target="#link-{pk}" hx-swap="outerHTML">\n'
         '      <input type="hidden" name="csrfmiddlewaretoken" value="{token}">\n'
-        "      {buttons}\n"
+        "      {buttons}{errors}\n"
         "    </form>",
         action=action,
         pk=link.pk,
         token=csrf_token,
         buttons=buttons,
+        errors=_errors(invalid) if invalid is not None else "",
+    )
+
+
+def _errors(form) -> SafeString:
+    """A form's errors as the site shows them (templates/_form_errors.html), each escaped."""
+    items = [
+        (f"{form[name].label}: " if name in form.fields else "", error)
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+    return format_html(
+        '\n      <ul class="errorlist" role="alert">{}</ul>',
+        format_html_join("", "<li>{}{}</li>", items),
     )

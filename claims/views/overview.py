@@ -18,7 +18,7 @@ from articles.models import Outlet
 from claims.export import TABLES
 from claims.forms import AliasForm
 from claims.models import Alias, Claim, Edit, MatchState
-from claims.views.common import url_prefix
+from claims.views.common import invalid_status, url_prefix
 
 EVENTS_PER_PAGE = 25
 OUTLETS_PER_PAGE = 12
@@ -29,11 +29,13 @@ NOT_REPORTED = mark_safe('<td class="cell"><span class="visually-hidden">not rep
 def story_overview(request, slug):
     story = get_story(request, slug)
     return pagecache.page(
-        request, story, lambda: _overview_page(request, story), ("page", "outlets")
+        request, story, lambda: overview_page(request, story), ("page", "outlets")
     )
 
 
-def _overview_page(request, story):
+def overview_page(request, story, alias_form=None):
+    """The page; with `alias_form`, names that did not validate, kept in the form with its
+    errors (400; for htmx only the names section, 422)."""
     can_edit = can(request.user, story, EDIT)
     pages = (_page_number(request, "page"), _page_number(request, "outlets"))
     context = {
@@ -46,11 +48,14 @@ def _overview_page(request, story):
             (*pages, "edit" if can_edit else "read"),
             lambda: _overview(story, *pages, can_edit),
         ),
-        "alias_form": AliasForm(),
+        "alias_form": AliasForm() if alias_form is None else alias_form,
         "can_edit": can_edit,
         "export_tables": TABLES,
     }
-    return render(request, "claims/story_overview.html", context)
+    if alias_form is None:
+        return render(request, "claims/story_overview.html", context)
+    template = "claims/story_overview.html" + ("#aliases" if request.htmx else "")
+    return render(request, template, context, status=invalid_status(request))
 
 
 def _overview(story, events_page, outlets_page, can_edit) -> dict:

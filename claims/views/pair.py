@@ -9,6 +9,7 @@ from articles.access import EDIT, can, get_story
 from articles.models import article_texts
 from claims.diff import word_diff
 from claims.models import Adjudication, Claim, Link, LinkStatus
+from claims.views.common import invalid_status
 from claims.views.links import link_rows
 
 MATCHES_SHOWN = 20
@@ -17,7 +18,12 @@ HISTORY_SHOWN = 50
 
 @require_GET
 def pair_detail(request, slug, pk):
-    story = get_story(request, slug)
+    return pair_page(request, get_story(request, slug), pk)
+
+
+def pair_page(request, story, pk, invalid=None):
+    """The pair page; with `invalid`, a decision on the link that did not validate, its
+    errors under the link's buttons (400)."""
     link = get_object_or_404(
         Link.objects.select_related(
             "claim_a__article__outlet", "claim_b__article__outlet", "event", "decided_by"
@@ -32,7 +38,7 @@ def pair_detail(request, slug, pk):
     context = {
         "story": story,
         "link": link,
-        "link_row": link_rows(story, [link], token)[0],
+        "link_row": link_rows(story, [link], token, invalid)[0],
         "diff_a": diff_a,
         "diff_b": diff_b,
         "can_edit": can_edit,
@@ -42,7 +48,8 @@ def pair_detail(request, slug, pk):
     }
     if token:
         context["csrf_token"] = token
-    return render(request, "claims/pair.html", context)
+    status = 200 if invalid is None else invalid_status(request)
+    return render(request, "claims/pair.html", context, status=status)
 
 
 def matches_for(claim: Claim) -> list[dict]:

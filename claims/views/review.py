@@ -15,7 +15,7 @@ from claims import annotating
 from claims.diff import word_diff
 from claims.forms import LabelForm, ReviewForm
 from claims.models import Annotation, AnnotationChange, Label, Link
-from claims.views.common import invalid
+from claims.views.common import invalid_status
 from claims.views.replaced import link_gone
 
 TEMPLATE = "claims/review.html"
@@ -38,7 +38,8 @@ def label(request, slug, pk):
     link = get_object_or_404(Link, story=story, pk=pk)
     form = LabelForm(request.POST)
     if not form.is_valid():
-        return invalid(form)
+        order = form.cleaned_data.get("order") or "uncertain"
+        return _panel(request, story, order, link.pk, form=form, status=invalid_status(request))
     data = form.cleaned_data
     order = data["order"] or "uncertain"
     try:
@@ -76,13 +77,17 @@ def _moved(request, story, order, link_id):
     return push_url(_panel(request, story, order, link_id), _address(story, order, link_id))
 
 
-def _panel(request, story, order, link_id=None, conflict=None, status=200):
+def _panel(request, story, order, link_id=None, conflict=None, form=None, status=200):
+    """The queue at `link_id` (else the next open link); `form`, a label that did not
+    validate, is shown with its errors in place of a fresh one."""
     queue = annotating.ReviewQueue.of(story, request.user, order)
     if link_id not in queue.ids:
-        link_id = queue.next_open()
+        link_id, form = queue.next_open(), None
     context = {"story": story, "order": order, "queue": queue, "link": None, "conflict": conflict}
     if link_id:
         context.update(_link_context(request, queue, link_id, order, conflict))
+        if form is not None:
+            context["form"] = form
     template = f"{TEMPLATE}#panel" if request.htmx else TEMPLATE
     return render(request, template, context, status=status)
 

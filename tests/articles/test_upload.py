@@ -211,7 +211,7 @@ def test_htmx_post_swaps_in_the_panel_and_pushes_the_status_url(editor_client, s
 def test_htmx_post_with_errors_swaps_in_the_form_with_its_message(editor_client, story):
     response = editor_client.post(import_url(story), {"text": ""}, headers={"HX-Request": "true"})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422  # the one 4xx base.html's htmx-config swaps in
     assert "<html" not in html and 'id="import-panel"' in html
     assert "Choose files or paste some text to import." in html
     assert "HX-Push-Url" not in response.headers
@@ -245,7 +245,7 @@ def test_a_task_that_died_outside_the_import_still_ends_the_job(editor_client, s
 
 def test_empty_submission_is_refused_with_a_message(editor_client, story):
     response = post_import(editor_client, story, text="  ")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose files or paste some text to import." in response.content.decode()
     assert not ImportJob.objects.exists()
 
@@ -307,7 +307,7 @@ def test_story_create_makes_the_user_its_editor(client):
 def test_story_create_refuses_a_taken_slug(client, story):
     client.force_login(make_user("nora"))
     response = client.post(reverse("articles-story-create"), {"title": "T", "slug": story.slug})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already exists" in response.content.decode()
     assert Story.objects.count() == 1
 

@@ -1,0 +1,152 @@
+"""The site's own pages in Chromium, signed in as an editor: no Content-Security-Policy
+violation and no script error on any of them, with what htmx loads into them (a panel that
+loads when scrolled to, a claim's context, a search as you type, a form's errors)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from claims.models import Discrepancy, Link
+from tests.conftest import make_user, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SLUG = "syria-ceasefire-2016"
+
+# Runs in every document before its own scripts: each violation the browser reports to the
+# page goes to the test (the console also says so, and is watched too).
+REPORTER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.reportViolation(
+    `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`
+  );
+});
+"""
+
+
+class Watch:
+    """What went wrong in the page, as lines: CSP violations and uncaught script errors."""
+
+    def __init__(self, page):
+        self.found = []
+        self.page = page
+        page.expose_function("reportViolation", lambda text: self._add(f"CSP: {text}"))
+        page.add_init_script(REPORTER)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self._add(f"script error: {error}"))
+
+    def _add(self, text):
+        self.found.append(f"{self.page.url}: {text}")
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self._add(f"console: {message.text}")
+
+    def settle(self):
+        """Let the page load what it loads by itself, and what it loads when scrolled."""
+        self.page.wait_for_load_state("networkidle")
+        self.page.mouse.wheel(0, 100_000)
+        self.page.wait_for_load_state("networkidle")
+        self.page.evaluate("window.scrollTo(0, 0)")
+
+
+@pytest.fixture
+def editor(live_story):
+    return make_user("editor", live_story, "editor")
+
+
+@pytest.fixture
+def watch(page):
+    return Watch(page)
+
+
+def main_pages(story) -> list[str]:
+    link = Link.objects.filter(story=story).order_by("-score").first()
+    event = link.event or story.events.first()
+    article = link.claim_a.article
+    outlet = article.outlet
+    return [
+        "/",
+        f"/stories/{SLUG}/",
+        f"/stories/{SLUG}/articles/",
+        f"/stories/{SLUG}/events/{event.pk}/",
+        f"/stories/{SLUG}/events/{event.pk}/framing/",
+        f"/stories/{SLUG}/links/{link.pk}/",
+        f"/stories/{SLUG}/review/",
+        f"/stories/{SLUG}/discrepancies/",
+        f"/stories/{SLUG}/agreement/",
+        f"/stories/{SLUG}/import/",
+        f"/stories/{SLUG}/search/?q=strike",
+        f"/stories/{SLUG}/outlets/{outlet.slug}/",
+        article.get_absolute_url(),
+        article.get_absolute_url() + f"?claim={link.claim_a.pk}",
+        "/stories/new/",
+    ]
+
+
+def test_the_watch_sees_a_violation(live_story, live_server, page, watch):
+    """What the other tests rely on: an inline style, which the CSP refuses, is reported."""
+    page.goto(live_server.url + "/")
+    page.evaluate(
+        """document.body.insertAdjacentHTML("beforeend", '<p style="color: red">x</p>')"""
+    )
+    for _ in range(50):
+        if len(watch.found) >= 2:
+            break
+        page.wait_for_timeout(100)
+    # Seen twice: by the page's event and on the console.
+    assert any("CSP: style-src" in line for line in watch.found), watch.found
+    assert any("console: " in line for line in watch.found), watch.found
+
+
+def test_no_page_violates_the_csp(live_story, editor, live_server, page, watch):
+    sign_in(page, live_server, editor)
+    for path in main_pages(live_story):
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        watch.settle()
+    assert not watch.found, "\n".join(watch.found)
+
+
+def test_what_htmx_swaps_in_violates_nothing(live_story, editor, live_server, page, watch):
+    sign_in(page, live_server, editor)
+    link = Link.objects.filter(story=live_story).order_by("-score").first()
+    claim = link.claim_a
+    # An event page: a claim's context, and the framing panel loaded when scrolled to.
+    page.goto(live_server.url + f"/stories/{SLUG}/events/{claim.event_id}/")
+    page.locator(f"#c{claim.pk}").get_by_role("link", name="Context").click()
+    page.locator(f"#ctx-{claim.pk} .context").wait_for()
+    page.locator("#framing").scroll_into_view_if_needed()
+    page.locator("#framing-panel").wait_for()
+    # The reader: a claim's matches.
+    page.goto(live_server.url + claim.article.get_absolute_url())
+    page.locator(f"#claim-{claim.pk}").click()
+    page.locator("#matches-panel").get_by_text(link.claim_b.article.outlet.name).first.wait_for()
+    # Search as you type.
+    page.goto(live_server.url + f"/stories/{SLUG}/search/")
+    page.get_by_label("Words in the claim").fill("convoy")
+    expect(page.locator("#results li").first).to_be_visible()
+    # The review queue, labelled from the keyboard; a discrepancy decided.
+    page.goto(live_server.url + f"/stories/{SLUG}/review/")
+    first = page.locator("#review-panel").get_attribute("data-link")
+    page.keyboard.press("1")
+    expect(page.locator(f'#review-panel:not([data-link="{first}"])')).to_be_attached()
+    page.goto(live_server.url + f"/stories/{SLUG}/discrepancies/")
+    if Discrepancy.objects.filter(story=live_story).exists():
+        item = page.locator("#review-panel").get_attribute("data-item")
+        page.keyboard.press("x")
+        expect(page.locator(f'#review-panel:not([data-item="{item}"])')).to_be_attached()
+    watch.settle()
+    assert not watch.found, "\n".join(watch.found)
+
+
+def test_a_form_error_is_swapped_in_on_the_form(live_story, editor, live_server, page, watch):
+    """Moving no claim is refused with the form's errors in the page, which does not reload
+    (htmx swaps in the 422 the server answers)."""
+    sign_in(page, live_server, editor)
+    event = Link.objects.filter(story=live_story).exclude(event=None).first().event
+    page.goto(live_server.url + f"/stories/{SLUG}/events/{event.pk}/")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("button", name="Move").click()
+    errors = page.locator("#event-body .errorlist")
+    expect(errors).to_contain_text("Claims: This field is required.")
+    assert page.evaluate("window.notReloaded") is True
+    assert not watch.found, "\n".join(watch.found)
