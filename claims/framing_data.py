@@ -1,19 +1,39 @@
 """The framing panels of an event, from the database: loads the claims, the alias groups and
 the lexicons, runs the pure rules of `claims/framing/`, and keeps the discrepancies found as
-rows people confirm or dismiss (found again, a row keeps its decision; gone, an open row goes)."""
+rows people confirm or dismiss (found again, a row keeps its decision; gone, an open row goes).
 
+A story's discrepancies are found again only for the events whose inputs changed since they
+were last found (`refresh_story`, keyed per event by `EventFraming`)."""
+
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Mod
 
 from claims.framing import ClaimText, agency, discrepancies, hedging, naming, omissions, sources
 from claims.framing import lexicon as lexicons
-from claims.models import Discrepancy, DiscrepancyStatus, LexiconEntry, Link, LinkStatus
+from claims.models import (
+    Claim,
+    Discrepancy,
+    DiscrepancyStatus,
+    Event,
+    EventFraming,
+    LexiconEntry,
+    Link,
+    LinkStatus,
+)
 from claims.store import story_aliases
 
 SNIPPET_GAP = 70  # unmarked text longer than this, around the marks, is cut
+# Bump when the rules of claims/framing/ find other discrepancies in the same claims: every
+# event's are then found again on the next visit of the queue.
+RULES_VERSION = 1
+# Sums of ids (and of a scrambled id) stand for a set of ids in an event's key: counted in
+# the database, one row an event, instead of reading every claim of the story.
+_SCRAMBLE, _PRIME = 2654435761, 4294967291
 
 
 def lexicon_for(story) -> lexicons.Lexicon:
@@ -202,9 +222,88 @@ def sync_discrepancies(story, event, found, claim_ids) -> list[Discrepancy]:
 
 
 def frame_story(story) -> int:
-    """Run the rules on every event that more than one outlet reported; the open count."""
-    lexicon = lexicon_for(story)
-    groups = name_groups(story, story.articles.all(), lexicon)
-    for event in story.events.filter(outlet_count__gte=2):
-        frame_event(story, event, lexicon, groups)
+    """Bring the story's discrepancies up to date (`refresh_story`); the open count."""
+    refresh_story(story)
     return Discrepancy.objects.filter(story=story).open().count()
+
+
+def refresh_story(story) -> list[int]:
+    """Find the discrepancies again of every event that more than one outlet reported and
+    whose key changed since they were last found (new events, claims moved in or out, a link
+    rejected, a lexicon entry added or removed, new rules); the ids of the events framed.
+    A few queries however large the story when nothing changed. Safe to run at once: the
+    rows are kept by `sync_discrepancies`, and a key is stored as it was before framing, so
+    a change made meanwhile is framed again on the next visit."""
+    keys = event_keys(story)
+    known = dict(EventFraming.objects.filter(event__story=story).values_list("event_id", "key"))
+    stale = {pk: key for pk, key in keys.items() if known.get(pk) != key}
+    if stale:
+        _frame_discrepancies(story, stale)
+    _drop_orphans(story)
+    return sorted(stale)
+
+
+def event_keys(story) -> dict[int, str]:
+    """Per event that more than one outlet reported, a key of what its discrepancies are found
+    from. A claim's text and its article's date and outlet do not change once stored, so the
+    claims' ids stand for them; of the links, only which ones no person rejected counts."""
+    lexicon = LexiconEntry.objects.filter(Q(story=story) | Q(story=None)).aggregate(
+        n=Count("id"), s=Sum("id"), m=Max("id")
+    )
+    scrambled = Mod(F("id") * _SCRAMBLE, _PRIME)
+    claims = (
+        Claim.objects.filter(event__story=story, event__outlet_count__gte=2)
+        .values("event_id")
+        .annotate(n=Count("id"), s=Sum("id"), q=Sum(F("id") * F("id")), h=Sum(scrambled))
+        .order_by()
+    )
+    links = (
+        Link.objects.filter(story=story, claim_a__event_id=F("claim_b__event_id"))
+        .live()
+        .values("claim_a__event_id")
+        .annotate(n=Count("id"), s=Sum("id"), h=Sum(scrambled))
+        .order_by()
+    )
+    linked = {row.pop("claim_a__event_id"): row for row in links}
+    head = f"v{RULES_VERSION} {sorted(lexicon.items())}"
+    out = {}
+    for row in claims:
+        event_id = row.pop("event_id")
+        text = f"{head} {sorted(row.items())} {sorted(linked.get(event_id, {}).items())}"
+        out[event_id] = hashlib.sha256(text.encode()).hexdigest()
+    return out
+
+
+def _frame_discrepancies(story, keys: dict[int, str]) -> None:
+    """Run the discrepancy rules on these events (the claims of all of them read at once) and
+    store what they found, with each event's key."""
+    lexicon = lexicon_for(story)
+    claims = defaultdict(list)
+    rows = (
+        Claim.objects.filter(event_id__in=list(keys))
+        .select_related("article__outlet")
+        .order_by("event_id", "article_id", "position")
+    )
+    for claim in rows.iterator(chunk_size=2000):
+        claims[claim.event_id].append(claim)
+    events = Event.objects.in_bulk(list(keys))
+    for pk, event in events.items():
+        mine = claims.get(pk, [])
+        found = discrepancies.discrepancies(
+            [_claim_text(c) for c in mine], lexicon, _linked(story, mine)
+        )
+        sync_discrepancies(story, event, found, {c.id for c in mine})
+    EventFraming.objects.bulk_create(
+        [EventFraming(event_id=pk, key=keys[pk]) for pk in events],
+        update_conflicts=True,
+        unique_fields=["event"],
+        update_fields=["key", "framed_at"],
+        batch_size=500,
+    )
+
+
+def _drop_orphans(story) -> None:
+    """Open rows that no framed event holds any more (their event gone, or now reported by one
+    outlet, and their claims in no event that is framed) go, as when found no more."""
+    lone = Q(event=None) | Q(event__outlet_count__lt=2)
+    Discrepancy.objects.filter(story=story).open().filter(lone).delete()

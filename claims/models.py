@@ -734,3 +734,18 @@ class Discrepancy(models.Model):
         if status == DiscrepancyStatus.OPEN:
             self.decided_by = self.decided_at = None
         self.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+
+
+class EventFraming(models.Model):
+    """What an event's discrepancies were last found from (its claims, its links no person
+    rejected, the lexicons, the rules), as a key: the discrepancy queue finds them again only
+    for the events whose key has changed, instead of for the whole story on every visit."""
+
+    event = models.OneToOneField(
+        Event, primary_key=True, on_delete=models.CASCADE, related_name="framing"
+    )
+    key = models.CharField(max_length=64)
+    framed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.event_id}: {self.key}"

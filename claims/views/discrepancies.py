@@ -5,6 +5,8 @@ the buttons post and redirect back)."""
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -29,7 +31,8 @@ KEYS = {
 def queue(request, slug):
     story = get_story(request, slug, ANNOTATE)
     if not request.htmx:
-        framing_data.frame_story(story)  # a fresh look at every event; quick, and idempotent
+        # Only the events whose claims, links or lexicons changed since their last look.
+        framing_data.refresh_story(story)
     form = DiscrepancyQueueForm(request.GET)
     return _panel(request, story, form.cleaned_data.get("item") if form.is_valid() else None)
 
@@ -55,41 +58,59 @@ def _address(story, item_id) -> str:
     return reverse("claims-discrepancies", args=[story.slug]) + query
 
 
-def _ids(story) -> list[int]:
-    return list(
+def _rows(story):
+    """The story's discrepancies in queue order: by event (rows of no event first), kind, id."""
+    return (
         Discrepancy.objects.filter(story=story)
-        .order_by("event_id", "kind", "id")
-        .values_list("id", flat=True)
+        .alias(ev=Coalesce("event_id", 0))
+        .order_by("ev", "kind", "id")
     )
 
 
+def _after(row) -> Q:
+    ev = row.event_id or 0
+    return Q(ev__gt=ev) | Q(ev=ev, kind__gt=row.kind) | Q(ev=ev, kind=row.kind, id__gt=row.id)
+
+
+def _before(row) -> Q:
+    ev = row.event_id or 0
+    return Q(ev__lt=ev) | Q(ev=ev, kind__lt=row.kind) | Q(ev=ev, kind=row.kind, id__lt=row.id)
+
+
 def _next_open(story, after: int | None) -> int | None:
-    ids = _ids(story)
-    open_ids = set(Discrepancy.objects.filter(story=story).open().values_list("id", flat=True))
-    start = ids.index(after) + 1 if after in ids else 0
-    return next((i for i in ids[start:] + ids[:start] if i in open_ids), None)
+    """The first open row after `after` in queue order, wrapping round."""
+    rows = _rows(story).open()
+    row = Discrepancy.objects.filter(story=story, pk=after).first() if after else None
+    following = rows.filter(_after(row)).values_list("id", flat=True).first() if row else None
+    return following or rows.values_list("id", flat=True).first()
 
 
 def _panel(request, story, item_id, form=None, status=200):
     """The queue at `item_id` (else the next open one); with `form`, a decision on it that
-    did not validate, shown with its errors."""
-    ids = _ids(story)
-    if item_id not in ids:
-        item_id = _next_open(story, None)
-    context = {"story": story, "total": len(ids), "item": None, "form": form}
-    context["open_count"] = Discrepancy.objects.filter(story=story).open().count()
-    if item_id:
-        item = Discrepancy.objects.select_related(
-            "event", "decided_by", "claim_a__article__outlet", "claim_b__article__outlet"
-        ).get(pk=item_id)
-        i = ids.index(item_id)
+    did not validate, shown with its errors. A few queries, however long the queue: the
+    position and the neighbours are counted and found by the database."""
+    rows = Discrepancy.objects.select_related(
+        "event", "decided_by", "claim_a__article__outlet", "claim_b__article__outlet"
+    )
+    item = rows.filter(story=story, pk=item_id).first() if item_id else None
+    if item is None:
+        following = _next_open(story, None)
+        item = rows.get(pk=following) if following else None
+    before = {"before": Count("id", filter=_before(item))} if item else {}
+    counts = _rows(story).aggregate(
+        total=Count("id"), open=Count("id", filter=Q(status=DiscrepancyStatus.OPEN)), **before
+    )
+    context = {"story": story, "total": counts["total"], "item": None, "form": form}
+    context["open_count"] = counts["open"]
+    if item:
+        ordered = _rows(story).values_list("id", flat=True)
         by_id = {c.id: c for c in (item.claim_a, item.claim_b)}
         context.update(
             item=item,
             view=framing_data.row_view(item, by_id),
-            position=i + 1,
-            previous=ids[i - 1] if i else None,
-            next=ids[i + 1] if i + 1 < len(ids) else None,
+            position=counts["before"] + 1,
+            previous=ordered.filter(_before(item)).reverse().first(),
+            next=ordered.filter(_after(item)).first(),
             choices=[(s, label, KEYS[s]) for s, label in DiscrepancyStatus.choices],
         )
     template = f"{TEMPLATE}#panel" if request.htmx else TEMPLATE

@@ -1,0 +1,161 @@
+"""The discrepancy queue stays quick as a story grows: a visit finds the discrepancies again only
+for the events that changed, and a page of the queue costs the same few queries however many
+events and discrepancies the story holds."""
+
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Story
+from claims.framing import discrepancies as rules
+from claims.models import Claim, Discrepancy, Event, LexiconEntry, Link, LinkStatus
+from tests.conftest import PASSWORD, make_article, make_user
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def queue_url(story, item=None) -> str:
+    url = reverse("claims-discrepancies", args=[story.slug])
+    return f"{url}?item={item}" if item else url
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def add_events(story, n: int, first: int = 0) -> list[Event]:
+    """n events, each two outlets' reports that count the trucks of a convoy differently: one
+    possible contradiction an event."""
+    events = []
+    for i in range(first, first + n):
+        event = Event.objects.create(story=story, key=f"e{i}", auto_label=f"Convoy {i}")
+        for outlet, trucks in (("Reuters", 18 + i), ("TASS", 40 + i)):
+            claims = make_article(
+                story, outlet, [f"The convoy of {trucks} trucks reached town {i} on Monday."]
+            )
+            Claim.objects.filter(pk__in=[c.pk for c in claims]).update(event=event)
+        events.append(event)
+    Event.objects.filter(story=story).refresh_counts()
+    return events
+
+
+@pytest.fixture
+def story(db):
+    return Story.objects.create(slug="convoys", title="Convoys")
+
+
+@pytest.fixture
+def reviewer(story):
+    return make_user("reviewer", story, "annotator")
+
+
+def framed_events(client, story, **headers) -> list[set[int]]:
+    """GET the queue; the claim ids of each event the discrepancy rules ran on."""
+    with mock.patch.object(rules, "discrepancies", wraps=rules.discrepancies) as run:
+        assert client.get(queue_url(story), **headers).status_code == 200
+    return [{c.id for c in call.args[0]} for call in run.call_args_list]
+
+
+def test_a_visit_frames_only_the_events_that_changed(story, reviewer):
+    first, second, third = add_events(story, 3)
+    client = signed_in(reviewer)
+    assert len(framed_events(client, story)) == 3
+    assert Discrepancy.objects.filter(story=story).count() == 3
+
+    assert framed_events(client, story) == []  # nothing changed: nothing framed again
+
+    # A claim moves from the third event to the second: the second is framed again; the
+    # third, now one outlet's, is not, and its open row goes.
+    moved = Claim.objects.filter(event=third, article__outlet__name="Reuters").get()
+    moved.event = second
+    moved.save()
+    Event.objects.filter(story=story).refresh_counts()
+    now_second = set(Claim.objects.filter(event=second).values_list("id", flat=True))
+    assert framed_events(client, story) == [now_second]
+    assert not Discrepancy.objects.filter(event=third).exists()
+    # A new report joins the first event: only the first is framed again.
+    new = make_article(story, "BBC News", ["The convoy of 30 trucks reached town 0 on Monday."])
+    Claim.objects.filter(pk=new[0].pk).update(event=first)
+    Event.objects.filter(story=story).refresh_counts()
+    assert framed_events(client, story) == [
+        set(Claim.objects.filter(event=first).values_list("id", flat=True))
+    ]
+    assert framed_events(client, story) == []
+
+
+def test_a_rejected_link_or_a_lexicon_entry_frames_again(story, reviewer):
+    event, _other = add_events(story, 2)
+    a, b = Claim.objects.filter(event=event).order_by("id")
+    link = Link.objects.create(story=story, claim_a=a, claim_b=b, score=0.9, event=event)
+    client = signed_in(reviewer)
+    framed_events(client, story)
+    assert framed_events(client, story) == []
+    link.status = LinkStatus.REJECTED
+    link.save()
+    assert framed_events(client, story) == [{a.id, b.id}]
+    LexiconEntry.objects.create(story=story, kind="hedge", term="reached")
+    assert len(framed_events(client, story)) == 2
+
+
+def test_an_open_row_whose_event_is_gone_leaves_the_queue(story, reviewer):
+    event, _other = add_events(story, 2)
+    client = signed_in(reviewer)
+    framed_events(client, story)
+    Claim.objects.filter(event=event).update(event=None)
+    event.delete()
+    assert framed_events(client, story) == []
+    assert Discrepancy.objects.filter(story=story).count() == 1
+
+
+def queries(client, url, **headers) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, **headers).status_code == 200
+    return len(captured)
+
+
+def page_queries(client, story) -> tuple[int, int, int]:
+    """Queries of a visit of the queue (nothing changed since the last), and of the panel at
+    a middle row, as a page and as the htmx fragment."""
+    client.get(queue_url(story))  # finds the discrepancies of new events
+    middle = Discrepancy.objects.filter(story=story).order_by("event_id", "kind", "id")
+    item = middle[middle.count() // 2].pk
+    return (
+        queries(client, queue_url(story)),
+        queries(client, queue_url(story, item)),
+        queries(client, queue_url(story, item), **HTMX),
+    )
+
+
+def test_query_count_does_not_grow_with_the_story(story, reviewer):
+    client = signed_in(reviewer)
+    add_events(story, 3)
+    small = page_queries(client, story)
+    add_events(story, 12, first=3)
+    assert page_queries(client, story) == small
+    assert Discrepancy.objects.filter(story=story).count() == 15
+
+
+def test_queue_walks_every_row_in_order_both_ways(story, reviewer):
+    add_events(story, 4)
+    client = signed_in(reviewer)
+    client.get(queue_url(story))
+    order = list(
+        Discrepancy.objects.filter(story=story)
+        .order_by("event_id", "kind", "id")
+        .values_list("id", flat=True)
+    )
+    seen, item = [], order[0]
+    while item:
+        context = client.get(queue_url(story, item), **HTMX).context
+        assert context["position"] == len(seen) + 1 and context["total"] == len(order)
+        assert context["previous"] == (seen[-1] if seen else None)
+        seen.append(item)
+        item = context["next"]
+    assert seen == order
