@@ -7,8 +7,19 @@ memory, candidate pairs and seconds per step; exhaustive cdist on a 10k subset a
 articles matched one at a time into the 100k story (median of three), as a share of the whole
 match.
 
+With --process it measures `manage.py match_claims` instead, as a process on a real database:
+a throwaway database (an SQLite file under /tmp, or PostgreSQL database parallax_bench_e2e,
+created and dropped here) holding the 100k story, matched twice (the first run, then the
+unchanged re-run). Per run: wall time, peak memory of the process, the longest write
+transaction (every transaction and every write statement outside one, timed on the
+connection), where the time went (loading, the pipeline, storing), and the wall time as a
+multiple of the pipeline inside it.
+
     python bench/match.py            # 10k and 100k
     python bench/match.py --million  # and 1M (a few minutes)
+    python bench/match.py --process --database sqlite      # the command, 100k claims
+    python bench/match.py --process --database postgres --million
+    python bench/match.py --process --profile /tmp/run.prof  # and cProfile each run
 """
 
 import argparse
@@ -17,9 +28,12 @@ import os
 import random
 import re
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from _corpus import ECB, ROOT
 
@@ -184,11 +198,257 @@ def event_quality(result, claims) -> str:
     return f"P {tp / max(pred, 1):.2f} R {tp / max(gold, 1):.2f}"
 
 
+# --- the command end to end (--process) ---
+
+PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
+PG_NAME = "parallax_bench_e2e"
+SLUG = "bench-e2e"
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# store.py's steps, timed in the command's process (nested ones are inside the one above:
+# _assign in _save_events, _drop_suggestions in _save_links); a missing name is skipped
+STEPS = {
+    "load": ["_inputs", "story_aliases", "constraints"],
+    "pipeline": ["StoryIndex.build", "match_index"],
+    "store": ["event_dates", "_store", "_save_events", "_assign", "_save_links"]
+    + ["_drop_suggestions", "_save_state"],
+}
+
+
+def process(n: int, database: str, profile: str | None) -> None:
+    """Store an n-claim story in a throwaway database, then run match_claims on it twice."""
+    tmp = Path(tempfile.mkdtemp(prefix="parallax_bench_e2e_"))
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings")
+    if database == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    else:
+        env["DATABASE_URL"] = PG_SERVER + PG_NAME
+        _postgres(f"DROP DATABASE IF EXISTS {PG_NAME}", f"CREATE DATABASE {PG_NAME}")
+    try:
+        t = time.perf_counter()
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True)
+        articles = store_story(n, env)
+        print(
+            f"match_claims on {database}, {n} claims in {articles} articles (stored in "
+            f"{time.perf_counter() - t:.0f} s, not counted below); the machine may be shared"
+        )
+        print(
+            f"{'':9} {'wall s':>7} {'peak MB':>8} {'longest write tx s':>19} {'txs':>5} "
+            f"{'pipeline s':>10} {'wall/pipeline':>14}"
+        )
+        for i, run in enumerate(["first run", "re-run"]):
+            stats = tmp / f"run{i}.json"
+            cmd = [sys.executable, __file__, "--child", SLUG, str(stats)]
+            cmd += ["--profile", f"{profile}.{i}"] if profile else []
+            t = time.perf_counter()
+            env["BENCH_LAUNCHED"] = repr(time.time())
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+            wall = time.perf_counter() - t
+            if proc.returncode:
+                sys.exit(f"{run} failed:\n{proc.stderr}")
+            report(run, wall, json.loads(stats.read_text()), proc.stdout.strip())
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if database == "postgres":
+            _postgres(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+
+
+def report(run: str, wall: float, r: dict, output: str) -> None:
+    pipeline = sum(r["steps"].get(k, 0) for k in STEPS["pipeline"])
+    txs = r["transactions"]
+    longest = max(txs, key=lambda tx: tx[0], default=[0.0, 0, ""])
+    print(
+        f"{run:9} {wall:7.1f} {r['peak_mb']:8.0f} {longest[0]:19.2f} {len(txs):5d} "
+        f"{pipeline:10.1f} {wall / max(pipeline, 1e-9):13.1f}x"
+    )
+    print(f"          {output}")
+    print(
+        f"          {r['startup']:.1f} s before the command (interpreter, imports, Django), "
+        f"{r['command']:.1f} s in it, {wall - r['startup'] - r['command']:.1f} s after it (exit)"
+    )
+    for part, names in STEPS.items():
+        steps = {k: round(r["steps"][k], 1) for k in names if k in r["steps"]}
+        print(f"          {part}: {steps}")
+    over = sum(1 for tx in txs if tx[0] > 1)
+    print(
+        f"          write transactions: {sum(tx[0] for tx in txs):.1f} s in all, {over} over 1 s; "
+        f"the longest ({longest[1]} statements): {longest[2]}"
+    )
+
+
+def _postgres(*statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def store_story(n: int, env: dict) -> int:
+    """The corpus as one story: outlets, articles and claims written directly (bulk_create),
+    as an import would leave them. Returns the number of articles."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connections, transaction
+
+    from articles.models import Article, Outlet, Story
+    from claims.models import Claim
+
+    articles, claims = corpus(n)
+    with transaction.atomic():
+        story = Story.objects.create(slug=SLUG, title=f"Synthetic story, {n} claims")
+        names = sorted({a.outlet for a in articles})
+        Outlet.objects.bulk_create(
+            [Outlet(name=name, slug=f"bench-{i}") for i, name in enumerate(names)]
+        )
+        outlet = dict(Outlet.objects.values_list("name", "id"))
+        Article.objects.bulk_create(
+            [
+                Article(
+                    story=story,
+                    outlet_id=outlet[a.outlet],
+                    source=f"{a.id}.txt",
+                    body=a.body,
+                    original=a.body,
+                    original_format="txt",
+                    content_hash=f"bench-{a.id}",
+                )
+                for a in articles
+            ],
+            batch_size=1000,
+        )
+        stored = dict(story.articles.values_list("content_hash", "id"))
+        rows, start, last = [], 0, None
+        for c in claims:  # claims of one article are consecutive, in order, joined by spaces
+            start = 0 if c.article_id != last else start
+            last = c.article_id
+            rows.append(
+                Claim(
+                    article_id=stored[f"bench-{c.article_id}"],
+                    start=start,
+                    end=start + len(c.text),
+                    text=c.text,
+                    position=c.position,
+                )
+            )
+            start += len(c.text) + 1
+        Claim.objects.bulk_create(rows, batch_size=5000)
+    connections.close_all()
+    return len(articles)
+
+
+def child(slug: str, stats_path: str, profile: str | None) -> None:
+    """`manage.py match_claims --story SLUG` in this process, timed from inside: its steps,
+    its write transactions, its peak memory; written as JSON to stats_path."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import execute_from_command_line
+
+    steps, transactions = _instrument()
+    startup = time.time() - float(os.environ["BENCH_LAUNCHED"])
+    command = ["manage.py", "match_claims", "--story", slug]
+    t = time.perf_counter()
+    if profile:
+        import cProfile
+
+        cProfile.runctx("execute_from_command_line(command)", globals(), locals(), profile)
+    else:
+        execute_from_command_line(command)
+    stats = dict(
+        steps=steps,
+        transactions=transactions,
+        peak_mb=peak_mb(),
+        startup=startup,
+        command=time.perf_counter() - t,
+    )
+    Path(stats_path).write_text(json.dumps(stats))
+
+
+def _instrument() -> tuple[dict, list]:
+    """Time store.py's steps (seconds by name) and every write transaction of the default
+    connection, from its BEGIN to its COMMIT (an autocommitted write statement is one too):
+    [seconds, statements, the first write statement]."""
+    from django.db import connection
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from claims import matching, store
+
+    steps: dict[str, float] = {}
+    transactions: list = []
+
+    def timed(name, func):
+        def run(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                steps[name] = steps.get(name, 0.0) + time.perf_counter() - t
+
+        return run
+
+    for names in STEPS.values():
+        for name in names:
+            if "." in name:
+                cls, attr = name.split(".")
+                owner = getattr(matching, cls)
+                setattr(owner, attr, staticmethod(timed(name, getattr(owner, attr))))
+            elif hasattr(store, name):
+                setattr(store, name, timed(name, getattr(store, name)))
+            elif hasattr(matching, name):  # store.py calls it as matching.name
+                setattr(matching, name, timed(name, getattr(matching, name)))
+
+    open_tx: dict = {}
+    real_autocommit = BaseDatabaseWrapper.set_autocommit
+
+    def set_autocommit(self, autocommit, *args, **kwargs):
+        if not autocommit and self.get_autocommit():
+            open_tx.update(began=time.perf_counter(), statements=0, first="")
+        real_autocommit(self, autocommit, *args, **kwargs)
+        if autocommit and open_tx.get("began") is not None:
+            seconds = time.perf_counter() - open_tx.pop("began")
+            if open_tx["first"]:  # a transaction that wrote
+                transactions.append([seconds, open_tx["statements"], open_tx["first"]])
+
+    def statement(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            write = sql.lstrip().upper().startswith(WRITES)
+            if open_tx.get("began") is not None:
+                open_tx["statements"] += 1
+                if write and not open_tx["first"]:
+                    open_tx["first"] = sql[:90]
+            elif write:
+                transactions.append([time.perf_counter() - t, 1, sql[:90]])
+
+    BaseDatabaseWrapper.set_autocommit = set_autocommit
+    connection.execute_wrappers.append(statement)
+    return steps, transactions
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--million", action="store_true")
     parser.add_argument("--one", type=int)
+    parser.add_argument("--process", action="store_true", help="time match_claims end to end")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--claims", type=int, help="with --process: this many claims instead")
+    parser.add_argument("--profile", help="with --process: cProfile each run into this path")
+    parser.add_argument("--child", nargs=2, metavar=("SLUG", "STATS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(*args.child, profile=args.profile)
+        return
+    if args.process:
+        n = args.claims or (1_000_000 if args.million else 100_000)
+        process(n, args.database, args.profile)
+        return
     if args.one:
         print(json.dumps(one(args.one)))
         return
