@@ -34,6 +34,9 @@ RULES_VERSION = 1
 # Sums of ids (and of a scrambled id) stand for a set of ids in an event's key: counted in
 # the database, one row an event, instead of reading every claim of the story.
 _SCRAMBLE, _PRIME = 2654435761, 4294967291
+# Events framed together: their claims and links read in one query each (an IN list well
+# under SQLite's limit), their rows written in one short transaction.
+FRAME_BATCH = 200
 
 
 def lexicon_for(story) -> lexicons.Lexicon:
@@ -275,31 +278,64 @@ def event_keys(story) -> dict[int, str]:
 
 
 def _frame_discrepancies(story, keys: dict[int, str]) -> None:
-    """Run the discrepancy rules on these events (the claims of all of them read at once) and
-    store what they found, with each event's key."""
+    """Run the discrepancy rules on these events and store what they found, with each event's
+    key: a batch of events at a time, read in a few queries, its rows written in one short
+    transaction. An event with nothing found and no row to keep or drop writes nothing."""
     lexicon = lexicon_for(story)
-    claims = defaultdict(list)
+    held = Discrepancy.objects.filter(story=story).values_list(
+        "event_id", "claim_a_id", "claim_b_id"
+    )
+    has_rows = {event_id for event_id, _, _ in held}
+    pairs = [(a, b) for _, a, b in held]
+    ids = sorted(keys)
+    for i in range(0, len(ids), FRAME_BATCH):
+        batch = ids[i : i + FRAME_BATCH]
+        claims, linked = _claims_and_links(story, batch)
+        event_of = {c.id: c.event_id for mine in claims.values() for c in mine}
+        has_rows |= {event_of[a] for a, b in pairs if event_of.get(a, -1) == event_of.get(b)}
+        events = Event.objects.in_bulk(batch)
+        found = {
+            pk: discrepancies.discrepancies(
+                [_claim_text(c) for c in claims[pk]], lexicon, linked[pk]
+            )
+            for pk in events
+        }
+        with transaction.atomic():
+            for pk, event in events.items():
+                if found[pk] or pk in has_rows:
+                    sync_discrepancies(story, event, found[pk], {c.id for c in claims[pk]})
+            EventFraming.objects.bulk_create(
+                [EventFraming(event_id=pk, key=keys[pk]) for pk in events],
+                update_conflicts=True,
+                unique_fields=["event"],
+                update_fields=["key", "framed_at"],
+            )
+
+
+def _claims_and_links(story, event_ids) -> tuple[dict, dict]:
+    """Per event, its claims (with their articles and outlets) and the pairs of them that a
+    link no person rejected ties."""
+    claims, linked = defaultdict(list), defaultdict(set)
     rows = (
-        Claim.objects.filter(event_id__in=list(keys))
+        Claim.objects.filter(event_id__in=event_ids)
         .select_related("article__outlet")
         .order_by("event_id", "article_id", "position")
     )
-    for claim in rows.iterator(chunk_size=2000):
+    for claim in rows:
         claims[claim.event_id].append(claim)
-    events = Event.objects.in_bulk(list(keys))
-    for pk, event in events.items():
-        mine = claims.get(pk, [])
-        found = discrepancies.discrepancies(
-            [_claim_text(c) for c in mine], lexicon, _linked(story, mine)
+    links = (
+        Link.objects.filter(
+            story=story,
+            claim_a__event_id__in=event_ids,
+            claim_a__event_id=F("claim_b__event_id"),
         )
-        sync_discrepancies(story, event, found, {c.id for c in mine})
-    EventFraming.objects.bulk_create(
-        [EventFraming(event_id=pk, key=keys[pk]) for pk in events],
-        update_conflicts=True,
-        unique_fields=["event"],
-        update_fields=["key", "framed_at"],
-        batch_size=500,
+        .live()
+        .values_list("claim_a__event_id", "claim_a_id", "claim_b_id")
+        .order_by()
     )
+    for event_id, a, b in links:
+        linked[event_id].add((a, b))
+    return claims, linked
 
 
 def _drop_orphans(story) -> None:
