@@ -11,9 +11,10 @@ import datetime
 import json
 import pickle
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -98,16 +99,15 @@ def _store(story, index, result, dates, claim_count, started, full: bool) -> Sum
     locks the story, as every label and edit does: editing.lock), so that nobody labelling
     waits long for a large run; what the run did, in a Summary.
 
-    The events and the claims in them change in one transaction, then the links in batches,
-    then the index: a page read in between shows the new events with some links still as
-    before. A link a person labelled or decided is never deleted (see _save_links)."""
-    with transaction.atomic():
-        lock(story.pk)
-        event_of_key = _save_events(story, result.events, dates, result.also, full=full)
+    Only what changed is written: new and renamed events, claims that change event, links
+    that are new, changed or no longer suggested; then the index. A page read in between
+    shows part of the run (some claims in their new events, some links still as before);
+    a run that stops halfway leaves such a mix, which the next run completes. A link a person
+    labelled or decided is never deleted (see _drop_suggestions)."""
+    event_of_key = _save_events(story, result.events, dates, result.also, full=full)
     created, removed = _save_links(story, result.links, event_of_key, full=full)
     data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-    with transaction.atomic():
-        lock(story.pk)
+    with _writing(story):
         _save_state(story, index, result, data)
     seconds = (timezone.now() - started).total_seconds()
     return Summary(
@@ -195,45 +195,60 @@ def event_dates(events, claims, published: dict) -> dict[str, datetime.date]:
 def _save_events(story: Story, events: list, dates: dict, also: list, full: bool) -> dict:
     """Events by key; a result event with a new key takes over the old event that held most of
     its claims, so that names people gave survive changes of membership. Returns the id of
-    the event each key of the run now stands for."""
+    the event each key of the run now stands for. Written in short transactions (_writing)."""
     old = {e.key: e for e in story.events.all()}
     in_events = Claim.objects.filter(article__story=story, event__isnull=False)
     old_event_of = dict(in_events.values_list("id", "event_id"))
     old_members = Counter(old_event_of.values())
     by_id = {e.id: e for e in old.values()}
-    taken, assignment, to_update, kept, event_of_key = set(), {}, [], set(), {}
+    taken, chosen, created, to_update = set(), [], [], []
     for result in sorted(events, key=lambda e: -len(e.claim_ids)):
         event = old.get(result.key)
         if event is None or event.id in taken:
             event = _best_overlap(result.claim_ids, old_event_of, old_members, by_id, taken)
+        label, day = _named(result, dates), dates.get(result.key)
         if event is None:
-            event = Event.objects.create(
-                story=story,
-                key=_free_key(result.key, old),
-                auto_label=_named(result, dates),
-                occurred_on=dates.get(result.key),
-            )
+            event = Event(story=story, key=_free_key(result.key, old), auto_label=label)
+            event.occurred_on = day
             old[event.key] = event
+            created.append(event)
         else:
-            event.auto_label = _named(result, dates)
-            event.occurred_on = dates.get(result.key)
-            to_update.append(event)
-        taken.add(event.id)
+            taken.add(event.id)
+            if (event.auto_label, event.occurred_on) != (label, day):
+                event.auto_label, event.occurred_on = label, day
+                to_update.append(event)
+        chosen.append((result, event))
+    for batch in _batches(created):
+        with _writing(story):
+            Event.objects.bulk_create(batch)
+    for batch in _batches(to_update):
+        with _writing(story):
+            Event.objects.bulk_update(batch, ["auto_label", "occurred_on", "updated_at"])
+    assignment, kept, event_of_key = {}, set(), {}
+    for result, event in chosen:
         kept.add(event.id)
+        event_of_key[result.key] = event.id
         for claim_id in result.claim_ids:
             assignment[claim_id] = event.id
-        event_of_key[result.key] = event.id
-    Event.objects.bulk_update(
-        to_update, ["auto_label", "occurred_on", "updated_at"], batch_size=BATCH
-    )
-    _assign(story, assignment, full)
+    moved = _assign(story, assignment, old_event_of, full)
     event_of_key |= {k: e.id for k, e in old.items() if k not in event_of_key}
-    _save_also(story, also, event_of_key, full)
-    if full:
-        _retire_emptied(story, kept, old_event_of)
-    touched = story.events.all() if full else Event.objects.filter(id__in=set(assignment.values()))
-    touched.refresh_counts()
+    with _writing(story):
+        _save_also(story, also, event_of_key, full)
+        if full:
+            _retire_emptied(story, kept, old_event_of)
+    touched = {e.id for e in created} | moved
+    for batch in _batches(sorted(touched)):
+        with _writing(story):
+            Event.objects.filter(id__in=batch).refresh_counts()
     return event_of_key
+
+
+@contextmanager
+def _writing(story: Story):
+    """A short write transaction of the run, queued like every label and edit (editing.lock)."""
+    with transaction.atomic():
+        lock(story.pk)
+        yield
 
 
 def _retire_emptied(story: Story, kept: set, old_event_of: dict[int, int]) -> None:
@@ -285,26 +300,39 @@ def _free_key(key: str, old: dict) -> str:
     return candidate
 
 
-def _assign(story, assignment: dict[int, int], full: bool) -> None:
-    """Claims into their events; a full run also takes unmatched claims out of events, except
-    claims a person pinned."""
-    by_event = defaultdict(list)
+def _assign(story, assignment: dict[int, int], old_event_of: dict[int, int], full: bool) -> set:
+    """Claims into their events, those that change event only, a few batches a transaction;
+    a full run also takes unmatched claims out of events. Claims a person pinned stay where
+    they are (checked as each is written). Returns the events that gained or lost claims."""
+    moves = defaultdict(list)
     for claim_id, event_id in assignment.items():
-        by_event[event_id].append(claim_id)
+        if old_event_of.get(claim_id) != event_id:
+            moves[event_id].append(claim_id)
+    leaving = [c for c in old_event_of if c not in assignment] if full else []
+    touched = set(moves) | {
+        old_event_of[c] for ids in moves.values() for c in ids if c in old_event_of
+    }
+    touched |= {old_event_of[c] for c in leaving}
     claims = Claim.objects.filter(article__story=story, event_pinned=False)
-    for event_id, ids in by_event.items():
-        for start in range(0, len(ids), BATCH):
-            claims.filter(id__in=ids[start : start + BATCH]).exclude(event_id=event_id).update(
-                event_id=event_id
-            )
-    if full:
-        claims.exclude(id__in=list(assignment)).exclude(event=None).update(event=None)
+    steps = [(event_id, batch) for event_id, ids in moves.items() for batch in _batches(ids)]
+    steps += [(None, batch) for batch in _batches(leaving)]
+    group, size = [], 0
+    for step in [*steps, None]:
+        if group and (step is None or size + len(step[1]) > WRITE_BATCH):
+            with _writing(story):
+                for event_id, ids in group:
+                    claims.filter(id__in=ids).update(event_id=event_id)
+            group, size = [], 0
+        if step is not None:
+            group.append(step)
+            size += len(step[1])
+    return touched
 
 
 LINK_FIELDS = ["score", "components", "shared_terms", "shared_aliases", "explanation", "event"]
-# Rows a link transaction writes: short enough that a label posted meanwhile waits well under
-# a second for the story's lock.
-LINK_BATCH = 500
+# Rows one of a run's write transactions writes: few enough that a label posted meanwhile
+# waits well under a second for the story's lock.
+WRITE_BATCH = 500
 
 
 def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tuple[int, int]:
@@ -337,14 +365,13 @@ def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tu
         elif tuple(_plain(v) for v in fields.values()) != tuple(existing[pair][3:]):
             update.append(Link(id=existing[pair][0], **fields))
     for batch in _batches(new):
-        with transaction.atomic():
-            lock(story.pk)
+        with _writing(story):
             # ignore_conflicts: a run matching new articles may have made the pair meanwhile
             Link.objects.bulk_create(batch, ignore_conflicts=True)
-    for batch in _batches(update):
-        with transaction.atomic():
-            lock(story.pk)
-            Link.objects.bulk_update(batch, LINK_FIELDS)
+    sql, rows = _link_updates(update)
+    for batch in _batches(rows):
+        with _writing(story), connection.cursor() as cursor:
+            cursor.executemany(sql, batch)
     removed = 0
     if full:
         stale = sorted(row[0] for pair, row in existing.items() if pair not in seen)
@@ -353,14 +380,31 @@ def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tu
     return len(new), removed
 
 
+def _link_updates(links: list[Link]) -> tuple[str, list[list]]:
+    """One UPDATE per link, its parameters made ready here, outside the transaction:
+    bulk_update would build a CASE expression per batch, in Python, while the lock is held."""
+    fields = [Link._meta.get_field(name) for name in LINK_FIELDS]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(Link._meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields),
+        quote(Link._meta.pk.column),
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(link, f.attname), connection) for f in fields] + [link.pk]
+        for link in links
+    ]
+    return sql, rows
+
+
 def _plain(value):
     """A link field as values_list reads it back (JSON: lists, not tuples)."""
     return json.loads(json.dumps(value)) if isinstance(value, list | dict | tuple) else value
 
 
 def _batches(rows: list):
-    for start in range(0, len(rows), LINK_BATCH):
-        yield rows[start : start + LINK_BATCH]
+    for start in range(0, len(rows), WRITE_BATCH):
+        yield rows[start : start + WRITE_BATCH]
 
 
 def _drop_suggestions(story: Story, ids: list[int]) -> int:
