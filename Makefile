@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/queues.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
