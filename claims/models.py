@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Length
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
@@ -71,19 +71,19 @@ class Claim(models.Model):
 
 
 class EventQuerySet(models.QuerySet):
-    def refresh_counts(self) -> None:
-        """Store each event's number of claims and of outlets that made them."""
-        counts = {
-            row["event"]: row
-            for row in Claim.objects.filter(event__in=self)
-            .values("event")
-            .annotate(claims=Count("id"), outlets=Count("article__outlet", distinct=True))
-        }
-        events = list(self)
-        for event in events:
-            row = counts.get(event.id, {"claims": 0, "outlets": 0})
-            event.claim_count, event.outlet_count = row["claims"], row["outlets"]
-        self.model.objects.bulk_update(events, ["claim_count", "outlet_count"], batch_size=2000)
+    def refresh_counts(self) -> int:
+        """Store each event's number of claims and of outlets that made them. One UPDATE
+        counted by the database: bulk_update built a CASE per event in Python, seconds for a
+        large re-match, inside its write transaction. Returns the events updated."""
+        claims = Claim.objects.filter(event=OuterRef("pk")).order_by().values("event")
+
+        def counted(expression):
+            return Coalesce(Subquery(claims.annotate(n=expression).values("n")), 0)
+
+        return self.update(
+            claim_count=counted(Count("id")),
+            outlet_count=counted(Count("article__outlet", distinct=True)),
+        )
 
     def for_overview(self):
         return self.order_by(F("occurred_on").asc(nulls_last=True), "-outlet_count", "id")
