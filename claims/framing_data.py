@@ -249,7 +249,7 @@ def refresh_story(story) -> list[int]:
 def event_keys(story) -> dict[int, str]:
     """Per event that more than one outlet reported, a key of what its discrepancies are found
     from. A claim's text and its article's date and outlet do not change once stored, so the
-    claims' ids stand for them; of the links, only which ones no person rejected counts."""
+    claims' ids stand for them; of the links, only which ones no person rejected count."""
     lexicon = LexiconEntry.objects.filter(Q(story=story) | Q(story=None)).aggregate(
         n=Count("id"), s=Sum("id"), m=Max("id")
     )
@@ -260,8 +260,10 @@ def event_keys(story) -> dict[int, str]:
         .annotate(n=Count("id"), s=Sum("id"), q=Sum(F("id") * F("id")), h=Sum(scrambled))
         .order_by()
     )
+    # By the event of the first claim only (one join, not two): every link between two claims
+    # of an event counts in its key; one to another event's claim costs at most a framing more.
     links = (
-        Link.objects.filter(story=story, claim_a__event_id=F("claim_b__event_id"))
+        Link.objects.filter(story=story, claim_a__event__isnull=False)
         .live()
         .values("claim_a__event_id")
         .annotate(n=Count("id"), s=Sum("id"), h=Sum(scrambled))
