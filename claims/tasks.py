@@ -1,13 +1,18 @@
 """Matching asked for in the browser runs here, in the task worker (`manage.py db_worker`)."""
 
+import logging
+
 from django.db import transaction
 from django.tasks import task
 
 from articles.jobs import reap, run_job
 from articles.models import Story
 from claims.backlog import match_backlog
+from claims.framing_data import refresh_story
 from claims.models import MatchJob
 from claims.store import match_story
+
+logger = logging.getLogger(__name__)
 
 
 def start_matching(story, user) -> MatchJob:
@@ -26,7 +31,17 @@ def start_matching(story, user) -> MatchJob:
 @task()
 def run_matching(job_id: int) -> str:
     job = MatchJob.objects.select_related("story").get(pk=job_id)
-    return run_job(job, lambda job: job.finish(str(match_story(job.story))))
+    return run_job(job, _match)
+
+
+def _match(job: MatchJob) -> None:
+    job.finish(str(match_story(job.story)))
+    # The story's discrepancies are found here, in the worker, rather than on the first visit
+    # of its queue; a failure here is the queue's to redo, not the match's.
+    try:
+        refresh_story(job.story)
+    except Exception:
+        logger.exception("finding the discrepancies of %s after its match", job.story)
 
 
 @task()

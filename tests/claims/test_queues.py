@@ -159,3 +159,22 @@ def test_queue_walks_every_row_in_order_both_ways(story, reviewer):
         seen.append(item)
         item = context["next"]
     assert seen == order
+
+
+def test_a_match_job_finds_the_discrepancies_before_anyone_opens_the_queue(seed_story):
+    """Matching in the task worker frames the story's events too, so the first visit of the
+    queue after "Match again" does not wait for it."""
+    from claims.models import EventFraming
+    from claims.tasks import start_matching
+    from tests.conftest import run_worker
+
+    editor = make_user("framer", seed_story, "editor")
+    job = start_matching(seed_story, editor)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "done"
+    framed = EventFraming.objects.filter(event__story=seed_story).count()
+    assert framed and framed == Event.objects.filter(story=seed_story, outlet_count__gte=2).count()
+    with mock.patch.object(rules, "discrepancies") as frame:
+        signed_in(editor).get(queue_url(seed_story))
+    frame.assert_not_called()
