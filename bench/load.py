@@ -4,6 +4,7 @@ compared with the database.
     python bench/load.py                                  # a fresh SQLite file in a temp dir
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/parallax_load python bench/load.py
     python bench/load.py --claims 20000 --annotators 8 --seconds 60
+    python bench/load.py --share -1                       # the same without re-matching
 
 The database named by DATABASE_URL is flushed first. A synthetic story (bench/match.py's
 corpus) is stored and matched once. Then, for --seconds, each annotator (a thread with its own
@@ -12,7 +13,7 @@ links at random: new labels, changed notes, labels sent with a stale version on 
 409 the page would show), and undo. Meanwhile the editor re-matches the story again and again,
 each time after making a share of its links look out of date (so the run rewrites them) and
 adding suggestions the matcher does not make (so the run deletes them, while annotators may
-be labelling exactly those).
+be labelling exactly those). The editor is a process of its own, as the task worker is.
 
 Afterwards it prints: acknowledged writes; lost (an acknowledged label that is not in the
 database as acknowledged, or a history row missing); duplicated (more history rows than
@@ -22,12 +23,14 @@ It asserts nothing: it prints numbers.
 """
 
 import argparse
+import multiprocessing
 import os
 import random
 import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,25 +87,39 @@ def build_story(n_claims: int):
 
 
 class Transactions:
-    """The longest outermost transaction each re-match opened, timed in its own thread."""
+    """The longest of the re-matches' write transactions, from when it held the story's lock
+    (or began) to its commit: how long it could hold up a label."""
 
     def __init__(self):
-        self.longest, self.count = 0.0, 0
+        self.longest, self.count, self.where, self.locked_at = 0.0, 0, "", None
+
+    def lock(self, real_lock):
+        def locked(*args, **kwargs):
+            real_lock(*args, **kwargs)
+            self.locked_at = time.perf_counter()
+
+        return locked
 
     @contextmanager
     def timed(self, real_atomic):
         from django.db import connection
 
         outer = not connection.in_atomic_block
+        if outer:
+            self.locked_at = None
         started = time.perf_counter()
         with real_atomic():
             yield
         if outer:
             self.count += 1
-            self.longest = max(self.longest, time.perf_counter() - started)
+            # from the moment it had the story's lock (waiting for it blocks nobody)
+            seconds = time.perf_counter() - (self.locked_at or started)
+            if seconds > self.longest:
+                steps = [f.name for f in traceback.extract_stack() if "claims/store" in f.filename]
+                self.longest, self.where = seconds, " > ".join(steps[:-1])
 
 
-def editor(story_id, deadline, share, out):
+def editor(story_id, deadline, share, results):
     from django.db import connection, transaction
 
     from articles.models import Story
@@ -122,11 +139,13 @@ def editor(story_id, deadline, share, out):
             return timer.timed(lambda: real_atomic(*args, **kwargs))
 
     store.transaction = Shim()
+    store.lock = timer.lock(store.lock)
+    out = {"rematches": [], "rematch_errors": []}
     try:
         claim_ids = list(
             Claim.objects.filter(article__story_id=story_id).values_list("id", flat=True)
         )
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and share >= 0:
             ids = list(Link.objects.filter(story_id=story_id).values_list("id", flat=True))
             Link.objects.filter(id__in=rng.sample(ids, int(len(ids) * share))).update(score=0.01)
             stale = set()
@@ -147,7 +166,9 @@ def editor(story_id, deadline, share, out):
         store.transaction = transaction
         out["longest_transaction"] = timer.longest
         out["transactions"] = timer.count
+        out["longest_where"] = timer.where
         connection.close()
+        results.put(out)
 
 
 def annotator(user_id, story_id, deadline, seed, out):
@@ -239,7 +260,12 @@ def main():
     parser.add_argument("--claims", type=int, default=20_000)
     parser.add_argument("--annotators", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--share", type=float, default=0.3, help="links made out of date per run")
+    parser.add_argument(
+        "--share",
+        type=float,
+        default=0.3,
+        help="links made out of date before each run; -1: no re-match (the labels' own waits)",
+    )
     args = parser.parse_args()
 
     import django
@@ -248,6 +274,7 @@ def main():
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connections
 
     from claims import store
 
@@ -275,8 +302,15 @@ def main():
         "rematch_errors": [],
     }
     deadline = time.monotonic() + args.seconds
-    threads = [threading.Thread(target=editor, args=(story.pk, deadline, args.share, out))]
-    threads += [
+    # The editor in a process of its own, as the task worker is: in a thread, matching would
+    # hold the interpreter's lock and slow the annotators down by itself.
+    connections.close_all()
+    results = multiprocessing.get_context("fork").Queue()
+    editing = multiprocessing.get_context("fork").Process(
+        target=editor, args=(story.pk, deadline, args.share, results)
+    )
+    editing.start()
+    threads = [
         threading.Thread(target=annotator, args=(u, story.pk, deadline, n, out))
         for n, u in enumerate(users)
     ]
@@ -284,6 +318,8 @@ def main():
         t.start()
     for t in threads:
         t.join()
+    out |= results.get()
+    editing.join()
 
     lost, duplicated, examples = compare(out)
     waits = out["waits"]
@@ -300,7 +336,7 @@ def main():
     print(
         f"re-matches: {len(runs)} done, {len(out['rematch_errors'])} failed; "
         f"{out.get('transactions', 0)} write transactions, the longest "
-        f"{out.get('longest_transaction', 0):.2f} s"
+        f"{out.get('longest_transaction', 0):.2f} s ({out.get('longest_where', '')})"
     )
     for seconds, summary in runs[:3]:
         print(f"  {seconds:.1f} s: {summary}")

@@ -107,8 +107,11 @@ def _store(story, index, result, dates, claim_count, started, full: bool) -> Sum
     event_of_key = _save_events(story, result.events, dates, result.also, full=full)
     created, removed = _save_links(story, result.links, event_of_key, full=full)
     data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+    # The index is large (seconds to write on PostgreSQL) and only runs read it: it takes no
+    # story lock, so that no label waits for it.
+    MatchIndex.objects.update_or_create(story=story, defaults={"data": data})
     with _writing(story):
-        _save_state(story, index, result, data)
+        _save_state(story, index, result)
     seconds = (timezone.now() - started).total_seconds()
     return Summary(
         claim_count,
@@ -427,8 +430,7 @@ def _drop_suggestions(story: Story, ids: list[int]) -> int:
         return Link.objects.filter(id__in=doomed).delete()[1].get(Link._meta.label, 0)
 
 
-def _save_state(story, index, result, data: bytes) -> None:
-    MatchIndex.objects.update_or_create(story=story, defaults={"data": data})
+def _save_state(story, index, result) -> None:
     MatchState.objects.update_or_create(
         story=story,
         defaults={
