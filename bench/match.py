@@ -204,6 +204,7 @@ PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
 PG_NAME = "parallax_bench_e2e"
 SLUG = "bench-e2e"
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+STORY_LOCK = ('FROM "articles_story"', "FOR NO KEY UPDATE")  # StoryQuerySet.lock, PostgreSQL
 # store.py's steps, timed in the command's process (nested ones are inside the one above:
 # _assign in _save_events, _drop_suggestions in _save_links); a missing name is skipped
 STEPS = {
@@ -274,6 +275,11 @@ def report(run: str, wall: float, r: dict, output: str) -> None:
         f"          write transactions: {sum(tx[0] for tx in txs):.1f} s in all, {over} over 1 s; "
         f"the longest ({longest[1]} statements): {longest[2]}"
     )
+    # what a label waits for: on SQLite any write transaction (one writer at a time), on
+    # PostgreSQL the story's lock (editing.lock), from the moment it is held to the commit
+    held = max(txs, key=lambda tx: tx[3] if len(tx) > 3 else 0, default=[0.0, 0, "", 0.0])
+    if len(held) > 3 and held[3]:
+        print(f"          the story's lock held at most {held[3]:.2f} s: {held[2]}")
 
 
 def _postgres(*statements: str) -> None:
@@ -412,12 +418,14 @@ def _instrument() -> tuple[dict, list]:
 
     def set_autocommit(self, autocommit, *args, **kwargs):
         if not autocommit and self.get_autocommit():
-            open_tx.update(began=time.perf_counter(), statements=0, first="")
+            open_tx.update(began=time.perf_counter(), statements=0, first="", locked=None)
         real_autocommit(self, autocommit, *args, **kwargs)
         if autocommit and open_tx.get("began") is not None:
-            seconds = time.perf_counter() - open_tx.pop("began")
+            now = time.perf_counter()
+            seconds, locked = now - open_tx.pop("began"), open_tx["locked"]
             if open_tx["first"]:  # a transaction that wrote
-                transactions.append([seconds, open_tx["statements"], open_tx["first"]])
+                held = now - locked if locked is not None else 0.0
+                transactions.append([seconds, open_tx["statements"], open_tx["first"], held])
 
     def statement(execute, sql, params, many, context):
         t = time.perf_counter()
@@ -427,10 +435,12 @@ def _instrument() -> tuple[dict, list]:
             write = sql.lstrip().upper().startswith(WRITES)
             if open_tx.get("began") is not None:
                 open_tx["statements"] += 1
+                if open_tx["locked"] is None and all(part in sql for part in STORY_LOCK):
+                    open_tx["locked"] = t
                 if write and not open_tx["first"]:
                     open_tx["first"] = sql[:90]
             elif write:
-                transactions.append([time.perf_counter() - t, 1, sql[:90]])
+                transactions.append([time.perf_counter() - t, 1, sql[:90], 0.0])
 
     BaseDatabaseWrapper.set_autocommit = set_autocommit
     connection.execute_wrappers.append(statement)
