@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.models import content_hash
-from claims import annotating, webannotation
+from claims import annotating, editing, webannotation
 from claims.models import (
     Adjudication,
     Annotation,
@@ -69,6 +69,7 @@ class Placer:
 
 @transaction.atomic
 def restore_annotations(story, records: list[webannotation.Record]) -> Report:
+    editing.lock(story.pk)  # first, as every write to a story's links (no deadlock)
     report, placer = Report(), Placer(story)
     for record in sorted(records, key=lambda r: (r.kind == webannotation.ADJUDICATION, r.modified)):
         problem = _problem(record, placer)
