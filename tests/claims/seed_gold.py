@@ -263,7 +263,7 @@ CORE = {
 }
 
 CONVOY_REASON = (
-    "the Huffington Post's 'at least 18 UN trucks carrying aid were hit on Monday' shares only "
+    "the Washington Examiner's 'at least 18 UN trucks carrying aid were hit on Monday' shares only "
     "'UN', 'aid', 'hit' and 'Monday' with the other reports; the calibrated model gives those "
     "pairs a 27-35% chance, below pairs that join different events (up to 42%), so no gate "
     "admits them without letting the mixed events back (bench/fit_calibration.py)"
