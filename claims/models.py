@@ -483,8 +483,8 @@ class MatchJob(BackgroundJob):
 
     def lost_reason(self) -> str:
         return (
-            f"{self.WORKER_LOST}. The story keeps the events and links of its last "
-            "completed match; match it again."
+            f"{self.WORKER_LOST}. Part of this match may be written (a re-match writes in short "
+            "steps), and no label or decision was lost; match it again to complete it."
         )
 
     def ended_early(self):

@@ -132,7 +132,7 @@ def test_a_killed_rematch_ends_failed_and_match_again_starts_a_new_job(client, m
 
     stuck.refresh_from_db()
     assert stuck.status == JobStatus.FAILED
-    assert "last completed match; match it again" in stuck.error
+    assert "match it again to complete it" in stuck.error
     fresh = MatchJob.objects.exclude(pk=stuck.pk).get()
     assert fresh.status == JobStatus.QUEUED
     status_url = reverse("claims-match-status", args=[matched.slug, stuck.pk])
