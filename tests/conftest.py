@@ -84,6 +84,15 @@ def make_article(story, outlet, sentences):
     return claims
 
 
+def signed_in(user):
+    """A test client signed in as this user (made by make_user)."""
+    from django.test import Client
+
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
 def run_worker():
     """What `manage.py db_worker` does, in this process, until the queue is empty. The worker
     closes connections that are inside a transaction; here that is the test's own, so not."""

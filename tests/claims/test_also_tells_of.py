@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from articles.models import Outlet, Story
 from claims.models import Claim, Event, Link, LinkStatus
-from tests.conftest import PASSWORD, make_article, make_user
+from tests.conftest import PASSWORD, make_article, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -105,12 +105,6 @@ def also_section(html, outlet_name) -> str:
     """The part of an outlet's column under "Also tells of this event" ("" when none)."""
     col = column(html, outlet_name)
     return col.split("Also tells of this event", 1)[1] if "Also tells of this event" in col else ""
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def export(story) -> dict:

@@ -30,7 +30,7 @@ from claims.models import (
     LinkStatus,
 )
 from claims.store import match_story
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -40,12 +40,6 @@ PAYLOAD = '<script>alert("x")</script><img src=x onerror="alert(1)"><b hx-get="/
 
 def url(name, story, *args):
     return reverse(name, args=[story.slug, *args])
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def links_of(story):

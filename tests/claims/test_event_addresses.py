@@ -9,16 +9,10 @@ from django.urls import reverse
 from claims import editing
 from claims.models import Claim, Event, Link, LinkStatus
 from claims.store import match_story
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def signed_in(user):
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def url(story, pk, name="claims-event"):

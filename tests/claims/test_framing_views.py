@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Claim, Discrepancy, DiscrepancyStatus, LexiconEntry
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, signed_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -13,12 +13,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def url(name, story, *args):
     return reverse(name, args=[story.slug, *args])
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def convoy_event(story):

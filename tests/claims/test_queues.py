@@ -6,14 +6,13 @@ from unittest import mock
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Story
 from claims.framing import discrepancies as rules
 from claims.models import Claim, Discrepancy, Event, LexiconEntry, Link, LinkStatus
-from tests.conftest import PASSWORD, make_article, make_user
+from tests.conftest import make_article, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -22,12 +21,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 def queue_url(story, item=None) -> str:
     url = reverse("claims-discrepancies", args=[story.slug])
     return f"{url}?item={item}" if item else url
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def add_events(story, n: int, first: int = 0) -> list[Event]:

@@ -8,13 +8,12 @@ from unittest import mock
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from articles.models import Story
 from claims import annotating, store
 from claims.models import Annotation, AnnotationChange, Link, LinkStatus
-from tests.conftest import PASSWORD, make_article, make_user
+from tests.conftest import make_article, make_user, signed_in
 
 RACE = pytest.mark.django_db(transaction=True)
 # Races where the label runs while the re-match holds a lock or an open statement. SQLite's
@@ -160,12 +159,6 @@ def replaced_meanwhile(link):
         return link
 
     return read
-
-
-def signed_in(user):
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 WRITES = [

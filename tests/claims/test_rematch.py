@@ -5,16 +5,10 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Edit, MatchJob, MatchState
-from tests.conftest import PASSWORD, run_worker
+from tests.conftest import run_worker, signed_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def signed_in(user):
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_editor_rematches_and_the_status_fragment_reports_done(seed_story, editor):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles.models import Article, Outlet, Story
 from claims.models import Claim, Edit, Event, Link, LinkStatus
 from claims.store import match_story
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, signed_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -25,12 +25,6 @@ def biggest_event(story) -> Event:
     return max(
         story.events.all(), key=lambda e: e.claims.values("article__outlet").distinct().count()
     )
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 # Reading ---------------------------------------------------------------------------------------
