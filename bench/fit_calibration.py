@@ -38,16 +38,12 @@ def shown_links(stories, aliases=()):
             c = {k: np.array([v]) for k, v in link.components.items()}
             rows.append(calibrate.features(c, c["decided"])[0])
             gold.append(bool(a[1] & b[1]))
-    return np.array(rows).reshape(-1, len(calibrate_features())), np.array(gold, float)
-
-
-def calibrate_features():
-    from claims.matching import calibrate
-
-    return calibrate.FEATURES
+    return np.array(rows).reshape(-1, len(calibrate.FEATURES)), np.array(gold, float)
 
 
 def fit(x, y, w):
+    from claims.matching import calibrate
+
     x1 = np.c_[x, np.ones(len(x))]
 
     def loss(beta):
@@ -58,7 +54,7 @@ def fit(x, y, w):
         return ll + L2 * (ridge**2).sum(), grad + 2 * L2 * ridge
 
     beta = minimize(loss, np.zeros(x1.shape[1]), jac=True, method="L-BFGS-B").x
-    return dict(zip(calibrate_features(), beta[:-1].round(4).tolist(), strict=True)), float(
+    return dict(zip(calibrate.FEATURES, beta[:-1].round(4).tolist(), strict=True)), float(
         round(beta[-1], 4)
     )
 
@@ -66,7 +62,6 @@ def fit(x, y, w):
 def table(name, x, y):
     from claims.matching import calibrate
 
-    c = dict(zip(calibrate_features(), x.T, strict=True))
     weights, bias = calibrate._model()
     p = 1 / (1 + np.exp(-(x @ weights + bias)))
     bands = [0, 0.2, 0.4, 0.6, 0.8, 1.01]
@@ -77,7 +72,6 @@ def table(name, x, y):
             f"{lo:.1f}-{min(hi, 1):.1f}: {int(m.sum()):5d} links, "
             f"{y[m].mean() if m.any() else 0:4.0%} right"
         )
-    del c
     print(f"{name:28} " + " | ".join(cells))
 
 
