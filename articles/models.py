@@ -9,8 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.signals import import_interrupted
-
 UNKNOWN_OUTLET = "Unknown"
 
 
@@ -382,7 +380,9 @@ class ImportJob(BackgroundJob):
         self.files.all().delete()
         self._set(error=error, report=rows)
         if stored:
-            import_interrupted.send(sender=type(self), story=self.story, articles=stored)
+            from articles.ingest.store import take_in_later
+
+            take_in_later(self.story)
 
     def rows(self, status: str) -> list[dict]:
         return [row for row in self.report if row["status"] == status]

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.tasks import task
 
 from articles.ingest.importer import Outcome, Report, Upload, import_uploads
+from articles.ingest.store import take_in
 from articles.jobs import reap, run_job
 from articles.models import Article, ImportFile, ImportJob, Story
-from articles.signals import articles_imported
 
 
 def start_import(story: Story, user, files: list[ImportFile]) -> ImportJob:
@@ -31,7 +31,7 @@ def run_import(job_id: int) -> str:
 def _import(job: ImportJob):
     report = import_uploads(_uploads(job), job.story, progress=lambda name: job.advance())
     if not report.articles:  # see import_articles: duplicates of a crashed run get matched
-        articles_imported.send(sender=Report, story=job.story, articles=[])
+        take_in(job.story, [])
     _apply_titles(job, report)
     job.finish([_row(outcome) for outcome in report.outcomes])
 

@@ -7,11 +7,8 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims and matching"
 
     def ready(self):
-        from articles.signals import articles_imported, import_interrupted
         from claims import models
 
-        articles_imported.connect(_match_imported, dispatch_uid="claims-match-imported")
-        import_interrupted.connect(_queue_backlog, dispatch_uid="claims-queue-backlog")
         # Writes that change what a story's pages show move its revision (articles/pagecache.py).
         # Every matching run ends by saving its MatchState (a run asked for in the browser has a
         # MatchJob, which also touches the story as it goes); every edit is recorded as an Edit;
@@ -30,21 +27,6 @@ class ClaimsConfig(AppConfig):
             post_save.connect(_touch, sender=model, dispatch_uid=f"claims-touch-{model.__name__}")
         post_delete.connect(_touch, sender=models.Alias, dispatch_uid="claims-touch-alias-delete")
         post_migrate.connect(_repair_search, sender=self, dispatch_uid="claims-repair-search")
-
-
-def _match_imported(sender, story, articles, **kwargs):
-    """A matched story takes new articles in at once, with any an interrupted import left
-    unmatched; an unmatched story waits for match_claims."""
-    from claims.backlog import match_backlog
-
-    match_backlog(story, articles)
-
-
-def _queue_backlog(sender, story, articles, **kwargs):
-    """An import that ended early stored articles without matching them: a worker does."""
-    from claims.tasks import run_backlog
-
-    run_backlog.enqueue(story.pk)
 
 
 def _touch(sender, instance, **kwargs):

@@ -1,8 +1,9 @@
-"""Articles stored but never matched. The importer says what it stored only at the end of a
-batch (`articles_imported`), so an import that failed or whose worker was killed leaves the
-articles it stored outside the story's match index, and a re-run skips them as duplicates.
-Every incremental match therefore takes in whatever the index is missing along with its own
-articles, and an interrupted import queues such a run (claims/tasks.py `run_backlog`)."""
+"""Articles stored but never matched. The importer hands what it stored to matching only at
+the end of a batch (articles/ingest/store.py `take_in`), so an import that failed or whose
+worker was killed leaves the articles it stored outside the story's match index, and a
+re-run skips them as duplicates. Every incremental match therefore takes in whatever the
+index is missing along with its own articles, and an interrupted import queues such a run
+(claims/tasks.py `run_backlog`)."""
 
 import pickle
 

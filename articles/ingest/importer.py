@@ -20,8 +20,7 @@ from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure, unforeseen
 from articles.ingest.html import parse_html
 from articles.ingest.jsonl import parse_jsonl
-from articles.ingest.metadata import detect_metadata
-from articles.ingest.pipeline import Duplicate, draft_from_text, store
+from articles.ingest.metadata import Metadata, detect_metadata
 from articles.ingest.read import (
     decode,
     format_for,
@@ -30,8 +29,9 @@ from articles.ingest.read import (
     too_large,
     visible,
 )
+from articles.ingest.store import Duplicate, store, take_in
+from articles.ingest.text import draft_from_text
 from articles.models import UNKNOWN_OUTLET, Article, Story
-from articles.signals import articles_imported
 
 IMPORTED, DUPLICATE, FAILED, SKIPPED = "imported", "duplicate", "failed", "skipped"
 # Lines in this many articles of one outlet are its template, not its reporting.
@@ -148,19 +148,21 @@ def import_uploads(
     """
     report = Report() if report is None else report
     texts, notes = _decode_all(uploads, report)
-    repeated = _repeated_lines(uploads, texts)
+    metas = _metadata(uploads, texts)
+    repeated = _repeated_lines(uploads, texts, metas)
     seconds = settings.PARALLAX_IMPORT_FILE_SECONDS
     for upload in uploads:
         if upload.name in texts:
             deadline = Deadline(seconds)
-            one = _import_one(upload, texts[upload.name], story, repeated, deadline)
+            read = Read(texts[upload.name], metas.get(upload.name))
+            one = _import_one(upload, read, story, repeated, deadline)
             for outcome in one:
                 if notes.get(upload.name):
                     outcome.reason = outcome.reason or notes[upload.name]
                 report.outcomes.append(outcome)
         progress(upload.name)
     if report.articles:
-        articles_imported.send(sender=Report, story=story, articles=report.articles)
+        take_in(story, report.articles)
     return report
 
 
@@ -183,21 +185,30 @@ def _decode_all(uploads: list[Upload], report: Report) -> tuple[dict[str, str], 
     return texts, notes
 
 
-def _import_one(upload: Upload, text: str, story: Story, repeated, deadline) -> Iterator[Outcome]:
+@dataclass(frozen=True)
+class Read:
+    """A file's text, made storable, and for plain text what it states (read once a batch)."""
+
+    text: str
+    meta: Metadata | None = None
+
+
+def _import_one(upload: Upload, read: Read, story: Story, repeated, deadline) -> Iterator[Outcome]:
     """The outcomes of one file, as they happen: a JSONL file's lines are stored one by one."""
     fmt = format_for(upload.name)
     if fmt == "jsonl":
-        yield from _import_lines(upload, text, story, deadline)
+        yield from _import_lines(upload, read.text, story, deadline)
         return
     try:
         if fmt == "html":
-            draft = parse_html(text, Path(upload.name).name)
+            draft = parse_html(read.text, Path(upload.name).name)
         else:
-            outlet = upload.outlet or detect_metadata(text).outlet
+            meta = read.meta or detect_metadata(read.text)  # None: it failed; report why
+            outlet = upload.outlet or meta.outlet
             deadline.check()
-            draft = draft_from_text(
-                text, Path(upload.name).name, repeated.get(outlet, frozenset()), deadline
-            )
+            template = repeated.get(outlet, frozenset())
+            name = Path(upload.name).name
+            draft = draft_from_text(read.text, name, template, deadline, meta)
         deadline.check()
     except ImportFailure as exc:
         yield Outcome(upload.name, FAILED, exc.reason, exc.line)
@@ -241,19 +252,31 @@ def _store(
     return Outcome(upload.name, IMPORTED, draft.note, line, article)
 
 
-def _repeated_lines(uploads: list[Upload], texts: dict[str, str]) -> dict[str, frozenset[str]]:
-    """Per named outlet, the line keys found in several of its plain-text articles, counting
-    this batch and what is already stored. Unknown outlets share no template, so get none."""
-    batch: dict[str, list[str]] = defaultdict(list)
+def _metadata(uploads: list[Upload], texts: dict[str, str]) -> dict[str, Metadata]:
+    """What each plain-text file states (outlet, title, date, byline), read once for the
+    batch. A file whose reading fails is left out; its import reports why."""
+    metas = {}
     for upload in uploads:
         text = texts.get(upload.name)
         if text is not None and format_for(upload.name) == "txt":
             try:
-                outlet = upload.outlet or detect_metadata(text).outlet
-            except Exception:  # reported when the file itself is imported
+                metas[upload.name] = detect_metadata(text)
+            except Exception:
                 continue
+    return metas
+
+
+def _repeated_lines(
+    uploads: list[Upload], texts: dict[str, str], metas: dict[str, Metadata]
+) -> dict[str, frozenset[str]]:
+    """Per named outlet, the line keys found in several of its plain-text articles, counting
+    this batch and what is already stored. Unknown outlets share no template, so get none."""
+    batch: dict[str, list[str]] = defaultdict(list)
+    for upload in uploads:
+        if upload.name in metas:
+            outlet = upload.outlet or metas[upload.name].outlet
             if outlet and outlet != UNKNOWN_OUTLET:
-                batch[outlet].append(text)
+                batch[outlet].append(texts[upload.name])
     repeated = {}
     for outlet, outlet_texts in batch.items():
         stored = (

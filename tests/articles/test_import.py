@@ -1,4 +1,4 @@
-"""The import command and pipeline, through the real database."""
+"""The import command and its steps, through the real database."""
 
 import json
 from io import StringIO
@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.ingest import pipeline
+from articles.ingest import store as store_step
+from articles.ingest import text as text_step
 from articles.models import Article, Outlet, Story
 from claims.models import Claim
 
@@ -303,8 +304,8 @@ def test_failure_halfway_through_an_article_leaves_no_rows(tmp_path, monkeypatch
 
     monkeypatch.setattr(Claim.objects, "bulk_create", explode)
     with pytest.raises(RuntimeError):
-        pipeline.store(
-            pipeline.draft_from_text((tmp_path / "a.txt").read_text(), "a.txt", frozenset()),
+        store_step.store(
+            text_step.draft_from_text((tmp_path / "a.txt").read_text(), "a.txt", frozenset()),
             Story.objects.create(slug="x", title="x"),
         )
     assert Article.objects.count() == 0

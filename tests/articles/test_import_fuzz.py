@@ -19,7 +19,7 @@ from django.core.management import CommandError, call_command
 
 from articles.ingest import deadline as deadline_module
 from articles.ingest import jsonl as jsonl_module
-from articles.ingest import pipeline
+from articles.ingest import text as text_step
 from articles.ingest.importer import DUPLICATE, FAILED, IMPORTED, SKIPPED, Upload, import_uploads
 from articles.models import Article, ImportFile, ImportJob, Role, Story
 from articles.tasks import start_import
@@ -295,7 +295,7 @@ def slowed(clock, step, marker="SLOW"):
 
 def test_a_file_over_its_time_budget_fails_and_the_next_one_imports(clock, monkeypatch, settings):
     settings.PARALLAX_IMPORT_FILE_SECONDS = 60
-    monkeypatch.setattr(pipeline, "clean_text", slowed(clock, pipeline.clean_text))
+    monkeypatch.setattr(text_step, "clean_text", slowed(clock, text_step.clean_text))
 
     got = outcomes({"slow.txt": article("SLOW").encode(), "next.txt": article("next").encode()})
 

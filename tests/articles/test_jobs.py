@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -216,7 +215,7 @@ def test_a_rerun_that_meets_only_duplicates_matches_those_never_matched(
 ):
     (tmp_path / FILES[0]).write_bytes((SEEDS / FILES[0]).read_bytes())
     # A run killed after storing its article, before it could say so:
-    monkeypatch.setattr("articles.ingest.importer.articles_imported", Signal())
+    monkeypatch.setattr("articles.ingest.importer.take_in", lambda story, articles: None)
     call_command("import_articles", tmp_path, "--story", matched.slug, stdout=StringIO())
     monkeypatch.undo()
     article = Article.objects.get(source=FILES[0])

@@ -299,7 +299,8 @@ def judge(claims: list[tuple[str, str]]) -> list[frozenset[str]]:
 def seed_story():
     """Articles and claims as the product imports the five files (no metadata typed), for the
     matcher alone. Needs Django set up (the importer's steps), not a database."""
-    from articles.ingest.pipeline import claim_drafts, draft_from_text
+    from articles.ingest.store import claim_drafts
+    from articles.ingest.text import draft_from_text
 
     articles, claims = [], []
     # five outlets, one file each: no line repeats across one outlet's files to strip

@@ -22,8 +22,8 @@ from articles.ingest.importer import (
     import_uploads,
     read_uploads,
 )
+from articles.ingest.store import take_in
 from articles.models import Story
-from articles.signals import articles_imported
 
 
 class Command(BaseCommand):
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         if not batch.articles:
             # Nothing new, so the importer said nothing; a re-run of a crashed import meets the
             # articles it stored as duplicates, and matching takes them in only when told.
-            articles_imported.send(sender=Report, story=story_obj, articles=[])
+            take_in(story_obj, [])
         self._print(report, verbosity)
         if report.failed:
             raise CommandError(f"{report.count(FAILED)} input(s) failed; see above.")

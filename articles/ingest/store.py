@@ -1,45 +1,23 @@
-"""Ingest as steps: read -> clean -> detect outlet/title/date -> segment -> store.
+"""The ingest step that writes, and the one door from articles into claims.
 
-Each step but the last is a pure function of its input; `store` is the only one that touches
-the database, and it stores one article atomically.
+An import reads and cleans each file into a Draft (read, clean, metadata, html, jsonl, text:
+pure functions); this module cuts the draft into claims (claims.text), stores the article
+with its claims atomically, and hands what a batch stored to matching (`take_in`). Nothing
+else in the articles app imports from claims.
 """
 
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from articles.ingest.clean import clean_text, furniture_reason
+from articles.ingest.clean import furniture_reason
 from articles.ingest.deadline import NO_DEADLINE, Deadline
 from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure
-from articles.ingest.metadata import detect_metadata
 from articles.models import Article, Outlet, Story, content_hash
 from claims.attribution import speaker
 from claims.models import Claim
 from claims.segmentation import segment
-
-
-def draft_from_text(
-    text: str, source: str, repeated_lines: frozenset[str], deadline: Deadline = NO_DEADLINE
-) -> Draft:
-    """A scraped page's text: metadata from what the raw text states, then the chrome removed."""
-    meta = detect_metadata(text)
-    deadline.check()
-    cleaned = clean_text(text, repeated_lines)
-    if not cleaned.body.strip():
-        raise ImportFailure("nothing left after removing the site chrome")
-    return Draft(
-        source=source,
-        original=text,
-        original_format="txt",
-        body=cleaned.body,
-        title=meta.title,
-        outlet=meta.outlet,
-        published=meta.published,
-        byline=meta.byline,
-        domain=meta.domain,
-        removed=cleaned.removed,
-    )
 
 
 @dataclass(frozen=True)
@@ -129,3 +107,21 @@ def _outlet(draft: Draft) -> Outlet:
         outlet.domain = draft.domain[:200]
         outlet.save(update_fields=["domain"])
     return outlet
+
+
+def take_in(story: Story, articles: list[Article]) -> None:
+    """Hand what an import stored to matching: a matched story takes the new articles in at
+    once, with any an interrupted import left unmatched (claims/backlog.py); a story never
+    matched waits for its first match. Called with no articles when a run stored nothing
+    new, since a re-run of a crashed import meets what it stored as duplicates."""
+    from claims.backlog import match_backlog
+
+    match_backlog(story, articles)
+
+
+def take_in_later(story: Story) -> None:
+    """An import that ended early stored articles without handing them to matching: queue a
+    task worker's run that does (claims/tasks.py `run_backlog`)."""
+    from claims.tasks import run_backlog
+
+    run_backlog.enqueue(story.pk)
