@@ -5,7 +5,6 @@ from articles.views import reading, upload
 urlpatterns = [
     path("", reading.story_list, name="articles-stories"),
     path("stories/<slug:slug>/articles/", reading.story_detail, name="articles-story"),
-    path("stories/<slug:slug>/articles/<int:pk>/", reading.article_detail, name="articles-detail"),
     path(
         "stories/<slug:slug>/articles/<int:pk>/original/",
         reading.article_original,

@@ -2,6 +2,7 @@ from django.urls import path
 
 from claims.views import (
     agreement,
+    article,
     discrepancies,
     edit,
     event,
@@ -17,6 +18,7 @@ from claims.views import (
 story = "stories/<slug:slug>/"
 urlpatterns = [
     path(story, overview.story_overview, name="claims-story"),
+    path(story + "articles/<int:pk>/", article.article_detail, name="articles-detail"),
     path(story + "search/", search.search, name="claims-search"),
     path(story + "aliases/", edit.add_alias, name="claims-alias-add"),
     path(story + "match/", matching.rematch, name="claims-rematch"),

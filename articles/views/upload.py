@@ -10,7 +10,7 @@ from articles.access import EDIT, get_story
 from articles.forms import ImportForm, StoryForm
 from articles.jobs import check
 from articles.tasks import start_import
-from claims.views.common import invalid_status
+from articles.views.answers import invalid_status
 
 RECENT_JOBS = 5
 

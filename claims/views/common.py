@@ -1,9 +1,10 @@
 """What several claims views share: a story's link with its claims, the status of the answer
-to a form that does not validate, and URLs built per row."""
+to a form that does not validate (articles/views/answers.py), and URLs built per row."""
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from articles.views.answers import invalid_status as invalid_status  # used by every form view
 from claims.models import Link
 
 
@@ -14,14 +15,6 @@ def story_link(story, pk) -> Link:
         story=story,
         pk=pk,
     )
-
-
-def invalid_status(request) -> int:
-    """The status of the answer to a form that does not validate, which is the page (or, for
-    htmx, the fragment) with the form and its errors on it, escaped like any text: 400 for a
-    page; 422 for htmx, which base.html's htmx-config swaps in (it swaps no other 4xx, so a
-    bare 400 from Django never lands in a page)."""
-    return 422 if request.htmx else 400
 
 
 def url_prefix(name: str, story) -> str:

@@ -1,5 +1,6 @@
 """Load the demo story from seeds/story.json: the story, what we know of its outlets, and the
-seed articles with the metadata a user would supply at import. Safe to run again."""
+seed articles with the metadata a user would supply at import, and the aliases the journalist
+typed for matching. Safe to run again."""
 
 import json
 from pathlib import Path
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest.importer import FAILED, Upload, import_uploads
 from articles.models import Outlet, Story
+from claims.models import Alias
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
 
@@ -56,8 +58,6 @@ class Command(BaseCommand):
 
 def _aliases(story, groups: list[list[str]]) -> None:
     """The aliases a user typed for the story, each group once however often this runs."""
-    from claims.models import Alias
-
     have = {frozenset(t.casefold() for t in a.term_list) for a in story.aliases.all()}
     for group in groups:
         if frozenset(t.casefold() for t in group) not in have:
