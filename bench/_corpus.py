@@ -57,8 +57,8 @@ def _document_stories(path: Path) -> list[Story]:
 
 def seed_story() -> Story:
     """The five seed files cut into claims by the product's own import steps, every claim
-    judged by the exhaustive gold (tests/claims/seed_gold.py)."""
-    from tests.claims import seed_gold
+    judged by the exhaustive gold (tests/gold/seed_gold.py)."""
+    from tests.gold import seed_gold
 
     articles, claims = seed_gold.seed_story()
     prefix = {a.id: f"{a.id - 1:03d}" for a in articles}

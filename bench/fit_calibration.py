@@ -83,7 +83,7 @@ def main():
 
     django.setup()
     from claims.matching import calibrate
-    from tests.claims.seed_gold import USER_ALIASES
+    from tests.gold.seed_gold import USER_ALIASES
 
     seeds = [seed_story()]
     fitted = {

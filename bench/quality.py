@@ -5,7 +5,7 @@ as a ratio of it), with blocking recall (the share of same-event pairs candidate
 proposes).
 
 Data sets, each story as a user would import it:
-- the seed story, every claim judged by tests/claims/seed_gold.py: imported as a user would
+- the seed story, every claim judged by tests/gold/seed_gold.py: imported as a user would
   (the five files, no aliases, no metadata typed) and as `make run` loads it (load_seeds: the
   outlets and the journalist's aliases);
 - ECB+ train and dev topics (../shared/eval/ecbplus), one story per topic, via JSONL import;
@@ -84,7 +84,7 @@ def db_seeds(demo: bool) -> list[Matched]:
     from articles.ingest.importer import Upload, import_uploads
     from articles.models import Story as StoryModel
     from claims.store import match_story
-    from tests.claims.seed_gold import SEEDS
+    from tests.gold.seed_gold import SEEDS
 
     if demo:
         with open(os.devnull, "w") as quiet:
@@ -101,7 +101,7 @@ def db_seeds(demo: bool) -> list[Matched]:
 
 def _db_matched(story) -> Matched:
     from claims.models import Claim
-    from tests.claims.seed_gold import judge
+    from tests.gold.seed_gold import judge
 
     rows = list(
         Claim.objects.filter(article__story=story)
@@ -264,7 +264,7 @@ def main():
         django.setup()
     else:
         setup_django()
-    from tests.claims.seed_gold import USER_ALIASES
+    from tests.gold.seed_gold import USER_ALIASES
 
     seeds = seed_story()
     data = [
@@ -309,9 +309,9 @@ def _through_product(name: str, demo: bool):
 
 def framing_table():
     """Precision and recall of the framing flags against our labels of the seed story
-    (tests/claims/framing_gold.py). Pure rules on the seed texts, no database."""
-    from claims.framing import score
-    from tests.claims import framing_gold as gold
+    (tests/gold/framing_gold.py). Pure rules on the seed texts, no database."""
+    from tests.gold import framing_gold as gold
+    from tests.gold import framing_score as score
 
     claims = gold.seed_claims()
     events = {name: gold.event_claims(claims, name) for name in gold.EVENTS}

@@ -6,8 +6,8 @@ import pytest
 
 from claims.framing import ClaimText, agency, discrepancies, hedging, naming, omissions, sources
 from claims.framing.lexicon import load
-from claims.framing.score import gold_items, precision_recall, predicted
-from tests.claims import framing_gold as gold
+from tests.gold import framing_gold as gold
+from tests.gold.framing_score import gold_items, precision_recall, predicted
 
 LEX = load()
 

@@ -15,8 +15,7 @@ from claims.matching import (
 from claims.matching.aliases import build as build_aliases
 from claims.matching.aliases import definitions
 from claims.matching.normalise import text_terms, tokens
-
-from .seed_gold import CONVOY_REASON, USER_ALIASES, core_ids, seed_story
+from tests.gold.seed_gold import CONVOY_REASON, USER_ALIASES, core_ids, seed_story
 
 
 def terms(text, published=None):

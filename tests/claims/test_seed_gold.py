@@ -1,5 +1,5 @@
 """The seed story through the real pipeline (import, segmentation, store), judged by the
-exhaustive gold of tests/claims/seed_gold.py: the core claims of the headline events come out
+exhaustive gold of tests/gold/seed_gold.py: the core claims of the headline events come out
 together, named events do not swallow one another, and no event is a catch-all."""
 
 from collections import Counter
@@ -12,8 +12,7 @@ from articles.models import Story
 from claims.matching import ClaimInput
 from claims.models import Claim, Event
 from claims.store import match_story
-
-from .seed_gold import CONVOY_REASON, HEADLINE, SEEDS, USER_ALIASES, core_ids, judge
+from tests.gold.seed_gold import CONVOY_REASON, HEADLINE, SEEDS, USER_ALIASES, core_ids, judge
 
 
 def _matched(story):

@@ -1,8 +1,8 @@
-"""Precision and recall of the framing rules against labelled lists (tests/claims/
+"""Precision and recall of the framing rules against labelled lists (tests/gold/
 framing_gold.py): what `bench/quality.py` prints. Pure: labels and flags in, numbers out."""
 
-from . import agency, discrepancies, hedging, omissions, sources
-from .lexicon import load
+from claims.framing import agency, discrepancies, hedging, omissions, sources
+from claims.framing.lexicon import load
 
 
 def predicted(claims, events: dict[str, list], lexicon=None) -> dict[str, set]:

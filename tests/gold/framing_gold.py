@@ -7,7 +7,7 @@ without a database.
 """
 
 from claims.framing import ClaimText
-from tests.claims.seed_gold import PUBLISHED, SEEDS, split
+from tests.gold.seed_gold import PUBLISHED, SEEDS, split
 
 OUTLETS = {
     "000": "Sputnik International",
