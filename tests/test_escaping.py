@@ -25,7 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from articles.forms import ImportForm, StoryForm
 from claims import framing_data
-from claims.export import TABLES
+from claims.exchange.export import TABLES
 from claims.forms import (
     AdjudicateForm,
     AgreementFilterForm,

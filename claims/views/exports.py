@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
 from articles.access import get_story
-from claims.export import (
+from claims.exchange.export import (
     TABLES,
     story_annotations_jsonld,
     story_document,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from articles import pagecache
 from articles.access import EDIT, can, get_story
 from articles.models import Outlet
-from claims.export import TABLES
+from claims.exchange.export import TABLES
 from claims.forms import AliasForm
 from claims.models import Alias, Claim, Edit, MatchState
 from claims.views.common import invalid_status, url_prefix

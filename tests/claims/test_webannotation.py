@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from articles.models import Story
-from claims import annotating, webannotation
-from claims.export import story_annotations_jsonld
+from claims import annotating
+from claims.exchange import webannotation
+from claims.exchange.export import story_annotations_jsonld
 from claims.models import Adjudication, Annotation, Label, Link
 from tests.conftest import SEED_SLUG, make_user
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Story
-from claims.export import story_annotations_jsonld, story_document, write_csv_tables
+from claims.exchange.export import story_annotations_jsonld, story_document, write_csv_tables
 
 
 class Command(BaseCommand):

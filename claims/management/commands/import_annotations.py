@@ -9,8 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Story
-from claims import webannotation
-from claims.restore import records_from_story_document, restore_annotations
+from claims.exchange import webannotation
+from claims.exchange.restore import records_from_story_document, restore_annotations
 
 
 class Command(BaseCommand):

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.models import content_hash
-from claims import annotating, editing, webannotation
+from claims import annotating, editing
+from claims.exchange import webannotation
 from claims.models import (
     Adjudication,
     Annotation,

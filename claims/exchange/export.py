@@ -11,7 +11,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from articles.models import Outlet, Story
-from claims import webannotation
+from claims.exchange import webannotation
 from claims.models import Adjudication, Annotation, Claim, Link, standing_also
 
 FORMAT_VERSION = 1
