@@ -298,8 +298,21 @@ def choose_pages() -> dict[str, dict]:
 
 
 class Gunicorn:
-    def __init__(self, work: Path, env: dict[str, str]):
+    """gunicorn serving the app on a free port of 127.0.0.1, its log in work/gunicorn.log.
+    bench/load_http.py starts it with other workers and another page to wait for."""
+
+    def __init__(
+        self,
+        work: Path,
+        env: dict[str, str],
+        worker_class: str = "sync",
+        threads: int = 1,
+        timeout: int = TIMEOUT_S,
+        ready: str = "/bench-trivial/",
+    ):
         self.work, self.env = work, {**os.environ, **env}
+        self.worker_class, self.threads = worker_class, threads
+        self.timeout, self.ready = timeout, ready
         self.proc = self.log = None
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -318,9 +331,11 @@ class Gunicorn:
                 "--workers",
                 str(WORKERS),
                 "--worker-class",
-                "sync",
+                self.worker_class,
+                "--threads",
+                str(self.threads),
                 "--timeout",
-                str(TIMEOUT_S),
+                str(self.timeout),
                 "--log-level",
                 "warning",
                 "--chdir",
@@ -335,8 +350,9 @@ class Gunicorn:
             if self.proc.poll() is not None:
                 break
             try:
-                if get(self.port, "/bench-trivial/")[0] == 200:
-                    print(f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{self.port}")
+                if get(self.port, self.ready)[0] == 200:
+                    kind = self.worker_class + (f" ({self.threads} threads)" * (self.threads > 1))
+                    print(f"gunicorn: {WORKERS} {kind} workers on 127.0.0.1:{self.port}")
                     return
             except OSError:
                 time.sleep(0.2)
