@@ -17,10 +17,10 @@ from claims.models import Event
 from claims.views.common import invalid_status, story_link
 from claims.views.event import event_context
 from claims.views.gone import follows_gone_events
-from claims.views.links import link_rows
 from claims.views.overview import overview_page
 from claims.views.pair import pair_page
 from claims.views.replaced import link_gone
+from claims.views.rows import link_rows
 
 EVENT_TEMPLATE = "claims/event_detail.html"
 

@@ -6,27 +6,23 @@ from django.db.models import Q
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from articles import pagecache
 from articles.access import EDIT, can, get_story
 from articles.models import article_texts
 from claims.forms import MergeForm, MoveClaimsForm, OutletColumnForm, RenameForm
-from claims.highlight import differing_words, marked_html, pieces
+from claims.highlight import differing_words, pieces
 from claims.models import Claim, Event, Link
+from claims.views import rows
 from claims.views.common import url_prefix
 from claims.views.gone import follows_gone_events
-from claims.views.links import link_rows
 
 # What one event page renders is bounded, whatever the event's size: a journalist reads a few
 # claims per outlet and opens an outlet's full column on demand (?outlet=ID).
 CLAIMS_PER_COLUMN = 8
 LINKS_SHOWN = 30
 CONTEXT_SENTENCES = 2
-HOME_LABEL_CHARS = 80  # an event's label is often a whole sentence, as in the page's title
 
 
 @require_GET
@@ -67,7 +63,7 @@ def event_context(request, story, event, cached: bool = False) -> dict:
     return {
         **body,
         "csrf_token": token,
-        "link_rows": link_rows(story, body["links"], token),
+        "link_rows": rows.link_rows(story, body["links"], token),
         "can_edit": True,
         "rename_form": RenameForm(initial=rename),
         "merge_form": MergeForm(story=story, event=event),
@@ -82,7 +78,7 @@ def _reader_copy(story, pk, shown_outlet) -> dict:
     events = Event.objects.select_related("label_edited_by").defer("label_edited_by__password")
     event = get_object_or_404(events, story=story, pk=pk)
     context = _claims(story, event, shown_outlet)
-    context["link_rows"] = link_rows(story, context["links"])
+    context["link_rows"] = rows.link_rows(story, context["links"])
     html = render_to_string("claims/event_detail.html#claims", {**context, "can_edit": False})
     counts = {k: context[k] for k in ("outlet_count", "claim_count")}
     return {"event": event, "claims_html": html, **counts}
@@ -135,11 +131,11 @@ def _claims(story, event, shown_outlet) -> dict:
             {
                 "outlet": outlet,
                 "claims": [
-                    _claim_item(c, pieces(c.text, matched[c.id], differs[outlet]), urls)
+                    rows.claim_item(c, pieces(c.text, matched[c.id], differs[outlet]), urls)
                     for c in own[:shown]
                 ],
                 "also": [
-                    _claim_item(c, pieces(c.text, matched[c.id]), urls, also=True)
+                    rows.claim_item(c, pieces(c.text, matched[c.id]), urls, also=True)
                     for c in others[:shown]
                 ],
                 "more": shown is not None
@@ -165,54 +161,6 @@ def _in_columns(claims):
         claims.select_related("article__outlet")
         .defer(*article_texts("article"))
         .order_by("article__outlet__name", "article_id", "position")
-    )
-
-
-PINNED = mark_safe(
-    ' · <span class="pinned" title="A person put this claim here; re-matching keeps it">'
-    "placed by hand</span>"
-)
-
-
-def _claim_item(claim, text_pieces, urls, also: bool = False) -> SafeString:
-    """One claim of a column as HTML, built in Python: the largest events show hundreds, and
-    a template with its tags per claim costs more than the rest of the page. Every text is
-    escaped by format_html. `also`: a claim of another event (or of none) that also tells of
-    this one, which says where it mainly belongs."""
-    return format_html(
-        '<li id="c{id}">\n'
-        '          <p class="claim-text">{text}</p>\n'
-        '          <p class="claim-meta">\n'
-        "            {home}{speaker}\n"
-        '            <a href="{context}" hx-get="{context}" hx-target="#ctx-{id}" '
-        'hx-swap="innerHTML">Context</a> ·\n'
-        '            <a href="{reader}">Full article</a>\n'
-        "            {pinned}\n"
-        "          </p>\n"
-        '          <div id="ctx-{id}" class="context-slot" aria-live="polite"></div>\n'
-        "        </li>",
-        id=claim.pk,
-        text=marked_html(text_pieces),
-        home=_home(claim, urls) if also else "",
-        speaker=format_html('<span class="speaker">{}</span> · ', claim.speaker)
-        if claim.speaker
-        else "",
-        context=f"{urls['claim']}{claim.pk}/context/",
-        reader=f"{urls['article']}{claim.article_id}/#claim-{claim.pk}",
-        pinned=PINNED if claim.event_pinned and not also else "",
-    )
-
-
-def _home(claim, urls) -> SafeString:
-    """Where a claim that also tells of this event mainly belongs: its own event, or none."""
-    if claim.event_id is None:
-        return mark_safe('<span class="home">in no event</span> · ')
-    label = claim.event.display_label
-    return format_html(
-        '<span class="home">mainly in: <a href="{}" title="{}">{}</a></span> · ',
-        f"{urls['event']}{claim.event_id}/",
-        label,
-        Truncator(label).chars(HOME_LABEL_CHARS),
     )
 
 

@@ -5,11 +5,8 @@ from collections import defaultdict
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
-from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from articles import pagecache
@@ -18,11 +15,11 @@ from articles.models import Outlet
 from claims.exchange.export import TABLES
 from claims.forms import AliasForm
 from claims.models import Alias, Claim, Edit, MatchState
+from claims.views import rows
 from claims.views.common import invalid_status, url_prefix
 
 EVENTS_PER_PAGE = 25
 OUTLETS_PER_PAGE = 12
-NOT_REPORTED = mark_safe('<td class="cell"><span class="visually-hidden">not reported</span></td>')
 
 
 @require_GET
@@ -113,41 +110,9 @@ def _claim_totals(story, match_state) -> dict:
 
 
 def _rows(story, events, outlets) -> list[SafeString]:
-    """The matrix's rows as HTML, built in Python: a page has hundreds of cells, and a
-    template loop with its tags per cell costs more than the rest of the page."""
+    """The matrix's rows as HTML (claims/views/rows.py)."""
     event_url = url_prefix("claims-event", story)
-    rows = []
-    for row in _matrix(events, outlets):
-        event = row["event"]
-        date = (
-            format_html(
-                '<time datetime="{}">{}</time>',
-                event.occurred_on.isoformat(),
-                f"{event.occurred_on.day} {event.occurred_on:%b}",
-            )
-            if event.occurred_on
-            else ""
-        )
-        cells = format_html_join(
-            "",
-            "{}",
-            (
-                (format_html('<td class="cell reported">{}</td>', n),) if n else (NOT_REPORTED,)
-                for n in row["cells"]
-            ),
-        )
-        rows.append(
-            format_html(
-                '<tr>\n        <th scope="row"><a href="{}{}/">{}</a></th>\n'
-                '        <td class="date">{}</td>\n        {}\n      </tr>',
-                event_url,
-                event.pk,
-                Truncator(event.display_label).chars(140),
-                date,
-                cells,
-            )
-        )
-    return rows
+    return [rows.matrix_row(row, event_url) for row in _matrix(events, outlets)]
 
 
 def _matrix(events, outlets) -> list[dict]:
@@ -174,16 +139,4 @@ def _timeline(story) -> list[SafeString]:
         .order_by("occurred_on")
     )
     top = max((d["n"] for d in days), default=1)
-    return [
-        format_html(
-            # Bar heights in five steps: a class each, since the CSP allows no inline styles.
-            '<li><span class="bar level-{}" aria-hidden="true"></span><time datetime="{}">{}'
-            '</time><span class="n">{} event{}</span></li>',
-            min(5, 1 + 4 * d["n"] // top),
-            d["occurred_on"].isoformat(),
-            f"{d['occurred_on']:%a} {d['occurred_on'].day} {d['occurred_on']:%b}",
-            d["n"],
-            pluralize(d["n"]),
-        )
-        for d in days
-    ]
+    return [rows.timeline_day(d, top) for d in days]

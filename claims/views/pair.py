@@ -10,7 +10,7 @@ from articles.models import article_texts
 from claims.diff import word_diff
 from claims.models import Adjudication, Claim, Link, LinkStatus
 from claims.views.common import invalid_status
-from claims.views.links import link_rows
+from claims.views.rows import link_rows
 
 MATCHES_SHOWN = 20
 HISTORY_SHOWN = 50

@@ -3,9 +3,6 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from articles import pagecache
@@ -13,6 +10,7 @@ from articles.access import get_story
 from articles.models import article_texts
 from claims.forms import SearchForm
 from claims.models import Claim
+from claims.views import rows
 from claims.views.common import url_prefix
 
 RESULTS_SHOWN = 50
@@ -50,36 +48,7 @@ def _results_html(story, query: str) -> str:
     context = {
         "story": story,
         "query": query,
-        "results": [_result(claim, urls) for claim in results[:RESULTS_SHOWN]],
+        "results": [rows.search_result(claim, urls) for claim in results[:RESULTS_SHOWN]],
         "more": len(results) > RESULTS_SHOWN,
     }
     return render_to_string("claims/search.html#results", context)
-
-
-def _result(claim, urls) -> SafeString:
-    """One claim found, as HTML built in Python (50 of them through a template with two
-    {% url %} each cost more than the search). Every text is escaped by format_html."""
-    if claim.event:
-        event = format_html(
-            '<a href="{}{}/#c{}">Event: {}</a>',
-            urls["event"],
-            claim.event_id,
-            claim.pk,
-            Truncator(claim.event.display_label).chars(80),
-        )
-    else:
-        event = "Not matched to other outlets"
-    return format_html(
-        "<li>\n"
-        '      <p class="outlet">{outlet}</p>\n'
-        '      <p class="claim-text">{text}</p>\n'
-        '      <p class="claim-meta">{event} · '
-        '<a href="{article}{article_id}/#claim-{pk}">In the article</a></p>\n'
-        "    </li>",
-        outlet=claim.article.outlet.name,
-        text=claim.text,
-        event=event,
-        article=urls["article"],
-        article_id=claim.article_id,
-        pk=claim.pk,
-    )

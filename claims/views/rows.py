@@ -1,0 +1,243 @@
+"""Every piece of markup built in Python, in one place: rows that pages show by the hundred, for
+which a template with its tags per row costs more than the rest of the page. Every text is
+escaped by format_html; what is marked safe here is a literal.
+
+- a link as a table row (event page, pair page, the answer to a decision), with its form;
+- a claim of an event's outlet columns;
+- a row of the story overview's coverage matrix, and a day of its timeline;
+- a claim found by the search."""
+
+from django.template.defaultfilters import floatformat, pluralize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from claims.highlight import marked_html
+from claims.models import LinkStatus
+from claims.views.common import url_prefix
+
+PREVIEW_CHARS = 90
+HOME_LABEL_CHARS = 80  # an event's label is often a whole sentence, as in the page's title
+# The buttons a link's form offers: every status but the one it has.
+BUTTONS = [
+    (LinkStatus.CONFIRMED, "Confirm"),
+    (LinkStatus.REJECTED, "Reject"),
+    (LinkStatus.SUGGESTED, "Undo"),
+]
+
+
+def link_rows(story, links, csrf_token: str | None = None, invalid=None) -> list[SafeString]:
+    """One <tr> per link; with the decision form when `csrf_token` is given (editors), and
+    under it the errors of `invalid`, a decision that did not validate."""
+    prefix = url_prefix("claims-pair", story)
+    return [_row(link, prefix, csrf_token, invalid) for link in links]
+
+
+def sureness(score: float) -> tuple[str, str]:
+    """A link's CSS class and words for how sure the matcher is (its score is calibrated: of
+    the links shown at 0.8, about 8 in 10 were right on our gold)."""
+    tens = round(score * 10)
+    if score >= 0.8:
+        return "sure-high", f"Likely: about {tens} in 10 links scored like this are right"
+    if score >= 0.5:
+        return "sure-mid", f"Uncertain: about {tens} in 10 links scored like this are right"
+    return "sure-low", f"Doubtful: about {tens} in 10 links scored like this are right"
+
+
+def _row(link, prefix: str, csrf_token: str | None, invalid=None) -> SafeString:
+    url = f"{prefix}{link.pk}/"
+    sure, sure_words = sureness(link.score)
+    return format_html(
+        '<tr id="link-{pk}" class="status-{status} {sure}">\n'
+        '  <td><a href="{url}">{outlet_a} ↔ {outlet_b}</a>\n'
+        '    <div class="pair-preview"><span>{text_a}</span> <span>{text_b}</span></div></td>\n'
+        '  <td class="num" title="{sure_words}">{score}</td>\n'
+        '  <td class="why">{why}</td>\n'
+        "  <td>\n"
+        '    <span class="status">{status_name}</span>{decided_by}\n'
+        "    {form}\n"
+        "  </td>\n"
+        "</tr>",
+        pk=link.pk,
+        status=link.status,
+        sure=sure,
+        sure_words=sure_words,
+        url=url,
+        outlet_a=link.claim_a.article.outlet.name,
+        outlet_b=link.claim_b.article.outlet.name,
+        text_a=Truncator(link.claim_a.text).chars(PREVIEW_CHARS),
+        text_b=Truncator(link.claim_b.text).chars(PREVIEW_CHARS),
+        score=floatformat(link.score, 2),
+        why=link.explanation,
+        status_name=link.get_status_display(),
+        decided_by=format_html(' <span class="meta">({})</span>', link.decided_by.get_username())
+        if link.decided_by_id and link.decided_by
+        else "",
+        form=_form(link, url, csrf_token, invalid) if csrf_token else "",
+    )
+
+
+def _form(link, url: str, csrf_token: str, invalid=None) -> SafeString:
+    action = f"{url}decide/"
+    buttons = format_html_join(
+        "\n      ",
+        '<button type="submit" name="status" value="{}" class="secondary">{}</button>',
+        ((status, label) for status, label in BUTTONS if link.status != status),
+    )
+    return format_html(
+        '<form method="post" action="{action}" class="decide" hx-post="{action}" '
+        'hx-target="#link-{pk}" hx-swap="outerHTML">\n'
+        '      <input type="hidden" name="csrfmiddlewaretoken" value="{token}">\n'
+        "      {buttons}{errors}\n"
+        "    </form>",
+        action=action,
+        pk=link.pk,
+        token=csrf_token,
+        buttons=buttons,
+        errors=_errors(invalid) if invalid is not None else "",
+    )
+
+
+def _errors(form) -> SafeString:
+    """A form's errors as the site shows them (templates/_form_errors.html), each escaped."""
+    items = [
+        (f"{form[name].label}: " if name in form.fields else "", error)
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+    return format_html(
+        '\n      <ul class="errorlist" role="alert">{}</ul>',
+        format_html_join("", "<li>{}{}</li>", items),
+    )
+
+
+# -- an event's outlet columns ----------------------------------------------------------------
+
+PINNED = mark_safe(
+    ' · <span class="pinned" title="A person put this claim here; re-matching keeps it">'
+    "placed by hand</span>"
+)
+
+
+def claim_item(claim, text_pieces, urls, also: bool = False) -> SafeString:
+    """One claim of a column as HTML, built in Python: the largest events show hundreds, and
+    a template with its tags per claim costs more than the rest of the page. Every text is
+    escaped by format_html. `also`: a claim of another event (or of none) that also tells of
+    this one, which says where it mainly belongs."""
+    return format_html(
+        '<li id="c{id}">\n'
+        '          <p class="claim-text">{text}</p>\n'
+        '          <p class="claim-meta">\n'
+        "            {home}{speaker}\n"
+        '            <a href="{context}" hx-get="{context}" hx-target="#ctx-{id}" '
+        'hx-swap="innerHTML">Context</a> ·\n'
+        '            <a href="{reader}">Full article</a>\n'
+        "            {pinned}\n"
+        "          </p>\n"
+        '          <div id="ctx-{id}" class="context-slot" aria-live="polite"></div>\n'
+        "        </li>",
+        id=claim.pk,
+        text=marked_html(text_pieces),
+        home=_home(claim, urls) if also else "",
+        speaker=format_html('<span class="speaker">{}</span> · ', claim.speaker)
+        if claim.speaker
+        else "",
+        context=f"{urls['claim']}{claim.pk}/context/",
+        reader=f"{urls['article']}{claim.article_id}/#claim-{claim.pk}",
+        pinned=PINNED if claim.event_pinned and not also else "",
+    )
+
+
+def _home(claim, urls) -> SafeString:
+    """Where a claim that also tells of this event mainly belongs: its own event, or none."""
+    if claim.event_id is None:
+        return mark_safe('<span class="home">in no event</span> · ')
+    label = claim.event.display_label
+    return format_html(
+        '<span class="home">mainly in: <a href="{}" title="{}">{}</a></span> · ',
+        f"{urls['event']}{claim.event_id}/",
+        label,
+        Truncator(label).chars(HOME_LABEL_CHARS),
+    )
+
+
+# -- the story overview ------------------------------------------------------------------------
+
+NOT_REPORTED = mark_safe('<td class="cell"><span class="visually-hidden">not reported</span></td>')
+
+
+def matrix_row(row: dict, event_url: str) -> SafeString:
+    """An event's row of the coverage matrix: its name, its date, its claims per outlet."""
+    event = row["event"]
+    date = (
+        format_html(
+            '<time datetime="{}">{}</time>',
+            event.occurred_on.isoformat(),
+            f"{event.occurred_on.day} {event.occurred_on:%b}",
+        )
+        if event.occurred_on
+        else ""
+    )
+    cells = format_html_join(
+        "",
+        "{}",
+        (
+            (format_html('<td class="cell reported">{}</td>', n),) if n else (NOT_REPORTED,)
+            for n in row["cells"]
+        ),
+    )
+    return format_html(
+        '<tr>\n        <th scope="row"><a href="{}{}/">{}</a></th>\n'
+        '        <td class="date">{}</td>\n        {}\n      </tr>',
+        event_url,
+        event.pk,
+        Truncator(event.display_label).chars(140),
+        date,
+        cells,
+    )
+
+
+def timeline_day(day: dict, top: int) -> SafeString:
+    """A day of the timeline strip with how many events happened on it (`top`: the most)."""
+    return format_html(
+        # Bar heights in five steps: a class each, since the CSP allows no inline styles.
+        '<li><span class="bar level-{}" aria-hidden="true"></span><time datetime="{}">{}'
+        '</time><span class="n">{} event{}</span></li>',
+        min(5, 1 + 4 * day["n"] // top),
+        day["occurred_on"].isoformat(),
+        f"{day['occurred_on']:%a} {day['occurred_on'].day} {day['occurred_on']:%b}",
+        day["n"],
+        pluralize(day["n"]),
+    )
+
+
+# -- the search --------------------------------------------------------------------------------
+
+
+def search_result(claim, urls) -> SafeString:
+    """One claim found, as HTML built in Python (50 of them through a template with two
+    {% url %} each cost more than the search). Every text is escaped by format_html."""
+    if claim.event:
+        event = format_html(
+            '<a href="{}{}/#c{}">Event: {}</a>',
+            urls["event"],
+            claim.event_id,
+            claim.pk,
+            Truncator(claim.event.display_label).chars(80),
+        )
+    else:
+        event = "Not matched to other outlets"
+    return format_html(
+        "<li>\n"
+        '      <p class="outlet">{outlet}</p>\n'
+        '      <p class="claim-text">{text}</p>\n'
+        '      <p class="claim-meta">{event} · '
+        '<a href="{article}{article_id}/#claim-{pk}">In the article</a></p>\n'
+        "    </li>",
+        outlet=claim.article.outlet.name,
+        text=claim.text,
+        event=event,
+        article=urls["article"],
+        article_id=claim.article_id,
+        pk=claim.pk,
+    )
