@@ -12,11 +12,11 @@ from articles import pagecache
 from articles.access import EDIT, can, get_story
 from articles.models import article_texts
 from claims.forms import MergeForm, MoveClaimsForm, OutletColumnForm, RenameForm
-from claims.highlight import differing_words, pieces
 from claims.models import Claim, Event, Link
 from claims.views import rows
 from claims.views.common import url_prefix
 from claims.views.gone import follows_gone_events
+from claims.views.highlight import differing_words, pieces
 
 # What one event page renders is bounded, whatever the event's size: a journalist reads a few
 # claims per outlet and opens an outlet's full column on demand (?outlet=ID).

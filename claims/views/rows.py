@@ -12,9 +12,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from claims.highlight import marked_html
 from claims.models import LinkStatus
 from claims.views.common import url_prefix
+from claims.views.highlight import marked_html
 
 PREVIEW_CHARS = 90
 HOME_LABEL_CHARS = 80  # an event's label is often a whole sentence, as in the page's title
