@@ -572,7 +572,7 @@ def _links(index, a, b, s, comps, mask, explain_links, event_keys):
             Link(p, q, round(score_, 3), dict(zip(names, vals, strict=True)), (), (), "", e)
             for p, q, score_, vals, e in zip(lo, hi, scores, values, event_keys, strict=True)
         ]
-    idf = index.idf()
+    share = explain.Sharing(index, index.idf())
     out = []
     swapped = (x > y).tolist()
     pairs = zip(
@@ -581,7 +581,7 @@ def _links(index, a, b, s, comps, mask, explain_links, event_keys):
     )  # fmt: skip
     for i, j, p, q, swap, score_, vals, e in pairs:
         c = dict(zip(names, vals, strict=True))
-        terms, aliases = explain.shared(index, i, j, idf)
+        terms, aliases = share(i, j)
         if swap:
             aliases = [(v, u) for u, v in aliases]
         text = explain.sentence(terms, c)

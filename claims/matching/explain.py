@@ -35,24 +35,66 @@ def readable(term: str, surface: str) -> str:
 def shared(index: StoryIndex, i: int, j: int, idf: np.ndarray):
     """Shared terms (rarest first, as the story first wrote them) and aliases written two ways
     ((as in claim i, as in claim j))."""
-    both = np.intersect1d(index.terms(i), index.terms(j))
-    both = both[np.argsort(-idf[both], kind="stable")]
-    terms = [readable(index.names[t], index.surface[t]) for t in both.tolist()]
-    canon = [index.names[t] for t in both.tolist() if index.names[t].startswith("=")]
-    aliases = _written(index, i, j, canon) if canon else []
-    return terms, aliases
+    return Sharing(index, idf)(i, j)
 
 
-def _written(index: StoryIndex, i: int, j: int, canon: list[str]) -> list[tuple[str, str]]:
-    """How each claim wrote the shared aliases, where they wrote them differently."""
+class Sharing:
+    """`shared` for the many links of one run: each claim's terms (rarest first), the words
+    they are shown as and the way it wrote its aliases are worked out once a claim, not once a
+    link. What it keeps is dropped every CLAIMS claims, so that a million links cost no more
+    memory than a few thousand; what it answers is the same either way."""
 
-    def forms(row):
-        article = index.articles[index.claim_article[row]]
-        toks = index.alias_table.apply(tokens(index.raw[row], article.published))
-        return {t.term: t.surface for t in toks if t.term in canon}
+    CLAIMS = 20_000
 
-    fa, fb = forms(i), forms(j)
-    return [(fa[c], fb[c]) for c in canon if c in fa and c in fb and fa[c].lower() != fb[c].lower()]
+    def __init__(self, index: StoryIndex, idf: np.ndarray):
+        self.index, self.idf = index, idf.tolist()
+        self.shown: dict[int, str] = {}  # term id -> as a reader sees it
+        self.ordered: dict[int, tuple[list[int], frozenset]] = {}  # row -> its terms
+        self.forms: dict[int, dict[str, str]] = {}  # row -> aliased term -> as written
+
+    def __call__(self, i: int, j: int):
+        names = self.index.names
+        mine = self._terms(i)[0]
+        theirs = self._terms(j)[1]
+        both = [t for t in mine if t in theirs]
+        shown = self.shown
+        terms = [shown[t] if t in shown else self._show(t) for t in both]
+        canon = [names[t] for t in both if names[t].startswith("=")]
+        if not canon:
+            return terms, []
+        fa, fb = self._forms(i), self._forms(j)
+        aliases = [
+            (fa[c], fb[c]) for c in canon if c in fa and c in fb and fa[c].lower() != fb[c].lower()
+        ]
+        return terms, aliases
+
+    def _show(self, t: int) -> str:
+        text = self.shown[t] = readable(self.index.names[t], self.index.surface[t])
+        return text
+
+    def _terms(self, row: int) -> tuple[list[int], frozenset]:
+        """The claim's distinct terms, rarest first (the lower id first among equals, as
+        numpy's stable sort of intersect1d's sorted ids gives them), and as a set."""
+        got = self.ordered.get(row)
+        if got is None:
+            if len(self.ordered) >= self.CLAIMS:
+                self.ordered.clear()
+            idf = self.idf
+            ids = sorted(set(self.index.terms(row).tolist()), key=lambda t: (-idf[t], t))
+            got = self.ordered[row] = (ids, frozenset(ids))
+        return got
+
+    def _forms(self, row: int) -> dict[str, str]:
+        """How the claim wrote each aliased thing it names (its last mention)."""
+        got = self.forms.get(row)
+        if got is None:
+            if len(self.forms) >= self.CLAIMS:
+                self.forms.clear()
+            index = self.index
+            article = index.articles[index.claim_article[row]]
+            toks = index.alias_table.apply(tokens(index.raw[row], article.published))
+            got = self.forms[row] = {t.term: t.surface for t in toks if t.term.startswith("=")}
+        return got
 
 
 def sentence(terms: list[str], c: dict[str, float]) -> str:
