@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from articles.models import Article, Story
@@ -110,8 +111,7 @@ def _store(story, index, result, dates, claim_count, started, full: bool) -> Sum
     # The index is large (seconds to write on PostgreSQL) and only runs read it: it takes no
     # story lock, so that no label waits for it.
     MatchIndex.objects.update_or_create(story=story, defaults={"data": data})
-    with _writing(story):
-        _save_state(story, index, result)
+    _save_state(story, index, result)
     seconds = (timezone.now() - started).total_seconds()
     return Summary(
         claim_count,
@@ -316,19 +316,20 @@ def _assign(story, assignment: dict[int, int], old_event_of: dict[int, int], ful
         old_event_of[c] for ids in moves.values() for c in ids if c in old_event_of
     }
     touched |= {old_event_of[c] for c in leaving}
-    claims = Claim.objects.filter(article__story=story, event_pinned=False)
-    steps = [(event_id, batch) for event_id, ids in moves.items() for batch in _batches(ids)]
-    steps += [(None, batch) for batch in _batches(leaving)]
-    group, size = [], 0
-    for step in [*steps, None]:
-        if group and (step is None or size + len(step[1]) > WRITE_BATCH):
-            with _writing(story):
-                for event_id, ids in group:
-                    claims.filter(id__in=ids).update(event_id=event_id)
-            group, size = [], 0
-        if step is not None:
-            group.append(step)
-            size += len(step[1])
+    # one statement a claim, sent together (executemany), the pinned rule in its WHERE; the
+    # claims are the story's own (the run read them from it)
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} = %s WHERE {} = %s AND NOT {}".format(
+        quote(Claim._meta.db_table),
+        quote(Claim._meta.get_field("event").column),
+        quote(Claim._meta.pk.column),
+        quote(Claim._meta.get_field("event_pinned").column),
+    )
+    rows = [(event_id, c) for event_id, ids in moves.items() for c in ids]
+    rows += [(None, c) for c in leaving]
+    for batch in _batches(rows):
+        with _writing(story), connection.cursor() as cursor:
+            cursor.executemany(sql, batch)
     return touched
 
 
@@ -342,19 +343,13 @@ def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tu
     """The run's links: new ones created, changed ones updated (unchanged ones are not
     written), and on a full run the matcher's suggestions it no longer makes deleted. Each
     batch is a transaction of its own. Returns (links created, links deleted)."""
-    columns = [
-        "id",
-        "claim_a",
-        "claim_b",
-        *[f if f != "event" else "event_id" for f in LINK_FIELDS],
-    ]
-    existing = {
-        (row[1], row[2]): row for row in Link.objects.filter(story=story).values_list(*columns)
-    }
+    existing = _stored_links(story)
     new, update, seen = [], [], set()
     for link in links:
         pair = (link.a, link.b)
         seen.add(pair)
+        # plain JSON values already (str keys, Python floats and strings, lists): compared as
+        # they are with what the row holds, decoded
         fields = dict(
             score=min(max(link.score, 0.0), 1.0),
             components=link.components,
@@ -363,14 +358,16 @@ def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tu
             explanation=link.explanation,
             event_id=event_of_key.get(link.event),
         )
-        if pair not in existing:
-            new.append(Link(story=story, claim_a_id=link.a, claim_b_id=link.b, **fields))
-        elif tuple(_plain(v) for v in fields.values()) != tuple(existing[pair][3:]):
-            update.append(Link(id=existing[pair][0], **fields))
-    for batch in _batches(new):
-        with _writing(story):
-            # ignore_conflicts: a run matching new articles may have made the pair meanwhile
-            Link.objects.bulk_create(batch, ignore_conflicts=True)
+        row = existing.get(pair)
+        if row is None:
+            new.append((link.a, link.b, fields))
+        elif _changed(fields, row):
+            update.append(Link(id=row[0], **fields))
+    sql, rows = _link_inserts(story, new)
+    for batch in _batches(rows):
+        with _writing(story), connection.cursor() as cursor:
+            # ignoring conflicts: a run matching new articles may have made the pair meanwhile
+            cursor.executemany(sql, batch)
     sql, rows = _link_updates(update)
     for batch in _batches(rows):
         with _writing(story), connection.cursor() as cursor:
@@ -381,6 +378,91 @@ def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tu
         for batch in _batches(stale):
             removed += _drop_suggestions(story, batch)
     return len(new), removed
+
+
+def _stored_links(story: Story) -> dict[tuple[int, int], tuple]:
+    """(claim a, claim b) -> (id, score, components, shared terms, shared aliases,
+    explanation, event id) of the story's links; the JSON columns as the text the database
+    holds, decoded only when a link's other fields are the same (_changed)."""
+    table = Link._meta.db_table
+    quote = connection.ops.quote_name
+    columns = ["id", "claim_a", "claim_b", *LINK_FIELDS]
+    sql = "SELECT {} FROM {} WHERE {} = %s".format(
+        ", ".join(f"{quote(table)}.{quote(Link._meta.get_field(c).column)}" for c in columns),
+        quote(table),
+        quote(Link._meta.get_field("story").column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [story.pk])
+        return {(row[1], row[2]): (row[0], *row[3:]) for row in cursor.fetchall()}
+
+
+def _changed(fields: dict, row: tuple) -> bool:
+    """Whether the link differs from its row (id, then LINK_FIELDS): the plain fields first,
+    the JSON ones decoded only when those are the same."""
+    _, score, components, terms, aliases, explanation, event_id = row
+    if (fields["score"], fields["explanation"], fields["event_id"]) != (
+        score,
+        explanation,
+        event_id,
+    ):
+        return True
+    return (
+        _json(terms) != fields["shared_terms"]
+        or _json(aliases) != fields["shared_aliases"]
+        or _json(components) != fields["components"]
+    )
+
+
+def _json(text):
+    """A JSON column as the model reads it (JSONField.from_db_value)."""
+    if text is None or not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _link_inserts(story: Story, new: list) -> tuple[str, list[list]]:
+    """One INSERT per new link, ignoring a pair that exists (as bulk_create's ignore_conflicts
+    writes it), its parameters made ready here, outside the transaction."""
+    names = ["story", "claim_a", "claim_b", *LINK_FIELDS, "status", "created_at", "updated_at"]
+    fields = [Link._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sql = "{} {} ({}) VALUES ({}) {}".format(
+        connection.ops.insert_statement(on_conflict=OnConflict.IGNORE),
+        quote(Link._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+        connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
+    ).rstrip()
+    prep = {f.name: f for f in fields}
+    now = timezone.now()
+    constant = [
+        prep["story"].get_db_prep_save(story.pk, connection),
+        prep["status"].get_db_prep_save(LinkStatus.SUGGESTED, connection),
+        prep["created_at"].get_db_prep_save(now, connection),
+    ]
+    json_fields = [prep[n] for n in ("components", "shared_terms", "shared_aliases")]
+    score, explanation, event = prep["score"], prep["explanation"], prep["event"]
+    rows = []
+    for a, b, values in new:
+        rows.append(
+            [
+                constant[0],
+                a,
+                b,
+                score.get_db_prep_save(values["score"], connection),
+                *[f.get_db_prep_save(values[f.name], connection) for f in json_fields],
+                explanation.get_db_prep_save(values["explanation"], connection),
+                event.get_db_prep_save(values["event_id"], connection),
+                constant[1],
+                constant[2],
+                constant[2],
+            ]
+        )
+    return sql, rows
 
 
 def _link_updates(links: list[Link]) -> tuple[str, list[list]]:
@@ -398,11 +480,6 @@ def _link_updates(links: list[Link]) -> tuple[str, list[list]]:
         for link in links
     ]
     return sql, rows
-
-
-def _plain(value):
-    """A link field as values_list reads it back (JSON: lists, not tuples)."""
-    return json.loads(json.dumps(value)) if isinstance(value, list | dict | tuple) else value
 
 
 def _batches(rows: list):
@@ -431,14 +508,15 @@ def _drop_suggestions(story: Story, ids: list[int]) -> int:
 
 
 def _save_state(story, index, result) -> None:
-    MatchState.objects.update_or_create(
-        story=story,
-        defaults={
-            "claim_count": len(index.claim_ids),
-            "unmatched_count": Claim.objects.filter(article__story=story, event=None).count(),
-            "event_count": story.events.count(),
-            "link_count": story.links.count(),
-            "matched_at": timezone.now(),
-            "stats": json.loads(json.dumps(result.stats, default=str)),
-        },
-    )
+    """The run's counts, read before its transaction (they are a summary: a label meanwhile
+    changes none of them); only the row's write holds the story's lock."""
+    defaults = {
+        "claim_count": len(index.claim_ids),
+        "unmatched_count": Claim.objects.filter(article__story=story, event=None).count(),
+        "event_count": story.events.count(),
+        "link_count": story.links.count(),
+        "matched_at": timezone.now(),
+        "stats": json.loads(json.dumps(result.stats, default=str)),
+    }
+    with _writing(story):
+        MatchState.objects.update_or_create(story=story, defaults=defaults)
