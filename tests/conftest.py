@@ -23,6 +23,9 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.WHITENOISE_AUTOREFRESH = True
+    # Users are made and signed in by the hundred: a password hash costs a millisecond, not
+    # PBKDF2's few hundred (no test is about the hash).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +37,167 @@ def _empty_page_cache():
         caches[alias].clear()
 
 
+# The seed story, imported and matched once a session. `load_seeds` takes about half a second
+# and `match_claims` one or two more; some 140 tests want the story. `_seed_rows` runs both
+# commands once, for real, copies the rows they wrote into tables of its own beside the test
+# database's (Django's flush and the tests touch only the models' tables), and removes the
+# rows again: a test that asks for no seed story still starts from an empty database. Then
+# `seed_story` and `matched_story` put the rows back with INSERT ... SELECT inside the test's
+# own transaction, which rolls them back as before: the same rows, ids and times the commands
+# wrote. The SQLite index of claims (claims/textsearch.py) follows by its triggers.
+
+
+class SeedRows:
+    """The rows `load_seeds` wrote (`seeded`), and the ones `match_claims` then wrote or
+    changed (`matched`: a changed row is deleted and written anew), each a list of (table,
+    its key, its columns, the table of rows to insert or None, the table of ids to delete
+    first or None)."""
+
+    PREFIX = "zz_seed_"
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.seeded: list[tuple] = []
+        self.matched: list[tuple] = []
+
+    def build(self):
+        from django.db import transaction
+
+        connection = self.connection
+        introspection = connection.introspection
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            tables = sorted(introspection.django_table_names(only_existing=True))
+            keys = {t: introspection.get_primary_key_column(cursor, t) for t in tables}
+            sequences = self._sequences(cursor)
+            before = {t: self._rows(cursor, t, keys[t]) for t in tables}
+            call_command("load_seeds", stdout=StringIO())
+            seeded = {t: self._rows(cursor, t, keys[t]) for t in tables}
+            for t in tables:
+                if added := self._added(t, before[t], seeded[t]):
+                    copy = self._copy(cursor, "s_", t, keys[t], added)
+                    self.seeded.append((t, keys[t], self._columns(cursor, t), copy, None))
+            call_command("match_claims", "--story", SEED_SLUG, stdout=StringIO())
+            wrote = {}
+            for t in tables:
+                matched = self._rows(cursor, t, keys[t])
+                wrote[t] = self._added(t, before[t], matched)
+                new = [k for k, row in matched.items() if seeded[t].get(k) != row]
+                drop = [k for k, row in seeded[t].items() if matched.get(k) != row]
+                if new or drop:
+                    self.matched.append(
+                        (
+                            t,
+                            keys[t],
+                            self._columns(cursor, t),
+                            self._copy(cursor, "m_", t, keys[t], new) if new else None,
+                            self._ids(cursor, t, keys[t], drop) if drop else None,
+                        )
+                    )
+            # Back to the database as migrate left it, ids to come and all.
+            for t, ids in wrote.items():
+                if not ids:
+                    continue
+                if before[t]:
+                    self._delete(cursor, t, keys[t], ids)
+                else:
+                    cursor.execute(f"DELETE FROM {self._q(t)}")
+                if sequences is not None:
+                    if t in sequences:
+                        cursor.execute(
+                            "UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [sequences[t], t]
+                        )
+                    else:
+                        cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [t])
+        return self
+
+    def put_back(self, stage):
+        """Write the rows of this stage ("seeded", then "matched") into the database."""
+        from django.db import transaction
+
+        q = self._q
+        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as c:
+            for table, key, columns, copy, drop in getattr(self, stage):
+                if drop:
+                    c.execute(
+                        f"DELETE FROM {q(table)} WHERE {q(key)} IN (SELECT id FROM {q(drop)})"
+                    )
+                if copy:
+                    c.execute(f"INSERT INTO {q(table)} ({columns}) SELECT {columns} FROM {q(copy)}")
+
+    def _q(self, name):
+        return self.connection.ops.quote_name(name)
+
+    def _sequences(self, cursor):
+        """SQLite's next ids (AUTOINCREMENT), put back as they were; PostgreSQL's sequences
+        move on, which no test minds (they are not rolled back either)."""
+        if self.connection.vendor != "sqlite":
+            return None
+        cursor.execute("SELECT name, seq FROM sqlite_sequence")
+        return dict(cursor.fetchall())
+
+    def _rows(self, cursor, table, key):
+        cursor.execute(f"SELECT * FROM {self._q(table)}")
+        at = [d[0] for d in cursor.description].index(key)
+        return {row[at]: row for row in cursor.fetchall()}
+
+    def _columns(self, cursor, table):
+        cursor.execute(f"SELECT * FROM {self._q(table)} WHERE 1 = 0")
+        return ", ".join(self._q(d[0]) for d in cursor.description)
+
+    @staticmethod
+    def _added(table, before, after):
+        """The ids of the rows in `after` that were not in `before`. The seed commands may
+        only add rows to what migrate wrote: one they changed could not be put back."""
+        if any(after.get(k) != row for k, row in before.items()):
+            raise RuntimeError(f"the seed story changed rows of {table} that migrate wrote")
+        return [k for k in after if k not in before]
+
+    def _copy(self, cursor, stage, table, key, ids):
+        q, copy = self._q, self.PREFIX + stage + table
+        cursor.execute(f"CREATE TABLE {q(copy)} AS SELECT * FROM {q(table)} WHERE 1 = 0")
+        for chunk in _chunks(ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {q(copy)} SELECT * FROM {q(table)} WHERE {q(key)} IN ({marks})",
+                chunk,
+            )
+        return copy
+
+    def _ids(self, cursor, table, key, ids):
+        q, copy = self._q, self.PREFIX + "d_" + table
+        cursor.execute(
+            f"CREATE TABLE {q(copy)} AS SELECT {q(key)} AS id FROM {q(table)} WHERE 1 = 0"
+        )
+        for chunk in _chunks(ids):
+            values = ", ".join(["(%s)"] * len(chunk))
+            cursor.execute(f"INSERT INTO {q(copy)} (id) VALUES {values}", chunk)
+        return copy
+
+    def _delete(self, cursor, table, key, ids):
+        for chunk in _chunks(ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {self._q(table)} WHERE {self._q(key)} IN ({marks})", chunk)
+
+
+def _chunks(items, size=500):
+    items = list(items)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+@pytest.fixture(scope="session")
+def _seed_rows(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return SeedRows(connection).build()
+
+
 @pytest.fixture
-def seed_story(db):
-    call_command("load_seeds", stdout=StringIO())
+def seed_story(db, _seed_rows):
+    """The seed story as `load_seeds` leaves it: imported, not matched."""
     from articles.models import Story
 
+    _seed_rows.put_back("seeded")
     return Story.objects.get(slug=SEED_SLUG)
 
 
@@ -113,8 +272,9 @@ def run_worker():
 
 
 @pytest.fixture
-def matched_story(seed_story):
-    call_command("match_claims", "--story", seed_story.slug, stdout=StringIO())
+def matched_story(seed_story, _seed_rows):
+    """The seed story as `match_claims` then leaves it (the object is seed_story's)."""
+    _seed_rows.put_back("matched")
     return seed_story
 
 
@@ -182,11 +342,13 @@ def screenshot(page):
 
 
 @pytest.fixture
-def live_story(transactional_db):
-    """The seed story, matched, committed where a live server (and so a browser) can see it."""
-    call_command("load_seeds", verbosity=0, stdout=StringIO())
-    call_command("match_claims", "--story", SEED_SLUG, stdout=StringIO())
+def live_story(transactional_db, _seed_rows):
+    """The seed story, matched, committed where a live server (and so a browser) can see it
+    (the flush after the test removes it)."""
     from articles.models import Story
+
+    _seed_rows.put_back("seeded")
+    _seed_rows.put_back("matched")
 
     return Story.objects.get(slug=SEED_SLUG)
 
