@@ -15,11 +15,8 @@ committed to meanwhile.
 
 __all__ = ["Conflict", "LinkGone", "annotate", "undo", "adjudicate", "ReviewQueue"]
 
-from dataclasses import dataclass
-
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.db.models.functions import Abs
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from articles.access import EDIT, can
@@ -33,7 +30,10 @@ from claims.models import (
     Label,
     Link,
     LinkStatus,
+    event_last,
+    review_distance,
 )
+from claims.views.queue import KeyboardQueue
 
 # Keys of the review queue, one place for the template and the help text.
 LABEL_KEYS = {
@@ -211,53 +211,31 @@ def _adjudicate(link, editor, label, note, version) -> Adjudication:
 # The review queue ------------------------------------------------------------------------------
 
 ORDERS = {"uncertain": "least certain first", "event": "by event"}
-# A link's score is the matcher's probability that the claims are linked: at one half it is
-# least sure, and there a person's word helps most.
-LEAST_SURE = 0.5
 
 
-@dataclass
-class ReviewQueue:
-    """A user's way through a story's links: every link in review order, and which of them
-    the user has labelled."""
-
-    ids: list[int]
-    done: set[int]
+class ReviewQueue(KeyboardQueue):
+    """A user's way through a story's links: every link in review order, open until the user
+    labels it. Least sure first, or by event (links of no event last), the surer first within
+    an event: the indexes link_review_order and link_review_by_event serve these orders."""
 
     @classmethod
     def of(cls, story, user, order: str = "uncertain") -> "ReviewQueue":
         links = Link.objects.filter(story=story)
         if order == "event":
-            links = links.order_by(F("event_id").asc(nulls_last=True), "-score", "id")
+            links, keys = links.alias(event_key=event_last()), ("event_key", "-score", "id")
         else:
-            links = links.order_by(Abs(F("score") - LEAST_SURE), "id")
-        labelled = Annotation.objects.filter(link__story=story, annotator=user)
-        return cls(
-            list(links.values_list("id", flat=True)),
-            set(labelled.values_list("link_id", flat=True)),
-        )
+            links, keys = links.alias(distance=review_distance()), ("distance", "id")
+        labelled = Annotation.objects.filter(link=OuterRef("pk"), annotator=user)
+        queue = cls(links, keys, open=~Exists(labelled))
+        queue.labelled = Annotation.objects.filter(link__story=story, annotator=user)
+        return queue
 
-    @property
-    def done_count(self) -> int:
-        return len(self.done)
+    def counts(self) -> dict:
+        # Counted apart: a count of the links and one of the user's labels are each a scan of
+        # an index, where counting the open links asks for a label link by link.
+        total = self.rows.count()
+        return {"total": total, "open": total - self.labelled.count()}
 
     @property
     def left_count(self) -> int:
-        return len(self.ids) - len(self.done)
-
-    def next_open(self, after: int | None = None) -> int | None:
-        """The next link the user has not labelled, after `after` (wrapping round)."""
-        start = self.ids.index(after) + 1 if after in self.ids else 0
-        for link_id in self.ids[start:] + self.ids[:start]:
-            if link_id not in self.done:
-                return link_id
-        return None
-
-    def neighbours(self, link_id: int) -> tuple[int | None, int | None]:
-        if link_id not in self.ids:
-            return None, None
-        i = self.ids.index(link_id)
-        return (
-            self.ids[i - 1] if i > 0 else None,
-            self.ids[i + 1] if i + 1 < len(self.ids) else None,
-        )
+        return self.open_count

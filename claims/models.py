@@ -283,6 +283,34 @@ class LinkStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected by a person"
 
 
+# A link's score is the matcher's probability that the claims are linked: at one half it is
+# least sure, and there a person's word helps most.
+LEAST_SURE = 0.5
+
+
+def review_distance() -> models.Func:
+    """How far a link's score is from LEAST_SURE, |score - 0.5|: the review queue's order, and
+    the expression of the index that serves it (link_review_order). The 0.5 is written into the
+    SQL rather than bound as a parameter: SQLite uses an index on an expression only for the
+    very same expression, and `score - ?` is not `score - 0.5`."""
+    return models.Func(
+        F("score"),
+        template=f"ABS(%(expressions)s - {LEAST_SURE!r})",
+        output_field=models.FloatField(),
+    )
+
+
+def event_last() -> models.Func:
+    """A link's event id, links of no event after every event (the largest id there can be):
+    the review queue's order by event, and the expression of the index that serves it
+    (link_review_by_event). The number is in the SQL, as in review_distance."""
+    return models.Func(
+        F("event"),
+        template="COALESCE(%(expressions)s, 9223372036854775807)",
+        output_field=models.BigIntegerField(),
+    )
+
+
 class LinkQuerySet(models.QuerySet):
     def for_claims(self, a_id: int, b_id: int):
         a_id, b_id = sorted((a_id, b_id))
@@ -344,7 +372,14 @@ class Link(models.Model):
                 condition=Q(status__in=LinkStatus.values), name="link_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["story", "status"])]
+        indexes = [
+            models.Index(fields=["story", "status"]),
+            # The review queue, least sure first: its position, neighbours and next open link.
+            models.Index(F("story"), review_distance(), F("id"), name="link_review_order"),
+            models.Index(
+                F("story"), event_last(), F("score").desc(), F("id"), name="link_review_by_event"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.claim_a_id} ↔ {self.claim_b_id} ({self.score:.2f}, {self.status})"

@@ -5,21 +5,46 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import push_url
 
 from articles.access import ANNOTATE, get_story
 from claims import annotating
 from claims.diff import word_diff
 from claims.forms import LabelForm, ReviewForm
 from claims.models import Annotation, AnnotationChange, Label, Link
+from claims.views import queue as keyboard
 from claims.views.common import invalid_status
 from claims.views.replaced import link_gone
 
 TEMPLATE = "claims/review.html"
 HISTORY_SHOWN = 10
+HINTS = {
+    Label.AGREES: "Agrees",
+    Label.CONTRADICTS: "Contradicts",
+    Label.PARTLY: "Partly: one adds or omits detail",
+    Label.UNRELATED: "Unrelated: a bad match",
+}
+# The key map: the labels' keys, then (after the keys of the previous and next link) these.
+KEYMAP = {
+    "choices": [(annotating.LABEL_KEYS[label], hint) for label, hint in HINTS.items()],
+    "noun": "link",
+    "more": [
+        (
+            ("e",),
+            format_html(
+                "Write a note (<kbd>{}</kbd> to leave it; a label key then saves both)", "Esc"
+            ),
+        ),
+        (("z",), "Undo your last label"),
+        (("?",), "Show or hide these keys"),
+    ],
+    "note": "A label moves on to the next link you have not labelled. “Unrelated” rejects the "
+    "link, so matching again never brings it back; the other labels confirm it.",
+}
 
 
 @login_required
@@ -72,34 +97,40 @@ def _address(story, order, link_id) -> str:
 
 
 def _moved(request, story, order, link_id):
-    if not request.htmx:
-        return redirect(_address(story, order, link_id))
-    return push_url(_panel(request, story, order, link_id), _address(story, order, link_id))
+    address = _address(story, order, link_id)
+    return keyboard.moved(request, address, lambda: _panel(request, story, order, link_id))
 
 
 def _panel(request, story, order, link_id=None, conflict=None, form=None, status=200):
     """The queue at `link_id` (else the next open link); `form`, a label that did not
     validate, is shown with its errors in place of a fresh one."""
-    queue = annotating.ReviewQueue.of(story, request.user, order)
-    if link_id not in queue.ids:
-        link_id, form = queue.next_open(), None
-    context = {"story": story, "order": order, "queue": queue, "link": None, "conflict": conflict}
+    links = annotating.ReviewQueue.of(story, request.user, order)
+    if not links.holds(link_id):
+        link_id, form = links.next_open(), None
+    context = {
+        "story": story,
+        "order": order,
+        "queue": links,
+        "link": None,
+        "conflict": conflict,
+        "keymap": KEYMAP,
+    }
     if link_id:
-        context.update(_link_context(request, queue, link_id, order, conflict))
+        context.update(_link_context(request, story, links, link_id, order, conflict))
         if form is not None:
             context["form"] = form
-    template = f"{TEMPLATE}#panel" if request.htmx else TEMPLATE
-    return render(request, template, context, status=status)
+    elif links.total:
+        context["again"] = _address(story, order, links.first())
+    return keyboard.panel(request, TEMPLATE, context, status=status)
 
 
-def _link_context(request, queue, link_id, order, conflict) -> dict:
+def _link_context(request, story, links, link_id, order, conflict) -> dict:
     link = Link.objects.select_related(
         "claim_a__article__outlet", "claim_b__article__outlet", "event"
     ).get(pk=link_id)
     mine = Annotation.objects.filter(link=link, annotator=request.user).first()
     note = request.POST.get("note", "") if conflict else (mine.note if mine else "")
     diff_a, diff_b = word_diff(link.claim_a.text, link.claim_b.text)
-    previous, following = queue.neighbours(link.pk)
     return {
         "link": link,
         "diff_a": diff_a,
@@ -110,7 +141,6 @@ def _link_context(request, queue, link_id, order, conflict) -> dict:
         ),
         "labels": [(value, text, annotating.LABEL_KEYS[value]) for value, text in Label.choices],
         "history": AnnotationChange.objects.filter(link=link, user=request.user)[:HISTORY_SHOWN],
-        "previous": previous,
-        "next": following,
-        "position": queue.ids.index(link.pk) + 1,
+        "facts": [f"score {floatformat(link.score, 2)}", link.get_status_display()],
+        **keyboard.steps(links, link.pk, lambda pk: _address(story, order, pk)),
     }

@@ -1,6 +1,7 @@
-"""The discrepancy queue stays quick as a story grows: a visit finds the discrepancies again only
-for the events that changed, and a page of the queue costs the same few queries however many
-events and discrepancies the story holds."""
+"""The keyboard queues stay quick as a story grows: a visit of the discrepancy queue finds the
+discrepancies again only for the events that changed, and a page of either queue (discrepancies,
+links to review) costs the same few queries however long it is, none of them reading more than
+one row of the queue, in an order an index serves."""
 
 from unittest import mock
 
@@ -10,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Story
+from claims import annotating
 from claims.framing import discrepancies as rules
-from claims.models import Claim, Discrepancy, Event, LexiconEntry, Link, LinkStatus
+from claims.models import Annotation, Claim, Discrepancy, Event, LexiconEntry, Link, LinkStatus
 from tests.conftest import make_article, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +173,106 @@ def test_a_match_job_finds_the_discrepancies_before_anyone_opens_the_queue(seed_
     with mock.patch.object(rules, "discrepancies") as frame:
         signed_in(editor).get(queue_url(seed_story))
     frame.assert_not_called()
+
+
+# The review queue ------------------------------------------------------------------------------
+
+# Scores with ties, both in the score and in its distance from one half (0.4 and 0.6).
+SCORES = [0.5, 0.4, 0.6, 0.6, 0.45, 0.55, 0.9, 0.1, 0.4, 0.75, 0.25, 0.5, 0.6]
+
+
+def add_links(story) -> list[Link]:
+    """Links between the claims of two outlets, of two events and of none."""
+    events = [Event.objects.create(story=story, key=f"e{i}", auto_label=f"E {i}") for i in (1, 2)]
+    sentences = [f"Claim {i} of the convoy." for i in range(len(SCORES))]
+    claims = make_article(story, "Reuters", sentences), make_article(story, "TASS", sentences)
+    pairs = list(zip(*claims, strict=True))
+    return [
+        Link.objects.create(
+            story=story,
+            claim_a=a,
+            claim_b=b,
+            score=score,
+            event=[events[1], None, events[0]][i % 3],
+        )
+        for i, ((a, b), score) in enumerate(zip(pairs, SCORES, strict=True))
+    ]
+
+
+def in_order(links, order) -> list[int]:
+    if order == "event":
+        key = lambda link: (link.event_id is None, link.event_id or 0, -link.score, link.id)  # noqa: E731
+    else:
+        key = lambda link: (abs(link.score - 0.5), link.id)  # noqa: E731
+    return [link.id for link in sorted(links, key=key)]
+
+
+def review_url(story, order, link=None) -> str:
+    url = reverse("claims-review", args=[story.slug]) + f"?order={order}"
+    return f"{url}&link={link}" if link else url
+
+
+def listed_links(captured) -> list[str]:
+    """The queries that read links with no limit and count nothing: the queue listing the
+    story's links."""
+    return [
+        q["sql"]
+        for q in captured
+        if 'FROM "claims_link"' in q["sql"] and "LIMIT" not in q["sql"] and "COUNT(" not in q["sql"]
+    ]
+
+
+@pytest.mark.parametrize("order", ["uncertain", "event"])
+def test_review_queue_walks_every_link_in_order_both_ways_reading_no_list(story, reviewer, order):
+    expected = in_order(add_links(story), order)
+    client = signed_in(reviewer)
+    seen, link = [], expected[0]
+    while link:
+        with CaptureQueriesContext(connection) as captured:
+            context = client.get(review_url(story, order, link), **HTMX).context
+        assert listed_links(captured) == []
+        assert (context["position"], context["total"]) == (len(seen) + 1, len(expected))
+        assert context["previous"] == (seen[-1] if seen else None)
+        seen.append(link)
+        link = context["next"]
+    assert seen == expected
+    back, link = [], expected[-1]
+    while link:
+        back.append(link)
+        link = client.get(review_url(story, order, link), **HTMX).context["previous"]
+    assert back == expected[::-1]
+
+    # A label moves on to the next link not labelled, round past the end to the start.
+    for link in expected[1:-3] + expected[-2:]:
+        Annotation.objects.create(link_id=link, annotator=reviewer, label="agrees")
+    mine = Annotation.objects.get(link_id=expected[1])
+    data = {"label": "partly", "note": "", "version": mine.version, "order": order}
+    with CaptureQueriesContext(connection) as captured:
+        label = reverse("claims-review-label", args=[story.slug, expected[1]])
+        response = client.post(label, data, **HTMX)
+    assert listed_links(captured) == []
+    assert response.context["link"].pk == expected[-3]
+    assert f"{len(expected) - 2} done, 2 left" in response.content.decode()
+    label = reverse("claims-review-label", args=[story.slug, expected[-3]])
+    response = client.post(label, {**data, "version": 0}, **HTMX)
+    assert response.context["link"].pk == expected[0]
+    assert f"{len(expected) - 1} done, 1 left" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("order", "index"), [("uncertain", "link_review_order"), ("event", "link_review_by_event")]
+)
+def test_an_index_serves_the_review_queue(story, reviewer, order, index):
+    """The next and the previous link come from an index in the queue's order, no sort: a
+    page reads a few index entries however many links the story has."""
+    links = add_links(story)
+    queue = annotating.ReviewQueue.of(story, reviewer, order)
+    middle = in_order(links, order)[len(links) // 2]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A few rows are read faster without an index; ask what it would do with many.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        for rows in (queue.after(middle), queue.before(middle), queue.ordered()):
+            plan = rows[:1].explain()
+            assert index in plan, plan
+            assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
