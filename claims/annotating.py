@@ -218,23 +218,25 @@ class ReviewQueue(KeyboardQueue):
     labels it. Least sure first, or by event (links of no event last), the surer first within
     an event: the indexes link_review_order and link_review_by_event serve these orders."""
 
-    @classmethod
-    def of(cls, story, user, order: str = "uncertain") -> "ReviewQueue":
+    def __init__(self, story, user, order: str = "uncertain"):
         links = Link.objects.filter(story=story)
         if order == "event":
             links, keys = links.alias(event_key=event_last()), ("event_key", "-score", "id")
         else:
             links, keys = links.alias(distance=review_distance()), ("distance", "id")
         labelled = Annotation.objects.filter(link=OuterRef("pk"), annotator=user)
-        queue = cls(links, keys, open=~Exists(labelled))
-        queue.labelled = Annotation.objects.filter(link__story=story, annotator=user)
-        return queue
+        super().__init__(links, keys, open=~Exists(labelled))
+        self.labels = Annotation.objects.filter(link__story=story, annotator=user)
+
+    @classmethod
+    def of(cls, story, user, order: str = "uncertain") -> "ReviewQueue":
+        return cls(story, user, order)
 
     def counts(self) -> dict:
         # Counted apart: a count of the links and one of the user's labels are each a scan of
         # an index, where counting the open links asks for a label link by link.
         total = self.rows.count()
-        return {"total": total, "open": total - self.labelled.count()}
+        return {"total": total, "open": total - self.labels.count()}
 
     @property
     def left_count(self) -> int:

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,9 +48,7 @@ def queue(request, slug):
 @login_required
 @require_POST
 def decide(request, slug, pk):
-    story = get_story(request, slug, ANNOTATE)
-    item = get_object_or_404(Discrepancy, story=story, pk=pk)
-    form = DiscrepancyDecideForm(request.POST)
+    story, item, form = keyboard.posted(request, slug, Discrepancy, pk, DiscrepancyDecideForm)
     if not form.is_valid():
         return _panel(request, story, item.pk, form=form, status=invalid_status(request))
     item.decide(form.cleaned_data["status"], request.user)
