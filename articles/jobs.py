@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.tasks import TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist
@@ -102,6 +102,7 @@ def reap(jobs: Iterable[QuerySet] | None = None) -> int:
     return ended
 
 
+@transaction.atomic
 def _abandon(job: BackgroundJob) -> bool:
     ended = job.abandon()
     if ended and job.task_id:  # the task result would say RUNNING for ever

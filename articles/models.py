@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
@@ -295,10 +295,17 @@ class BackgroundJob(models.Model):
         signals, so a beat never waits on the story's hot rows."""
         return bool(type(self).objects.filter(pk=self.pk).update(heartbeat_at=timezone.now()))
 
+    # Failing and what ended_early does (an import's report, its uploads dropped, its stored
+    # articles handed to matching) commit together: a process that dies, or an error, between
+    # the two would leave a failed job that no one ends again, its uploads and report missing
+    # and its stored articles never matched; and a page would show the job failed without them.
+
+    @transaction.atomic
     def fail(self, reason: str):
         self._set(status=JobStatus.FAILED, error=reason)
         self.ended_early()
 
+    @transaction.atomic
     def abandon(self) -> bool:
         """End as failed a job whose worker is gone. Only one caller wins (the update is
         conditional): False when the job has ended, or its worker beat again, meanwhile."""

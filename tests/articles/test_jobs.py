@@ -10,10 +10,12 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from articles.jobs import reap
 from articles.models import Article, ImportFile, ImportJob, JobStatus, Role, Story
 from claims.backlog import unindexed
 from claims.models import Claim, MatchIndex, MatchJob
@@ -227,3 +229,35 @@ def test_a_rerun_that_meets_only_duplicates_matches_those_never_matched(
     assert "1 duplicate" in out.getvalue()
     assert unindexed(matched) == []
     assert set(article.claims.values_list("pk", flat=True)) <= indexed_claims(matched)
+
+
+def test_a_reaper_that_fails_halfway_leaves_the_killed_import_for_the_next_to_end_whole(
+    editor_client, story, monkeypatch
+):
+    """Ending a killed job is one transaction: failed together with its report, its uploads
+    dropped and its stored articles handed to matching, or not at all (found by
+    bench/load_http.py, which saw a killed import failed without its report for a moment)."""
+    job = upload(editor_client, story, FILES)
+    claimed_by_a_worker_that_died(job, done=1)
+    stored = make_article(story, "Sputnik", SENTENCES)[0].article
+    real = ImportJob.ended_early
+
+    def dies(self):
+        raise DatabaseError("the reaper's connection was lost")
+
+    monkeypatch.setattr(ImportJob, "ended_early", dies)
+    with pytest.raises(DatabaseError):
+        reap()
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING  # not failed without its report: still to be ended
+    assert ImportFile.objects.filter(job=job).count() == len(FILES)
+    assert DBTaskResult.objects.get(id=job.task_id).status == "RUNNING"
+
+    monkeypatch.setattr(ImportJob, "ended_early", real)
+    assert reap() == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "It had read 1 of 3 files; it stored 1 article" in job.error
+    assert [row["article_id"] for row in job.imported] == [stored.pk]
+    assert not ImportFile.objects.exists()
+    assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
