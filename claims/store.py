@@ -407,11 +407,15 @@ def _changed(fields: dict, row: tuple) -> bool:
         event_id,
     ):
         return True
-    return (
-        _json(terms) != fields["shared_terms"]
-        or _json(aliases) != fields["shared_aliases"]
-        or _json(components) != fields["components"]
-    )
+    stored = (terms, aliases, components)
+    if all(isinstance(text, str) for text in stored):
+        try:  # the three at once: one call to the decoder, not three
+            stored = json.loads(f"[{terms},{aliases},{components}]")
+        except json.JSONDecodeError:
+            stored = [_json(text) for text in stored]
+    else:
+        stored = [_json(text) for text in stored]
+    return stored != [fields["shared_terms"], fields["shared_aliases"], fields["components"]]
 
 
 def _json(text):

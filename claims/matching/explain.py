@@ -42,24 +42,28 @@ class Sharing:
     """`shared` for the many links of one run: each claim's terms (rarest first), the words
     they are shown as and the way it wrote its aliases are worked out once a claim, not once a
     link. What it keeps is dropped every CLAIMS claims, so that a million links cost no more
-    memory than a few thousand; what it answers is the same either way."""
+    memory than that many claims; what it answers is the same either way."""
 
-    CLAIMS = 20_000
+    CLAIMS = 200_000
 
     def __init__(self, index: StoryIndex, idf: np.ndarray):
         self.index, self.idf = index, idf.tolist()
+        names = index.names
         self.shown: dict[int, str] = {}  # term id -> as a reader sees it
-        self.ordered: dict[int, tuple[list[int], frozenset]] = {}  # row -> its terms
+        self.canon = {t for t, name in enumerate(names) if name.startswith("=")}  # aliased
+        self.ordered: dict[int, tuple] = {}  # row -> (its terms, as a set, any aliased)
         self.forms: dict[int, dict[str, str]] = {}  # row -> aliased term -> as written
 
     def __call__(self, i: int, j: int):
-        names = self.index.names
-        mine = self._terms(i)[0]
-        theirs = self._terms(j)[1]
-        both = [t for t in mine if t in theirs]
+        mine, _, aliased = self._terms(i)
+        theirs = self._terms(j)
+        both = [t for t in mine if t in theirs[1]]
         shown = self.shown
         terms = [shown[t] if t in shown else self._show(t) for t in both]
-        canon = [names[t] for t in both if names[t].startswith("=")]
+        if not (aliased and theirs[2]):
+            return terms, []
+        names, canon = self.index.names, self.canon
+        canon = [names[t] for t in both if t in canon]
         if not canon:
             return terms, []
         fa, fb = self._forms(i), self._forms(j)
@@ -72,16 +76,18 @@ class Sharing:
         text = self.shown[t] = readable(self.index.names[t], self.index.surface[t])
         return text
 
-    def _terms(self, row: int) -> tuple[list[int], frozenset]:
+    def _terms(self, row: int) -> tuple[list[int], frozenset, bool]:
         """The claim's distinct terms, rarest first (the lower id first among equals, as
-        numpy's stable sort of intersect1d's sorted ids gives them), and as a set."""
+        numpy's stable sort of intersect1d's sorted ids gives them), as a set, and whether it
+        names an aliased thing."""
         got = self.ordered.get(row)
         if got is None:
             if len(self.ordered) >= self.CLAIMS:
                 self.ordered.clear()
             idf = self.idf
-            ids = sorted(set(self.index.terms(row).tolist()), key=lambda t: (-idf[t], t))
-            got = self.ordered[row] = (ids, frozenset(ids))
+            distinct = frozenset(self.index.terms(row).tolist())
+            ids = sorted(distinct, key=lambda t: (-idf[t], t))
+            got = self.ordered[row] = (ids, distinct, not self.canon.isdisjoint(distinct))
         return got
 
     def _forms(self, row: int) -> dict[str, str]:
