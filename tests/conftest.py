@@ -342,14 +342,21 @@ def screenshot(page):
 
 
 @pytest.fixture
-def live_story(transactional_db, _seed_rows):
-    """The seed story, matched, committed where a live server (and so a browser) can see it
-    (the flush after the test removes it)."""
+def live_seed_story(transactional_db, _seed_rows):
+    """The seed story, imported (not matched), committed where a live server (and so a
+    browser) can see it; the flush after the test removes it."""
     from articles.models import Story
 
     _seed_rows.put_back("seeded")
-    _seed_rows.put_back("matched")
+    return Story.objects.get(slug=SEED_SLUG)
 
+
+@pytest.fixture
+def live_story(live_seed_story, _seed_rows):
+    """The seed story, matched, committed where a live server (and so a browser) can see it."""
+    from articles.models import Story
+
+    _seed_rows.put_back("matched")
     return Story.objects.get(slug=SEED_SLUG)
 
 

@@ -1,16 +1,13 @@
 """What only a browser shows: the seed story as a reader sees it."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    call_command("load_seeds", verbosity=0, stdout=StringIO())
+def seeded(live_seed_story):
+    return live_seed_story
 
 
 def test_reader_walks_from_story_list_to_marked_claims(seeded, live_server, page, screenshot):
