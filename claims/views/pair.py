@@ -7,9 +7,9 @@ from django.views.decorators.http import require_GET
 
 from articles.access import EDIT, can, get_story
 from articles.models import article_texts
-from claims.diff import word_diff
 from claims.models import Adjudication, Claim, Link, LinkStatus
 from claims.views.common import invalid_status
+from claims.views.diff import word_diff
 from claims.views.rows import link_rows
 
 MATCHES_SHOWN = 20

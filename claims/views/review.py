@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.access import ANNOTATE, get_story
 from claims import annotating
-from claims.diff import word_diff
 from claims.forms import LabelForm, ReviewForm
 from claims.models import Annotation, AnnotationChange, Label, Link
 from claims.views import queue as keyboard
 from claims.views.common import invalid_status
+from claims.views.diff import word_diff
 from claims.views.replaced import link_gone
 
 TEMPLATE = "claims/review.html"
