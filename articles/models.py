@@ -368,7 +368,12 @@ class ImportJob(BackgroundJob):
             else []
         )
         rows = [_stored_row(article) for article in stored]
-        for position, name in enumerate(names[self.done :]):
+        # A file's article is stored a moment before the job counts the file as read: a worker
+        # killed in between leaves it stored and not counted. It was read, not failed.
+        stored_names = {article.source for article in stored}
+        unread = [name for name in names[self.done :] if name not in stored_names]
+        read = self.done + len(names[self.done :]) - len(unread)
+        for position, name in enumerate(unread):
             reason = "not read: the import stopped before this file"
             if position == 0 and self.started_at:
                 reason = "the import stopped while reading this file"
@@ -380,7 +385,7 @@ class ImportJob(BackgroundJob):
             else "it stored no article"
         )
         error = (
-            f"{self.error.rstrip('.')}. It had read {self.done} of {self.total} "
+            f"{self.error.rstrip('.')}. It had read {read} of {self.total} "
             f"file{'s' if self.total != 1 else ''}; {kept}. Import the rest again: what is "
             "already stored is reported as a duplicate."
         )

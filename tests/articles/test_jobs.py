@@ -261,3 +261,23 @@ def test_a_reaper_that_fails_halfway_leaves_the_killed_import_for_the_next_to_en
     assert [row["article_id"] for row in job.imported] == [stored.pk]
     assert not ImportFile.objects.exists()
     assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
+
+
+def test_a_file_stored_before_the_job_counted_it_is_reported_read_not_failed(editor_client, story):
+    """The worker was killed after storing the second file's article and before counting the
+    file as read (bench/load_http.py: "It had read 1 of 6 files; it stored 2 articles"): the
+    report lists that file once, as imported, and counts it read."""
+    job = upload(editor_client, story, FILES)
+    claimed_by_a_worker_that_died(job, done=1)
+    for name in FILES[:2]:
+        article = make_article(story, "Sputnik", SENTENCES)[0].article
+        Article.objects.filter(pk=article.pk).update(source=name)
+
+    editor_client.get(job.get_absolute_url())
+
+    job.refresh_from_db()
+    assert "It had read 2 of 3 files; it stored 2 articles" in job.error
+    assert sorted(row["name"] for row in job.imported) == sorted(FILES[:2])
+    assert [(row["name"], row["reason"]) for row in job.failures] == [
+        (FILES[2], "the import stopped while reading this file")
+    ]
