@@ -152,7 +152,7 @@ def kill_web_workers(master: int, at: list[float], out: dict):
         if workers:
             pid = random.choice(workers)
             os.kill(pid, signal.SIGKILL)
-            out["web_kills"].append(pid)
+            out["web_kills"].append(time.monotonic())
 
 
 # --- a browser ------------------------------------------------------------------------------
@@ -318,6 +318,7 @@ def annotator(browser, user_id, story_id, deadline, seed, out):
                 unsure.add(key)
                 continue
             out["waits"].append(time.perf_counter() - started)
+            out["slowest"] = max(out["slowest"], (out["waits"][-1], time.monotonic()))
             if answer.acknowledged:
                 if stale_page:
                     out["stale_accepted"].append(f"link {shown.link} user {user_id}")
@@ -404,7 +405,7 @@ def editor(browser, story_id, deadline, kills, share, workers, out):
             n += 1
             job = upload(browser, n, out)
             if job and due(kills, "import"):
-                kill_mid_job(workers, "import", job, kills, out)
+                kill_mid_job(workers, "import", job, kills, deadline, out)
             elif job:
                 wait_ended("import", job, deadline)
             if time.monotonic() >= deadline:
@@ -412,7 +413,7 @@ def editor(browser, story_id, deadline, kills, share, workers, out):
             load.out_of_date(story_id, claim_ids, share, rng)
             job = match_again(browser, out)
             if job and due(kills, "match"):
-                kill_mid_job(workers, "match", job, kills, out)
+                kill_mid_job(workers, "match", job, kills, deadline, out)
             elif job:
                 wait_ended("match", job, deadline)
     finally:
@@ -473,14 +474,13 @@ def model(kind):
     return ImportJob if kind == "import" else MatchJob
 
 
-def kill_mid_job(workers, kind, pk, kills, out):
+def kill_mid_job(workers, kind, pk, kills, deadline, out):
     """Once the job runs (an import: after its first file), SIGKILL the task worker and start
-    another; when the job ends before, try again with the next one."""
+    another; when the job ends before, or the run does, try again with the next one."""
     from articles.models import JobStatus
 
     rows = model(kind).objects.filter(pk=pk)
-    until = time.monotonic() + 30
-    while time.monotonic() < until:
+    while time.monotonic() < deadline:
         job = rows.first()
         if job.finished:
             return
@@ -490,7 +490,7 @@ def kill_mid_job(workers, kind, pk, kills, out):
     else:
         return
     if kind == "match":
-        time.sleep(random.uniform(0.2, 1.0))  # somewhere in the middle
+        time.sleep(random.uniform(0.1, 0.6))  # somewhere in the middle
         if rows.first().finished:
             return
     pid = workers.kill()
@@ -711,10 +711,11 @@ def run(work, env, args, procs) -> bool:
         "rematches_acknowledged": 0,
         "job_kills": [],
         "web_kills": [],
+        "slowest": (0.0, 0.0),  # the longest label wait and when it ended
     }
     begin = time.monotonic()
     deadline = begin + args.seconds
-    kills = {"import": begin + 0.1 * args.seconds, "match": begin + 0.3 * args.seconds}
+    kills = {"import": begin, "match": begin}  # the first of each
     web_at = [begin + args.seconds * (k + 1) / (args.web_kills + 1) for k in range(args.web_kills)]
     threads = [
         threading.Thread(target=annotator, args=(browser, pk, story_id, deadline, n, out))
@@ -734,6 +735,8 @@ def run(work, env, args, procs) -> bool:
 
     follow_killed_jobs(out)
     pending = wait_settled(Story.objects.get(pk=story_id))
+    for kill in out["job_kills"]:  # the error as it stands now: ending a job takes two writes
+        kill["error"] = model(kill["kind"]).objects.get(pk=kill["job"]).error
     server.stop()
     workers.stop()
 
@@ -763,6 +766,13 @@ def run(work, env, args, procs) -> bool:
         f"label wait: p50 {1000 * percentile(waits, 0.5):.0f} ms, p95 "
         f"{1000 * percentile(waits, 0.95):.0f} ms, max {1000 * max(waits, default=0):.0f} ms "
         f"({len(waits)} answered)"
+    )
+    wait, ended = out["slowest"]
+    kills = ", ".join(f"{at - begin:.0f} s" for at in out["web_kills"])
+    job_kills = ", ".join(f"{k['kind']} {k['at'] - begin:.0f} s" for k in out["job_kills"])
+    print(
+        f"  the longest label wait ended {ended - begin:.0f} s in (web worker killed at {kills}; "
+        f"task worker at {job_kills})"
     )
     print(
         f"web workers killed: {len(out['web_kills'])}; requests left without an answer "
