@@ -235,10 +235,13 @@ def _save_events(story: Story, events: list, dates: dict, also: list, full: bool
             assignment[claim_id] = event.id
     moved = _assign(story, assignment, old_event_of, full)
     event_of_key |= {k: e.id for k, e in old.items() if k not in event_of_key}
-    with _writing(story):
-        _save_also(story, also, event_of_key, full)
-        if full:
+    if full:
+        _replace_also(story, also, event_of_key)
+        with _writing(story):
             _retire_emptied(story, kept, old_event_of)
+    else:
+        with _writing(story):
+            _save_also(story, also, event_of_key)
     touched = {e.id for e in created} | moved
     for batch in _batches(sorted(touched)):
         with _writing(story):
@@ -269,21 +272,42 @@ def _named(result, dates: dict) -> str:
     return matching.explain.dated(result.label, dates.get(result.key))[:2000]
 
 
-def _save_also(story: Story, also: list, event_of_key: dict[str, int], full: bool) -> None:
-    """The claims that also tell of each event. A full run replaces them all; an incremental
-    one (which saw only the new claims' neighbourhood) adds what it found, and drops only
-    the claims that now sit in the event itself."""
+def _save_also(story: Story, also: list, event_of_key: dict[str, int]) -> None:
+    """The claims that also tell of each event, for an incremental run (which saw only the
+    new claims' neighbourhood): adds what it found, and drops only the claims that now sit
+    in the event itself. A full run replaces them all (_replace_also)."""
     rows = Event.also_claims.through.objects
-    if full:
-        rows.filter(event__story=story).delete()
     new = {(event_of_key[key], claim_id) for claim_id, key in also if key in event_of_key}
     rows.bulk_create(
         [Event.also_claims.through(event_id=e, claim_id=c) for e, c in sorted(new)],
         batch_size=BATCH,
         ignore_conflicts=True,
     )
-    if not full:
-        rows.filter(event__story=story, claim__event_id=F("event_id")).delete()
+    rows.filter(event__story=story, claim__event_id=F("event_id")).delete()
+
+
+def _replace_also(story: Story, also: list, event_of_key: dict[str, int]) -> None:
+    """A full run's claims that also tell of each event, in place of those stored: only the
+    rows that differ are deleted or written, a batch a transaction (an unchanged re-run
+    writes none)."""
+    rows = Event.also_claims.through.objects
+    stored = {
+        (e, c): row_id
+        for row_id, e, c in rows.filter(event__story=story).values_list(
+            "id", "event_id", "claim_id"
+        )
+    }
+    new = {(event_of_key[key], claim_id) for claim_id, key in also if key in event_of_key}
+    stale = sorted(row_id for pair, row_id in stored.items() if pair not in new)
+    for batch in _batches(stale):
+        with _writing(story):
+            rows.filter(id__in=batch).delete()
+    missing = [
+        Event.also_claims.through(event_id=e, claim_id=c) for e, c in sorted(new - stored.keys())
+    ]
+    for batch in _batches(missing):
+        with _writing(story):
+            rows.bulk_create(batch, ignore_conflicts=True)
 
 
 def _best_overlap(claim_ids, old_event_of, old_members, by_id, taken):
