@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -48,7 +49,9 @@ def queue(request, slug):
 @login_required
 @require_POST
 def decide(request, slug, pk):
-    story, item, form = keyboard.posted(request, slug, Discrepancy, pk, DiscrepancyDecideForm)
+    story = get_story(request, slug, ANNOTATE)
+    item = get_object_or_404(Discrepancy, story=story, pk=pk)
+    form = DiscrepancyDecideForm(request.POST)
     if not form.is_valid():
         return _panel(request, story, item.pk, form=form, status=invalid_status(request))
     item.decide(form.cleaned_data["status"], request.user)

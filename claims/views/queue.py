@@ -15,10 +15,8 @@ keeps each of them short.
 from collections.abc import Callable
 
 from django.db.models import Count, F, Q, QuerySet
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django_htmx.http import push_url
-
-from articles.access import ANNOTATE, get_story
 
 
 class KeyboardQueue:
@@ -116,13 +114,6 @@ class KeyboardQueue:
             beyond = strict if beyond is None else strict | (Q(**{name: value}) & beyond)
         name, descending, value = pairs[0]
         return Q(**{f"{name}__{'gte' if forward != descending else 'lte'}": value}) & beyond
-
-
-def posted(request, slug, model, pk, form_class):
-    """A decision on an item of a queue: the story (which the user may annotate), the item `pk`
-    of `model` in it (404 otherwise), and the posted form."""
-    story = get_story(request, slug, ANNOTATE)
-    return story, get_object_or_404(model, story=story, pk=pk), form_class(request.POST)
 
 
 def steps(queue: KeyboardQueue, pk: int, address: Callable[[int], str]) -> dict:

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import format_html
@@ -58,7 +59,9 @@ def review(request, slug):
 @login_required
 @require_POST
 def label(request, slug, pk):
-    story, link, form = keyboard.posted(request, slug, Link, pk, LabelForm)
+    story = get_story(request, slug, ANNOTATE)
+    link = get_object_or_404(Link, story=story, pk=pk)
+    form = LabelForm(request.POST)
     if not form.is_valid():
         order = form.cleaned_data.get("order") or "uncertain"
         return _panel(request, story, order, link.pk, form=form, status=invalid_status(request))
