@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
+# Test processes (pytest-xdist): each builds its own test database and seed story.
+TEST_WORKERS ?= 2
 # The first Python >= 3.12 on PATH (pyenv reads .python-version).
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
   $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
@@ -35,7 +37,7 @@ run: seed
 	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install
-	@$(BIN)/python -m pytest; rc=$$?; \
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here."; exit 1; fi; exit $$rc
 
 lint: install
