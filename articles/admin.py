@@ -64,6 +64,7 @@ class ArticleAdmin(ModelAdmin):
         "display_html",
         "content_hash",
         "imported_at",
+        "import_job",
         "source",
     ]
     fields = ["story", "outlet", "title", "byline", "published", *readonly_fields]

@@ -169,6 +169,14 @@ class Article(models.Model):
     )
     content_hash = models.CharField(max_length=64)
     imported_at = models.DateTimeField(auto_now_add=True)
+    import_job = models.ForeignKey(
+        "ImportJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The import started in the browser that stored it (none from the command line).",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -362,11 +370,8 @@ class ImportJob(BackgroundJob):
         (kept, and handed to matching, which would otherwise never see them), and drop the
         uploads."""
         names = list(self.files.values_list("name", flat=True))  # in the order they are read
-        stored = list(
-            Article.objects.filter(story_id=self.story_id, imported_at__gte=self.started_at)
-            if self.started_at
-            else []
-        )
+        # Its own articles only: a later import of the story may have stored some since.
+        stored = list(self.articles.order_by("id"))
         rows = [_stored_row(article) for article in stored]
         # A file's article is stored a moment before the job counts the file as read: a worker
         # killed in between leaves it stored and not counted. It was read, not failed.

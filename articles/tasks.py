@@ -29,7 +29,7 @@ def run_import(job_id: int) -> str:
 
 
 def _import(job: ImportJob):
-    report = import_uploads(_uploads(job), job.story, progress=lambda name: job.advance())
+    report = import_uploads(_uploads(job), job.story, progress=lambda name: job.advance(), job=job)
     if not report.articles:  # see import_articles: duplicates of a crashed run get matched
         take_in(job.story, [])
     _apply_titles(job, report)

@@ -31,7 +31,7 @@ from articles.ingest.read import (
 )
 from articles.ingest.store import Duplicate, store, take_in
 from articles.ingest.text import draft_from_text
-from articles.models import UNKNOWN_OUTLET, Article, Story
+from articles.models import UNKNOWN_OUTLET, Article, ImportJob, Story
 
 IMPORTED, DUPLICATE, FAILED, SKIPPED = "imported", "duplicate", "failed", "skipped"
 # Lines in this many articles of one outlet are its template, not its reporting.
@@ -140,11 +140,14 @@ def import_uploads(
     story: Story,
     progress: Callable[[str], None] = lambda name: None,
     report: Report | None = None,
+    job: ImportJob | None = None,
 ) -> Report:
     """Import every upload, each within its time budget, and report each one.
 
     Outcomes are added to `report` (a new one if None) as they happen, so a caller that
     passes its own still knows what was stored if something outside the files fails.
+    `job`: the import started in the browser that runs this (None from the command line);
+    each article it stores records it, so that a job that ends early reports its own.
     """
     report = Report() if report is None else report
     texts, notes = _decode_all(uploads, report)
@@ -155,7 +158,7 @@ def import_uploads(
         if upload.name in texts:
             deadline = Deadline(seconds)
             read = Read(texts[upload.name], metas.get(upload.name))
-            one = _import_one(upload, read, story, repeated, deadline)
+            one = _import_one(upload, read, story, repeated, deadline, job)
             for outcome in one:
                 if notes.get(upload.name):
                     outcome.reason = outcome.reason or notes[upload.name]
@@ -193,11 +196,13 @@ class Read:
     meta: Metadata | None = None
 
 
-def _import_one(upload: Upload, read: Read, story: Story, repeated, deadline) -> Iterator[Outcome]:
+def _import_one(
+    upload: Upload, read: Read, story: Story, repeated, deadline, job: ImportJob | None
+) -> Iterator[Outcome]:
     """The outcomes of one file, as they happen: a JSONL file's lines are stored one by one."""
     fmt = format_for(upload.name)
     if fmt == "jsonl":
-        yield from _import_lines(upload, read.text, story, deadline)
+        yield from _import_lines(upload, read.text, story, deadline, job)
         return
     try:
         if fmt == "html":
@@ -216,10 +221,12 @@ def _import_one(upload: Upload, read: Read, story: Story, repeated, deadline) ->
     except Exception as exc:
         yield Outcome(upload.name, FAILED, unforeseen(exc, upload.name))
         return
-    yield _store(upload, draft, story, deadline)
+    yield _store(upload, draft, story, deadline, job=job)
 
 
-def _import_lines(upload: Upload, text: str, story: Story, deadline) -> Iterator[Outcome]:
+def _import_lines(
+    upload: Upload, text: str, story: Story, deadline, job: ImportJob | None
+) -> Iterator[Outcome]:
     lines = 0
     for line in parse_jsonl(text, Path(upload.name).name):
         lines += 1
@@ -228,7 +235,7 @@ def _import_lines(upload: Upload, text: str, story: Story, deadline) -> Iterator
             yield Outcome(upload.name, FAILED, reason, line.number)
             return
         if line.draft:
-            yield _store(upload, line.draft, story, deadline, line.number)
+            yield _store(upload, line.draft, story, deadline, line.number, job)
         else:
             yield Outcome(upload.name, FAILED, line.error.reason, line.number)
     if not lines:
@@ -236,12 +243,17 @@ def _import_lines(upload: Upload, text: str, story: Story, deadline) -> Iterator
 
 
 def _store(
-    upload: Upload, draft: Draft, story: Story, deadline, line: int | None = None
+    upload: Upload,
+    draft: Draft,
+    story: Story,
+    deadline,
+    line: int | None = None,
+    job: ImportJob | None = None,
 ) -> Outcome:
     draft.outlet = upload.outlet or draft.outlet or UNKNOWN_OUTLET
     draft.byline = upload.byline or draft.byline
     try:
-        article = store(draft, story, deadline)
+        article = store(draft, story, deadline, job)
     except Duplicate as dup:
         return Outcome(upload.name, DUPLICATE, str(dup), line, None)
     except ImportFailure as exc:

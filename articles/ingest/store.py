@@ -14,7 +14,7 @@ from articles.ingest.clean import furniture_reason
 from articles.ingest.deadline import NO_DEADLINE, Deadline
 from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure
-from articles.models import Article, Outlet, Story, content_hash
+from articles.models import Article, ImportJob, Outlet, Story, content_hash
 from claims.attribution import speaker
 from claims.models import Claim
 from claims.segmentation import segment
@@ -54,8 +54,11 @@ class Duplicate(Exception):
         self.existing = existing
 
 
-def store(draft: Draft, story: Story, deadline: Deadline = NO_DEADLINE) -> Article:
-    """One article and its claims, all or nothing. Raises Duplicate when the story has it."""
+def store(
+    draft: Draft, story: Story, deadline: Deadline = NO_DEADLINE, job: ImportJob | None = None
+) -> Article:
+    """One article and its claims, all or nothing. Raises Duplicate when the story has it.
+    `job`: the import started in the browser that stores it (None from the command line)."""
     if len(draft.body) == 0:
         raise ImportFailure("empty article body")
     claims = claim_drafts(draft, deadline)
@@ -79,6 +82,7 @@ def store(draft: Draft, story: Story, deadline: Deadline = NO_DEADLINE) -> Artic
                 display_html=draft.display_html,
                 removed_lines=[{"text": r.text, "reason": r.reason} for r in draft.removed],
                 content_hash=digest,
+                import_job=job,
             )
             Claim.objects.bulk_create(
                 Claim(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from articles.ingest.importer import Upload, import_uploads
 from articles.jobs import reap
 from articles.models import Article, ImportFile, ImportJob, JobStatus, Role, Story
 from claims.backlog import unindexed
@@ -65,7 +66,14 @@ def claimed_by_a_worker_that_died(job, done=0):
 def upload(client, story, names):
     files = [SimpleUploadedFile(n, (SEEDS / n).read_bytes(), "text/plain") for n in names]
     client.post(reverse("articles-import", args=[story.slug]), {"files": files})
-    return ImportJob.objects.get()
+    return ImportJob.objects.latest("id")
+
+
+def stored_by(job, outlet="Sputnik", sentences=SENTENCES):
+    """An article this job's worker stored before it was killed."""
+    article = make_article(job.story, outlet, sentences)[0].article
+    Article.objects.filter(pk=article.pk).update(import_job=job)
+    return article
 
 
 def indexed_claims(story) -> set[int]:
@@ -77,7 +85,7 @@ def test_a_killed_import_ends_failed_with_what_it_stored_and_its_uploads_dropped
 ):
     job = upload(editor_client, story, FILES)
     claimed_by_a_worker_that_died(job, done=1)
-    stored = make_article(story, "Sputnik", SENTENCES)[0].article  # read before the kill
+    stored = stored_by(job)  # read before the kill
 
     html = editor_client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).text
 
@@ -239,7 +247,7 @@ def test_a_reaper_that_fails_halfway_leaves_the_killed_import_for_the_next_to_en
     bench/load_http.py, which saw a killed import failed without its report for a moment)."""
     job = upload(editor_client, story, FILES)
     claimed_by_a_worker_that_died(job, done=1)
-    stored = make_article(story, "Sputnik", SENTENCES)[0].article
+    stored = stored_by(job)
     real = ImportJob.ended_early
 
     def dies(self):
@@ -270,7 +278,7 @@ def test_a_file_stored_before_the_job_counted_it_is_reported_read_not_failed(edi
     job = upload(editor_client, story, FILES)
     claimed_by_a_worker_that_died(job, done=1)
     for name in FILES[:2]:
-        article = make_article(story, "Sputnik", SENTENCES)[0].article
+        article = stored_by(job)
         Article.objects.filter(pk=article.pk).update(source=name)
 
     editor_client.get(job.get_absolute_url())
@@ -281,3 +289,38 @@ def test_a_file_stored_before_the_job_counted_it_is_reported_read_not_failed(edi
     assert [(row["name"], row["reason"]) for row in job.failures] == [
         (FILES[2], "the import stopped while reading this file")
     ]
+
+
+def test_a_killed_import_reports_only_the_articles_it_stored_not_a_later_imports(
+    editor_client, story
+):
+    """A second import of the story stored articles after the first one's worker was killed
+    and before the first was ended (bench/load_http.py: "read 1 of 6 files; it stored 7
+    articles"): the first one's report lists only the article it stored itself."""
+    first = upload(editor_client, story, FILES)
+    DBTaskResult.objects.get(id=first.task_id).claim("killed-worker")
+    first.start("gone-host pid 1")  # beating still: the next import does not end it
+    data = (SEEDS / FILES[0]).read_bytes()
+    own = import_uploads([Upload(FILES[0], data)], story, job=first).articles  # then killed
+    ImportJob.objects.filter(pk=first.pk).update(done=1)
+
+    second = upload(editor_client, story, ["003_cac267b27a17f661.txt", "004_e7e81859fba7527d.txt"])
+    run_worker()
+    second.refresh_from_db()
+    assert second.status == JobStatus.DONE
+    later = list(Article.objects.filter(import_job=second))
+    assert len(later) == 2 and len(second.imported) == 2
+
+    long_ago = timezone.now() - timedelta(seconds=settings.PARALLAX_JOB_LEASE + 1)
+    ImportJob.objects.filter(pk=first.pk).update(heartbeat_at=long_ago)
+    editor_client.get(first.get_absolute_url())
+
+    first.refresh_from_db()
+    assert first.status == JobStatus.FAILED
+    assert "It had read 1 of 3 files; it stored 1 article, kept" in first.error
+    assert [row["article_id"] for row in first.imported] == [a.pk for a in own]
+    assert [(row["name"], row["reason"]) for row in first.failures] == [
+        (FILES[1], "the import stopped while reading this file"),
+        (FILES[2], "not read: the import stopped before this file"),
+    ]
+    assert Article.objects.filter(import_job=first).count() == 1
