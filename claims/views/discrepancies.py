@@ -19,6 +19,7 @@ from claims.views import queue as keyboard
 from claims.views.common import invalid_status
 
 TEMPLATE = "claims/discrepancies.html"
+RELATED = ("event", "decided_by", "claim_a__article__outlet", "claim_b__article__outlet")
 KEYS = {
     DiscrepancyStatus.CONFIRMED: ("1", "y"),
     DiscrepancyStatus.DISMISSED: ("2", "x"),
@@ -77,14 +78,10 @@ def _panel(request, story, item_id, form=None, status=200):
     """The queue at `item_id` (else the next open one); with `form`, a decision on it that
     did not validate, shown with its errors."""
     rows = _queue(story)
-    if not rows.holds(item_id):
-        item_id = rows.next_open()
+    item = rows.fetch(item_id, *RELATED) or rows.fetch(rows.next_open(), *RELATED)
     context = {"story": story, "total": rows.total, "open_count": rows.open_count}
     context.update(item=None, form=form, keymap=KEYMAP)
-    if item_id:
-        item = Discrepancy.objects.select_related(
-            "event", "decided_by", "claim_a__article__outlet", "claim_b__article__outlet"
-        ).get(pk=item_id)
+    if item:
         by_id = {c.id: c for c in (item.claim_a, item.claim_b)}
         decided = f" by {item.decided_by.get_username()}" if item.decided_by else ""
         context.update(

@@ -64,6 +64,16 @@ class KeyboardQueue:
     def holds(self, pk: int | None) -> bool:
         return self._key(pk) is not None
 
+    def fetch(self, pk: int | None, *related: str):
+        """Row pk with its `related` rows (select_related), or None when the queue does not hold
+        it. Its keys are kept: its position and neighbours need no query for them."""
+        if not pk:
+            return None
+        keys = {f"queue_key_{i}": F(key.lstrip("-")) for i, key in enumerate(self.keys)}
+        row = self.rows.filter(pk=pk).select_related(*related).annotate(**keys).order_by().first()
+        self._values[pk] = tuple(getattr(row, name) for name in keys) if row else None
+        return row
+
     def first(self) -> int | None:
         return self.ordered().first()
 

@@ -22,6 +22,7 @@ from claims.views.replaced import link_gone
 
 TEMPLATE = "claims/review.html"
 HISTORY_SHOWN = 10
+RELATED = ("claim_a__article__outlet", "claim_b__article__outlet", "event")
 HINTS = {
     Label.AGREES: "Agrees",
     Label.CONTRADICTS: "Contradicts",
@@ -105,8 +106,9 @@ def _panel(request, story, order, link_id=None, conflict=None, form=None, status
     """The queue at `link_id` (else the next open link); `form`, a label that did not
     validate, is shown with its errors in place of a fresh one."""
     links = annotating.ReviewQueue.of(story, request.user, order)
-    if not links.holds(link_id):
-        link_id, form = links.next_open(), None
+    link = links.fetch(link_id, *RELATED)
+    if link is None:
+        link, form = links.fetch(links.next_open(), *RELATED), None
     context = {
         "story": story,
         "order": order,
@@ -115,8 +117,8 @@ def _panel(request, story, order, link_id=None, conflict=None, form=None, status
         "conflict": conflict,
         "keymap": KEYMAP,
     }
-    if link_id:
-        context.update(_link_context(request, story, links, link_id, order, conflict))
+    if link:
+        context.update(_link_context(request, story, links, link, order, conflict))
         if form is not None:
             context["form"] = form
     elif links.total:
@@ -124,10 +126,7 @@ def _panel(request, story, order, link_id=None, conflict=None, form=None, status
     return keyboard.panel(request, TEMPLATE, context, status=status)
 
 
-def _link_context(request, story, links, link_id, order, conflict) -> dict:
-    link = Link.objects.select_related(
-        "claim_a__article__outlet", "claim_b__article__outlet", "event"
-    ).get(pk=link_id)
+def _link_context(request, story, links, link, order, conflict) -> dict:
     mine = Annotation.objects.filter(link=link, annotator=request.user).first()
     note = request.POST.get("note", "") if conflict else (mine.note if mine else "")
     diff_a, diff_b = word_diff(link.claim_a.text, link.claim_b.text)
