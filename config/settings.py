@@ -182,3 +182,41 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 300},
     },
 }
+
+# Logs to stderr, which is gunicorn's and the task worker's log: every 500 with its traceback
+# (django.request; with DEBUG off Django's default sends it to mail_admins only, so nowhere),
+# and what the apps themselves warn of. At INFO or DEBUG also django.request's warnings (every
+# 4xx) and the apps' notes.
+_LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+PARALLAX_LOG_LEVEL = env_str("PARALLAX_LOG_LEVEL", "WARNING").strip().upper()
+if PARALLAX_LOG_LEVEL not in _LOG_LEVELS:
+    raise ImproperlyConfigured(
+        f"PARALLAX_LOG_LEVEL={os.environ['PARALLAX_LOG_LEVEL']!r} is not a log level "
+        f"(use one of {', '.join(_LOG_LEVELS)})."
+    )
+_REQUEST_LOG_LEVEL = "ERROR" if PARALLAX_LOG_LEVEL == "WARNING" else PARALLAX_LOG_LEVEL
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s"}
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+        }
+    },
+    "loggers": {
+        # Not on to Django's own handlers as well: they would print it a second time with
+        # DEBUG on, and mail it to ADMINS, which Parallax does not set.
+        "django.request": {
+            "handlers": ["stderr"],
+            "level": _REQUEST_LOG_LEVEL,
+            "propagate": False,
+        },
+        "articles": {"handlers": ["stderr"], "level": PARALLAX_LOG_LEVEL},
+        "claims": {"handlers": ["stderr"], "level": PARALLAX_LOG_LEVEL},
+    },
+}

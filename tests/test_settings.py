@@ -1,26 +1,31 @@
 """Settings come from the environment and refuse bad values loudly."""
 
+import logging
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from django.urls import path
 
 from config.env import env_bool, env_int, env_list
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def check(env: dict) -> subprocess.CompletedProcess:
+def check(env: dict, args=("manage.py", "check")) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "PARALLAX_PRODUCTION", "DATABASE_URL"}
+        if k
+        not in {"SECRET_KEY", "DEBUG", "PARALLAX_PRODUCTION", "DATABASE_URL", "PARALLAX_LOG_LEVEL"}
     }
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -78,3 +83,74 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
     options = settings.DATABASES["default"]["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] >= 5
     assert "journal_mode=WAL" in options["init_command"]
+
+
+def view_that_falls_over(request):
+    raise RuntimeError("the view fell over")
+
+
+urlpatterns = [path("falls-over/", view_that_falls_over)]
+
+
+@pytest.mark.urls(__name__)
+def test_a_500_with_debug_off_is_logged_with_its_traceback_to_stderr(settings):
+    """Django's default logs a 500 with DEBUG off to mail_admins only: under gunicorn, nowhere."""
+    settings.DEBUG = False
+    handler = logging.getHandlerByName("stderr")
+    assert handler in logging.getLogger("django.request").handlers
+    assert settings.LOGGING["handlers"]["stderr"]["stream"] == "ext://sys.stderr"
+    old = handler.setStream(StringIO())
+    try:
+        response = Client(raise_request_exception=False).get("/falls-over/")
+        logged = handler.stream.getvalue()
+    finally:
+        handler.setStream(old)
+    assert response.status_code == 500
+    assert "ERROR django.request" in logged and "Internal Server Error: /falls-over/" in logged
+    assert "Traceback (most recent call last):" in logged
+    assert "RuntimeError: the view fell over" in logged
+
+
+# What gunicorn runs, in a process of its own: its stderr is the log.
+SERVE_A_500 = """
+import django
+from django.conf import settings
+from django.urls import path
+
+
+def view_that_falls_over(request):
+    raise RuntimeError("the view fell over")
+
+
+urlpatterns = [path("falls-over/", view_that_falls_over)]
+django.setup()
+settings.ROOT_URLCONF = "__main__"
+from django.test import Client
+
+print(Client(raise_request_exception=False).get("/falls-over/").status_code)
+logging = __import__("logging")
+print(logging.getLogger("articles").getEffectiveLevel(), logging.getLogger("claims").level)
+"""
+
+
+def serve_a_500(tmp_path, **env) -> subprocess.CompletedProcess:
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "PARALLAX_VAR_DIR": str(tmp_path), **env}
+    return check(env, args=("-c", SERVE_A_500))
+
+
+def test_the_log_level_is_set_by_parallax_log_level(tmp_path):
+    default = serve_a_500(tmp_path)
+    assert default.returncode == 0, default.stderr
+    assert "Traceback (most recent call last):" in default.stderr  # the process's own stderr
+    assert "RuntimeError: the view fell over" in default.stderr
+    assert default.stdout.split() == ["500", str(logging.WARNING), str(logging.WARNING)]
+
+    quiet = serve_a_500(tmp_path, PARALLAX_LOG_LEVEL="critical")
+    assert quiet.stdout.split() == ["500", str(logging.CRITICAL), str(logging.CRITICAL)]
+    assert "the view fell over" not in quiet.stderr
+
+    talkative = serve_a_500(tmp_path, PARALLAX_LOG_LEVEL=" Info ")
+    assert talkative.stdout.split() == ["500", str(logging.INFO), str(logging.INFO)]
+
+    bad = check({"PARALLAX_LOG_LEVEL": "loud", "PARALLAX_VAR_DIR": str(tmp_path)})
+    assert bad.returncode != 0 and "PARALLAX_LOG_LEVEL='loud' is not a log level" in bad.stderr
