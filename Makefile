@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
-# Test processes (pytest-xdist): each builds its own test database and seed story.
+# Test processes (pytest-xdist): each builds its own test database and seed story; 0 runs
+# the suite in make's own pytest process.
 TEST_WORKERS ?= 2
 # The first Python >= 3.12 on PATH (pyenv reads .python-version).
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
