@@ -1,4 +1,5 @@
-"""Shared fixtures: the seeded story, users, and a headless Chromium for browser tests."""
+"""Shared fixtures: the seeded story (imported and matched once a session, each pytest-xdist
+worker its own), users, and a headless Chromium for browser tests."""
 
 import os
 import shutil
@@ -44,7 +45,8 @@ def _empty_page_cache():
 # rows again: a test that asks for no seed story still starts from an empty database. Then
 # `seed_story` and `matched_story` put the rows back with INSERT ... SELECT inside the test's
 # own transaction, which rolls them back as before: the same rows, ids and times the commands
-# wrote. The SQLite index of claims (claims/textsearch.py) follows by its triggers.
+# wrote (their times are the session's). The SQLite index of claims (claims/textsearch.py)
+# follows by its triggers.
 
 
 class SeedRows:
