@@ -156,6 +156,7 @@ class SeedRows:
 
     def _copy(self, cursor, stage, table, key, ids):
         q, copy = self._q, self.PREFIX + stage + table
+        cursor.execute(f"DROP TABLE IF EXISTS {q(copy)}")  # left by a run with --reuse-db
         cursor.execute(f"CREATE TABLE {q(copy)} AS SELECT * FROM {q(table)} WHERE 1 = 0")
         for chunk in _chunks(ids):
             marks = ", ".join(["%s"] * len(chunk))
@@ -167,6 +168,7 @@ class SeedRows:
 
     def _ids(self, cursor, table, key, ids):
         q, copy = self._q, self.PREFIX + "d_" + table
+        cursor.execute(f"DROP TABLE IF EXISTS {q(copy)}")
         cursor.execute(
             f"CREATE TABLE {q(copy)} AS SELECT {q(key)} AS id FROM {q(table)} WHERE 1 = 0"
         )
