@@ -11,6 +11,7 @@ import datetime
 import json
 import pickle
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -21,8 +22,7 @@ from django.utils import timezone
 
 from articles.models import Article, Story
 from claims import matching
-from claims.dates import dates_in
-from claims.editing import lock
+from claims.actions.editing import lock
 from claims.models import (
     Adjudication,
     Alias,
@@ -36,6 +36,7 @@ from claims.models import (
     MatchIndex,
     MatchState,
 )
+from claims.text.dates import dates_in
 
 BATCH = 2000
 
@@ -340,21 +341,35 @@ def _assign(story, assignment: dict[int, int], old_event_of: dict[int, int], ful
         old_event_of[c] for ids in moves.values() for c in ids if c in old_event_of
     }
     touched |= {old_event_of[c] for c in leaving}
-    # one statement a claim, sent together (executemany), the pinned rule in its WHERE; the
-    # claims are the story's own (the run read them from it)
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} = %s WHERE {} = %s AND NOT {}".format(
-        quote(Claim._meta.db_table),
-        quote(Claim._meta.get_field("event").column),
-        quote(Claim._meta.pk.column),
-        quote(Claim._meta.get_field("event_pinned").column),
-    )
-    rows = [(event_id, c) for event_id, ids in moves.items() for c in ids]
-    rows += [(None, c) for c in leaving]
+    rows = [(c, event_id) for event_id, ids in moves.items() for c in ids]
+    rows += [(c, None) for c in leaving]
     for batch in _batches(rows):
         with _writing(story), connection.cursor() as cursor:
-            cursor.executemany(sql, batch)
+            _move_claims(cursor, batch)
     return touched
+
+
+def _move_claims(cursor, rows: list[tuple[int, int | None]]) -> None:
+    """(claim id, event id or None) for each claim, skipping the claims a person pinned
+    (the rule is in the statement, so it holds for a pin made meanwhile). The claims are the
+    story's own (the run read them from it). PostgreSQL: one statement for the batch, from a
+    VALUES list; SQLite (in the process, no round trips): one prepared statement a claim."""
+    quote = connection.ops.quote_name
+    table = quote(Claim._meta.db_table)
+    event = quote(Claim._meta.get_field("event").column)
+    pk = quote(Claim._meta.pk.column)
+    pinned = quote(Claim._meta.get_field("event_pinned").column)
+    if connection.vendor == "postgresql":
+        kind = Claim._meta.get_field("event").db_type(connection)
+        cursor.execute(
+            f"UPDATE {table} SET {event} = CAST(v.event AS {kind}) "
+            f"FROM (VALUES {', '.join(['(%s, %s)'] * len(rows))}) AS v (id, event) "
+            f"WHERE {table}.{pk} = v.id AND NOT {table}.{pinned}",
+            [value for row in rows for value in row],
+        )
+    else:
+        sql = f"UPDATE {table} SET {event} = %s WHERE {pk} = %s AND NOT {pinned}"
+        cursor.executemany(sql, [(e, c) for c, e in rows])
 
 
 LINK_FIELDS = ["score", "components", "shared_terms", "shared_aliases", "explanation", "event"]
@@ -390,8 +405,13 @@ def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tu
     sql, rows = _link_inserts(story, new)
     for batch in _batches(rows):
         with _writing(story), connection.cursor() as cursor:
-            # ignoring conflicts: a run matching new articles may have made the pair meanwhile
-            cursor.executemany(sql, batch)
+            # ignoring conflicts: a run matching new articles may have made the pair meanwhile;
+            # PostgreSQL: one statement of many rows (one round trip, one plan), SQLite (in
+            # the process): one prepared statement a row
+            if connection.vendor == "postgresql":
+                cursor.execute(sql(len(batch)), [value for row in batch for value in row])
+            else:
+                cursor.executemany(sql(1), batch)
     sql, rows = _link_updates(update)
     for batch in _batches(rows):
         with _writing(story), connection.cursor() as cursor:
@@ -452,19 +472,24 @@ def _json(text):
         return text
 
 
-def _link_inserts(story: Story, new: list) -> tuple[str, list[list]]:
-    """One INSERT per new link, ignoring a pair that exists (as bulk_create's ignore_conflicts
-    writes it), its parameters made ready here, outside the transaction."""
+def _link_inserts(story: Story, new: list) -> tuple[Callable[[int], str], list[list]]:
+    """The INSERT of n new links, ignoring a pair that exists (as bulk_create's
+    ignore_conflicts writes it), and each link's parameters, made ready here, outside the
+    transaction."""
     names = ["story", "claim_a", "claim_b", *LINK_FIELDS, "status", "created_at", "updated_at"]
     fields = [Link._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
-    sql = "{} {} ({}) VALUES ({}) {}".format(
+    head = "{} {} ({}) VALUES ".format(
         connection.ops.insert_statement(on_conflict=OnConflict.IGNORE),
         quote(Link._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-        connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
-    ).rstrip()
+    )
+    one = "({})".format(", ".join(["%s"] * len(fields)))
+    suffix = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
+
+    def sql(n: int) -> str:
+        return f"{head}{', '.join([one] * n)} {suffix}".rstrip()
+
     prep = {f.name: f for f in fields}
     now = timezone.now()
     constant = [
