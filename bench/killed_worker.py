@@ -74,7 +74,7 @@ def main():
 
     from articles.models import Article, ImportFile, ImportJob, JobStatus, Story
     from articles.tasks import start_import
-    from claims.backlog import unindexed
+    from claims.actions.backlog import unindexed
     from claims.models import MatchJob
     from claims.tasks import start_matching
 

@@ -184,7 +184,7 @@ def annotator(user_id, story_id, deadline, seed, out):
     from django.db import OperationalError, connection
 
     from articles.models import Story
-    from claims import annotating
+    from claims.actions import annotating
     from claims.models import Annotation, Link
 
     rng = random.Random(seed)

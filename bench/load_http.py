@@ -525,7 +525,7 @@ def follow_killed_jobs(out):
 def wait_settled(story, seconds=60) -> list[str]:
     """Every job ended and every stored article matched, else what is still pending."""
     from articles.models import ImportJob
-    from claims.backlog import unindexed
+    from claims.actions.backlog import unindexed
     from claims.models import MatchJob
 
     until = time.monotonic() + seconds

@@ -2,7 +2,7 @@
 
 Run from the repository root: `.venv/bin/python bench/segment.py`. Prints numbers only; timing
 is never asserted. Candidates: syntok and pysbd, each raw and followed by our `repair` step,
-all run line by line as `claims.segmentation.segment` does. Agreement: each ECB+ document's
+all run line by line as `claims.text.segmentation.segment` does. Agreement: each ECB+ document's
 sentences joined with " " (sentence 0 of "ecbplus" documents, the page address, left out), then
 precision, recall and F1 of the predicted sentence starts against the gold ones.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claims.segmentation import raw_sentences, repair  # noqa: E402
+from claims.text.segmentation import raw_sentences, repair  # noqa: E402
 
 ECBPLUS = Path("/work/shared/eval/ecbplus")
 SEED_REPEATS = 20

@@ -186,8 +186,8 @@ def build_story(n_articles: int) -> float:
     from django.utils.text import slugify
 
     from articles.models import Article, Format, Outlet, Story, content_hash
-    from claims.attribution import speaker
     from claims.models import Claim
+    from claims.text.attribution import speaker
 
     t = time.perf_counter()
     specs = _webdata.story(n_articles)

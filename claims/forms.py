@@ -2,7 +2,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from claims.annotating import ORDERS
+from claims.actions.annotating import ORDERS
 from claims.models import DiscrepancyStatus, Event, Label, LinkStatus
 
 # Events offered as targets in one form: enough for a page, bounded for a big story.

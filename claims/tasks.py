@@ -7,8 +7,8 @@ from django.tasks import task
 
 from articles.jobs import reap, run_job
 from articles.models import Story
-from claims.backlog import match_backlog
-from claims.framing_data import refresh_story
+from claims.actions.backlog import match_backlog
+from claims.actions.framing import refresh_story
 from claims.models import MatchJob
 from claims.store import match_story
 
@@ -46,6 +46,6 @@ def _match(job: MatchJob) -> None:
 
 @task()
 def run_backlog(story_id: int) -> str:
-    """Match the articles an interrupted import stored (see claims/backlog.py)."""
+    """Match the articles an interrupted import stored (see claims/actions/backlog.py)."""
     summary = match_backlog(Story.objects.get(pk=story_id))
     return str(summary) if summary else "nothing to match"

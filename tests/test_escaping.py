@@ -24,7 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from articles.forms import ImportForm, StoryForm
-from claims import framing_data
+from claims.actions import framing as framing_data
 from claims.exchange.export import TABLES
 from claims.forms import (
     AdjudicateForm,

@@ -101,3 +101,57 @@ def test_htmx_comes_from_our_own_static_files(client):
     assert any("htmx" in src for src in scripts)
     assert all(src.startswith("/static/") for src in scripts), scripts
     assert "https://" not in html and "http://" not in html
+
+
+# -- the layout's import rule ------------------------------------------------------------------
+
+# articles is the lower app: it reaches claims in exactly one place, ingest's store step.
+ARTICLES_DOOR = ROOT / "articles" / "ingest" / "store.py"
+# Pure code: a function of its input, testable without a database.
+PURE = ["claims/text", "claims/matching", "claims/framing"]
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, at its top or inside a function."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def python_files(*folders: str) -> list[Path]:
+    files = [p for folder in folders for p in (ROOT / folder).rglob("*.py")]
+    return [p for p in files if "migrations" not in p.parts]
+
+
+def test_articles_reaches_claims_only_through_its_store_step():
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            m for m in imported_modules(path) if m.split(".")[0] == "claims"
+        )
+        for path in python_files("articles")
+        if path != ARTICLES_DOOR
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+    assert any(m.startswith("claims") for m in imported_modules(ARTICLES_DOOR))
+    for template in (ROOT / "templates" / "articles").rglob("*.html"):
+        assert '"claims/' not in template.read_text(), template.name
+
+
+def test_pure_code_imports_neither_django_nor_the_models():
+    assert all((ROOT / folder).is_dir() for folder in PURE)
+    offenders = {}
+    for path in python_files(*PURE):
+        bad = [
+            m
+            for m in imported_modules(path)
+            if m.split(".")[0] in {"django", "articles"} or m.endswith("models")
+        ]
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    assert offenders == {}

@@ -15,9 +15,9 @@ from articles.ingest.deadline import NO_DEADLINE, Deadline
 from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure
 from articles.models import Article, ImportJob, Outlet, Story, content_hash
-from claims.attribution import speaker
 from claims.models import Claim
-from claims.segmentation import segment
+from claims.text.attribution import speaker
+from claims.text.segmentation import segment
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,10 @@ def _outlet(draft: Draft) -> Outlet:
 
 def take_in(story: Story, articles: list[Article]) -> None:
     """Hand what an import stored to matching: a matched story takes the new articles in at
-    once, with any an interrupted import left unmatched (claims/backlog.py); a story never
+    once, with any an interrupted import left unmatched (claims/actions/backlog.py); a story never
     matched waits for its first match. Called with no articles when a run stored nothing
     new, since a re-run of a crashed import meets what it stored as duplicates."""
-    from claims.backlog import match_backlog
+    from claims.actions.backlog import match_backlog
 
     match_backlog(story, articles)
 

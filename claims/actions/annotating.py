@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from articles.access import EDIT, can
-from claims.editing import Conflict, LinkGone, _record, current_link, lock
+from claims.actions.editing import Conflict, LinkGone, _record, current_link, lock
 from claims.models import (
     Adjudication,
     Annotation,

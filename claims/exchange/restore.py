@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.models import content_hash
-from claims import annotating, editing
+from claims.actions import annotating, editing
 from claims.exchange import webannotation
 from claims.models import (
     Adjudication,

@@ -3,7 +3,7 @@ spans of claim text that raised it.
 
 One pure module a panel (naming, sources, hedging, agency, omissions, discrepancies), each a
 function of plain data: claims (`ClaimText`), alias groups and a `Lexicon`. No database here;
-`claims/framing_data.py` loads the data and stores the discrepancies people review.
+`claims/actions/framing.py` loads the data and stores the discrepancies people review.
 """
 
 import datetime

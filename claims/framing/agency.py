@@ -12,7 +12,7 @@ names no one either.
 import re
 from dataclasses import dataclass
 
-from claims.attribution import PRONOUNS, SPEECH_VERBS
+from claims.text.attribution import PRONOUNS, SPEECH_VERBS
 
 from . import Flag, find, span
 

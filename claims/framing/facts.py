@@ -4,7 +4,7 @@ the facts of the lexicon. Omissions and discrepancies both read these."""
 import re
 from dataclasses import dataclass
 
-from claims.dates import DATE_DM, DATE_MD, MONTHS, WEEKDAY, WEEKDAYS, dates_in
+from claims.text.dates import DATE_DM, DATE_MD, MONTHS, WEEKDAY, WEEKDAYS, dates_in
 
 from . import find
 

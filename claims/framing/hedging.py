@@ -2,11 +2,11 @@
 "noted", "said") and the markers that keep its distance ("reportedly", "allegedly", "it is
 always possible that").
 
-Verbs are the anchors `claims.attribution` finds a speaker for, plus the lexicon's extra verbs
+Verbs are the anchors `claims.text.attribution` finds a speaker for, plus the lexicon's extra verbs
 outside quotations; markers are the hedge lexicon, anywhere in the claim.
 """
 
-from claims.attribution import attributions, mask_quotations
+from claims.text.attribution import attributions, mask_quotations
 
 from . import Flag, find, span
 

@@ -1,14 +1,14 @@
 """Sources: whom each outlet quotes or cites, how often, with the quoted spans; and which claims
 are the outlet's own statements.
 
-The speaker of a claim comes from `claims.attribution` (the speech-verb lexicon). A pronoun or a
-bare role ("he", "the journalist") stands for the last source the same article named; a claim
-that is nothing but a quotation continues the previous claim's source.
+The speaker of a claim comes from `claims.text.attribution` (the speech-verb lexicon). A pronoun
+or a bare role ("he", "the journalist") stands for the last source the same article named; a
+claim that is nothing but a quotation continues the previous claim's source.
 """
 
 import re
 
-from claims.attribution import PRONOUNS, attributions, quotation_regions
+from claims.text.attribution import PRONOUNS, attributions, quotation_regions
 
 from . import Flag, span
 

@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 
-from claims.dates import DATE_DM, DATE_MD, WEEKDAYS
+from claims.text.dates import DATE_DM, DATE_MD, WEEKDAYS
 
 from .normalise import clean, located_tokens, tokens
 from .story import StoryIndex

@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-from claims.dates import MONTHS, WEEKDAYS
+from claims.text.dates import MONTHS, WEEKDAYS
 
 _CHAR_MAP = str.maketrans(
     {
@@ -245,7 +245,7 @@ STOP_WORDS = frozenset(
     ]
 )
 
-_MONTHS = MONTHS  # one list of month and weekday names: claims/dates.py
+_MONTHS = MONTHS  # one list of month and weekday names: claims/text/dates.py
 _WEEKDAYS = WEEKDAYS
 NUMBER_WORDS = _NUMBER_WORDS = {
     w: i

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from syntok import segmenter as _syntok
 
-from claims.attribution import PRONOUNS, SPEECH_VERBS, quotation_regions
+from claims.text.attribution import PRONOUNS, SPEECH_VERBS, quotation_regions
 
 
 def _lexicon(words: str) -> frozenset[str]:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.access import EDIT, can, get_story
-from claims import annotating
+from claims.actions import annotating
 from claims.agreement import measure
 from claims.forms import AdjudicateForm, AgreementFilterForm
 from claims.models import Annotation, Link

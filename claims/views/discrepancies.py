@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.access import ANNOTATE, get_story
-from claims import framing_data
+from claims.actions import framing as framing_data
 from claims.forms import DiscrepancyDecideForm, DiscrepancyQueueForm
 from claims.models import Discrepancy, DiscrepancyStatus
 from claims.views import queue as keyboard

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from articles.access import EDIT, get_story
-from claims import editing
+from claims.actions import editing
 from claims.forms import AliasForm, DecideForm, MergeForm, MoveClaimsForm, RenameForm
 from claims.models import Event
 from claims.views.common import invalid_status, story_link

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from articles.access import ANNOTATE, can, get_story
 from articles.models import Outlet
-from claims import framing_data
+from claims.actions import framing as framing_data
 from claims.models import Event
 from claims.views.gone import follows_gone_events
 

@@ -4,7 +4,7 @@ what happened, and the link (or event) that replaced it. Nothing was saved."""
 from django.shortcuts import render
 from django_htmx.http import reswap, retarget
 
-from claims.editing import LinkGone
+from claims.actions.editing import LinkGone
 
 TEMPLATE = "claims/link_gone.html"
 

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.access import ANNOTATE, get_story
-from claims import annotating
+from claims.actions import annotating
 from claims.forms import LabelForm, ReviewForm
 from claims.models import Annotation, AnnotationChange, Label, Link
 from claims.views import queue as keyboard

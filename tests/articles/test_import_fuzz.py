@@ -23,8 +23,8 @@ from articles.ingest import text as text_step
 from articles.ingest.importer import DUPLICATE, FAILED, IMPORTED, SKIPPED, Upload, import_uploads
 from articles.models import Article, ImportFile, ImportJob, Role, Story
 from articles.tasks import start_import
-from claims import attribution
 from claims.models import Claim
+from claims.text import attribution
 from tests.conftest import make_user, run_worker
 
 pytestmark = pytest.mark.django_db

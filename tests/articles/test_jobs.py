@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.ingest.importer import Upload, import_uploads
 from articles.jobs import reap
 from articles.models import Article, ImportFile, ImportJob, JobStatus, Role, Story
-from claims.backlog import unindexed
+from claims.actions.backlog import unindexed
 from claims.models import Claim, MatchIndex, MatchJob
 from claims.store import match_story
 from tests.conftest import make_article, make_user, run_worker

@@ -18,7 +18,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims import annotating
+from claims.actions import annotating
 from claims.models import (
     Adjudication,
     Annotation,

@@ -1,6 +1,6 @@
 import pytest
 
-from claims.attribution import SPEECH_VERBS, mask_quotations, speaker
+from claims.text.attribution import SPEECH_VERBS, mask_quotations, speaker
 
 # Sentences from the seed articles, as the segmenter gives them.
 SEED_SENTENCES = [

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from claims import editing
+from claims.actions import editing
 from claims.models import Claim, Event, Link, LinkStatus
 from claims.store import match_story
 from tests.conftest import make_user, signed_in

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Story
-from claims import annotating
+from claims.actions import annotating
 from claims.framing import discrepancies as rules
 from claims.models import Annotation, Claim, Discrepancy, Event, LexiconEntry, Link, LinkStatus
 from tests.conftest import make_article, make_user, signed_in

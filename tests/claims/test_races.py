@@ -11,7 +11,8 @@ from django.db import connection
 from django.urls import reverse
 
 from articles.models import Story
-from claims import annotating, store
+from claims import store
+from claims.actions import annotating
 from claims.models import Annotation, AnnotationChange, Link, LinkStatus
 from tests.conftest import make_article, make_user, signed_in
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from claims import annotating
+from claims.actions import annotating
 from claims.models import Annotation, AnnotationChange
 from tests.conftest import make_user, sign_in
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from claims.segmentation import Span, raw_sentences, repair, segment
+from claims.text.segmentation import Span, raw_sentences, repair, segment
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 
@@ -274,4 +274,4 @@ def test_only_this_module_calls_the_segmenter():
         for path in (root / folder).rglob("*.py")
         if "syntok" in path.read_text() or "pysbd" in path.read_text()
     }
-    assert callers == {"claims/segmentation.py"}
+    assert callers == {"claims/text/segmentation.py"}

@@ -171,7 +171,7 @@ def test_export_csv_writes_one_table_per_record_kind(matched, tmp_path):
 
 
 def test_event_counts_are_kept_by_matching_and_edits(matched, editor):
-    from claims import editing
+    from claims.actions import editing
 
     def assert_counts():
         for event in Event.objects.filter(story=matched):
@@ -260,7 +260,7 @@ def test_each_link_says_which_event_it_tells_of(bridged_story):
 def test_confirming_an_also_link_keeps_both_events_as_they_were(bridged_story, bridged_editor):
     """A person confirms that a sentence also tells of another event: re-matching keeps it in
     its own event, listed on the other, and changes neither event."""
-    from claims.editing import decide_link
+    from claims.actions.editing import decide_link
 
     link = also_links(bridged_story)[0]
     told = link.event
@@ -310,7 +310,7 @@ def test_a_claim_moved_into_the_event_it_told_of_keeps_its_confirmed_link(
 ):
     """The person put the sentence into the event it also told of: the confirmed link is now
     inside one event, a must-link, and re-matching keeps both claims there."""
-    from claims.editing import decide_link, move_claims
+    from claims.actions.editing import decide_link, move_claims
 
     link = also_links(bridged_story)[0]
     told = link.event
@@ -332,7 +332,7 @@ def test_an_incremental_import_keeps_the_event_of_old_links(db):
     match_story(story)
     from django.contrib.auth import get_user_model
 
-    from claims.editing import decide_link
+    from claims.actions.editing import decide_link
 
     user = get_user_model().objects.create_user("decider")
     for link in Link.objects.filter(story=story)[:5]:

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from articles.models import Story
-from claims import annotating
+from claims.actions import annotating
 from claims.exchange import webannotation
 from claims.exchange.export import story_annotations_jsonld
 from claims.models import Adjudication, Annotation, Label, Link
