@@ -3,7 +3,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
 from claims.actions.annotating import ORDERS
-from claims.models import DiscrepancyStatus, Event, Label, LinkStatus
+from claims.models import DiscrepancyStatus, Event, Label, Link, LinkStatus
 
 # Events offered as targets in one form: enough for a page, bounded for a big story.
 MAX_TARGETS = 200
@@ -86,7 +86,48 @@ class MoveClaimsForm(forms.Form):
         return None if value == self.NEW else self.story.events.get(pk=int(value))
 
 
-class DecideForm(forms.Form):
+class ShownPairForm(forms.Form):
+    """A form that acts on a link, with the two claims (hidden) the page showed it between.
+    A link a re-match removed since is then still known by its claims (the answer names what
+    links them now), and a pair that is not the link's is refused: nothing is written for a
+    link id the page did not show it for. Pages loaded before forms carried the pair send
+    none; it is optional. `link`: the link as it is now (None when it no longer exists)."""
+
+    claim_a = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    claim_b = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, link=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.link = link
+
+    def clean(self):
+        data = super().clean()
+        if "claim_a" not in data or "claim_b" not in data:
+            return data  # a claim that is not a number has its own error
+        a, b = data["claim_a"], data["claim_b"]
+        if (a is None) != (b is None) or (a is not None and a == b):
+            raise forms.ValidationError(
+                "The page sent half a pair of claims. Nothing was saved; load the page again.",
+                code="pair",
+            )
+        link = self.link
+        if a is not None and link is not None and {a, b} != {link.claim_a_id, link.claim_b_id}:
+            raise forms.ValidationError(
+                "This form was shown for another pair of claims than link %(link)s joins. "
+                "Nothing was saved; load the page again.",
+                code="pair",
+                params={"link": link.pk},
+            )
+        return data
+
+    def pair(self) -> tuple[int, int] | None:
+        """The two claims sent, when they are a well-formed pair (whatever the rest)."""
+        self.is_valid()
+        a, b = self.cleaned_data.get("claim_a"), self.cleaned_data.get("claim_b")
+        return (a, b) if a is not None and b is not None and a != b else None
+
+
+class DecideForm(ShownPairForm):
     status = forms.ChoiceField(choices=LinkStatus.choices)
 
 
@@ -117,7 +158,7 @@ class ClaimSelectForm(forms.Form):
 NOTE_MAX = 2000
 
 
-class LabelForm(forms.Form):
+class LabelForm(ShownPairForm):
     """A label on a link from the review queue; `version` is that of the user's annotation as
     the page showed it (0 when there was none)."""
 
@@ -140,7 +181,27 @@ class ReviewForm(forms.Form):
     link = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
-class AdjudicateForm(forms.Form):
+class UndoForm(ShownPairForm):
+    """Undo in the review queue: `link` is the link of the label the page offered to undo (the
+    user's latest change then), with its pair; without it (an old page), the latest change."""
+
+    order = forms.ChoiceField(choices=ORDERS.items(), required=False)
+    link = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, story, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.story = story
+        self.missing = None  # the link id sent, when the story has no such link
+
+    def clean_link(self):
+        pk = self.cleaned_data["link"]
+        if pk is not None:
+            self.link = Link.objects.filter(story=self.story, pk=pk).first()
+            self.missing = pk if self.link is None else None
+        return pk
+
+
+class AdjudicateForm(ShownPairForm):
     label = forms.ChoiceField(choices=Label.choices, label="Final label")
     note = forms.CharField(
         max_length=NOTE_MAX, required=False, strip=True, widget=forms.Textarea(attrs={"rows": 2})

@@ -41,6 +41,7 @@ from claims.forms import (
     RenameForm,
     ReviewForm,
     SearchForm,
+    UndoForm,
 )
 from claims.models import Discrepancy, Link
 from tests.conftest import PASSWORD, run_worker
@@ -61,7 +62,7 @@ POSTS = {
     "claims-event-move": MoveClaimsForm,
     "claims-link-decide": DecideForm,
     "claims-review-label": LabelForm,
-    "claims-review-undo": ReviewForm,
+    "claims-review-undo": UndoForm,
     "claims-adjudicate": AdjudicateForm,
     "claims-discrepancy-decide": DiscrepancyDecideForm,
     "claims-alias-add": AliasForm,

@@ -82,19 +82,29 @@ def _annotate(link, user, label, note, version) -> Annotation:
     return current
 
 
-@transaction.atomic
-def undo(story, user) -> Link | None:
-    """Revert the user's latest change in the story that is not undone yet; the link it was
-    on, or None when there is nothing to undo. Undo again to go further back."""
-    lock(story.pk)
-    change = (
-        AnnotationChange.objects.select_for_update(of=("self",))
-        .filter(link__story=story, user=user, is_undo=False, undone=False)
-        .select_related("link")
-        .first()
+def last_change(story, user):
+    """The user's changes in the story that undo may revert, latest first."""
+    return AnnotationChange.objects.filter(
+        link__story=story, user=user, is_undo=False, undone=False
     )
+
+
+@transaction.atomic
+def undo(story, user, expected: Link | None = None) -> Link | None:
+    """Revert the user's latest change in the story that is not undone yet; the link it was
+    on, or None when there is nothing to undo. Undo again to go further back.
+
+    `expected`: the link of the change the page offered to undo. LinkGone when a re-match
+    removed it since; Conflict (its `current` the latest change now) when the latest change
+    is on another link; in both cases nothing is undone."""
+    lock(story.pk)
+    if expected is not None:
+        current_link(expected)
+    change = last_change(story, user).select_for_update(of=("self",)).select_related("link").first()
     if change is None:
         return None
+    if expected is not None and change.link_id != expected.pk:
+        raise Conflict(change)
     link = change.link
     current = _mine(link, user)
     before = (current.label, current.note) if current else ("", "")

@@ -53,9 +53,10 @@ def lock(story_id: int) -> None:
 
 
 def current_link(link: Link) -> Link:
-    """The link as it is now, read after `lock`; LinkGone when a re-match removed it."""
+    """The link as it is now, read after `lock`; LinkGone when a re-match removed it (or
+    the row no longer joins the two claims the caller read it with)."""
     fresh = Link.objects.filter(pk=link.pk).first()
-    if fresh is None:
+    if fresh is None or (fresh.claim_a_id, fresh.claim_b_id) != (link.claim_a_id, link.claim_b_id):
         raise LinkGone(link)
     return fresh
 

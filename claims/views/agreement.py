@@ -14,7 +14,7 @@ from claims.agreement import measure
 from claims.forms import AdjudicateForm, AgreementFilterForm
 from claims.models import Annotation, Link
 from claims.views.common import invalid_status, story_link
-from claims.views.replaced import link_gone
+from claims.views.replaced import link_gone, link_missing
 
 TEMPLATE = "claims/agreement.html"
 
@@ -77,7 +77,9 @@ def _row(link, labels, editable, form=None, conflict=None) -> dict:
 def adjudicate(request, slug, pk):
     story = get_story(request, slug, EDIT)
     link = story_link(story, pk)
-    form = AdjudicateForm(request.POST)
+    form = AdjudicateForm(request.POST, link=link)
+    if link is None:  # a re-match removed it since the page showed it
+        return link_missing(request, story, pk, form)
     if not form.is_valid():
         # The form as sent, its errors on it; nothing was changed.
         return _adjudication(request, story, link, form, None, invalid_status(request))

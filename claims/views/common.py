@@ -1,20 +1,17 @@
 """What several claims views share: a story's link with its claims, the status of the answer
 to a form that does not validate (articles/views/answers.py), and URLs built per row."""
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from articles.views.answers import invalid_status as invalid_status  # used by every form view
 from claims.models import Link
 
 
-def story_link(story, pk) -> Link:
-    """A link of this story (404 otherwise), with both claims' articles and outlets."""
-    return get_object_or_404(
-        Link.objects.select_related("claim_a__article__outlet", "claim_b__article__outlet"),
-        story=story,
-        pk=pk,
-    )
+def story_link(story, pk) -> Link | None:
+    """A link of this story, with both claims' articles and outlets; None when there is none
+    (a re-match may have replaced it since the page showed it: claims/views/replaced.py)."""
+    links = Link.objects.select_related("claim_a__article__outlet", "claim_b__article__outlet")
+    return links.filter(story=story, pk=pk).first()
 
 
 def url_prefix(name: str, story) -> str:

@@ -19,7 +19,7 @@ from claims.views.event import event_context
 from claims.views.gone import follows_gone_events
 from claims.views.overview import overview_page
 from claims.views.pair import pair_page
-from claims.views.replaced import link_gone
+from claims.views.replaced import link_gone, link_missing
 from claims.views.rows import link_rows
 
 EVENT_TEMPLATE = "claims/event_detail.html"
@@ -107,7 +107,9 @@ def move_claims(request, slug, pk):
 def decide_link(request, slug, pk):
     story = get_story(request, slug, EDIT)
     link = story_link(story, pk)
-    form = DecideForm(request.POST)
+    form = DecideForm(request.POST, link=link)
+    if link is None:  # a re-match removed it since the page showed it
+        return link_missing(request, story, pk, form)
     if not form.is_valid():
         if request.htmx:  # the link's row, with the errors under its buttons
             row = link_rows(story, [link], get_token(request), invalid=form)[0]

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import format_html
@@ -13,12 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.access import ANNOTATE, get_story
 from claims.actions import annotating
-from claims.forms import LabelForm, ReviewForm
-from claims.models import Annotation, AnnotationChange, Label, Link
+from claims.forms import LabelForm, ReviewForm, UndoForm
+from claims.models import Annotation, AnnotationChange, Label
 from claims.views import queue as keyboard
-from claims.views.common import invalid_status
+from claims.views.common import invalid_status, story_link
 from claims.views.diff import word_diff
-from claims.views.replaced import link_gone
+from claims.views.replaced import link_gone, link_missing
 
 TEMPLATE = "claims/review.html"
 HISTORY_SHOWN = 10
@@ -61,8 +60,10 @@ def review(request, slug):
 @require_POST
 def label(request, slug, pk):
     story = get_story(request, slug, ANNOTATE)
-    link = get_object_or_404(Link, story=story, pk=pk)
-    form = LabelForm(request.POST)
+    link = story_link(story, pk)
+    form = LabelForm(request.POST, link=link)
+    if link is None:  # a re-match removed it since the page showed it
+        return link_missing(request, story, pk, form)
     if not form.is_valid():
         order = form.cleaned_data.get("order") or "uncertain"
         return _panel(request, story, order, link.pk, form=form, status=invalid_status(request))
@@ -82,9 +83,25 @@ def label(request, slug, pk):
 @require_POST
 def undo(request, slug):
     story = get_story(request, slug, ANNOTATE)
-    form = ReviewForm(request.POST)
-    order = (form.cleaned_data.get("order") if form.is_valid() else "") or "uncertain"
-    link = annotating.undo(story, request.user)
+    form = UndoForm(request.POST, story=story)
+    valid = form.is_valid()
+    order = form.cleaned_data.get("order") or "uncertain"
+    if form.missing:  # the label it offered to undo was on a link a re-match removed
+        return link_missing(request, story, form.missing, form)
+    if not valid:
+        return _panel(request, story, order, undo_form=form, status=invalid_status(request))
+    try:
+        link = annotating.undo(story, request.user, form.link)
+    except annotating.LinkGone as gone:
+        return link_gone(request, story, gone)
+    except annotating.Conflict as conflict:
+        messages.info(
+            request,
+            "Nothing was undone: your last label changed since this page was loaded (in "
+            "another tab or window). This is the link of your last label now; undo again "
+            "to undo it.",
+        )
+        return _moved(request, story, order, conflict.current.link_id)
     if link is None:
         messages.info(request, "Nothing to undo.")
     else:
@@ -102,9 +119,11 @@ def _moved(request, story, order, link_id):
     return keyboard.moved(request, address, lambda: _panel(request, story, order, link_id))
 
 
-def _panel(request, story, order, link_id=None, conflict=None, form=None, status=200):
+def _panel(
+    request, story, order, link_id=None, conflict=None, form=None, undo_form=None, status=200
+):
     """The queue at `link_id` (else the next open link); `form`, a label that did not
-    validate, is shown with its errors in place of a fresh one."""
+    validate, is shown with its errors in place of a fresh one, and `undo_form` likewise."""
     links = annotating.ReviewQueue.of(story, request.user, order)
     link = links.fetch(link_id, *RELATED)
     if link is None:
@@ -116,6 +135,11 @@ def _panel(request, story, order, link_id=None, conflict=None, form=None, status
         "link": None,
         "conflict": conflict,
         "keymap": KEYMAP,
+        "undo_form": undo_form,
+        # The label "z" undoes, by its link and that link's claims (UndoForm).
+        "undo_link": annotating.last_change(story, request.user)
+        .values("link_id", "link__claim_a_id", "link__claim_b_id")
+        .first(),
     }
     if link:
         context.update(_link_context(request, story, links, link, order, conflict))

@@ -88,11 +88,15 @@ def _form(link, url: str, csrf_token: str, invalid=None) -> SafeString:
         '<form method="post" action="{action}" class="decide" hx-post="{action}" '
         'hx-target="#link-{pk}" hx-swap="outerHTML">\n'
         '      <input type="hidden" name="csrfmiddlewaretoken" value="{token}">\n'
+        '      <input type="hidden" name="claim_a" value="{claim_a}">'
+        '<input type="hidden" name="claim_b" value="{claim_b}">\n'
         "      {buttons}{errors}\n"
         "    </form>",
         action=action,
         pk=link.pk,
         token=csrf_token,
+        claim_a=link.claim_a_id,
+        claim_b=link.claim_b_id,
         buttons=buttons,
         errors=_errors(invalid) if invalid is not None else "",
     )

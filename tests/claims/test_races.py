@@ -163,7 +163,7 @@ def replaced_meanwhile(link):
 
 
 WRITES = [
-    ("claims.views.review.get_object_or_404", "claims-review-label", {"label": "agrees"}),
+    ("claims.views.review.story_link", "claims-review-label", {"label": "agrees"}),
     ("claims.views.edit.story_link", "claims-link-decide", {"status": "confirmed"}),
     ("claims.views.agreement.story_link", "claims-adjudicate", {"label": "agrees"}),
 ]
@@ -201,7 +201,7 @@ def test_a_label_on_a_link_gone_for_good_offers_its_claims_event():
         Link.objects.filter(pk=link.pk).delete()
         return link
 
-    with mock.patch("claims.views.review.get_object_or_404", side_effect=removed):
+    with mock.patch("claims.views.review.story_link", side_effect=removed):
         response = signed_in(annotator).post(
             reverse("claims-review-label", args=[story.slug, link.pk]),
             {"label": "agrees", "version": 0},
