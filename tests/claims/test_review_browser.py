@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from claims import store
 from claims.actions import annotating
-from claims.models import Annotation, AnnotationChange
+from claims.models import Annotation, AnnotationChange, Link
 from tests.conftest import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,3 +67,29 @@ def test_five_links_reviewed_with_the_keyboard_alone(matched, live_server, page,
     assert keymap.get_attribute("open") is None
     page.keyboard.press("?")
     assert keymap.get_attribute("open") is not None
+
+
+def test_a_label_for_a_link_a_rematch_replaced_says_so_in_the_page(matched, live_server, page):
+    """The link shown is deleted behind the page's back and the story matched again; the
+    label key then shows, in the page, that the link was replaced (before: a bare 404 that
+    htmx swapped nowhere, so nothing visible happened)."""
+    annotator = make_user("annotator", matched, "annotator")
+    shown = annotating.ReviewQueue.of(matched, annotator).ids[0]
+    sign_in(page, live_server, annotator)
+    page.goto(live_server.url + f"/stories/{SLUG}/review/")
+    page.evaluate("window.notReloaded = true")
+    showing(page, shown)
+    link = Link.objects.get(pk=shown)
+    link.delete()
+    store.match_story(matched)
+
+    page.keyboard.press("1")
+
+    alert = page.locator("#main .error[role=alert]")
+    expect(alert).to_contain_text("Nothing was saved")
+    expect(page.locator("#main h1")).to_have_text("This link was replaced")
+    replacement = Link.objects.filter(claim_a=link.claim_a_id, claim_b=link.claim_b_id).first()
+    if replacement:
+        expect(page.locator(f'#main a[href$="/links/{replacement.pk}/"]')).to_have_count(1)
+    assert page.evaluate("window.notReloaded") is True, "the page reloaded"
+    assert not Annotation.objects.filter(annotator=annotator).exists()
