@@ -272,6 +272,7 @@ def test_an_index_serves_the_review_queue(story, reviewer, order, index):
         if connection.vendor == "postgresql":
             # A few rows are read faster without an index; ask what it would do with many.
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
         for rows in (queue.after(middle), queue.before(middle), queue.ordered()):
             plan = rows[:1].explain()
             assert index in plan, plan
