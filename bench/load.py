@@ -140,7 +140,7 @@ def editor(story_id, deadline, share, results):
     from django.db import connection, transaction
 
     from articles.models import Story
-    from claims import store
+    from claims.actions import matching as store
     from claims.models import Claim
 
     rng = random.Random(1)
@@ -288,7 +288,7 @@ def main():
     from django.core.management import call_command
     from django.db import connections
 
-    from claims import store
+    from claims.actions import matching as store
 
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)

@@ -648,7 +648,7 @@ def run(work, env, args, procs) -> bool:
     from django.db import connections
 
     from articles.models import Membership, Role, Story
-    from claims import store
+    from claims.actions import matching as store
     from claims.models import Label
 
     DISPLAY.update({text: value for value, text in Label.choices})

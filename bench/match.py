@@ -387,7 +387,8 @@ def _instrument() -> tuple[dict, list]:
     from django.db import connection
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-    from claims import matching, store
+    from claims import matching
+    from claims.actions import matching as store
 
     steps: dict[str, float] = {}
     transactions: list = []

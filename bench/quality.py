@@ -11,9 +11,10 @@ Data sets, each story as a user would import it:
 - ECB+ train and dev topics (../shared/eval/ecbplus), one story per topic, via JSONL import;
 - GVC dev (../shared/eval/gvc), one story per topic (about 20 articles on many shootings).
 
-By default everything goes through the product (import, then `claims.store.match_story`, in a
-throwaway SQLite database). `--pure` runs the matcher alone on the same inputs (fast, for
-tuning). Tuning looks at the seeds, ECB+ train and GVC dev; ECB+ dev is for checking.
+By default everything goes through the product (import, then
+`claims.actions.matching.match_story`, in a throwaway SQLite database). `--pure` runs the
+matcher alone on the same inputs (fast, for tuning). Tuning looks at the seeds, ECB+ train
+and GVC dev; ECB+ dev is for checking.
 
     python bench/quality.py          # the table, through the product
     python bench/quality.py --pure   # the same table, matcher only
@@ -83,7 +84,7 @@ def db_seeds(demo: bool) -> list[Matched]:
 
     from articles.ingest.importer import Upload, import_uploads
     from articles.models import Story as StoryModel
-    from claims.store import match_story
+    from claims.actions.matching import match_story
     from tests.gold.seed_gold import SEEDS
 
     if demo:
@@ -121,8 +122,8 @@ def db_documents(path: Path, prefix: str) -> list[Matched]:
     validated sentences are judged."""
     from articles.ingest.importer import Upload, import_uploads
     from articles.models import Story as StoryModel
+    from claims.actions.matching import match_story
     from claims.models import Claim
-    from claims.store import match_story
 
     with open(path) as f:
         docs = [json.loads(line) for line in f]

@@ -158,7 +158,7 @@ def setup(work: Path, args) -> dict[str, dict]:
         build_s = build_story(args.articles)
         t_match = time.perf_counter()
         from articles.models import Story
-        from claims.store import match_story
+        from claims.actions.matching import match_story
 
         summary = match_story(Story.objects.get(slug=SLUG))
         match_s = time.perf_counter() - t_match

@@ -9,8 +9,8 @@ from articles.jobs import reap, run_job
 from articles.models import Story
 from claims.actions.backlog import match_backlog
 from claims.actions.framing import refresh_story
+from claims.actions.matching import match_story
 from claims.models import MatchJob
-from claims.store import match_story
 
 logger = logging.getLogger(__name__)
 

@@ -403,7 +403,7 @@ def bridged_story(db):
     """BRIDGED, matched: the fourth outlet's sentence sits in one event and also tells of the
     other (Event.also_claims), linked to its claims."""
     from articles.models import Story
-    from claims.store import match_story
+    from claims.actions.matching import match_story
 
     story = Story.objects.create(slug="bridged", title="A strike and talks")
     for outlet, sentences in BRIDGED.items():

@@ -10,8 +10,8 @@ import pickle
 from django.db.models import Count
 
 from articles.models import Article, Story
+from claims.actions.matching import Summary, match_new_articles
 from claims.models import Claim, MatchIndex, MatchState
-from claims.store import Summary, match_new_articles
 
 
 def unindexed(story: Story, besides=()) -> list[Article]:

@@ -47,8 +47,8 @@ class LinkGone(Exception):
 
 def lock(story_id: int) -> None:
     """The first statement of every write transaction to a story's events, links and labels,
-    here and in claims/store.py: they queue on the story's row, so that none of them waits
-    for another in a circle (StoryQuerySet.lock)."""
+    here and in claims/actions/matching.py: they queue on the story's row, so that none of
+    them waits for another in a circle (StoryQuerySet.lock)."""
     Story.objects.filter(pk=story_id).lock()
 
 

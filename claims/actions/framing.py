@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Mod
 
+from claims.actions.matching import story_aliases
 from claims.framing import ClaimText, agency, discrepancies, hedging, naming, omissions, sources
 from claims.framing import lexicon as lexicons
 from claims.models import (
@@ -25,7 +26,6 @@ from claims.models import (
     Link,
     LinkStatus,
 )
-from claims.store import story_aliases
 
 SNIPPET_GAP = 70  # unmarked text longer than this, around the marks, is cut
 # Bump when the rules of claims/framing/ find other discrepancies in the same claims: every

@@ -19,8 +19,8 @@ from articles.ingest.importer import Upload, import_uploads
 from articles.jobs import reap
 from articles.models import Article, ImportFile, ImportJob, JobStatus, Role, Story
 from claims.actions.backlog import unindexed
+from claims.actions.matching import match_story
 from claims.models import Claim, MatchIndex, MatchJob
-from claims.store import match_story
 from tests.conftest import make_article, make_user, run_worker
 
 pytestmark = pytest.mark.django_db

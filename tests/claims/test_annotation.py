@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.actions import annotating
+from claims.actions.matching import match_story
 from claims.models import (
     Adjudication,
     Annotation,
@@ -29,7 +30,6 @@ from claims.models import (
     Link,
     LinkStatus,
 )
-from claims.store import match_story
 from tests.conftest import PASSWORD, make_user, signed_in
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.actions import editing
+from claims.actions.matching import match_story
 from claims.models import Claim, Event, Link, LinkStatus
-from claims.store import match_story
 from tests.conftest import make_user, signed_in
 
 pytestmark = pytest.mark.django_db

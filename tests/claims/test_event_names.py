@@ -5,9 +5,9 @@ import datetime
 import pytest
 
 from articles.models import Article, Story
+from claims.actions.matching import match_story
 from claims.matching import ArticleInput, ClaimInput, StoryIndex, explain
 from claims.models import Claim, Event
-from claims.store import match_story
 from tests.conftest import make_article, make_user
 
 pytestmark = pytest.mark.django_db

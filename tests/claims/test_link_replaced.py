@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from claims import store
 from claims.actions import annotating
+from claims.actions.matching import match_story
 from claims.models import Adjudication, Annotation, AnnotationChange, Edit, Link, LinkStatus
 from tests.claims.test_races import a_stale_suggestion, small_story
 from tests.conftest import make_user, signed_in
@@ -129,7 +129,7 @@ def replaced_by_rematch(story, link) -> Link:
     """The link deleted (as a re-match deletes a suggestion it no longer makes) and the story
     matched again, which links the same two claims by a new row."""
     Link.objects.filter(pk=link.pk).delete()
-    store.match_story(story)
+    match_story(story)
     replacement = Link.objects.get(claim_a=link.claim_a_id, claim_b=link.claim_b_id)
     assert replacement.pk != link.pk
     return replacement
@@ -207,7 +207,7 @@ def test_a_label_for_a_suggestion_the_rematch_dropped_says_the_claims_are_no_lon
     client = signed_in(annotator)
     action = url("claims-review-label", story, stale.pk)
     data = {**form_on(client, url("claims-review", story) + f"?link={stale.pk}", action)}
-    summary = store.match_story(story)
+    summary = match_story(story)
     assert "1 dropped" in str(summary) and not Link.objects.filter(pk=stale.pk).exists()
 
     response = client.post(action, {**data, "label": "agrees"}, **HTMX)

@@ -11,8 +11,8 @@ from django.db import connection
 from django.urls import reverse
 
 from articles.models import Story
-from claims import store
 from claims.actions import annotating
+from claims.actions.matching import match_story
 from claims.models import Annotation, AnnotationChange, Link, LinkStatus
 from tests.conftest import make_article, make_user, signed_in
 
@@ -47,7 +47,7 @@ def small_story():
             "A new bridge over the Thames opened to cyclists in London.",
         ],
     )
-    store.match_story(story)
+    match_story(story)
     return story
 
 
@@ -99,7 +99,7 @@ def rematch_pausing(story, after, reached: threading.Event, go: threading.Event)
 
     def run():
         with connection.execute_wrapper(pause):
-            return store.match_story(Story.objects.get(pk=story.pk))
+            return match_story(Story.objects.get(pk=story.pk))
 
     return Side(run)
 
@@ -266,7 +266,7 @@ def test_a_label_is_saved_while_a_rematch_is_still_running():
         return real_dumps(*args, **kwargs)
 
     with mock.patch.object(pickle, "dumps", side_effect=slowed_dumps):
-        rematch = Side(lambda: store.match_story(Story.objects.get(pk=story.pk)))
+        rematch = Side(lambda: match_story(Story.objects.get(pk=story.pk)))
         runner.append(rematch)
         rematch.start()
         assert paused.wait(WAIT)
@@ -298,7 +298,7 @@ def test_a_rematch_keeps_the_history_of_a_label_undone_and_counts_only_links():
     a, b = story.articles.order_by("id")[0].claims.order_by("id")[:2]
     plain = Link.objects.create(story=story, claim_a=a, claim_b=b, score=0.5)
 
-    summary = store.match_story(story)
+    summary = match_story(story)
 
     assert summary.removed_links == 1
     assert "1 dropped" in str(summary)

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from claims import store
 from claims.actions import annotating
+from claims.actions.matching import match_story
 from claims.models import Annotation, AnnotationChange, Link
 from tests.conftest import make_user, sign_in
 
@@ -81,7 +81,7 @@ def test_a_label_for_a_link_a_rematch_replaced_says_so_in_the_page(matched, live
     showing(page, shown)
     link = Link.objects.get(pk=shown)
     link.delete()
-    store.match_story(matched)
+    match_story(matched)
 
     page.keyboard.press("1")
 

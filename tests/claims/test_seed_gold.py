@@ -9,9 +9,9 @@ import pytest
 
 from articles.ingest.importer import Upload, import_uploads
 from articles.models import Story
+from claims.actions.matching import match_story
 from claims.matching import ClaimInput
 from claims.models import Claim, Event
-from claims.store import match_story
 from tests.gold.seed_gold import CONVOY_REASON, HEADLINE, SEEDS, USER_ALIASES, core_ids, judge
 
 

@@ -10,8 +10,8 @@ from django.db.models import Q
 
 from articles.ingest.importer import Upload, import_uploads
 from articles.models import Story
+from claims.actions.matching import match_story
 from claims.models import Claim, Event, Link, LinkStatus, MatchState
-from claims.store import match_story
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ they moved stay where they put them, and events keep the names people gave them.
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Story
-from claims.store import match_story
+from claims.actions.matching import match_story
 
 
 class Command(BaseCommand):
