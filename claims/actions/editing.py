@@ -4,15 +4,18 @@ made so that re-matching keeps it (pinned claims, decided links, named events)."
 from django.db import transaction
 
 from articles.models import Story
+from claims.matching.types import free_key
 from claims.models import Alias, Claim, Edit, EditAction, Event, GoneEvent, Link, LinkStatus
 
 
-def _free_key(story, base: str) -> str:
-    key, n = base, 1
-    while Event.objects.filter(story=story, key=key).exists():
-        n += 1
-        key = f"{base}-{n}"
-    return key
+class _StoryKeys:
+    """The event keys a story has, asked one at a time (a split needs one free key)."""
+
+    def __init__(self, story):
+        self.events = Event.objects.filter(story=story)
+
+    def __contains__(self, key) -> bool:
+        return self.events.filter(key=key).exists()
 
 
 def _record(story, user, action, summary, **details) -> Edit:
@@ -118,7 +121,7 @@ def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) 
     if target is None:
         target = Event.objects.create(
             story=event.story,
-            key=_free_key(event.story, f"u{min(ids)}"),
+            key=free_key(f"u{min(ids)}", _StoryKeys(event.story)),
             auto_label=claims.first().text[:300],
         )
         action = EditAction.SPLIT

@@ -237,7 +237,7 @@ def _save_events(story: Story, events: list, dates: dict, also: list, full: bool
             event = _best_overlap(result.claim_ids, old_event_of, old_members, by_id, taken)
         label, day = _named(result, dates), dates.get(result.key)
         if event is None:
-            event = Event(story=story, key=_free_key(result.key, old), auto_label=label)
+            event = Event(story=story, key=matching.free_key(result.key, old), auto_label=label)
             event.occurred_on = day
             old[event.key] = event
             created.append(event)
@@ -343,14 +343,6 @@ def _best_overlap(claim_ids, old_event_of, old_members, by_id, taken):
         if event_id not in taken and overlap * 2 >= min(len(claim_ids), old_members[event_id]):
             return by_id.get(event_id)
     return None
-
-
-def _free_key(key: str, old: dict) -> str:
-    candidate, n = key, 1
-    while candidate in old:
-        n += 1
-        candidate = f"{key}-{n}"
-    return candidate
 
 
 def _assign(story, assignment: dict[int, int], old_event_of: dict[int, int], full: bool) -> set:

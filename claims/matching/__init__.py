@@ -24,7 +24,7 @@ from . import calibrate, candidates, explain, occurrence, score
 from . import cluster as cluster_step
 from .pause import paused_gc
 from .story import StoryIndex
-from .types import ArticleInput, ClaimInput, Constraints, Event, Link, MatchResult
+from .types import ArticleInput, ClaimInput, Constraints, Event, Link, MatchResult, free_key
 
 __all__ = [
     "ArticleInput",
@@ -34,6 +34,7 @@ __all__ = [
     "Link",
     "MatchResult",
     "StoryIndex",
+    "free_key",
     "match",
     "match_incremental",
     "match_index",
@@ -528,7 +529,7 @@ def _describe(
         if not keys and unread:
             used |= {k for c, k in existing.items() if c in row_of}
             unread = False
-        key = min(keys) if keys else _fresh_key(ids, used)
+        key = min(keys) if keys else free_key(f"e{ids[0]}", used)
         used.add(key)
         key_of_group[group] = key
         also_ids = sorted(index.claim_ids[r] for r in also.get(group, ()))
@@ -539,15 +540,6 @@ def _describe(
     event_keys = [key_of_group.get(g, "") for g in told[link_mask].tolist()]
     links = _links(index, a, b, s, comps, link_mask, explain_links, event_keys)
     return events, links, sorted(found)
-
-
-def _fresh_key(ids, used):
-    key = f"e{ids[0]}"
-    n = 1
-    while key in used:
-        n += 1
-        key = f"e{ids[0]}-{n}"
-    return key
 
 
 def _links(index, a, b, s, comps, mask, explain_links, event_keys):

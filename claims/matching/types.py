@@ -1,7 +1,7 @@
 """What the matcher takes and gives. Plain data, no database."""
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -70,3 +70,13 @@ class MatchResult:
     # (claim id, event key): every claim found to also tell of an event; an incremental run
     # includes events it did not otherwise change (a new claim telling of an old event)
     also: list[tuple[int, str]] = field(default_factory=list)
+
+
+def free_key(base: str, taken: Container[str]) -> str:
+    """An event key not in `taken`: `base`, else `base-2`, `base-3`, ... The one rule for every
+    event key a story gets (the matcher's, a stored match's, a person's split)."""
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    return key
