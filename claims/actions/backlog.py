@@ -5,12 +5,11 @@ re-run skips them as duplicates. Every incremental match therefore takes in what
 index is missing along with its own articles, and an interrupted import queues such a run
 (claims/tasks.py `run_backlog`)."""
 
-import pickle
-
 from django.db.models import Count
 
 from articles.models import Article, Story
 from claims.actions.matching import Summary, match_new_articles
+from claims.matching import StaleIndex, StoryIndex
 from claims.models import Claim, MatchIndex, MatchState
 
 
@@ -31,8 +30,11 @@ def unindexed(story: Story, besides=()) -> list[Article]:
     stored = sum(n for article_id, n in per_article if article_id not in besides_ids)
     if stored == state.claim_count:  # the usual case, answered without the index
         return []
-    index = pickle.loads(MatchIndex.objects.get(story=story).data)
-    ids = set(story.articles.values_list("pk", flat=True)) - set(index.article_row) - besides_ids
+    try:
+        indexed = set(StoryIndex.from_bytes(MatchIndex.objects.get(story=story).data).article_row)
+    except StaleIndex:  # matching builds the index again, from every article
+        indexed = set()
+    ids = set(story.articles.values_list("pk", flat=True)) - indexed - besides_ids
     return list(Article.objects.filter(pk__in=ids).order_by("pk"))
 
 

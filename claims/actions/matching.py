@@ -9,7 +9,6 @@ claims are still together.
 
 import datetime
 import json
-import pickle
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -78,7 +77,10 @@ def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | N
     if state is None:
         return None
     started = timezone.now()
-    index = pickle.loads(MatchIndex.objects.get(story=story).data)
+    try:
+        index = matching.StoryIndex.from_bytes(MatchIndex.objects.get(story=story).data)
+    except matching.StaleIndex:
+        return match_story(story)  # kept by an earlier version of the matcher: start afresh
     articles, claims = _inputs(Article.objects.filter(pk__in=[a.pk for a in new_articles]))
     existing = dict(
         Claim.objects.filter(article__story=story, event__isnull=False)
@@ -110,7 +112,7 @@ def _store(story, index, result, dates, claim_count, started, full: bool) -> Sum
     labelled or decided is never deleted (see _drop_suggestions)."""
     event_of_key = _save_events(story, result.events, dates, result.also, full=full)
     created, removed = _save_links(story, result.links, event_of_key, full=full)
-    data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+    data = index.to_bytes()
     # The index is large (seconds to write on PostgreSQL) and only runs read it: it takes no
     # story lock, so that no label waits for it.
     _save_index(story, data)

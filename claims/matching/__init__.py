@@ -23,7 +23,7 @@ import numpy as np
 from . import calibrate, candidates, explain, occurrence, score
 from . import cluster as cluster_step
 from .pause import paused_gc
-from .story import StoryIndex
+from .story import StaleIndex, StoryIndex
 from .types import ArticleInput, ClaimInput, Constraints, Event, Link, MatchResult, free_key
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Event",
     "Link",
     "MatchResult",
+    "StaleIndex",
     "StoryIndex",
     "free_key",
     "match",

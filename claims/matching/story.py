@@ -1,12 +1,15 @@
 """A story's claims, normalised once and indexed: what matching and incremental matching share.
 
 Build it with `StoryIndex.build`; `add` puts a new article's claims into it. It holds no database
-objects and can be pickled. Terms are kept flat (one array of term ids and one of offsets), so a
-million claims cost a few arrays rather than a million small objects.
+objects and is kept between runs as bytes (`to_bytes`, `from_bytes`), stamped with FORMAT: an
+index kept in another format (a deploy changed the class) is refused with StaleIndex, and the
+caller builds it again from the story. Terms are kept flat (one array of term ids and one of
+offsets), so a million claims cost a few arrays rather than a million small objects.
 """
 
 import itertools
 import math
+import pickle
 from array import array
 from collections import Counter
 from collections.abc import Iterable
@@ -20,6 +23,9 @@ from .normalise import Token, tokens
 from .pause import paused_gc
 from .types import ArticleInput, ClaimInput
 
+# Raise it with any change to StoryIndex's fields or to what they hold: indexes kept in the
+# database under another number are built again rather than misread.
+FORMAT = 2
 ARTICLE_TERMS = 100  # the most distinctive terms of an article describe its occurrence
 # Names, dates and numbers set one happening apart from another of its kind (this town, this
 # victim, this day); common words ("boy", "gun", "mother") tell only the kind. Measured on
@@ -32,6 +38,10 @@ PLACE_WORDS = frozenset({"in", "at", "near"})
 _PLACE_FORMS = frozenset(
     "".join(w) for word in PLACE_WORDS for w in itertools.product(*((c, c.upper()) for c in word))
 )
+
+
+class StaleIndex(Exception):
+    """A kept index of another format than this code's: build it again from the story."""
 
 
 @dataclass
@@ -59,6 +69,24 @@ class StoryIndex:
     row_of: dict[int, int] = field(default_factory=dict)  # claim id -> row
     occurrence: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # per article
     article_baseline: float = 0.0  # median likeness of two articles (set by a full match)
+
+    def to_bytes(self) -> bytes:
+        """The index as kept between runs, stamped with this code's FORMAT."""
+        return pickle.dumps((FORMAT, self), protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "StoryIndex":
+        """An index kept by `to_bytes`. Raises StaleIndex for one of another format, or one
+        kept before indexes had a format, or one whose class no longer unpickles."""
+        try:
+            kept = pickle.loads(data)
+        except Exception as exc:
+            raise StaleIndex(f"the kept index does not load ({type(exc).__name__})") from exc
+        if not (isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], cls)):
+            raise StaleIndex("the kept index has no format (kept before indexes had one)")
+        if kept[0] != FORMAT:
+            raise StaleIndex(f"the kept index is of format {kept[0]}, this code reads {FORMAT}")
+        return kept[1]
 
     @classmethod
     @paused_gc()

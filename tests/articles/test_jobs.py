@@ -1,7 +1,6 @@
 """Jobs whose task worker is gone (killed, restarted, out of memory) end as failed, saying what
 was done and what was not; articles an interrupted import stored still get matched."""
 
-import pickle
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -20,6 +19,7 @@ from articles.jobs import reap
 from articles.models import Article, ImportFile, ImportJob, JobStatus, Role, Story
 from claims.actions.backlog import unindexed
 from claims.actions.matching import match_story
+from claims.matching import StoryIndex
 from claims.models import Claim, MatchIndex, MatchJob
 from tests.conftest import make_article, make_user, run_worker
 
@@ -77,7 +77,7 @@ def stored_by(job, outlet="Sputnik", sentences=SENTENCES):
 
 
 def indexed_claims(story) -> set[int]:
-    return set(pickle.loads(MatchIndex.objects.get(story=story).data).claim_ids)
+    return set(StoryIndex.from_bytes(MatchIndex.objects.get(story=story).data).claim_ids)
 
 
 def test_a_killed_import_ends_failed_with_what_it_stored_and_its_uploads_dropped(

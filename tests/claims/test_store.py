@@ -103,6 +103,40 @@ def test_importing_into_a_matched_story_matches_only_the_new_article(db):
     assert Claim.objects.filter(article=new_article, event__isnull=False).exists()
 
 
+@pytest.mark.parametrize("kept", ["unversioned", "other format", "unreadable"])
+def test_an_index_kept_by_another_version_is_built_again_on_import(db, kept):
+    """A deploy that changes the index class must not break importing into stories matched
+    before it: the kept index is refused and the story matched afresh, new article included."""
+    import pickle
+
+    from claims.matching import StoryIndex
+    from claims.matching import story as story_module
+    from claims.models import MatchIndex
+
+    story = Story.objects.create(slug="old", title="old")
+    files = sorted(SEEDS.glob("*.txt"))
+    import_uploads([Upload(str(p), p.read_bytes()) for p in files[:4]], story)
+    match_story(story)
+    row = MatchIndex.objects.get(story=story)
+    index = StoryIndex.from_bytes(row.data)
+    row.data = {
+        "unversioned": pickle.dumps(index),  # as kept before indexes had a format
+        "other format": pickle.dumps((story_module.FORMAT - 1, index)),
+        "unreadable": b"\x80\x05not a pickle",
+    }[kept]
+    row.save()
+
+    report = import_uploads([Upload(str(files[4]), files[4].read_bytes())], story)
+
+    new_article = report.articles[0]
+    assert Claim.objects.filter(article=new_article, event__isnull=False).exists()
+    kept_now = StoryIndex.from_bytes(MatchIndex.objects.get(story=story).data)
+    assert set(kept_now.claim_ids) == set(
+        Claim.objects.filter(article__story=story).values_list("id", flat=True)
+    )
+    assert MatchState.objects.get(story=story).claim_count == len(kept_now.claim_ids)
+
+
 def test_import_into_unmatched_story_does_not_match(seed_story):
     assert not Link.objects.exists()
     assert not MatchState.objects.exists()
