@@ -172,3 +172,30 @@ def baseline_f1(pairs: list[tuple[np.ndarray, np.ndarray]], threshold: float) ->
         fn += int((~pred & gold).sum())
     p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
     return 2 * p * r / max(p + r, 1e-9)
+
+
+def topics_as_jsonl(path: Path) -> dict[str, tuple[list[dict], str]]:
+    """Each topic of a documents file (ECB+, GVC): its documents in order and the JSONL a user
+    would import for it (one article a document, its given sentences as the claims)."""
+    with open(path) as f:
+        docs = [json.loads(line) for line in f]
+    topics: dict[str, list[dict]] = {}
+    for doc in sorted(docs, key=lambda d: (int(d["topic"]), d["doc_id"])):
+        topics.setdefault(doc["topic"], []).append(doc)
+    return {
+        topic: (
+            tdocs,
+            "\n".join(
+                json.dumps(
+                    {
+                        "outlet": d["doc_id"],
+                        "title": "",
+                        "text": " ".join(s["text"] for s in d["sentences"]),
+                        "claims": [s["text"] for s in d["sentences"]],
+                    }
+                )
+                for d in tdocs
+            ),
+        )
+        for topic, tdocs in topics.items()
+    }

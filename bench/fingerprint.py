@@ -63,28 +63,13 @@ def stories(seeds_only: bool) -> list[str]:
 
 
 def ecb_dev() -> list[str]:
-    with open(ECB_DEV) as f:
-        docs = [json.loads(line) for line in f]
-    topics: dict[str, list[dict]] = {}
-    for doc in sorted(docs, key=lambda d: (int(d["topic"]), d["doc_id"])):
-        topics.setdefault(doc["topic"], []).append(doc)
+    from _corpus import topics_as_jsonl
+
     folder = Path(tempfile.mkdtemp(prefix="parallax-fingerprint-"))
     slugs = []
-    for topic, tdocs in topics.items():
+    for topic, (_, jsonl) in topics_as_jsonl(ECB_DEV).items():
         path = folder / f"topic-{topic}.jsonl"
-        path.write_text(
-            "\n".join(
-                json.dumps(
-                    {
-                        "outlet": d["doc_id"],
-                        "title": "",
-                        "text": " ".join(s["text"] for s in d["sentences"]),
-                        "claims": [s["text"] for s in d["sentences"]],
-                    }
-                )
-                for d in tdocs
-            )
-        )
+        path.write_text(jsonl)
         run("import_articles", str(path), "--story", f"ecb-dev-{topic}")
         slugs.append(f"ecb-dev-{topic}")
     return slugs

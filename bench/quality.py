@@ -22,7 +22,6 @@ and GVC dev; ECB+ dev is for checking.
 """
 
 import argparse
-import json
 import os
 import time
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from _corpus import (
     seed_story,
     summary,
     tfidf_pairs,
+    topics_as_jsonl,
 )
 
 DB = Path("/tmp/parallax-quality.sqlite3")
@@ -125,26 +125,10 @@ def db_documents(path: Path, prefix: str) -> list[Matched]:
     from claims.actions.matching import match_story
     from claims.models import Claim
 
-    with open(path) as f:
-        docs = [json.loads(line) for line in f]
-    topics: dict[str, list[dict]] = {}
-    for doc in sorted(docs, key=lambda d: (int(d["topic"]), d["doc_id"])):
-        topics.setdefault(doc["topic"], []).append(doc)
     out = []
-    for topic, tdocs in topics.items():
+    for topic, (tdocs, jsonl) in topics_as_jsonl(path).items():
         story = StoryModel.objects.create(slug=f"{prefix}-{topic}", title=f"{prefix} {topic}")
-        lines = [
-            json.dumps(
-                {
-                    "outlet": d["doc_id"],
-                    "title": "",
-                    "text": " ".join(s["text"] for s in d["sentences"]),
-                    "claims": [s["text"] for s in d["sentences"]],
-                }
-            )
-            for d in tdocs
-        ]
-        report = import_uploads([Upload(f"topic-{topic}.jsonl", "\n".join(lines).encode())], story)
+        report = import_uploads([Upload(f"topic-{topic}.jsonl", jsonl.encode())], story)
         assert not report.failed, report.summary()
         match_story(story)
         rows = Claim.objects.filter(article__story=story).values_list(
