@@ -1,0 +1,76 @@
+"""Also tells of: a claim that sits in one event and tells of another as much.
+
+A sentence may tell of two events ("the strike on the army ended the truce"); it stays in one
+and is shown in both. It also tells of the other when it would have joined that one on its own,
+by the clustering's rule: its mean link score to the event's claims of other articles is at
+least ALSO_MEAN, and at least ALSO_OWN times its mean to its own event's claims. What people
+confirmed (`Constraints.also_confirmed`) stays, whatever the scores.
+"""
+
+import numpy as np
+
+ALSO_MEAN = 0.5  # a claim's mean score to another event's claims for it to also tell of it
+ALSO_OWN = 1.0  # ... and at least this share of its mean to its own event's claims
+
+
+def confirmed(row_of, keys, n, also_confirmed):
+    """Which pairs are confirmed ties of a claim to an event it also tells of, and whether
+    that claim is the pair's first."""
+    kept, outside_is_a = np.zeros(len(keys), bool), np.zeros(len(keys), bool)
+    first = {}
+    for x, y in also_confirmed:
+        if x in row_of and y in row_of:
+            rx, ry = row_of[x], row_of[y]
+            lo, hi = min(rx, ry), max(rx, ry)
+            first[lo * n + hi] = rx == lo
+    if first:
+        pos = np.flatnonzero(np.isin(keys, list(first)))
+        kept[pos] = True
+        outside_is_a[pos] = [first[k] for k in keys[pos].tolist()]
+    return kept, outside_is_a
+
+
+def tells_of(index, labels, local, a, b, w, rows=None) -> np.ndarray:
+    """Claims that also tell of an event other than their own, as keys row * n + label: those
+    that would join that event on their own, by the clustering's rule (their mean link score
+    to its claims of other articles reaches the threshold), though they sit in another event
+    (or none) because they tell of that one as much.
+
+    An incremental run (`rows`: the new claims) has the pairs of the new claims only, so only
+    they are judged: an old claim's mean to its own event is not known there."""
+    n = np.int64(len(index.claim_ids))
+    label_a, label_b = labels[_local(local, a)], labels[_local(local, b)]
+    if not (label_a != label_b).any():
+        return np.zeros(0, np.int64)
+    row = np.r_[a, b]
+    group = np.r_[label_b, label_a]
+    keys, which = np.unique(row * n + group, return_inverse=True)
+    total = np.bincount(which, np.r_[w, w])
+    row, group = keys // n, keys % n
+    # each group's claims, and how many of them are in the claim's own article
+    nodes = np.arange(len(index.claim_ids)) if local is None else np.flatnonzero(local >= 0)
+    art = index.article_of()
+    node_group = labels[_local(local, nodes)]
+    groups, sizes = np.unique(node_group, return_counts=True)
+    n_art = np.int64(max(len(index.articles), 1))
+    in_art, in_art_sizes = np.unique(node_group * n_art + art[nodes], return_counts=True)
+    size = sizes[np.searchsorted(groups, group)]
+    own_key = group * n_art + art[row]
+    pos = np.searchsorted(in_art, own_key).clip(max=len(in_art) - 1)
+    own = np.where(in_art[pos] == own_key, in_art_sizes[pos], 0)
+    article_count = np.bincount(np.searchsorted(groups, in_art // n_art), minlength=len(groups))
+    is_event = (size >= 2) & (article_count[np.searchsorted(groups, group)] >= 2)
+    mean = total / np.maximum(size - own, 1)
+    row_label = labels[_local(local, row)]
+    mine = row_label == group
+    # each row's mean to its own group (0 when alone or unlinked there)
+    own_mean = np.zeros(len(index.claim_ids))
+    own_mean[row[mine]] = mean[mine]
+    strong = ~mine & is_event & (mean >= ALSO_MEAN) & (mean >= ALSO_OWN * own_mean[row])
+    if rows is not None:
+        strong &= np.isin(row, rows)
+    return keys[strong]
+
+
+def _local(local, rows):
+    return rows if local is None else local[rows]

@@ -1,0 +1,164 @@
+"""Step 5's evidence: the named components of each pair's score (shared terms, wording, the
+articles' likeness, occurrence, lead, other days or places, shared aliased things), and which
+pairs the calibrated model is sure enough of to join claims into one event (MIN_SURE).
+
+Wording (rapidfuzz, the costly one) is compared only where it can change a decision; the
+links kept get theirs afterwards (`word_links`), to show.
+"""
+
+import itertools
+
+import numpy as np
+
+from . import calibrate, occurrence, score
+
+EDGE_FLOOR = 0.3  # weaker pairs stay out of the clustering graph (they count as 0)
+MIN_SURE = 0.4  # calibrated chance a pair is one event that it takes to join claims into one
+
+
+def of(index, a, b, cos, same, aa, ab, asim, exact=None):
+    """The named components of each pair's score, and where its wording was compared: only
+    where the wording can change what the score decides (see `_wording_counts`), and for the
+    pairs in `exact`. Pairs kept as links get theirs from `word_links`."""
+    art = index.article_of()
+    n_art = np.int64(max(len(index.articles), 1))
+    pa, pb = art[a], art[b]
+    pair_keys = np.minimum(pa, pb) * n_art + np.maximum(pa, pb)
+    art_keys = aa * n_art + ab
+    order = np.argsort(art_keys)
+    art_keys, art_sims = art_keys[order], asim[order]
+    pos = np.searchsorted(art_keys, pair_keys).clip(max=max(len(art_keys) - 1, 0))
+    found = (art_keys[pos] == pair_keys) if len(art_keys) else np.zeros(len(a), bool)
+    article = np.where(found, art_sims[pos] if len(art_sims) else 0, 0)
+    lead = np.frombuffer(index.lead, np.uint8).astype(bool)
+    comps = {
+        "terms": cos.astype(np.float32),
+        "wording": np.zeros(len(a), np.float32),
+        "article": article.astype(np.float32),
+        "same_occurrence": same.astype(np.float32),
+        # whether occurrences set articles apart here: a story that is one occurrence says
+        # nothing about which of its events a claim is
+        "occurrences_apart": np.full(len(a), distinct_occurrences(index), np.float32),
+        "lead": (lead[a] & lead[b] & (article >= index.article_baseline + occurrence.TIGHT)).astype(
+            np.float32
+        ),
+        "other_date": _other_date(index, a, b).astype(np.float32),
+        "other_place": _other_place(index, a, b).astype(np.float32),
+        "concepts": (_shared_concepts(index, a, b) >= 2).astype(np.float32),
+    }
+    worded = _wording_counts(comps)
+    if exact is not None:
+        worded |= exact
+    comps["wording"][worded] = score.wording(index.texts, a[worded], b[worded])
+    return comps, worded
+
+
+def sure(index, a, b, comps, worded, s) -> np.ndarray:
+    """Pairs the calibrated model gives at least MIN_SURE: only they may join claims into an
+    event. Pairs whose wording was not compared get it compared first where it decides."""
+    edge = ~worded & (s >= EDGE_FLOOR)
+    high = calibrate.probability(comps | {"wording": np.ones_like(comps["terms"])}, s)
+    low = calibrate.probability(comps | {"wording": np.zeros_like(comps["terms"])}, s)
+    need = edge & (high >= MIN_SURE) & (low < MIN_SURE)
+    if need.any():
+        comps["wording"][need] = score.wording(index.texts, a[need], b[need])
+        worded |= need
+    return calibrate.probability(comps, s) >= MIN_SURE
+
+
+def word_links(index, a, b, comps, missing) -> None:
+    """Compare the wording of the links that had no need of it to be scored: links show it."""
+    if missing.any():
+        comps["wording"][missing] = score.wording(index.texts, a[missing], b[missing])
+
+
+def distinct_occurrences(index) -> bool:
+    """Whether the story covers two or more occurrences each reported by several articles.
+    Only then does an occurrence set its articles apart from the rest of the story, and claims
+    inside it may join on weaker sentence evidence; a story that is one occurrence says nothing
+    about which of its events a claim is."""
+    if not len(index.occurrence):
+        return False
+    return int((np.bincount(index.occurrence) >= 2).sum()) >= 2
+
+
+def _shared_concepts(index, a, b) -> np.ndarray:
+    """How many aliased things (terms an alias group stands for, "=...") each pair shares. One
+    alone says little ("bombing"); two (a bombing and the army it struck) point to one event."""
+    out = np.zeros(len(a), np.int64)
+    x, per_row = index.alias_matrix()
+    some = np.flatnonzero((per_row[a] >= 2) & (per_row[b] >= 2))
+    if len(some):
+        out[some] = np.asarray(x[a[some]].multiply(x[b[some]]).sum(axis=1)).ravel()
+    return out
+
+
+def _wording_counts(comps) -> np.ndarray:
+    """Pairs whose score the wording can change where it matters: the score with the least
+    and the most alike wording differ, and the most could reach the clustering graph. The
+    rest score the same whatever their wording (enough shared terms clear the bar alone), or
+    stay out of the graph and the links whatever it is."""
+    low = score.combine(comps | {"wording": np.zeros_like(comps["terms"])})
+    high = score.combine(comps | {"wording": np.ones_like(comps["terms"])})
+    return (low != high) & (high >= EDGE_FLOOR)
+
+
+def _is_day(term: str) -> bool:
+    return term.startswith("@") and not term[1:].isdigit()
+
+
+def _other_date(index, a, b) -> np.ndarray:
+    """Both claims name days, and no day in common."""
+    rows, terms = index.terms_of_rows(_rows_in(index, a, b))
+    kinds = np.unique(terms)
+    day = np.zeros(len(index.names), bool)
+    day[kinds] = np.fromiter((_is_day(index.names[t]) for t in kinds.tolist()), bool, len(kinds))
+    has = np.zeros(len(index.claim_ids), bool)
+    has[rows[day[terms]]] = True
+    out = np.zeros(len(a), bool)
+    for k in np.flatnonzero(has[a] & has[b]).tolist():
+        ta, tb = index.terms(int(a[k])), index.terms(int(b[k]))
+        out[k] = not np.intersect1d(ta[day[ta]], tb[day[tb]]).size
+    return out
+
+
+def _rows_in(index, *pairs: np.ndarray) -> np.ndarray:
+    """The rows these arrays name, sorted, once each."""
+    seen = np.zeros(len(index.claim_ids), bool)
+    for rows in pairs:
+        seen[rows] = True
+    return np.flatnonzero(seen)
+
+
+def _other_place(index, a, b) -> np.ndarray:
+    """Both claims say where ("in Moscow", "in New York") and neither names the other's place."""
+    rows = _rows_in(index, a, b)
+    if 2 * len(rows) > len(index.claim_ids):  # most claims: all places at once
+        rows = np.fromiter(index.places, np.int64, len(index.places))
+        places = list(index.places.values())
+    else:
+        places = [index.places.get(r, ()) for r in rows.tolist()]
+    sizes = np.fromiter(map(len, places), np.int64, len(rows))
+    place_terms = np.fromiter(itertools.chain.from_iterable(places), np.int64, int(sizes.sum()))
+    count = np.zeros(len(index.claim_ids), np.int64)
+    count[rows] = sizes
+    first = np.zeros(len(index.claim_ids), np.int64)
+    first[rows] = np.cumsum(sizes) - sizes
+    both = np.flatnonzero((count[a] > 0) & (count[b] > 0))
+    named = np.zeros(len(both), bool)
+    # (row, term) keys of the terms of the claims concerned, in order
+    v = np.int64(len(index.names) + 1)
+    have_rows, have_terms = index.terms_of_rows(_rows_in(index, a[both], b[both]))
+    have = have_rows * v + have_terms
+    if not len(have):
+        both = both[:0]
+    for x, y in ((a[both], b[both]), (b[both], a[both])):  # x names one of y's places?
+        k = count[y]
+        pair = np.repeat(np.arange(len(both)), k)
+        offset = np.arange(len(pair)) - np.repeat(np.cumsum(k) - k, k)
+        want = x[pair] * v + place_terms[first[y][pair] + offset]
+        at = np.searchsorted(have, want).clip(max=max(len(have) - 1, 0))
+        named[pair[have[at] == want]] = True
+    out = np.zeros(len(a), bool)
+    out[both] = ~named
+    return out

@@ -1,0 +1,124 @@
+"""What a run returns: the events (their claims, the claims that also tell of them, a label, a
+key: a pinned or existing one, else a new one) and the links, each with its components, the
+terms and aliases its claims share and a sentence saying so (explain.py words them).
+"""
+
+from collections import defaultdict
+
+import numpy as np
+
+from . import calibrate, explain
+from .types import Event, Link, free_key
+
+
+def events_and_links(
+    index, labels, local, a, b, s, comps, inside_mask, link_mask, pinned, existing, rows,
+    explain_links, also_pairs, told,
+):  # fmt: skip
+    """The events (their claims, the claims that also tell of them, a label) and the links
+    (`link_mask`; `inside_mask`: those inside one event, which make a claim central)."""
+    node_rows = np.arange(len(index.claim_ids)) if local is None else np.flatnonzero(local >= 0)
+    node_labels = labels[_local(local, node_rows)]
+    groups = defaultdict(list)
+    for r, g in zip(node_rows.tolist(), node_labels.tolist(), strict=True):
+        groups[g].append(r)
+    centrality = defaultdict(float)
+    for x, y, w in zip(
+        a[inside_mask].tolist(), b[inside_mask].tolist(), s[inside_mask].tolist(), strict=True
+    ):
+        centrality[x] += w
+        centrality[y] += w
+    key_of = existing_keys(index, node_rows.tolist(), existing)
+    new_rows = set() if rows is None else set(rows.tolist())
+    art = index.claim_article
+    row_of = index.row_of
+    also = defaultdict(set)  # group -> rows of other groups that also tell of it
+    for r, g in zip(also_pairs[0].tolist(), also_pairs[1].tolist(), strict=True):
+        also[g].add(r)
+    events, used, found, key_of_group = [], set(pinned.values()), [], {}
+    unread = bool(existing)  # the keys in use, gathered when a new event first needs a key
+    for group, members in groups.items():
+        if len(members) < 2 and not (pinned.keys() & members or key_of.keys() & members):
+            continue
+        keys = [pinned[r] for r in members if r in pinned] or [
+            key_of[r] for r in members if r in key_of
+        ]
+        if rows is not None and new_rows.isdisjoint(members):
+            if keys:  # an old event: its links keep it, new claims may also tell of it
+                key_of_group[group] = min(keys)
+                found += [(index.claim_ids[r], min(keys)) for r in sorted(also.get(group, ()))]
+            continue
+        if not keys and len({art[r] for r in members}) < 2:
+            continue
+        ids = sorted(index.claim_ids[r] for r in members)
+        if not keys and unread:
+            used |= {k for c, k in existing.items() if c in row_of}
+            unread = False
+        key = min(keys) if keys else free_key(f"e{ids[0]}", used)
+        used.add(key)
+        key_of_group[group] = key
+        also_ids = sorted(index.claim_ids[r] for r in also.get(group, ()))
+        label = explain.label(index, members, centrality)
+        events.append(Event(key=key, claim_ids=ids, label=label, also_ids=also_ids))
+        found += [(c, key) for c in also_ids]
+    events.sort(key=lambda e: e.claim_ids[0])
+    event_keys = [key_of_group.get(g, "") for g in told[link_mask].tolist()]
+    links = _links(index, a, b, s, comps, link_mask, explain_links, event_keys)
+    return events, links, sorted(found)
+
+
+def existing_keys(index, rows, existing) -> dict[int, str]:
+    """Row -> key of the event it is in now, for these rows (those in an event)."""
+    ids = index.claim_ids
+    return {r: existing[ids[r]] for r in rows if ids[r] in existing} if existing else {}
+
+
+def _local(local, rows):
+    return rows if local is None else local[rows]
+
+
+def _links(index, a, b, s, comps, mask, explain_links, event_keys):
+    """The links of `mask`, each with the key of the event it tells of (`event_keys`, in the
+    order of the mask's pairs)."""
+    picked = np.flatnonzero(mask)
+    ids = index.claim_ids
+    x = np.array([ids[i] for i in a[picked].tolist()], np.int64)
+    y = np.array([ids[j] for j in b[picked].tolist()], np.int64)
+    order = np.lexsort((np.maximum(x, y), np.minimum(x, y)))  # in (a, b) order
+    picked, x, y = picked[order], x[order], y[order]
+    event_keys = [event_keys[i] for i in order.tolist()]
+    # what a reader sees: how sure the matcher is (calibrated), beside what it decided with
+    shown = {n: v[picked] for n, v in comps.items()}
+    shown["decided"] = s[picked]
+    names = list(shown)
+    values = zip(*(_floats(shown[n]) for n in names), strict=True)
+    scores = calibrate.probability(shown, shown["decided"]).astype(np.float64).tolist()
+    lo, hi = np.minimum(x, y).tolist(), np.maximum(x, y).tolist()
+    if not explain_links:
+        return [
+            Link(p, q, round(score_, 3), dict(zip(names, vals, strict=True)), (), (), "", e)
+            for p, q, score_, vals, e in zip(lo, hi, scores, values, event_keys, strict=True)
+        ]
+    share = explain.Sharing(index, index.idf())
+    out = []
+    swapped = (x > y).tolist()
+    pairs = zip(
+        a[picked].tolist(), b[picked].tolist(), lo, hi, swapped, scores, values, event_keys,
+        strict=True,
+    )  # fmt: skip
+    for i, j, p, q, swap, score_, vals, e in pairs:
+        c = dict(zip(names, vals, strict=True))
+        terms, aliases = share(i, j)
+        if swap:
+            aliases = [(v, u) for u, v in aliases]
+        text = explain.sentence(terms, c)
+        out.append(Link(p, q, round(score_, 3), c, terms, aliases, text, e))
+    return out
+
+
+def _floats(values: np.ndarray) -> list[float]:
+    """Rounded to 3 places, as Python floats; one object per distinct value, so that a
+    component most links share (0 or 1) costs a pointer a link, not a float."""
+    distinct, which = np.unique(np.round(values.astype(np.float64), 3), return_inverse=True)
+    objects = distinct.tolist()
+    return [objects[i] for i in which.tolist()]
