@@ -7,7 +7,12 @@ least ALSO_MEAN, and at least ALSO_OWN times its mean to its own event's claims.
 confirmed (`Constraints.also_confirmed`) stays, whatever the scores.
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from .run import Run
 
 ALSO_MEAN = 0.5  # a claim's mean score to another event's claims for it to also tell of it
 ALSO_OWN = 1.0  # ... and at least this share of its mean to its own event's claims
@@ -30,16 +35,42 @@ def confirmed(row_of, keys, n, also_confirmed):
     return kept, outside_is_a
 
 
-def tells_of(index, labels, local, a, b, w, rows=None) -> np.ndarray:
+def ties(run: "Run", edge, w, shown, is_kept, outside_is_a):
+    """The links of claims that also tell of the other claim's event: which pairs (among
+    `shown`, of pairs of two events), the (row, group) pairs of those claims and events, and
+    the group each pair's link tells of. `edge`, `w`: the clustering graph's pairs and weights;
+    `is_kept`, `outside_is_a`: the confirmed ties (`confirmed`)."""
+    a, b = run.a, run.b
+    n = np.int64(len(run.index.claim_ids))
+    label_a, label_b = run.label(a), run.label(b)
+    also = tells_of(run, a[edge], b[edge], w)
+    apart = label_a != label_b
+    # what people confirmed stays: the claim keeps telling of the other event
+    forced_a, forced_b = is_kept & outside_is_a & apart, is_kept & ~outside_is_a & apart
+    also = np.union1d(
+        also, np.r_[a[forced_a] * n + label_b[forced_a], b[forced_b] * n + label_a[forced_b]]
+    )
+    shown = shown & apart
+    a_tells = shown & np.isin(a * n + label_b, also)  # a also tells of b's event
+    b_tells = shown & np.isin(b * n + label_a, also)
+    pairs = (np.r_[a[a_tells], b[b_tells]], np.r_[label_b[a_tells], label_a[b_tells]])
+    # the event the link tells of (when each claim tells of the other's: what people confirmed)
+    a_first = a_tells & ~forced_b
+    told = np.where(apart, np.where(a_first, label_b, label_a), label_a)
+    return a_tells | b_tells, pairs, told
+
+
+def tells_of(run: "Run", a, b, w) -> np.ndarray:
     """Claims that also tell of an event other than their own, as keys row * n + label: those
     that would join that event on their own, by the clustering's rule (their mean link score
     to its claims of other articles reaches the threshold), though they sit in another event
-    (or none) because they tell of that one as much.
+    (or none) because they tell of that one as much. (a, b, w): the clustering graph.
 
-    An incremental run (`rows`: the new claims) has the pairs of the new claims only, so only
-    they are judged: an old claim's mean to its own event is not known there."""
+    An incremental run (`run.rows`: the new claims) has the pairs of the new claims only, so
+    only they are judged: an old claim's mean to its own event is not known there."""
+    index = run.index
     n = np.int64(len(index.claim_ids))
-    label_a, label_b = labels[_local(local, a)], labels[_local(local, b)]
+    label_a, label_b = run.label(a), run.label(b)
     if not (label_a != label_b).any():
         return np.zeros(0, np.int64)
     row = np.r_[a, b]
@@ -48,9 +79,9 @@ def tells_of(index, labels, local, a, b, w, rows=None) -> np.ndarray:
     total = np.bincount(which, np.r_[w, w])
     row, group = keys // n, keys % n
     # each group's claims, and how many of them are in the claim's own article
-    nodes = np.arange(len(index.claim_ids)) if local is None else np.flatnonzero(local >= 0)
+    nodes = run.nodes()
     art = index.article_of()
-    node_group = labels[_local(local, nodes)]
+    node_group = run.label(nodes)
     groups, sizes = np.unique(node_group, return_counts=True)
     n_art = np.int64(max(len(index.articles), 1))
     in_art, in_art_sizes = np.unique(node_group * n_art + art[nodes], return_counts=True)
@@ -61,16 +92,12 @@ def tells_of(index, labels, local, a, b, w, rows=None) -> np.ndarray:
     article_count = np.bincount(np.searchsorted(groups, in_art // n_art), minlength=len(groups))
     is_event = (size >= 2) & (article_count[np.searchsorted(groups, group)] >= 2)
     mean = total / np.maximum(size - own, 1)
-    row_label = labels[_local(local, row)]
+    row_label = run.label(row)
     mine = row_label == group
     # each row's mean to its own group (0 when alone or unlinked there)
     own_mean = np.zeros(len(index.claim_ids))
     own_mean[row[mine]] = mean[mine]
     strong = ~mine & is_event & (mean >= ALSO_MEAN) & (mean >= ALSO_OWN * own_mean[row])
-    if rows is not None:
-        strong &= np.isin(row, rows)
+    if run.rows is not None:
+        strong &= np.isin(row, run.rows)
     return keys[strong]
-
-
-def _local(local, rows):
-    return rows if local is None else local[rows]

@@ -4,21 +4,27 @@ terms and aliases its claims share and a sentence saying so (explain.py words th
 """
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import calibrate, explain
 from .types import Event, Link, free_key
 
+if TYPE_CHECKING:
+    from .run import Run
 
-def events_and_links(
-    index, labels, local, a, b, s, comps, inside_mask, link_mask, pinned, existing, rows,
-    explain_links, also_pairs, told,
-):  # fmt: skip
+
+def events_and_links(run: "Run", link_mask, also_pairs, told, explain_links: bool):
     """The events (their claims, the claims that also tell of them, a label) and the links
-    (`link_mask`; `inside_mask`: those inside one event, which make a claim central)."""
-    node_rows = np.arange(len(index.claim_ids)) if local is None else np.flatnonzero(local >= 0)
-    node_labels = labels[_local(local, node_rows)]
+    (`link_mask`, of the run's pairs; those inside one event make a claim central). `also_pairs`:
+    the rows that also tell of another group and those groups; `told`: each pair's group, the
+    event its link tells of."""
+    index, a, b, s = run.index, run.a, run.b, run.s
+    pinned, existing, rows = run.pinned, run.existing, run.rows
+    inside_mask = link_mask & (run.label(a) == run.label(b))
+    node_rows = run.nodes()
+    node_labels = run.label(node_rows)
     groups = defaultdict(list)
     for r, g in zip(node_rows.tolist(), node_labels.tolist(), strict=True):
         groups[g].append(r)
@@ -28,7 +34,7 @@ def events_and_links(
     ):
         centrality[x] += w
         centrality[y] += w
-    key_of = existing_keys(index, node_rows.tolist(), existing)
+    key_of = run.existing_keys(node_rows.tolist())
     new_rows = set() if rows is None else set(rows.tolist())
     art = index.claim_article
     row_of = index.row_of
@@ -63,23 +69,14 @@ def events_and_links(
         found += [(c, key) for c in also_ids]
     events.sort(key=lambda e: e.claim_ids[0])
     event_keys = [key_of_group.get(g, "") for g in told[link_mask].tolist()]
-    links = _links(index, a, b, s, comps, link_mask, explain_links, event_keys)
+    links = _links(run, link_mask, explain_links, event_keys)
     return events, links, sorted(found)
 
 
-def existing_keys(index, rows, existing) -> dict[int, str]:
-    """Row -> key of the event it is in now, for these rows (those in an event)."""
-    ids = index.claim_ids
-    return {r: existing[ids[r]] for r in rows if ids[r] in existing} if existing else {}
-
-
-def _local(local, rows):
-    return rows if local is None else local[rows]
-
-
-def _links(index, a, b, s, comps, mask, explain_links, event_keys):
+def _links(run: "Run", mask, explain_links, event_keys):
     """The links of `mask`, each with the key of the event it tells of (`event_keys`, in the
     order of the mask's pairs)."""
+    index, a, b, s, comps = run.index, run.a, run.b, run.s, run.comps
     picked = np.flatnonzero(mask)
     ids = index.claim_ids
     x = np.array([ids[i] for i in a[picked].tolist()], np.int64)

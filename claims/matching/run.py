@@ -13,6 +13,7 @@ describe.py.
 import itertools
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,6 +29,36 @@ CONFLICT_WEIGHT = 0.5  # a pair naming other days or places counts against its g
 INSIDE_THRESHOLD = 0.03  # merge threshold inside an occurrence that sets its articles apart
 LINK_FLOOR = 0.5  # a pair inside one event is shown as a link from this score up
 LINKS_PER_CLAIM = 4  # each claim keeps its best few links inside its event
+
+
+@dataclass(frozen=True)
+class Run:
+    """The state of one run once its claims are grouped: what "also tells of" and describing
+    the events and links read."""
+
+    index: StoryIndex
+    rows: np.ndarray | None  # incremental: the new claims' rows; None: the whole story
+    existing: Mapping[int, str]  # claim id -> key of the event it is in now
+    pinned: dict[int, str]  # row -> key of the event a person put it in
+    a: np.ndarray  # the scored pairs of rows (a < b) ...
+    b: np.ndarray
+    s: np.ndarray  # ... their scores
+    comps: dict[str, np.ndarray]  # ... and their score's components
+    labels: np.ndarray  # the group of each node
+    local: np.ndarray | None  # row -> node (incremental: the neighbourhood only); None: same
+
+    def label(self, rows: np.ndarray) -> np.ndarray:
+        """The group of each of these rows."""
+        return self.labels[rows if self.local is None else self.local[rows]]
+
+    def nodes(self) -> np.ndarray:
+        """The rows this run grouped: all (full run) or the new claims' neighbourhood."""
+        if self.local is None:
+            return np.arange(len(self.index.claim_ids))
+        return np.flatnonzero(self.local >= 0)
+
+    def existing_keys(self, rows) -> dict[int, str]:
+        return _existing_keys(self.index, rows, self.existing)
 
 
 def match(
@@ -75,6 +106,9 @@ def match_incremental(
 
 @paused_gc()
 def _run(index, rows, constraints, existing, explain_links, stats, new_articles=None):
+    """One run: the story's occurrences, its candidate pairs scored, grouped (a `Run` once
+    grouped), then "also tells of", the events and the links. `rows`, `new_articles`: the new
+    claims' rows and articles of an incremental run (None: a full run)."""
     clock = time.perf_counter()
 
     def lap(name):
@@ -117,43 +151,37 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
         index, rows, a[edge], b[edge], weight[edge], inside[edge], must, cannot, pinned, existing
     )
     lap("cluster")
-    label_a, label_b = labels[_local(local, a)], labels[_local(local, b)]
+    run = Run(index, rows, existing, pinned, a, b, s, comps, labels, local)
+    label_a, label_b = run.label(a), run.label(b)
     link_mask = ~is_cannot & (label_a == label_b) & ((s >= LINK_FLOOR) | is_must)
     link_mask &= _best_per_claim(a, b, s, link_mask, LINKS_PER_CLAIM) | is_must
-    also = also_step.tells_of(index, labels, local, a[edge], b[edge], weight[edge], rows)
-    apart = label_a != label_b
-    # what people confirmed stays: the claim keeps telling of the other event
-    forced_a, forced_b = is_kept & outside_is_a & apart, is_kept & ~outside_is_a & apart
-    also = np.union1d(
-        also, np.r_[a[forced_a] * n + label_b[forced_a], b[forced_b] * n + label_a[forced_b]]
-    )
-    shown = ~is_cannot & apart & ((s >= LINK_FLOOR) | is_kept)
-    a_tells = shown & np.isin(a * n + label_b, also)  # a also tells of b's event
-    b_tells = shown & np.isin(b * n + label_a, also)
-    also_pairs = (np.r_[a[a_tells], b[b_tells]], np.r_[label_b[a_tells], label_a[b_tells]])
-    link_mask |= a_tells | b_tells
-    # the event the link tells of (when each claim tells of the other's: what people confirmed)
-    a_first = a_tells & ~forced_b
-    told = np.where(apart, np.where(a_first, label_b, label_a), label_a)
+    shown = ~is_cannot & ((s >= LINK_FLOOR) | is_kept)  # of pairs of two events
+    tells, also_pairs, told = also_step.ties(run, edge, weight[edge], shown, is_kept, outside_is_a)
+    link_mask |= tells
     components.word_links(index, a, b, comps, link_mask & ~worded)
     events, links, also_found = describe.events_and_links(
-        index, labels, local, a, b, s, comps, link_mask & ~apart, link_mask,
-        pinned, existing, rows, explain_links, also_pairs, told,
-    )  # fmt: skip
+        run, link_mask, also_pairs, told, explain_links
+    )
     lap("explain")
-    stats.update(
+    stats |= _counts(index, rows, generated, len(a), events, links)
+    return MatchResult(events=events, links=links, stats=stats, also=also_found)
+
+
+def _counts(index, rows, generated, scored, events, links) -> dict:
+    """What a run reports besides its times: sizes, pairs, and the aliases it learned."""
+    stats = dict(
         claims=len(index.claim_ids),
         articles=len(index.articles),
         occurrences=int(len(np.unique(index.occurrence))) if len(index.articles) else 0,
         candidate_pairs_generated=int(generated),
-        candidate_pairs_scored=int(len(a)),
+        candidate_pairs_scored=int(scored),
         links=len(links),
         events=len(events),
         aliases_learned=[list(x) for x in index.alias_table.learned if x[2] != "you said so"],
     )
     if rows is not None:
         stats["new_aliases"] = [list(x) for x in getattr(index, "new_aliases", [])]
-    return MatchResult(events=events, links=links, stats=stats, also=also_found)
+    return stats
 
 
 def _best_per_claim(a, b, s, mask, k) -> np.ndarray:
@@ -206,10 +234,6 @@ def _with_must_links(index, a, b, cos, same, constraints):
     )
 
 
-def _local(local, rows):
-    return rows if local is None else local[rows]
-
-
 def _two_stage(articles, a, b, w, inside, must, cannot, pinned, fixed=None):
     """Group claims inside each occurrence first, on a low bar; then across, on the usual one.
     The second stage starts from the first's groups and may merge them, never split them."""
@@ -230,12 +254,12 @@ def _cluster(index, rows, a, b, s, inside, must, cannot, pinned, existing):
         return _two_stage(articles, a, b, s, inside, must, cannot, pinned), None
     # incremental: the new claims, the old claims they touch and those claims' whole events
     near = set(rows.tolist()) | set(a.tolist()) | set(b.tolist())
-    key_of = describe.existing_keys(index, near, existing)
+    key_of = _existing_keys(index, near, existing)
     touched = set(key_of.values())
     if touched:
         row_of = index.row_of
         members = [row_of[c] for c, k in existing.items() if k in touched and c in row_of]
-        key_of |= describe.existing_keys(index, members, existing)
+        key_of |= _existing_keys(index, members, existing)
     nodes = sorted(near | key_of.keys())
     local = np.full(len(index.claim_ids), -1, np.int64)
     local[nodes] = np.arange(len(nodes))
@@ -250,3 +274,9 @@ def _cluster(index, rows, a, b, s, inside, must, cannot, pinned, existing):
         articles[nodes], local[a], local[b], s, inside, lp(must), lp(cannot), lpin, fixed
     )
     return labels, local
+
+
+def _existing_keys(index, rows, existing) -> dict[int, str]:
+    """Row -> key of the event it is in now, for these rows (those in an event)."""
+    ids = index.claim_ids
+    return {r: existing[ids[r]] for r in rows if ids[r] in existing} if existing else {}
