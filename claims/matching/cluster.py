@@ -13,7 +13,7 @@ each other's best neighbour merges. That gives the same groups, because a mean o
 between the means over its parts (average linkage is "reducible"): two groups that are each
 other's best would be merged by the one-at-a-time order too, before anything else touches them.
 Where a tie could still go another way (see `_Graph._unsure`) the pair waits a round; when
-rounds merge only a few pairs, the rest is merged one at a time from a heap.
+rounds merge only a few pairs, the rest is merged one at a time from a heap (`_OneAtATime`).
 """
 
 import heapq
@@ -324,54 +324,72 @@ class _Graph:
         with np.errstate(divide="ignore", invalid="ignore"):
             mean_now = np.where(self.possible > 0, self.w / self.possible, 0.0)
         hot = mean_now >= threshold - 1e-9
-        concerned = np.zeros(int(self.n), bool)
-        concerned[self.lo[hot]] = concerned[self.hi[hot]] = True
-        among = concerned[self.lo] & concerned[self.hi]
-        lo, hi, w = self.lo[among].tolist(), self.hi[among].tolist(), self.w[among].tolist()
-        hot_lo, hot_hi = self.lo[hot].tolist(), self.hi[hot].tolist()
-        rows = np.flatnonzero(concerned[self.labels])
-        arts: dict[int, dict[int, int]] = {}
-        for g, art in zip(self.labels[rows].tolist(), self.articles[rows].tolist(), strict=True):
-            counts = arts.setdefault(g, {})
-            counts[art] = counts.get(art, 0) + 1
-        size = {g: int(self.size[g]) for g in arts}
-        pin = {g: int(self.pin[g]) for g in arts if self.pin[g] >= 0}
-        cannot: dict[int, set[int]] = {}
-        for x, y in self.labels[self.cannot].tolist():
-            if x == y:
-                continue
-            cannot.setdefault(x, set()).add(y)
-            cannot.setdefault(y, set()).add(x)
-        nbr: dict[int, dict[int, float]] = {g: {} for g in arts}
-        for x, y, v in zip(lo, hi, w, strict=True):
-            nbr[x][y] = nbr[y][x] = v
-
-        def mean(cx, cy, v):
-            ax, ay = arts[cx], arts[cy]
-            if len(ax) > len(ay):
-                ax, ay = ay, ax
-            possible = size[cx] * size[cy]
-            for art, k in ax.items():
-                if art in ay:
-                    possible -= k * ay[art]
-            return v / possible if possible > 0 else 0.0
-
-        def allowed(cx, cy):
-            px, py = pin.get(cx), pin.get(cy)
-            if px is not None and py is not None and px != py:
-                return False
-            return cy not in cannot.get(cx, ())
-
-        # an entry is current while neither group has changed since it was pushed (same
-        # versions); an older one is checked against the mean now, as it was pushed
-        remap = list(range(int(self.n)))
-        version = dict.fromkeys(arts, 0)
+        rest = _OneAtATime(self, hot)
         # the means now are those of the arrays (the same sums and pair counts, divided alike)
         heap = [
             (neg, x, y, 0, 0)
-            for neg, x, y in zip((-mean_now[hot]).tolist(), hot_lo, hot_hi, strict=True)
+            for neg, x, y in zip(
+                (-mean_now[hot]).tolist(), self.lo[hot].tolist(), self.hi[hot].tolist(), strict=True
+            )
         ]
         heapq.heapify(heap)
+        rest.merge(heap, threshold)
+        self.labels = rest.relabel(self.labels)
+
+
+class _OneAtATime:
+    """The groups that can still merge, with their links, sizes, articles, pins and rejected
+    links, in dicts, merged one pair at a time from a heap of (-mean, group, group, versions).
+
+    An entry is current while neither group has changed since it was pushed (same versions); an
+    older one is checked against the mean now, as it was pushed."""
+
+    def __init__(self, graph: _Graph, hot: np.ndarray):
+        concerned = np.zeros(int(graph.n), bool)
+        concerned[graph.lo[hot]] = concerned[graph.hi[hot]] = True
+        among = concerned[graph.lo] & concerned[graph.hi]
+        rows = np.flatnonzero(concerned[graph.labels])
+        # (group -> article -> claims)
+        self.arts: dict[int, dict[int, int]] = {}
+        for g, art in zip(graph.labels[rows].tolist(), graph.articles[rows].tolist(), strict=True):
+            counts = self.arts.setdefault(g, {})
+            counts[art] = counts.get(art, 0) + 1
+        self.size = {g: int(graph.size[g]) for g in self.arts}
+        self.pin = {g: int(graph.pin[g]) for g in self.arts if graph.pin[g] >= 0}
+        self.cannot: dict[int, set[int]] = {}
+        for x, y in graph.labels[graph.cannot].tolist():
+            if x == y:
+                continue
+            self.cannot.setdefault(x, set()).add(y)
+            self.cannot.setdefault(y, set()).add(x)
+        self.nbr: dict[int, dict[int, float]] = {g: {} for g in self.arts}
+        lo, hi, w = graph.lo[among].tolist(), graph.hi[among].tolist(), graph.w[among].tolist()
+        for x, y, v in zip(lo, hi, w, strict=True):
+            self.nbr[x][y] = self.nbr[y][x] = v
+        self.remap = list(range(int(graph.n)))  # group -> the group it merged into
+        self.version = dict.fromkeys(self.arts, 0)
+
+    def mean(self, cx: int, cy: int, v: float) -> float:
+        """The mean of groups cx and cy whose links sum to v, over their cross-article pairs."""
+        ax, ay = self.arts[cx], self.arts[cy]
+        if len(ax) > len(ay):
+            ax, ay = ay, ax
+        possible = self.size[cx] * self.size[cy]
+        for art, k in ax.items():
+            if art in ay:
+                possible -= k * ay[art]
+        return v / possible if possible > 0 else 0.0
+
+    def allowed(self, cx: int, cy: int) -> bool:
+        px, py = self.pin.get(cx), self.pin.get(cy)
+        if px is not None and py is not None and px != py:
+            return False
+        return cy not in self.cannot.get(cx, ())
+
+    def merge(self, heap: list, threshold: float) -> None:
+        """Pop the best pair, merge it if it is current and allowed, push the merged group's
+        pairs that reach the threshold; until the best is below it."""
+        remap, version, nbr = self.remap, self.version, self.nbr
         while heap:
             neg, cx, cy, vx, vy = heapq.heappop(heap)
             if -neg < threshold:
@@ -380,42 +398,57 @@ class _Graph:
                 continue  # merged away since
             if vx != version[cx] or vy != version[cy]:
                 v = nbr[cx].get(cy)
-                if v is None or abs(mean(cx, cy, v) + neg) > 1e-9:
+                if v is None or abs(self.mean(cx, cy, v) + neg) > 1e-9:
                     continue  # stale: the groups changed since this entry
-            if not allowed(cx, cy):
+            if not self.allowed(cx, cy):
                 continue
-            keep, gone = (cy, cx) if size[cx] < size[cy] else (cx, cy)
-            remap[gone] = keep
-            version[keep] += 1
-            size[keep] += size.pop(gone)
-            for art, k in arts.pop(gone).items():
-                arts[keep][art] = arts[keep].get(art, 0) + k
-            if gone in pin:
-                pin.setdefault(keep, pin.pop(gone))
-            for z in cannot.pop(gone, ()):
-                cannot[z].discard(gone)
-                cannot[z].add(keep)
-                cannot.setdefault(keep, set()).add(z)
-            for other, v in nbr.pop(gone).items():
-                if other == keep:
-                    continue
-                nbr[keep][other] = nbr[keep].get(other, 0.0) + v
-                nbr[other][keep] = nbr[other].get(keep, 0.0) + v
-                nbr[other].pop(gone, None)
-            nbr[keep].pop(gone, None)
-            k_version = version[keep]
-            for other, v in nbr[keep].items():
-                m = mean(keep, other, v)
-                if m < threshold:
-                    continue  # never popped before the end
-                if keep < other:
-                    heapq.heappush(heap, (-m, keep, other, k_version, version[other]))
-                else:
-                    heapq.heappush(heap, (-m, other, keep, version[other], k_version))
-        remap = np.array(remap, np.int64)
-        while True:  # follow merged groups to the group they ended in
+            keep = self._join(cx, cy)
+            self._push(heap, keep, threshold)
+
+    def _join(self, cx: int, cy: int) -> int:
+        """Merge two groups into the bigger (equal sizes: cx); returns the group kept."""
+        size, arts, pin, cannot, nbr = self.size, self.arts, self.pin, self.cannot, self.nbr
+        keep, gone = (cy, cx) if size[cx] < size[cy] else (cx, cy)
+        self.remap[gone] = keep
+        self.version[keep] += 1
+        size[keep] += size.pop(gone)
+        for art, k in arts.pop(gone).items():
+            arts[keep][art] = arts[keep].get(art, 0) + k
+        if gone in pin:
+            pin.setdefault(keep, pin.pop(gone))
+        for z in cannot.pop(gone, ()):
+            cannot[z].discard(gone)
+            cannot[z].add(keep)
+            cannot.setdefault(keep, set()).add(z)
+        for other, v in nbr.pop(gone).items():
+            if other == keep:
+                continue
+            nbr[keep][other] = nbr[keep].get(other, 0.0) + v
+            nbr[other][keep] = nbr[other].get(keep, 0.0) + v
+            nbr[other].pop(gone, None)
+        nbr[keep].pop(gone, None)
+        return keep
+
+    def _push(self, heap: list, keep: int, threshold: float) -> None:
+        """The merged group's pairs whose mean reaches the threshold (the others would never
+        be popped before the end)."""
+        version = self.version
+        k_version = version[keep]
+        for other, v in self.nbr[keep].items():
+            m = self.mean(keep, other, v)
+            if m < threshold:
+                continue
+            if keep < other:
+                heapq.heappush(heap, (-m, keep, other, k_version, version[other]))
+            else:
+                heapq.heappush(heap, (-m, other, keep, version[other], k_version))
+
+    def relabel(self, labels: np.ndarray) -> np.ndarray:
+        """Labels with each group followed to the group it ended in."""
+        remap = np.array(self.remap, np.int64)
+        while True:
             nxt = remap[remap]
             if np.array_equal(nxt, remap):
                 break
             remap = nxt
-        self.labels = remap[self.labels]
+        return remap[labels]
