@@ -1,9 +1,9 @@
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 
 from claims.actions.annotating import ORDERS
 from claims.models import DiscrepancyStatus, Event, Label, Link, LinkStatus
+from claims.views import rows
 
 # Events offered as targets in one form: enough for a page, bounded for a big story.
 MAX_TARGETS = 200
@@ -12,17 +12,11 @@ LABEL_FIELDS = ("id", "label", "auto_label")  # what Event.display_label reads
 
 # An editor's event page offers up to 200 events twice and every claim of the event as a
 # checkbox. Django renders each option through its own template, which cost more than all the
-# rest of the page; these two build the same markup in Python (format_html escapes each text).
+# rest of the page; these two build the same markup in Python (claims/views/rows.py).
 class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "\n",
-            '<option value="{}"{}>{}</option>',
-            ((v, " selected" if str(v) in chosen else "", label) for v, label in self.choices),
-        )
         attrs = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>\n{}\n</select>', name, attrs, options)
+        return rows.select(name, attrs, self.choices, set(self.format_value(value)))
 
 
 class QuickCheckboxes(forms.CheckboxSelectMultiple):
@@ -30,16 +24,7 @@ class QuickCheckboxes(forms.CheckboxSelectMultiple):
         attrs = self.build_attrs(self.attrs, attrs)
         group = attrs.pop("id", None) or f"id_{name}"
         chosen = set(self.format_value(value))
-        boxes = format_html_join(
-            "\n",
-            '<div><label for="{0}_{1}"><input type="checkbox" name="{2}" value="{3}" '
-            'id="{0}_{1}"{4}{5}> {6}</label></div>',
-            (
-                (group, i, name, v, flatatt(attrs), " checked" if str(v) in chosen else "", label)
-                for i, (v, label) in enumerate(self.choices)
-            ),
-        )
-        return format_html('<div id="{}">\n{}\n</div>', group, boxes)
+        return rows.checkboxes(group, name, flatatt(attrs), self.choices, chosen)
 
 
 class RenameForm(forms.Form):

@@ -7,9 +7,6 @@ Every mark is a span of the claim's own text, so a reader can check it against t
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import escape
-
-from django.utils.safestring import SafeString
 
 from claims.matching import normalise
 
@@ -101,20 +98,6 @@ def pieces(text: str, matched: Iterable[str] = (), differs: Iterable[str] = ()) 
     if cursor < len(text):
         out.append(Piece(text[cursor:]))
     return out
-
-
-def marked_html(text_pieces: list[Piece]) -> SafeString:
-    """The pieces as HTML: what the event page shows for a claim. Built in Python because a
-    page shows hundreds of these, and a template loop per word is slow. Every piece's text
-    and title is escaped here; only the fixed markup around them is not."""
-    return SafeString(
-        "".join(
-            f'<mark class="{p.kind}" title="{escape(p.why)}">{escape(p.text)}</mark>'
-            if p.kind
-            else escape(p.text)
-            for p in text_pieces
-        )
-    )
 
 
 def differing_words(claims_by_outlet: dict[object, list[str]]) -> dict[object, set[str]]:

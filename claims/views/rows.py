@@ -5,7 +5,11 @@ escaped by format_html; what is marked safe here is a literal.
 - a link as a table row (event page, pair page, the answer to a decision), with its form;
 - a claim of an event's outlet columns;
 - a row of the story overview's coverage matrix, and a day of its timeline;
-- a claim found by the search."""
+- a claim found by the search;
+- a claim's text with its marks (highlight.py finds them);
+- the two quick form widgets of an editor's event page (claims/forms.py)."""
+
+from html import escape
 
 from django.template.defaultfilters import floatformat, pluralize
 from django.utils.html import format_html, format_html_join
@@ -14,7 +18,7 @@ from django.utils.text import Truncator
 
 from claims.models import LinkStatus
 from claims.views.common import url_prefix
-from claims.views.highlight import marked_html
+from claims.views.highlight import Piece
 
 PREVIEW_CHARS = 90
 HOME_LABEL_CHARS = 80  # an event's label is often a whole sentence, as in the page's title
@@ -245,3 +249,47 @@ def search_result(claim, urls) -> SafeString:
         article_id=claim.article_id,
         pk=claim.pk,
     )
+
+
+# -- a claim's text with its marks -----------------------------------------------------------
+
+
+def marked_html(text_pieces: list[Piece]) -> SafeString:
+    """The pieces as HTML: what the event page shows for a claim. Built in Python because a
+    page shows hundreds of these, and a template loop per word is slow. Every piece's text
+    and title is escaped here; only the fixed markup around them is not."""
+    return SafeString(
+        "".join(
+            f'<mark class="{p.kind}" title="{escape(p.why)}">{escape(p.text)}</mark>'
+            if p.kind
+            else escape(p.text)
+            for p in text_pieces
+        )
+    )
+
+
+# -- quick form widgets ------------------------------------------------------------------------
+
+
+def select(name: str, attrs: str, choices, chosen: set[str]) -> SafeString:
+    """A <select> of these (value, label) choices, `chosen` selected; `attrs` flattened."""
+    options = format_html_join(
+        "\n",
+        '<option value="{}"{}>{}</option>',
+        ((v, " selected" if str(v) in chosen else "", label) for v, label in choices),
+    )
+    return format_html('<select name="{}"{}>\n{}\n</select>', name, attrs, options)
+
+
+def checkboxes(group: str, name: str, attrs: str, choices, chosen: set[str]) -> SafeString:
+    """A checkbox a (value, label) choice, in a <div id=group>; `attrs` flattened."""
+    boxes = format_html_join(
+        "\n",
+        '<div><label for="{0}_{1}"><input type="checkbox" name="{2}" value="{3}" '
+        'id="{0}_{1}"{4}{5}> {6}</label></div>',
+        (
+            (group, i, name, v, attrs, " checked" if str(v) in chosen else "", label)
+            for i, (v, label) in enumerate(choices)
+        ),
+    )
+    return format_html('<div id="{}">\n{}\n</div>', group, boxes)
