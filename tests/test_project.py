@@ -155,3 +155,16 @@ def test_pure_code_imports_neither_django_nor_the_models():
         if bad:
             offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert offenders == {}
+
+
+def test_markup_is_built_only_in_templates_and_rows():
+    """HTML built in Python lives in claims/views/rows.py, where each piece escapes its text;
+    everything else renders templates."""
+    builders = re.compile(r"\b(format_html|format_html_join|mark_safe|SafeString)\(")
+    allowed = {ROOT / "claims" / "views" / "rows.py"}
+    found = sorted(
+        str(path.relative_to(ROOT))
+        for path in python_files("articles", "claims", "config")
+        if path not in allowed and builders.search(path.read_text())
+    )
+    assert found == []

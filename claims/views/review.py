@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.access import ANNOTATE, get_story
@@ -15,6 +14,7 @@ from claims.actions import annotating
 from claims.forms import LabelForm, ReviewForm, UndoForm
 from claims.models import Annotation, AnnotationChange, Label
 from claims.views import queue as keyboard
+from claims.views import rows
 from claims.views.common import invalid_status, story_link
 from claims.views.diff import word_diff
 from claims.views.replaced import link_gone, link_missing
@@ -35,9 +35,7 @@ KEYMAP = {
     "more": [
         (
             ("e",),
-            format_html(
-                "Write a note (<kbd>{}</kbd> to leave it; a label key then saves both)", "Esc"
-            ),
+            rows.NOTE_KEY_HINT,
         ),
         (("z",), "Undo your last label"),
         (("?",), "Show or hide these keys"),

@@ -7,7 +7,8 @@ escaped by format_html; what is marked safe here is a literal.
 - a row of the story overview's coverage matrix, and a day of its timeline;
 - a claim found by the search;
 - a claim's text with its marks (highlight.py finds them);
-- the two quick form widgets of an editor's event page (claims/forms.py)."""
+- the two quick form widgets of an editor's event page (claims/forms.py);
+- the review queue's hint for the note key."""
 
 from html import escape
 
@@ -293,3 +294,10 @@ def checkboxes(group: str, name: str, attrs: str, choices, chosen: set[str]) -> 
         ),
     )
     return format_html('<div id="{}">\n{}\n</div>', group, boxes)
+
+
+# -- the review queue's keys -------------------------------------------------------------------
+
+NOTE_KEY_HINT = format_html(
+    "Write a note (<kbd>{}</kbd> to leave it; a label key then saves both)", "Esc"
+)
