@@ -1,6 +1,8 @@
 """A story as data other tools read: one JSON document, or one CSV table per kind of record.
 
 The JSON layout is documented in README.md ("Export") and stable: fields are only ever added.
+Every function takes `people` (claims/exchange/people.py): who is named and whose notes are
+carried. The default names everyone, as the command line does; the views pass the reader's.
 """
 
 import csv
@@ -12,13 +14,15 @@ from django.utils import timezone
 
 from articles.models import Outlet, Story
 from claims.exchange import webannotation
+from claims.exchange.people import People
 from claims.models import Adjudication, Annotation, Claim, Link, standing_also
 
 FORMAT_VERSION = 1
 
 
-def story_tables(story: Story) -> dict[str, list[dict]]:
+def story_tables(story: Story, people: People | None = None) -> dict[str, list[dict]]:
     """Every record of the story, as plain rows (the CSV tables; JSON nests nothing more)."""
+    people = people or People.everyone()
     articles = list(story.articles.select_related("outlet").order_by("id"))
     outlet_ids = {a.outlet_id for a in articles}
     claims = list(
@@ -45,8 +49,8 @@ def story_tables(story: Story) -> dict[str, list[dict]]:
             }
             for e in story.events.order_by("id")
         ],
-        "links": list(_links(story)),
-        "annotations": list(_annotations(story)),
+        "links": list(_links(story, people)),
+        "annotations": list(_annotations(story, people)),
     }
 
 
@@ -59,20 +63,23 @@ def _also_telling(story: Story) -> dict[int, set[int]]:
     return also
 
 
-def story_document(story: Story) -> dict:
+def story_document(story: Story, people: People | None = None) -> dict:
+    people = people or People.everyone()
     return {
         "format": "parallax-story",
         "version": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
         "story": {"slug": story.slug, "title": story.title, "description": story.description},
-        **story_tables(story),
+        # "names": usernames and notes; "pseudonyms": annotator-N and no notes.
+        "people": "names" if people.named else "pseudonyms",
+        **story_tables(story, people),
     }
 
 
-def write_csv_tables(story: Story, directory: Path) -> list[Path]:
+def write_csv_tables(story: Story, directory: Path, people: People | None = None) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, rows in story_tables(story).items():
+    for name, rows in story_tables(story, people).items():
         path = directory / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
             write_csv(handle, name, rows)
@@ -158,7 +165,7 @@ def _article(a) -> dict:
     }
 
 
-def _links(story: Story) -> Iterator[dict]:
+def _links(story: Story, people: People) -> Iterator[dict]:
     adjudicated = _adjudications(story)
     for link in (
         Link.objects.filter(story=story)
@@ -172,14 +179,14 @@ def _links(story: Story) -> Iterator[dict]:
             "event_id": link.event_id,
             "score": round(link.score, 4),
             "status": link.status,
-            "decided_by": link.decided_by.get_username() if link.decided_by else None,
+            "decided_by": people.name(link.decided_by),
             "decided_at": link.decided_at.isoformat() if link.decided_at else None,
             "shared_terms": link.shared_terms,
             "explanation": link.explanation,
             "adjudicated_label": final.label if final else None,
-            "adjudicated_by": _username(final.editor) if final else None,
+            "adjudicated_by": people.name(final.editor) if final else None,
             "adjudicated_at": final.at.isoformat() if final else None,
-            "adjudication_note": final.note if final else None,
+            "adjudication_note": people.note(final.note) if final else None,
         }
 
 
@@ -188,11 +195,7 @@ def _adjudications(story: Story) -> dict[int, Adjudication]:
     return {a.link_id: a for a in rows}
 
 
-def _username(user) -> str | None:
-    return user.get_username() if user else None
-
-
-def _annotations(story: Story) -> Iterator[dict]:
+def _annotations(story: Story, people: People) -> Iterator[dict]:
     """Every annotator's label; `adjudicated_label` is the editor's final word on the link,
     the one to use where annotators disagree."""
     adjudicated = _adjudications(story)
@@ -205,9 +208,9 @@ def _annotations(story: Story) -> Iterator[dict]:
         yield {
             "claim_a": a.link.claim_a_id,
             "claim_b": a.link.claim_b_id,
-            "annotator": a.annotator.get_username(),
+            "annotator": people.name(a.annotator),
             "label": a.label,
-            "note": a.note,
+            "note": people.note(a.note),
             "created_at": a.created_at.isoformat(),
             "updated_at": a.updated_at.isoformat(),
             "adjudicated_label": final.label if final else None,
@@ -225,8 +228,9 @@ def article_source(article) -> str:
     return f"urn:parallax:article:{article.content_hash}"
 
 
-def annotation_records(story: Story) -> list[webannotation.Record]:
+def annotation_records(story: Story, people: People | None = None) -> list[webannotation.Record]:
     """Every label and every adjudication of the story, as Web Annotation records."""
+    people = people or People.everyone()
     annotations = list(
         Annotation.objects.filter(link__story=story)
         .select_related("annotator", "link")
@@ -260,9 +264,9 @@ def annotation_records(story: Story) -> list[webannotation.Record]:
         webannotation.Record(
             id=f"{base}:annotation:{a.pk}",
             kind=webannotation.ANNOTATION,
-            creator=a.annotator.get_username(),
+            creator=people.name(a.annotator),
             label=a.label,
-            note=a.note,
+            note=people.note(a.note),
             created=a.created_at.isoformat(),
             modified=a.updated_at.isoformat(),
             targets=targets(a.link),
@@ -273,9 +277,9 @@ def annotation_records(story: Story) -> list[webannotation.Record]:
         webannotation.Record(
             id=f"{base}:adjudication:{a.pk}",
             kind=webannotation.ADJUDICATION,
-            creator=_username(a.editor) or "unknown",
+            creator=people.name(a.editor) or "unknown",
             label=a.label,
-            note=a.note,
+            note=people.note(a.note),
             created=a.at.isoformat(),
             modified=a.at.isoformat(),
             targets=targets(a.link),
@@ -285,7 +289,9 @@ def annotation_records(story: Story) -> list[webannotation.Record]:
     return records
 
 
-def story_annotations_jsonld(story: Story) -> dict:
+def story_annotations_jsonld(story: Story, people: People | None = None) -> dict:
     return webannotation.collection(
-        f"urn:parallax:story:{story.slug}:annotations", story.title, annotation_records(story)
+        f"urn:parallax:story:{story.slug}:annotations",
+        story.title,
+        annotation_records(story, people),
     )

@@ -1,5 +1,7 @@
 """The story as files to download: the JSON document, one CSV table, or the annotations as
-Web Annotations (JSON-LD). Whoever may read the story may download it."""
+Web Annotations (JSON-LD). Whoever may read the story may download it; who labelled it and
+their notes only members of the story and staff (claims/exchange/people.py), others get
+pseudonyms and no notes."""
 
 import io
 import json
@@ -15,6 +17,7 @@ from claims.exchange.export import (
     story_tables,
     write_csv,
 )
+from claims.exchange.people import People
 
 JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 
@@ -28,14 +31,20 @@ def _attachment(content: str, content_type: str, filename: str) -> HttpResponse:
 @require_GET
 def export_json(request, slug):
     story = get_story(request, slug)
-    text = json.dumps(story_document(story), ensure_ascii=False, indent=2)
+    text = json.dumps(
+        story_document(story, People.for_viewer(request.user, story)), ensure_ascii=False, indent=2
+    )
     return _attachment(text, "application/json", f"{story.slug}.json")
 
 
 @require_GET
 def export_jsonld(request, slug):
     story = get_story(request, slug)
-    text = json.dumps(story_annotations_jsonld(story), ensure_ascii=False, indent=2)
+    text = json.dumps(
+        story_annotations_jsonld(story, People.for_viewer(request.user, story)),
+        ensure_ascii=False,
+        indent=2,
+    )
     return _attachment(text, JSONLD, f"{story.slug}-annotations.jsonld")
 
 
@@ -45,5 +54,5 @@ def export_csv(request, slug, table):
     if table not in TABLES:
         raise Http404("No such table.")
     out = io.StringIO()
-    write_csv(out, table, story_tables(story)[table])
+    write_csv(out, table, story_tables(story, People.for_viewer(request.user, story))[table])
     return _attachment(out.getvalue(), "text/csv; charset=utf-8", f"{story.slug}-{table}.csv")
