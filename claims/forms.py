@@ -187,7 +187,10 @@ class UndoForm(ShownPairForm):
 
 
 class AdjudicateForm(ShownPairForm):
-    label = forms.ChoiceField(choices=Label.choices, label="Final label")
+    # No label is chosen until the editor chooses one: a form sent without is refused.
+    label = forms.ChoiceField(
+        choices=[("", "Choose a final label…"), *Label.choices], label="Final label"
+    )
     note = forms.CharField(
         max_length=NOTE_MAX, required=False, strip=True, widget=forms.Textarea(attrs={"rows": 2})
     )

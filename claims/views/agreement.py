@@ -1,5 +1,6 @@
-"""How far annotators agree, per story and per event, and the links they disagree on, which
-editors adjudicate in place."""
+"""How far annotators agree, per story and per event, and the links they disagree on, with
+each label's note, which editors adjudicate in place. Who labelled and their notes show as in
+the exports (claims/exchange/people.py): to members and staff; others see pseudonyms."""
 
 from collections import defaultdict
 
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.access import EDIT, can, get_story
 from claims.actions import annotating
 from claims.agreement import measure
+from claims.exchange.people import People
 from claims.forms import AdjudicateForm, AgreementFilterForm
 from claims.models import Annotation, Link
 from claims.views.common import invalid_status, story_link
@@ -24,14 +26,18 @@ def agreement(request, slug):
     story = get_story(request, slug)
     form = AgreementFilterForm(request.GET, story=story)
     event = form.cleaned_data["event"] if form.is_valid() else None
+    people = People.for_viewer(request.user, story)
     rows = Annotation.objects.filter(link__story=story).values_list(
-        "link_id", "annotator__username", "label", "link__event_id"
+        "link_id", "annotator_id", "annotator__username", "label", "note", "link__event_id"
     )
     overall, per_event = defaultdict(dict), defaultdict(lambda: defaultdict(dict))
-    for link_id, username, label, event_id in rows:
+    notes = defaultdict(dict)
+    for link_id, user_id, username, label, note, event_id in rows:
+        name = people.name_of(user_id, username)
         if event is None or event_id == event.pk:
-            overall[link_id][username] = label
-        per_event[event_id][link_id][username] = label
+            overall[link_id][name] = label
+            notes[link_id][name] = people.note(note)
+        per_event[event_id][link_id][name] = label
     figures = measure(overall)
     events = {e.pk: e for e in story.events.filter(pk__in=[k for k in per_event if k])}
     editable = can(request.user, story, EDIT)
@@ -39,24 +45,29 @@ def agreement(request, slug):
         "story": story,
         "event": event,
         "figures": figures,
+        "annotators": sorted(figures.annotators, key=people.sort_key),
         "per_event": [
             {"event": events.get(event_id), "figures": measure(labels)}
             for event_id, labels in sorted(per_event.items(), key=lambda kv: (kv[0] is None, kv[0]))
         ],
-        "disagreements": disagreement_rows(figures.disagreements, overall, editable),
+        "disagreements": disagreement_rows(figures.disagreements, overall, notes, editable, people),
         "can_edit": editable,
     }
     return render(request, TEMPLATE, context)
 
 
-def disagreement_rows(link_ids, labels, editable) -> list[dict]:
+def disagreement_rows(link_ids, labels, notes, editable, people) -> list[dict]:
     links = Link.objects.filter(pk__in=link_ids).select_related(
         "claim_a__article__outlet", "claim_b__article__outlet", "adjudication__editor"
     )
-    return [_row(link, labels[link.pk], editable) for link in links.order_by("-score", "id")]
+    return [
+        _row(link, labels[link.pk], notes[link.pk], editable, people)
+        for link in links.order_by("-score", "id")
+    ]
 
 
-def _row(link, labels, editable, form=None, conflict=None) -> dict:
+def _row(link, labels, notes, editable, people, form=None, conflict=None) -> dict:
+    """One link where annotators disagree: `labels` and `notes` by the name shown."""
     adjudication = getattr(link, "adjudication", None)
     if form is None and editable:
         initial = {"version": adjudication.version if adjudication else 0}
@@ -65,8 +76,13 @@ def _row(link, labels, editable, form=None, conflict=None) -> dict:
         form = AdjudicateForm(initial=initial)
     return {
         "link": link,
-        "labels": sorted(labels.items()),
+        "labels": [
+            (name, labels[name], notes.get(name, ""))
+            for name in sorted(labels, key=people.sort_key)
+        ],
         "adjudication": adjudication,
+        "adjudicator": people.name(adjudication.editor) if adjudication else None,
+        "adjudication_note": people.note(adjudication.note) if adjudication else "",
         "form": form,
         "conflict": conflict,
     }
@@ -106,8 +122,11 @@ def _adjudication(request, story, link, form, conflict, status):
     link = Link.objects.select_related(
         "claim_a__article__outlet", "claim_b__article__outlet", "adjudication__editor"
     ).get(pk=link.pk)
-    labels = dict(link.annotations.values_list("annotator__username", "label"))
-    row = _row(link, labels, True, form=form, conflict=conflict)
+    # Only editors get here: members, who see names and notes.
+    given = link.annotations.values_list("annotator__username", "label", "note")
+    labels = {name: label for name, label, _ in given}
+    notes = {name: note for name, _, note in given}
+    row = _row(link, labels, notes, True, People.everyone(), form=form, conflict=conflict)
     context = {"story": story, "row": row, "can_edit": True}
     if request.htmx:
         return render(request, f"{TEMPLATE}#disagreement", context, status=status)

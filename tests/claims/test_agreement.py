@@ -1,8 +1,17 @@
-"""Agreement figures against values worked out by hand."""
+"""Agreement figures against values worked out by hand; the agreement page's notes, who sees
+them, and adjudication that starts with no label chosen."""
+
+import re
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from claims.actions import annotating
 from claims.agreement import cohen_kappa, krippendorff_alpha, measure
+from claims.models import Adjudication, Annotation, Edit, Link
+from tests.claims.test_exports_rights import NOTES, build_newsroom
+from tests.conftest import signed_in
 
 
 def test_kappa_of_a_two_by_two_table():
@@ -87,3 +96,92 @@ def test_measure_with_three_annotators_gives_alpha_not_kappa():
     # unit 2: o_yy += 3. n_x = 2, n_y = 4, n = 6: alpha = 1 - 5 * 2 / (2 * 2 * 4) = 0.375.
     assert figures.alpha == pytest.approx(0.375)
     assert figures.disagreements == [1]
+
+
+# The agreement page: notes, who sees them, and adjudication ------------------------------------
+
+AGREEMENT_NOTE = '<script>alert("note")</script> & the toll'
+
+
+@pytest.fixture
+def newsroom(db):
+    return build_newsroom()
+
+
+def agreement_page(client, story):
+    response = client.get(reverse("claims-agreement", args=[story.slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _client(who, users):
+    return Client() if who == "anonymous" else signed_in(users[who])
+
+
+@pytest.mark.parametrize("who", ["ann", "ed", "staff"])
+def test_the_agreement_page_shows_members_each_labels_note_escaped(newsroom, who):
+    story, (first, _, _), users = newsroom
+    mine = Annotation.objects.get(link=first, annotator=users["ann"])
+    annotating.annotate(first, users["ann"], "agrees", AGREEMENT_NOTE, mine.version)
+    html = agreement_page(_client(who, users), story)
+    assert "&lt;script&gt;alert(&quot;note&quot;)&lt;/script&gt; &amp; the toll" in html
+    assert '<script>alert("note")' not in html
+    for key in ("bea", "bea2", "adj"):
+        assert NOTES[key] in html
+    for key in ("ann", "bea", "ed"):
+        assert users[key].username in html
+    assert "annotator-1" not in html
+
+
+@pytest.mark.parametrize("who", ["anonymous", "out"])
+def test_the_agreement_page_shows_others_pseudonyms_and_no_notes(newsroom, who):
+    story, _, users = newsroom
+    html = agreement_page(_client(who, users), story)
+    for note in NOTES.values():
+        assert note.split()[0] not in html
+    for key in ("ann", "bea", "ed"):
+        assert users[key].username not in html
+    # The same pseudonyms as the story's exports; the labels still show.
+    for n in (1, 2, 3):
+        assert f"annotator-{n}" in html
+    assert "label-contradicts" in html
+
+
+def test_adjudication_starts_with_no_label_chosen(newsroom):
+    story, (first, second, _), users = newsroom
+    html = agreement_page(_client("ed", users), story)
+    select = re.search(
+        rf'<select name="label" id="adj-label-{second.pk}"[^>]*>(.*?)</select>', html
+    )
+    assert select, "the form for the link not yet adjudicated"
+    options = re.findall(r'<option value="([^"]*)"( selected)?>', select.group(1))
+    # The first option, which a browser shows, is no label, and it is the one selected.
+    assert options[0] == ("", " selected")
+    assert [value for value, selected in options if selected] == [""]
+    assert "required" in select.group(0)
+    # The adjudicated link's form shows its final label.
+    done = re.search(rf'<select name="label" id="adj-label-{first.pk}"[^>]*>(.*?)</select>', html)
+    assert re.findall(r'<option value="([^"]*)" selected>', done.group(1)) == ["partly"]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_adjudication_without_a_label_is_refused_and_nothing_written(newsroom, htmx):
+    story, (_, second, _), users = newsroom
+    before = Link.objects.get(pk=second.pk)
+    edits = Edit.objects.count()
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    for data in ({"label": "", "note": "no label", "version": 0}, {"note": "", "version": 0}):
+        data.update(claim_a=second.claim_a_id, claim_b=second.claim_b_id)
+        response = _client("ed", users).post(
+            reverse("claims-adjudicate", args=[story.slug, second.pk]), data, **extra
+        )
+        assert response.status_code == (422 if htmx else 400)
+        assert "This field is required." in response.content.decode()
+    assert not Adjudication.objects.filter(link=second).exists()
+    assert Edit.objects.count() == edits
+    after = Link.objects.get(pk=second.pk)
+    assert (after.status, after.decided_by_id, after.decided_at) == (
+        before.status,
+        before.decided_by_id,
+        before.decided_at,
+    )
