@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from articles.access import EDIT, can, get_story
 from articles.models import article_texts
+from claims.exchange.people import People
 from claims.models import Adjudication, Claim, Link, LinkStatus
 from claims.views.common import invalid_status
 from claims.views.diff import word_diff
@@ -42,14 +43,30 @@ def pair_page(request, story, pk, invalid=None):
         "diff_a": diff_a,
         "diff_b": diff_b,
         "can_edit": can_edit,
-        "annotations": link.annotations.select_related("annotator"),
-        "adjudication": Adjudication.objects.filter(link=link).select_related("editor").first(),
-        "changes": link.annotation_changes.select_related("user")[:HISTORY_SHOWN],
+        **_labels_as_seen(request.user, story, link),
     }
     if token:
         context["csrf_token"] = token
     status = 200 if invalid is None else invalid_status(request)
     return render(request, "claims/pair.html", context, status=status)
+
+
+def _labels_as_seen(user, story, link) -> dict:
+    """The link's labels, adjudication and history, each with the name and note this reader
+    may see (claims/exchange/people.py: members and staff see names and notes; others see
+    the same pseudonyms as the exports and no notes)."""
+    people = People.for_viewer(user, story)
+    annotations = list(link.annotations.select_related("annotator"))
+    adjudication = Adjudication.objects.filter(link=link).select_related("editor").first()
+    changes = list(link.annotation_changes.select_related("user")[:HISTORY_SHOWN])
+    for a in annotations:
+        a.shown_name, a.shown_note = people.name(a.annotator), people.note(a.note)
+    if adjudication:
+        adjudication.shown_name = people.name(adjudication.editor)
+        adjudication.shown_note = people.note(adjudication.note)
+    for change in changes:
+        change.shown_name, change.shown_note = people.name(change.user), people.note(change.note)
+    return {"annotations": annotations, "adjudication": adjudication, "changes": changes}
 
 
 def matches_for(claim: Claim) -> list[dict]:

@@ -203,7 +203,7 @@ def test_script_and_html_in_notes_come_back_inert(matched_story, annotator, edit
     annotating.adjudicate(link, editor, Label.PARTLY, PAYLOAD, 0)
     pages = [
         signed_in(annotator).get(url("claims-review", matched_story) + f"?link={link.pk}"),
-        Client().get(url("claims-pair", matched_story, link.pk)),
+        signed_in(annotator).get(url("claims-pair", matched_story, link.pk)),
         signed_in(editor).get(url("claims-agreement", matched_story)),
     ]
     for response in pages:
@@ -246,10 +246,23 @@ def test_history_is_visible_on_the_pair_page(matched_story, annotator):
     link = links_of(matched_story)[0]
     annotating.annotate(link, annotator, Label.AGREES, "", 0)
     annotating.annotate(link, annotator, Label.PARTLY, "one omits the date", 1)
-    html = Client().get(url("claims-pair", matched_story, link.pk)).content.decode()
+    html = signed_in(annotator).get(url("claims-pair", matched_story, link.pk)).content.decode()
     assert "<strong>annotator</strong> changed the label “Partly" in html
     assert "(was “agrees”)" in html
     assert "<strong>annotator</strong> labelled “Agrees”" in html
+    assert "one omits the date" in html
+
+
+def test_the_pair_page_names_people_only_to_members(matched_story, annotator, outsider):
+    """As in the exports: a reader who is no member of the story sees pseudonyms, no notes."""
+    link = links_of(matched_story)[0]
+    annotating.annotate(link, annotator, Label.PARTLY, "one omits the date", 0)
+    for client in (Client(), signed_in(outsider)):
+        html = client.get(url("claims-pair", matched_story, link.pk)).content.decode()
+        assert "<strong>annotator-1</strong>: Partly" in html
+        assert "<strong>annotator-1</strong> labelled “Partly" in html
+        assert "<strong>annotator</strong>" not in html
+        assert "one omits the date" not in html
 
 
 # Labels feed the matcher -----------------------------------------------------------------------
