@@ -2,6 +2,8 @@
 violation and no script error on any of them, with what htmx loads into them (a panel that
 loads when scrolled to, a claim's context, a search as you type, a form's errors)."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -28,6 +30,10 @@ class Watch:
     def __init__(self, page):
         self.found = []
         self.page = page
+        self.loading = set()  # the requests in flight
+        page.on("request", lambda request: self.loading.add(request))
+        page.on("requestfinished", lambda request: self.loading.discard(request))
+        page.on("requestfailed", lambda request: self.loading.discard(request))
         page.expose_function("reportViolation", lambda text: self._add(f"CSP: {text}"))
         page.add_init_script(REPORTER)
         page.on("console", self._console)
@@ -41,11 +47,38 @@ class Watch:
             self._add(f"console: {message.text}")
 
     def settle(self):
-        """Let the page load what it loads by itself, and what it loads when scrolled."""
-        self.page.wait_for_load_state("networkidle")
+        """Let the page load what it loads by itself, and what it loads when scrolled: what
+        scrolled into view is asked for (htmx looks every 200 ms), and no request is in
+        flight, nor starts, for QUIET_MS. (Playwright's "networkidle" waits 500 ms twice.)"""
+        self.quiet(0)
         self.page.mouse.wheel(0, 100_000)
-        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_function(REVEALED_ASKED)
+        self.quiet(QUIET_MS)
         self.page.evaluate("window.scrollTo(0, 0)")
+
+    def quiet(self, ms, timeout=30):
+        start = time.monotonic()
+        since = start
+        while True:
+            now = time.monotonic()
+            if self.loading:
+                since = now
+            elif (now - since) * 1000 >= ms:
+                return
+            assert now - start < timeout, f"still loading: {[r.url for r in self.loading]}"
+            self.page.wait_for_timeout(20)
+
+
+# htmx's "revealed" trigger: each such element the scroll brought into view has been seen
+# (data-hx-revealed), so its request has started.
+REVEALED_ASKED = """() => [...document.querySelectorAll("[hx-trigger*='revealed']")].every((e) => {
+  if (e.hasAttribute("data-hx-revealed")) return true;
+  const r = e.getBoundingClientRect();
+  return r.bottom < 0 || r.top > window.innerHeight || (r.width === 0 && r.height === 0);
+})"""
+# What a request just answered may ask for next: a swapped-in fragment's own triggers run
+# after htmx settles it (20 ms).
+QUIET_MS = 250
 
 
 @pytest.fixture
