@@ -3,6 +3,7 @@ worker its own), users, and a headless Chromium for browser tests."""
 
 import os
 import shutil
+import sys
 from io import StringIO
 from pathlib import Path
 from unittest import mock
@@ -13,6 +14,14 @@ from django.core.management import call_command
 CHROMIUM = os.environ.get("PARALLAX_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SEED_SLUG = "syria-ceasefire-2016"
+
+# pytest rewrites the asserts of each test module as it imports it (some 3 s for the suite, in
+# each xdist worker) and keeps the result only where Python may write bytecode: with
+# PYTHONDONTWRITEBYTECODE set, every run did it all again. The tests' bytecode goes to
+# .pytest_cache instead, out of the source tree.
+if sys.dont_write_bytecode and not sys.pycache_prefix:
+    sys.pycache_prefix = str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "pycache")
+    sys.dont_write_bytecode = False
 
 
 def pytest_configure(config):
