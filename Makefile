@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
 # Test processes (pytest-xdist): each builds its own test database and seed story; 0 runs
-# the suite in make's own pytest process.
+# the suite in make's own pytest process. A worker that runs out of tests takes some of the
+# other's (worksteal): the two finish together however long the last tests are.
 TEST_WORKERS ?= 2
 # The first Python >= 3.12 on PATH (pyenv reads .python-version).
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
@@ -38,7 +39,7 @@ run: seed
 	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install
-	@$(BIN)/python -m pytest -n $(TEST_WORKERS); rc=$$?; \
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here."; exit 1; fi; exit $$rc
 
 lint: install
