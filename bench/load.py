@@ -179,6 +179,25 @@ def editor(story_id, deadline, share, results):
         results.put(out)
 
 
+class LinkPicker:
+    """The story's link ids as an annotator picks them, read again every 2 s: half the time
+    one of the suggestions the next re-match deletes (score 0.5), so that labels race it."""
+
+    def __init__(self, story_id: int, rng: random.Random):
+        self.story_id, self.rng = story_id, rng
+        self.pool, self.stale, self.refreshed = [], [], 0.0
+
+    def choices(self) -> list[int]:
+        from claims.models import Link
+
+        if time.monotonic() - self.refreshed > 2:
+            links = Link.objects.filter(story_id=self.story_id)
+            self.pool = list(links.values_list("id", flat=True))
+            self.stale = list(links.filter(score=0.5).values_list("id", flat=True))
+            self.refreshed = time.monotonic()
+        return self.stale if self.stale and self.rng.random() < 0.5 else self.pool
+
+
 def annotator(user_id, story_id, deadline, seed, out):
     from django.contrib.auth import get_user_model
     from django.db import OperationalError, connection
@@ -191,16 +210,10 @@ def annotator(user_id, story_id, deadline, seed, out):
     user = get_user_model().objects.get(pk=user_id)
     story = Story.objects.get(pk=story_id)
     mine = out["expected"]
-    pool, stale, refreshed = [], [], 0.0
+    picker = LinkPicker(story_id, rng)
     try:
         while time.monotonic() < deadline:
-            if time.monotonic() - refreshed > 2:
-                links = Link.objects.filter(story_id=story_id)
-                pool = list(links.values_list("id", flat=True))
-                stale = list(links.filter(score=0.5).values_list("id", flat=True))
-                refreshed = time.monotonic()
-            # half the time one of the suggestions the next re-match deletes
-            choice = stale if stale and rng.random() < 0.5 else pool
+            choice = picker.choices()
             link = Link.objects.filter(pk=rng.choice(choice)).first() if choice else None
             if link is None:
                 continue

@@ -127,13 +127,9 @@ class TaskWorker:
         return pid
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        from web import stop_process
+
+        stop_process(self.proc)
 
 
 def web_workers(master: int) -> list[int]:
@@ -271,15 +267,10 @@ def annotator(browser, user_id, story_id, deadline, seed, out):
     rng = random.Random(seed)
     expected, unsure = out["expected"], out["unsure"]
     changed = []  # links of my acknowledged changes not undone yet, latest last
-    pool, stale, refreshed = [], [], 0.0
+    picker = load.LinkPicker(story_id, rng)
     try:
         while time.monotonic() < deadline:
-            if time.monotonic() - refreshed > 2:
-                links = Link.objects.filter(story_id=story_id)
-                pool = list(links.values_list("id", flat=True))
-                stale = list(links.filter(score=0.5).values_list("id", flat=True))
-                refreshed = time.monotonic()
-            choice = stale if stale and rng.random() < 0.5 else pool
+            choice = picker.choices()
             htmx = rng.random() < 0.5
             try:
                 page = browser.get(review_url(rng.choice(choice)))

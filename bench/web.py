@@ -360,17 +360,22 @@ class Gunicorn:
         sys.exit(f"gunicorn did not answer:\n{(self.work / 'gunicorn.log').read_text()[-2000:]}")
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.proc = None
         if self.log:
             self.log.close()
             self.log = None
+
+
+def stop_process(proc: subprocess.Popen | None) -> None:
+    """Ask a process to end, kill it after 15 s, and wait for it."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def get(port: int, url: str, headers: dict | None = None) -> tuple[int, bytes]:
