@@ -86,10 +86,26 @@ class StoryQuerySet(models.QuerySet):
         list(self.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
 
 
+class BlindReview(models.TextChoices):
+    AUTO = "auto", "Blind once two or more annotators are members"
+    ON = "on", "Always blind"
+    OFF = "off", "Never blind"
+
+
 class Story(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
+    blind_review = models.CharField(
+        max_length=10,
+        choices=BlindReview.choices,
+        default=BlindReview.AUTO,
+        help_text="Whether annotators see others' labels and a link's decision before they "
+        "have labelled it themselves.",
+    )
+    guidelines = models.TextField(
+        blank=True, help_text="Plain text an editor writes for annotators; shown beside the queue."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     revision = models.PositiveBigIntegerField(
         default=0,
@@ -103,6 +119,12 @@ class Story(models.Model):
     class Meta:
         ordering = ["-created_at", "slug"]
         verbose_name_plural = "stories"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(blind_review__in=BlindReview.values),
+                name="story_blind_review_valid",
+            ),
+        ]
 
     def __str__(self):
         return self.title or self.slug
@@ -227,6 +249,37 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} of {self.story}"
+
+
+class Invitation(models.Model):
+    """A one-time link an editor makes to bring someone into a story with a role. Only the
+    token's sha256 is kept: the link itself is shown once, to the editor who made it."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(blank=True, help_text="Where the link was mailed, if it was.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation to {self.story} as {self.role}"
 
 
 class JobStatus(models.TextChoices):

@@ -476,6 +476,9 @@ class EditAction(models.TextChoices):
     ALIAS = "alias", "Added an alias"
     REMATCH = "rematch", "Matched the story again"
     ADJUDICATE = "adjudicate", "Adjudicated a link"
+    BULK = "bulk", "Decided links in bulk"
+    UNDO = "undo", "Undid an edit"
+    ASSIGN = "assign", "Split the links between annotators"
 
 
 class Edit(models.Model):
@@ -491,6 +494,9 @@ class Edit(models.Model):
     summary = models.TextField()
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a later edit undid this one."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -552,6 +558,11 @@ class Annotation(models.Model):
     label = models.CharField(max_length=12, choices=Label.choices)
     note = models.TextField(blank=True, help_text="Plain text.")
     version = models.PositiveIntegerField(default=1)
+    blind = models.BooleanField(
+        default=False,
+        help_text="Given while the annotator could not see others' labels or the link's "
+        "decision: what agreement is computed on.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -566,6 +577,27 @@ class Annotation(models.Model):
 
     def __str__(self):
         return f"{self.annotator}: {self.label} on link {self.link_id}"
+
+
+class Assignment(models.Model):
+    """A link given to an annotator to label: an editor splits a story's links between its
+    annotators, some given to two for agreement. An annotator's queue holds their share."""
+
+    story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="assignments")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "annotator"], name="assignment_one_per_user"),
+        ]
+        indexes = [models.Index(fields=["story", "annotator", "link"])]
+
+    def __str__(self):
+        return f"link {self.link_id} to {self.annotator}"
 
 
 class ChangeKind(models.TextChoices):
