@@ -25,6 +25,7 @@ from claims.models import (
     Adjudication,
     Annotation,
     AnnotationChange,
+    Assignment,
     ChangeKind,
     EditAction,
     Label,
@@ -41,6 +42,7 @@ LABEL_KEYS = {
     Label.CONTRADICTS: ("2", "c"),
     Label.PARTLY: ("3", "p"),
     Label.UNRELATED: ("4", "u"),
+    Label.UNSURE: ("5", "s"),
 }
 
 
@@ -156,7 +158,11 @@ def _log(link, user, before, after, is_undo=False) -> AnnotationChange:
 
 
 def _settle(link: Link, user, label: str) -> None:
-    """The link's status after `user` labelled it."""
+    """The link's status after `user` labelled it. "Unsure" neither confirms nor rejects: the
+    link follows the other labels, as if the user had none."""
+    if label == Label.UNSURE:
+        _unsettle(link, user)
+        return
     adjudication = Adjudication.objects.filter(link=link).first()
     target = status_for(adjudication.label if adjudication else label)
     if link.status == target:
@@ -173,9 +179,9 @@ def _settle(link: Link, user, label: str) -> None:
 
 
 def _unsettle(link: Link, user) -> None:
-    """The user's label is gone: the link follows the latest remaining label, or goes back to
-    suggested when the user's label was what decided it."""
-    latest = link.annotations.order_by("-updated_at", "-id").first()
+    """The user's label is gone (or unsure): the link follows the latest remaining label that
+    is not unsure, or goes back to suggested when the user's label was what decided it."""
+    latest = link.annotations.exclude(label=Label.UNSURE).order_by("-updated_at", "-id").first()
     if latest or Adjudication.objects.filter(link=link).exists():
         _settle(link, latest.annotator if latest else user, latest.label if latest else "")
     elif link.decided_by_id == user.pk:
@@ -220,23 +226,40 @@ def _adjudicate(link, editor, label, note, version) -> Adjudication:
 
 # The review queue ------------------------------------------------------------------------------
 
-ORDERS = {"uncertain": "least certain first", "event": "by event"}
+ORDERS = {"uncertain": "least certain first", "event": "by event", "skipped": "skipped by me"}
 
 
 class ReviewQueue(KeyboardQueue):
     """A user's way through a story's links: every link in review order, open until the user
     labels it. Least sure first, or by event (links of no event last), the surer first within
-    an event: the indexes link_review_order and link_review_by_event serve these orders."""
+    an event: the indexes link_review_order and link_review_by_event serve these orders.
+
+    A link the user marked unsure is not open: it does not hold up the queue. "Skipped by me"
+    holds only those, least sure first, open until the user gives one a label. When an editor
+    gave the user a share of the story's links (Assignment), the queue holds only that share."""
 
     def __init__(self, story, user, order: str = "uncertain"):
         links = Link.objects.filter(story=story)
+        mine = Annotation.objects.filter(link__story=story, annotator=user)
+        share = Assignment.objects.filter(story=story, annotator=user)
+        self.shared = share.exists()
+        if self.shared:
+            links = links.filter(Exists(share.filter(link=OuterRef("pk"))))
+            mine = mine.filter(link__assignments__annotator=user)
+        unsure = Annotation.objects.filter(link=OuterRef("pk"), annotator=user, label=Label.UNSURE)
+        if order == "skipped":
+            links = links.filter(Exists(unsure))
+            mine = mine.filter(label=Label.UNSURE)
         if order == "event":
             links, keys = links.alias(event_key=event_last()), ("event_key", "-score", "id")
         else:
             links, keys = links.alias(distance=review_distance()), ("distance", "id")
-        labelled = Annotation.objects.filter(link=OuterRef("pk"), annotator=user)
-        super().__init__(links, keys, open=~Exists(labelled))
-        self.labels = Annotation.objects.filter(link__story=story, annotator=user)
+        if order == "skipped":
+            open = Exists(unsure)
+        else:
+            open = ~Exists(Annotation.objects.filter(link=OuterRef("pk"), annotator=user))
+        super().__init__(links, keys, open=open)
+        self.order, self.labels = order, mine
 
     @classmethod
     def of(cls, story, user, order: str = "uncertain") -> "ReviewQueue":
@@ -246,8 +269,21 @@ class ReviewQueue(KeyboardQueue):
         # Counted apart: a count of the links and one of the user's labels are each a scan of
         # an index, where counting the open links asks for a label link by link.
         total = self.rows.count()
-        return {"total": total, "open": total - self.labels.count()}
+        if self.order == "skipped":
+            return {"total": total, "open": total, "skipped": total}
+        skipped = self.labels.filter(label=Label.UNSURE).count()
+        return {"total": total, "open": total - self.labels.count(), "skipped": skipped}
 
     @property
     def left_count(self) -> int:
         return self.open_count
+
+    @property
+    def skipped_count(self) -> int:
+        """The links in the queue the user marked unsure."""
+        return self._count()["skipped"]
+
+    @property
+    def done_count(self) -> int:
+        """The links in the queue the user labelled (unsure not counted)."""
+        return self.total - self.open_count - (0 if self.order == "skipped" else self.skipped_count)

@@ -1,6 +1,7 @@
 """The orchestrator: one run of the matcher over a story, step by step (normalise -> aliases ->
-occurrences -> candidates -> score -> cluster -> explain), full (`match`, `match_index`) or
-incremental (`match_incremental`: new articles against a story already matched).
+occurrences -> candidates -> score -> cluster -> fill between -> explain), full (`match`,
+`match_index`) or incremental (`match_incremental`: new articles against a story already
+matched).
 
 Clustering runs in two stages when the story covers several occurrences: inside each occurrence
 on a low bar (the articles already say which happening they report), then across on the usual
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import also as also_step
-from . import candidates, components, describe, occurrence, score
+from . import between, candidates, components, describe, occurrence, score
 from . import cluster as cluster_step
 from .pause import paused_gc
 from .story import StoryIndex
@@ -150,6 +151,7 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     labels, local = _cluster(
         index, rows, a[edge], b[edge], weight[edge], inside[edge], must, cannot, pinned, existing
     )
+    labels = _fill_between(index, rows, labels, local, pinned, cannot)
     lap("cluster")
     run = Run(index, rows, existing, pinned, a, b, s, comps, labels, local)
     label_a, label_b = run.label(a), run.label(b)
@@ -274,6 +276,18 @@ def _cluster(index, rows, a, b, s, inside, must, cannot, pinned, existing):
         articles[nodes], local[a], local[b], s, inside, lp(must), lp(cannot), lpin, fixed
     )
     return labels, local
+
+
+def _fill_between(index, rows, labels, local, pinned, cannot):
+    """Claims alone between two claims of one event in their article join it (between.py):
+    in a full run any claim, in an incremental one the new claims only."""
+    nodes = np.arange(len(index.claim_ids)) if local is None else np.flatnonzero(local >= 0)
+    frozen = np.zeros(len(index.claim_ids), bool)
+    frozen[list(pinned)] = True
+    frozen[[r for pair in cannot for r in pair]] = True
+    fillable = np.ones(len(nodes), bool) if rows is None else np.isin(nodes, rows)
+    positions = np.asarray(index.positions, np.int64)[nodes]
+    return between.fill(index.article_of()[nodes], positions, labels, fillable, frozen[nodes])
 
 
 def _existing_keys(index, rows, existing) -> dict[int, str]:

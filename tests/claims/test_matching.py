@@ -214,6 +214,47 @@ def test_incremental_matches_like_a_full_run():
     assert {c for c in full if full[c] == full[600]} == {c for c in inc if inc[c] == inc[600]}
 
 
+def quake_with_an_aside(aside="The mayor doubted that the warnings had come in time."):
+    """Outlet 1 tells of the quake in three sentences, the middle one echoed by nobody."""
+    return story(
+        [
+            [QUAKE, aside, "The Cloverdale Valley earthquake, of magnitude 6.1, killed 12."],
+            ["The 6.1 earthquake in Cloverdale Valley killed 12 villagers on Friday."],
+            ["Cloverdale Valley earthquake of magnitude 6.1 killed 12 villagers."],
+            [FLOOD],
+        ]
+    )
+
+
+def test_a_sentence_between_two_of_one_event_in_its_article_joins_it():
+    ev = event_of(match(*quake_with_an_aside()))
+    assert ev[100] == ev[102] == ev[200]
+    assert ev.get(101) == ev[100]
+    assert 400 not in ev
+
+
+def test_a_sentence_between_is_not_pulled_in_against_a_person():
+    articles, claims = quake_with_an_aside()
+    pinned = Constraints(pinned={101: "aside"})
+    assert event_of(match(articles, claims, constraints=pinned))[101] == "aside"
+    rejected = Constraints(cannot_link=frozenset({(101, 200)}))
+    ev = event_of(match(articles, claims, constraints=rejected))
+    assert ev[100] == ev[102] and ev.get(101) != ev[100]
+
+
+def test_a_sentence_between_two_events_stays_out():
+    articles, claims = story(
+        [
+            [QUAKE, "The mayor doubted that the warnings had come in time.", FLOOD],
+            ["The 6.1 earthquake in Cloverdale Valley killed 12 villagers on Friday."],
+            ["The Brennan River flood swept away the Harlow footbridge; 40 families cut off."],
+        ]
+    )
+    ev = event_of(match(articles, claims))
+    assert ev[100] != ev[102]
+    assert 101 not in ev
+
+
 def bridged():
     """Three outlets on a strike and on talks, each in its own sentence; a fourth outlet's one
     sentence tells of both (and one says nothing)."""
