@@ -2,7 +2,7 @@ from django import forms
 from django.forms.utils import flatatt
 
 from claims.actions.annotating import ORDERS
-from claims.models import DiscrepancyStatus, Event, Label, Link, LinkStatus
+from claims.models import DiscrepancyStatus, Event, FinalLabel, Label, Link, LinkStatus
 from claims.views import rows
 
 # Events offered as targets in one form: enough for a page, bounded for a big story.
@@ -189,7 +189,7 @@ class UndoForm(ShownPairForm):
 class AdjudicateForm(ShownPairForm):
     # No label is chosen until the editor chooses one: a form sent without is refused.
     label = forms.ChoiceField(
-        choices=[("", "Choose a final label…"), *Label.choices], label="Final label"
+        choices=[("", "Choose a final label…"), *FinalLabel.choices], label="Final label"
     )
     note = forms.CharField(
         max_length=NOTE_MAX, required=False, strip=True, widget=forms.Textarea(attrs={"rows": 2})

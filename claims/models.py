@@ -545,6 +545,16 @@ class Label(models.TextChoices):
     CONTRADICTS = "contradicts", "Contradicts"
     PARTLY = "partly", "Partly (one adds or omits detail)"
     UNRELATED = "unrelated", "Unrelated (a bad match)"
+    UNSURE = "unsure", "Skip / unsure"
+
+
+class FinalLabel(models.TextChoices):
+    """An editor's final label for a link (an adjudication): a judgement, so never unsure."""
+
+    AGREES = Label.AGREES.value, Label.AGREES.label
+    CONTRADICTS = Label.CONTRADICTS.value, Label.CONTRADICTS.label
+    PARTLY = Label.PARTLY.value, Label.PARTLY.label
+    UNRELATED = Label.UNRELATED.value, Label.UNRELATED.label
 
 
 class Annotation(models.Model):
@@ -648,7 +658,7 @@ class Adjudication(models.Model):
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    label = models.CharField(max_length=12, choices=Label.choices)
+    label = models.CharField(max_length=12, choices=FinalLabel.choices)
     note = models.TextField(blank=True, help_text="Plain text.")
     version = models.PositiveIntegerField(default=1)
     at = models.DateTimeField(default=timezone.now)
@@ -656,7 +666,7 @@ class Adjudication(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(label__in=Label.values), name="adjudication_label_valid"
+                condition=Q(label__in=FinalLabel.values), name="adjudication_label_valid"
             ),
         ]
 

@@ -18,6 +18,7 @@ from claims.models import (
     AnnotationChange,
     ChangeKind,
     Claim,
+    FinalLabel,
     Label,
     Link,
 )
@@ -126,6 +127,8 @@ def restore_annotations(story, records: list[webannotation.Record]) -> Report:
 def _problem(record, placer) -> str:
     if record.label not in Label.values:
         return f"unknown label {record.label!r}"
+    if record.kind == webannotation.ADJUDICATION and record.label not in FinalLabel.values:
+        return f"a final label cannot be {record.label!r}"
     ids = [placer.place(t) for t in record.targets]
     for target, pk in zip(record.targets, ids, strict=True):
         if pk is None:
