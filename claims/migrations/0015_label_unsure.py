@@ -5,37 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0014_review_at_volume'),
+        ("claims", "0014_review_at_volume"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='annotation',
-            name='annotation_label_valid',
+            model_name="annotation",
+            name="annotation_label_valid",
         ),
         migrations.RemoveConstraint(
-            model_name='annotationchange',
-            name='annotationchange_label_valid',
+            model_name="annotationchange",
+            name="annotationchange_label_valid",
         ),
         migrations.AlterField(
-            model_name='annotation',
-            name='label',
-            field=models.CharField(choices=[('agrees', 'Agrees'), ('contradicts', 'Contradicts'), ('partly', 'Partly (one adds or omits detail)'), ('unrelated', 'Unrelated (a bad match)'), ('unsure', 'Skip / unsure')], max_length=12),
+            model_name="annotation",
+            name="label",
+            field=models.CharField(
+                choices=[
+                    ("agrees", "Agrees"),
+                    ("contradicts", "Contradicts"),
+                    ("partly", "Partly (one adds or omits detail)"),
+                    ("unrelated", "Unrelated (a bad match)"),
+                    ("unsure", "Skip / unsure"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.AlterField(
-            model_name='annotationchange',
-            name='label',
-            field=models.CharField(blank=True, choices=[('agrees', 'Agrees'), ('contradicts', 'Contradicts'), ('partly', 'Partly (one adds or omits detail)'), ('unrelated', 'Unrelated (a bad match)'), ('unsure', 'Skip / unsure')], help_text='After the change.', max_length=12),
+            model_name="annotationchange",
+            name="label",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("agrees", "Agrees"),
+                    ("contradicts", "Contradicts"),
+                    ("partly", "Partly (one adds or omits detail)"),
+                    ("unrelated", "Unrelated (a bad match)"),
+                    ("unsure", "Skip / unsure"),
+                ],
+                help_text="After the change.",
+                max_length=12,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.CheckConstraint(condition=models.Q(('label__in', ['agrees', 'contradicts', 'partly', 'unrelated', 'unsure'])), name='annotation_label_valid'),
+            model_name="annotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("label__in", ["agrees", "contradicts", "partly", "unrelated", "unsure"])
+                ),
+                name="annotation_label_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotationchange',
-            constraint=models.CheckConstraint(condition=models.Q(('label__in', ['agrees', 'contradicts', 'partly', 'unrelated', 'unsure', ''])), name='annotationchange_label_valid'),
+            model_name="annotationchange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("label__in", ["agrees", "contradicts", "partly", "unrelated", "unsure", ""])
+                ),
+                name="annotationchange_label_valid",
+            ),
         ),
     ]
