@@ -33,3 +33,34 @@ def get_story(request, slug: str, need: str = READ) -> Story:
     if not can(request.user, story, need):
         raise PermissionDenied(f"You may not {need} this story.")
     return story
+
+
+class Sight:
+    """What one user may see in one story of other people's labels and of a link's decision
+    (its status, who decided it, the adjudication). When the story is not blind
+    (`Story.is_blind`), everyone sees everything as before. When it is, editors still see
+    everything (they decide, in the curation step); an annotator sees a link's once they
+    have labelled it; everyone else (readers who are not members, signed out or not) sees
+    none: an annotator could otherwise read them signed out."""
+
+    def __init__(self, user, story: Story):
+        self.user, self.story = user, story
+        self.blind = story.is_blind()
+        self.everything = not self.blind or can(user, story, EDIT)
+
+    def link(self, link) -> bool:
+        """May the user see others' labels and the decision on this link?"""
+        return self.everything or bool(self.labelled([link.pk]))
+
+    def labelled(self, link_ids) -> set[int]:
+        """Of these links, the ones the user has labelled (one query; none when not signed
+        in). In blind review, those are the ones whose labels and decision they may see."""
+        if not self.user.is_authenticated:
+            return set()
+        links = self.story.links.filter(pk__in=list(link_ids), annotations__annotator=self.user)
+        return set(links.values_list("pk", flat=True))
+
+    def links(self, link_ids) -> set[int]:
+        """Of these links, the ones whose labels and decision the user may see."""
+        link_ids = list(link_ids)
+        return set(link_ids) if self.everything else self.labelled(link_ids)

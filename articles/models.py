@@ -143,6 +143,16 @@ class Story(models.Model):
     def get_absolute_url(self):
         return reverse("claims-story", args=[self.slug])
 
+    def is_blind(self) -> bool:
+        """Whether the story is in blind review now: annotators see neither others' labels nor
+        a link's decision until they have labelled it. "auto" turns it on once two or more
+        members are annotators (editors do not count: they see everything anyway)."""
+        if self.blind_review == BlindReview.AUTO:
+            annotators = self.memberships.filter(role=Role.ANNOTATOR)
+            return annotators.values("pk")[:2].count() >= 2
+        return self.blind_review == BlindReview.ON
+
+
 
 class Format(models.TextChoices):
     TEXT = "txt", "Plain text"

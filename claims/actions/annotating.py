@@ -19,7 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from articles.access import EDIT, can
+from articles.access import EDIT, Sight, can
+from articles.models import Membership, Role
 from claims.actions.editing import Conflict, LinkGone, _record, current_link, lock
 from claims.models import (
     Adjudication,
@@ -72,15 +73,21 @@ def _annotate(link, user, label, note, version) -> Annotation:
     if current and (current.label, current.note) == (label, note):
         return current
     before = (current.label, current.note) if current else ("", "")
+    blind = _blind(link, user)
     if current is None:
-        current = Annotation.objects.create(link=link, annotator=user, label=label, note=note)
+        current = Annotation.objects.create(
+            link=link, annotator=user, label=label, note=note, blind=blind
+        )
     else:
+        if current.label != label:  # a new note alone leaves the label as blind as it was
+            current.blind = blind
         current.label, current.note = label, note
         current.version += 1
         current.updated_at = timezone.now()
-        current.save(update_fields=["label", "note", "version", "updated_at"])
+        current.save(update_fields=["label", "note", "version", "updated_at", "blind"])
     _log(link, user, before, (label, note))
-    _settle(link, user, label)
+    if not _curating(link, user):
+        _settle(link, user, label)
     return current
 
 
@@ -115,15 +122,20 @@ def undo(story, user, expected: Link | None = None) -> Link | None:
         if current:
             current.delete()
     elif current is None:
-        Annotation.objects.create(link=link, annotator=user, label=after[0], note=after[1])
+        Annotation.objects.create(
+            link=link, annotator=user, label=after[0], note=after[1], blind=_blind(link, user)
+        )
     else:
         current.label, current.note = after
+        current.blind = _blind(link, user)
         current.version += 1
         current.updated_at = timezone.now()
-        current.save(update_fields=["label", "note", "version", "updated_at"])
+        current.save(update_fields=["label", "note", "version", "updated_at", "blind"])
     change.undone = True
     change.save(update_fields=["undone"])
     _log(link, user, before, after, is_undo=True)
+    if _curating(link, user):
+        return link
     if after[0]:
         _settle(link, user, after[0])
     else:
@@ -136,6 +148,41 @@ def _mine(link, user) -> Annotation | None:
     join the link and the story and lock them too, out of the story-first order)."""
     mine = Annotation.objects.select_for_update(of=("self",)).filter(link=link, annotator=user)
     return mine.order_by().first()
+
+
+def _blind(link, user) -> bool:
+    """Whether a label the user gives the link now is blind (what agreement is computed on):
+    the story is in blind review, the user may not see others' labels (not an editor), and
+    nothing of others' on this link can have swayed them. A first label is blind; a label
+    given again (changed, or back after an undo) is blind only when there is still nothing
+    of others' to see: by then the user could see their labels and the decision."""
+    sight = Sight(user, link.story)
+    if sight.everything:
+        return False
+    if not AnnotationChange.objects.filter(link=link, user=user).exists():
+        return True
+    others = AnnotationChange.objects.filter(link=link).exclude(user=user)
+    return not (
+        others.exists()
+        or Adjudication.objects.filter(link=link).exists()
+        or link.decided_by_id not in (None, user.pk)
+    )
+
+
+def _curating(link, user) -> bool:
+    """An editor of a story in blind review: their label is only a label, compared with the
+    others'; they decide links in the curation step (adjudication, the event page)."""
+    return link.story.is_blind() and can(user, link.story, EDIT)
+
+
+def _deciding(link):
+    """The link's labels its status may follow: in blind review, not editors' (_curating)."""
+    labels = link.annotations.all()
+    if link.story.is_blind():
+        editors = Membership.objects.filter(story_id=link.story_id, role=Role.EDITOR)
+        labels = labels.exclude(annotator__in=editors.values("user_id"))
+        labels = labels.exclude(annotator__is_superuser=True)
+    return labels
 
 
 def _log(link, user, before, after, is_undo=False) -> AnnotationChange:
@@ -181,7 +228,7 @@ def _settle(link: Link, user, label: str) -> None:
 def _unsettle(link: Link, user) -> None:
     """The user's label is gone (or unsure): the link follows the latest remaining label that
     is not unsure, or goes back to suggested when the user's label was what decided it."""
-    latest = link.annotations.exclude(label=Label.UNSURE).order_by("-updated_at", "-id").first()
+    latest = _deciding(link).exclude(label=Label.UNSURE).order_by("-updated_at", "-id").first()
     if latest or Adjudication.objects.filter(link=link).exists():
         _settle(link, latest.annotator if latest else user, latest.label if latest else "")
     elif link.decided_by_id == user.pk:

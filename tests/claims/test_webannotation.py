@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from articles.models import Story
+from articles.models import BlindReview, Story
 from claims.actions import annotating
 from claims.exchange import webannotation
 from claims.exchange.export import story_annotations_jsonld
@@ -24,6 +24,10 @@ MOTIVATIONS = {"assessing", "moderating"}
 @pytest.fixture
 def annotated(matched_story, annotator, editor):
     second = make_user("second", matched_story, "annotator")
+    # Not blind (two annotators would make it so): the editor's label decides its link, as
+    # the fresh database it is imported into, with no members, has it.
+    matched_story.blind_review = BlindReview.OFF
+    matched_story.save()
     links = list(Link.objects.filter(story=matched_story).order_by("-score")[:4])
     annotating.annotate(links[0], annotator, Label.AGREES, "Same strike, same day.", 0)
     annotating.annotate(links[0], second, Label.PARTLY, "One omits the toll: “62”.", 0)

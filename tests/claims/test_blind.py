@@ -1,0 +1,148 @@
+"""Blind review (issue 12): while a story is blind, annotators see neither others' labels nor a
+link's decision (status, who decided, the adjudication) until they have labelled it; editors
+decide in the curation step, and their label in the queue is only a label. Labels given so
+are stored as blind, and agreement is computed on them. Every page that shows labels or
+decisions is checked for every kind of reader."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.access import Sight
+from articles.models import BlindReview, Membership, Story
+from claims.actions import annotating
+from claims.models import Annotation, Label, Link, LinkStatus
+from tests.conftest import make_article, make_user, signed_in
+
+pytestmark = pytest.mark.django_db
+
+NOTE = "ZEBRANOTE the toll differs"  # a word to look for in a page
+
+
+def build_blind_room():
+    """A story of two articles and three links, blind (two annotators): `ann` labelled the
+    first link (unrelated, with a note), which rejected it; nobody labelled the others. `bea`
+    is the second annotator, `ed` the editor, `out` signed in with no role."""
+    story = Story.objects.create(slug="blind-room", title="Blind room")
+    one = make_article(story, "Outlet One", ["Jets struck a convoy.", "Talks resumed."])
+    two = make_article(story, "Outlet Two", ["A convoy was hit by jets.", "Talks went on."])
+    links = [
+        Link.objects.create(story=story, claim_a=a, claim_b=b, score=score)
+        for a, b, score in [(one[0], two[0], 0.9), (one[1], two[1], 0.7), (one[0], two[1], 0.2)]
+    ]
+    users = {
+        "ann": make_user("zz-ann", story, "annotator"),
+        "bea": make_user("zz-bea", story, "annotator"),
+        "ed": make_user("zz-ed", story, "editor"),
+        "out": make_user("zz-out"),
+    }
+    annotating.annotate(links[0], users["ann"], Label.UNRELATED, NOTE, 0)
+    return story, links, users
+
+
+@pytest.fixture
+def room():
+    return build_blind_room()
+
+
+def client_for(viewer, users):
+    return Client() if viewer == "anonymous" else signed_in(users[viewer])
+
+
+# -- when a story is blind ----------------------------------------------------------------------
+
+
+def test_auto_is_blind_from_the_second_annotator_editors_not_counted():
+    story = Story.objects.create(slug="s", title="S")
+    make_user("ed1", story, "editor")
+    make_user("ed2", story, "editor")
+    make_user("a1", story, "annotator")
+    assert story.blind_review == BlindReview.AUTO and not story.is_blind()
+    make_user("a2", story, "annotator")
+    assert story.is_blind()
+    story.blind_review = BlindReview.OFF
+    assert not story.is_blind()
+    Membership.objects.filter(story=story, role="annotator").delete()
+    story.blind_review = BlindReview.ON
+    assert story.is_blind()
+
+
+def test_sight_editors_see_all_annotators_what_they_labelled_others_nothing(room):
+    story, links, users = room
+    ids = [link.pk for link in links]
+    assert Sight(users["ed"], story).links(ids) == set(ids)
+    assert Sight(users["ann"], story).links(ids) == {links[0].pk}
+    assert Sight(users["bea"], story).links(ids) == set()
+    assert Sight(users["out"], story).links(ids) == set()
+    assert not Sight(users["bea"], story).link(links[0])
+    story.blind_review = BlindReview.OFF
+    story.save()
+    for user in users.values():
+        assert Sight(user, story).links(ids) == set(ids)
+
+
+# -- labels as stored ---------------------------------------------------------------------------
+
+
+def test_a_first_label_in_a_blind_story_is_blind_and_an_editors_is_not(room):
+    story, links, users = room
+    assert Annotation.objects.get(link=links[0], annotator=users["ann"]).blind
+    annotating.annotate(links[1], users["ed"], Label.AGREES, "", 0)
+    assert not Annotation.objects.get(link=links[1], annotator=users["ed"]).blind
+    story.blind_review = BlindReview.OFF
+    story.save()
+    annotating.annotate(links[2], users["bea"], Label.AGREES, "", 0)
+    assert not Annotation.objects.get(link=links[2], annotator=users["bea"]).blind
+
+
+def test_a_label_changed_after_others_could_be_seen_is_no_longer_blind(room):
+    story, links, users = room
+    mine = annotating.annotate(links[0], users["bea"], Label.AGREES, "", 0)
+    assert mine.blind
+    # A new note alone leaves the label blind.
+    mine = annotating.annotate(links[0], users["bea"], Label.AGREES, "a note", mine.version)
+    assert Annotation.objects.get(pk=mine.pk).blind
+    # Once labelled, bea could see ann's label: a changed label was not given blind.
+    annotating.annotate(links[0], users["bea"], Label.UNRELATED, "a note", mine.version)
+    assert not Annotation.objects.get(pk=mine.pk).blind
+    # Nothing of others' on the second link: changing her mind there stays blind.
+    mine = annotating.annotate(links[1], users["bea"], Label.AGREES, "", 0)
+    annotating.annotate(links[1], users["bea"], Label.PARTLY, "", mine.version)
+    assert Annotation.objects.get(pk=mine.pk).blind
+
+
+def test_in_a_blind_story_an_editors_label_in_the_queue_decides_nothing(room):
+    story, links, users = room
+    client = signed_in(users["ed"])
+    link = links[1]
+    url = reverse("claims-review-label", args=[story.slug, link.pk])
+    data = {"label": Label.UNRELATED, "note": "", "version": 0, "order": "uncertain"}
+    data.update(claim_a=link.claim_a_id, claim_b=link.claim_b_id)
+    assert client.post(url, data).status_code == 302
+    link.refresh_from_db()
+    assert link.status == LinkStatus.SUGGESTED and link.decided_by is None
+    assert Annotation.objects.get(link=link, annotator=users["ed"]).label == Label.UNRELATED
+    # An annotator's label still settles the link; the editor's undo changes nothing.
+    annotating.annotate(link, users["bea"], Label.AGREES, "", 0)
+    annotating.undo(story, users["ed"])
+    link.refresh_from_db()
+    assert link.status == LinkStatus.CONFIRMED and link.decided_by == users["bea"]
+
+
+def test_undoing_an_annotators_label_never_hands_the_decision_to_an_editors_label(room):
+    story, links, users = room
+    link = links[1]
+    annotating.annotate(link, users["bea"], Label.AGREES, "", 0)
+    annotating.annotate(link, users["ed"], Label.UNRELATED, "", 0)
+    annotating.undo(story, users["bea"])
+    link.refresh_from_db()
+    assert link.status == LinkStatus.SUGGESTED
+
+
+def test_when_not_blind_an_editors_label_rejects_the_link_as_before(room):
+    story, links, users = room
+    story.blind_review = BlindReview.OFF
+    story.save()
+    annotating.annotate(links[1], users["ed"], Label.UNRELATED, "", 0)
+    links[1].refresh_from_db()
+    assert links[1].status == LinkStatus.REJECTED and links[1].decided_by == users["ed"]
