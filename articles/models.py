@@ -153,7 +153,6 @@ class Story(models.Model):
         return self.blind_review == BlindReview.ON
 
 
-
 class Format(models.TextChoices):
     TEXT = "txt", "Plain text"
     HTML = "html", "HTML"
