@@ -48,9 +48,12 @@ class Sight:
         self.blind = story.is_blind()
         self.everything = not self.blind or can(user, story, EDIT)
 
-    def link(self, link) -> bool:
-        """May the user see others' labels and the decision on this link?"""
-        return self.everything or bool(self.labelled([link.pk]))
+    def link(self, link, labelled: bool | None = None) -> bool:
+        """May the user see others' labels and the decision on this link? `labelled`: whether
+        they have labelled it, when the caller knows (else one query)."""
+        if self.everything:
+            return True
+        return bool(self.labelled([link.pk]) if labelled is None else labelled)
 
     def labelled(self, link_ids) -> set[int]:
         """Of these links, the ones the user has labelled (one query; none when not signed

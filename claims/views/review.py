@@ -9,7 +9,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from articles.access import ANNOTATE, get_story
+from articles.access import ANNOTATE, Sight, get_story
 from claims.actions import annotating
 from claims.forms import LabelForm, ReviewForm, UndoForm
 from claims.models import Annotation, AnnotationChange, Label
@@ -151,6 +151,8 @@ def _panel(
 
 def _link_context(request, story, links, link, order, conflict) -> dict:
     mine = Annotation.objects.filter(link=link, annotator=request.user).first()
+    # Blind review: the link's decision shows once the user has labelled it (articles.access).
+    sight = Sight(request.user, story)
     note = request.POST.get("note", "") if conflict else (mine.note if mine else "")
     diff_a, diff_b = word_diff(link.claim_a.text, link.claim_b.text)
     return {
@@ -163,6 +165,8 @@ def _link_context(request, story, links, link, order, conflict) -> dict:
         ),
         "labels": [(value, text, annotating.LABEL_KEYS[value]) for value, text in Label.choices],
         "history": AnnotationChange.objects.filter(link=link, user=request.user)[:HISTORY_SHOWN],
-        "facts": [f"score {floatformat(link.score, 2)}", link.get_status_display()],
+        "facts": [f"score {floatformat(link.score, 2)}"]
+        + ([link.get_status_display()] if sight.link(link, labelled=mine is not None) else []),
+        "sight": sight,
         **keyboard.steps(links, link.pk, lambda pk: _address(story, order, pk)),
     }

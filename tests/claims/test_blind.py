@@ -146,3 +146,41 @@ def test_when_not_blind_an_editors_label_rejects_the_link_as_before(room):
     annotating.annotate(links[1], users["ed"], Label.UNRELATED, "", 0)
     links[1].refresh_from_db()
     assert links[1].status == LinkStatus.REJECTED and links[1].decided_by == users["ed"]
+
+
+# -- the review queue ---------------------------------------------------------------------------
+
+REJECTED = "Rejected by a person"
+
+
+def queue_at(client, story, link) -> str:
+    url = reverse("claims-review", args=[story.slug]) + f"?link={link.pk}"
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_queue_hides_a_links_decision_from_an_annotator_who_has_not_labelled_it(room):
+    story, links, users = room
+    html = queue_at(signed_in(users["bea"]), story, links[0])
+    assert REJECTED not in html and NOTE not in html
+    assert "show once you have labelled it" in html
+    # The htmx panel likewise.
+    response = signed_in(users["bea"]).get(
+        reverse("claims-review", args=[story.slug]) + f"?link={links[0].pk}", HTTP_HX_REQUEST="true"
+    )
+    assert REJECTED not in response.content.decode()
+    # Once she has labelled it, she sees it; so do its annotator and the editor.
+    annotating.annotate(links[0], users["bea"], Label.UNRELATED, "", 0)
+    assert REJECTED in queue_at(signed_in(users["bea"]), story, links[0])
+    assert REJECTED in queue_at(signed_in(users["ann"]), story, links[0])
+    editor_html = queue_at(signed_in(users["ed"]), story, links[0])
+    assert REJECTED in editor_html and "your label here is only a label" in editor_html
+
+
+def test_the_queue_shows_the_decision_to_everyone_when_the_story_is_not_blind(room):
+    story, links, users = room
+    story.blind_review = BlindReview.OFF
+    story.save()
+    html = queue_at(signed_in(users["bea"]), story, links[0])
+    assert REJECTED in html and "Blind review" not in html
