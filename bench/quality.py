@@ -162,12 +162,12 @@ def _finish(story, judged: Story, event_of: dict, n_claims: int) -> Matched:
 
 def db_blocking_recall(matched: list[Matched], models) -> float:
     """Blocking recall from the index each story's match left behind."""
-    from claims.matching import StoryIndex, candidates
-    from claims.models import MatchIndex
+    from claims.actions.matching import load_index
+    from claims.matching import candidates
 
     found = total = 0
     for m, model in zip(matched, models, strict=True):
-        index = StoryIndex.from_bytes(MatchIndex.objects.get(story=model).data)
+        index = load_index(model)
         f, t = _recall(m.story, index, candidates.candidate_pairs(index))
         found, total = found + f, total + t
     return found / max(total, 1)

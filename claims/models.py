@@ -452,17 +452,64 @@ class MatchState(models.Model):
         return f"{self.story} matched at {self.matched_at:%Y-%m-%d %H:%M}"
 
 
+class MatchIndexQuerySet(models.QuerySet):
+    def bytes_of(self, story) -> bytes | None:
+        """The story's pickled index as its last run kept it; None when it has none (never
+        matched, or its parts are gone: the next run builds it again). One statement reads
+        the generation and its parts, so a run switching generations meanwhile is never seen
+        half way."""
+        current = self.filter(story=story)
+        rows = list(
+            MatchIndexPart.objects.filter(
+                story=story,
+                generation=models.Subquery(current.values("generation")[:1]),
+            )
+            .annotate(expected=models.Subquery(current.values("parts")[:1]))
+            .order_by("number")
+            .values_list("number", "expected", "data")
+        )
+        if not rows or [n for n, _, _ in rows] != list(range(rows[0][1])):
+            return None
+        return b"".join(bytes(data) for _, _, data in rows)
+
+
 class MatchIndex(models.Model):
-    """The matcher's StoryIndex of a story, pickled: large, so kept apart from MatchState,
-    which every overview reads (SQLite would walk the blob to reach the columns after it)."""
+    """Which generation of parts holds the matcher's StoryIndex of a story (pickled and cut
+    into MatchIndexPart rows). A run writes its parts each in a short transaction of its own,
+    then switches the generation here in one more: no transaction holds the whole index, so
+    no writer waits long behind it."""
 
     story = models.OneToOneField(
         "articles.Story", on_delete=models.CASCADE, related_name="match_index"
     )
-    data = models.BinaryField()
+    generation = models.PositiveBigIntegerField(default=0)
+    parts = models.PositiveIntegerField(default=0, help_text="How many parts it has.")
+    size = models.PositiveBigIntegerField(default=0, help_text="Bytes, all parts together.")
+
+    objects = MatchIndexQuerySet.as_manager()
 
     def __str__(self):
         return f"Index of {self.story}"
+
+
+class MatchIndexPart(models.Model):
+    """One piece of a pickled StoryIndex (see MatchIndex)."""
+
+    story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="+")
+    generation = models.PositiveBigIntegerField()
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "generation", "number"], name="matchindexpart_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Part {self.number} of index {self.generation} of {self.story}"
 
 
 class EditAction(models.TextChoices):

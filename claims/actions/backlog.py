@@ -8,9 +8,9 @@ index is missing along with its own articles, and an interrupted import queues s
 from django.db.models import Count
 
 from articles.models import Article, Story
-from claims.actions.matching import Summary, match_new_articles
-from claims.matching import StaleIndex, StoryIndex
-from claims.models import Claim, MatchIndex, MatchState
+from claims.actions.matching import Summary, load_index, match_new_articles
+from claims.matching import StaleIndex
+from claims.models import Claim, MatchState
 
 
 def unindexed(story: Story, besides=()) -> list[Article]:
@@ -31,7 +31,7 @@ def unindexed(story: Story, besides=()) -> list[Article]:
     if stored == state.claim_count:  # the usual case, answered without the index
         return []
     try:
-        indexed = set(StoryIndex.from_bytes(MatchIndex.objects.get(story=story).data).article_row)
+        indexed = set(load_index(story).article_row)
     except StaleIndex:  # matching builds the index again, from every article
         indexed = set()
     ids = set(story.articles.values_list("pk", flat=True)) - indexed - besides_ids

@@ -9,6 +9,7 @@ claims are still together.
 
 import datetime
 import json
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ from claims.models import (
     Link,
     LinkStatus,
     MatchIndex,
+    MatchIndexPart,
     MatchState,
 )
 from claims.text.dates import dates_in
@@ -78,7 +80,7 @@ def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | N
         return None
     started = timezone.now()
     try:
-        index = matching.StoryIndex.from_bytes(MatchIndex.objects.get(story=story).data)
+        index = load_index(story)
     except matching.StaleIndex:
         return match_story(story)  # kept by an earlier version of the matcher: start afresh
     articles, claims = _inputs(Article.objects.filter(pk__in=[a.pk for a in new_articles]))
@@ -112,10 +114,9 @@ def _store(story, index, result, dates, claim_count, started, full: bool) -> Sum
     labelled or decided is never deleted (see _drop_suggestions)."""
     event_of_key = _save_events(story, result.events, dates, result.also, full=full)
     created, removed = _save_links(story, result.links, event_of_key, full=full)
-    data = index.to_bytes()
     # The index is large (seconds to write on PostgreSQL) and only runs read it: it takes no
     # story lock, so that no label waits for it.
-    _save_index(story, data)
+    save_index(story, index.to_bytes())
     _save_state(story, index, result)
     seconds = (timezone.now() - started).total_seconds()
     return Summary(
@@ -129,27 +130,58 @@ def _store(story, index, result, dates, claim_count, started, full: bool) -> Sum
     )
 
 
-def _save_index(story: Story, data: bytes) -> None:
-    """The pickled index, in a transaction of its own. On PostgreSQL its bytes go as a bound
-    binary parameter: Django's cursors write parameters into the statement's text, the bytes
-    as hex, twice their size for the server to parse back (seconds for a large story)."""
-    if connection.vendor != "postgresql":
-        MatchIndex.objects.update_or_create(story=story, defaults={"data": data})
-        return
+INDEX_PART = 4 * 1024 * 1024  # bytes of the pickled index a transaction writes
+ORPHANS_AFTER = datetime.timedelta(hours=1)  # parts of a run that never switched to them
+
+
+def load_index(story: Story) -> matching.StoryIndex:
+    """The index the story's last run kept. StaleIndex when there is none to use (never kept,
+    parts gone, or kept by another version of the matcher): then match the story afresh."""
+    data = MatchIndex.objects.bytes_of(story)
+    if data is None:
+        raise matching.StaleIndex("no index kept")
+    return matching.StoryIndex.from_bytes(data)
+
+
+def save_index(story: Story, data: bytes) -> None:
+    """The pickled index, cut into parts each written in a transaction of its own (none holds
+    the whole index: seconds for a large story), then made current in one short transaction.
+    Readers see the old generation until then, never a mix. The old generation's parts go
+    then, and parts of runs killed before switching once they are an hour old."""
+    generation = secrets.randbits(62) + 1
+    parts = [data[i : i + INDEX_PART] for i in range(0, len(data), INDEX_PART)] or [b""]
+    for number, part in enumerate(parts):
+        with transaction.atomic():
+            _insert_part(story, generation, number, part)
     with transaction.atomic():
         row = MatchIndex.objects.select_for_update().filter(story=story).first()
         if row is None:
-            row = MatchIndex.objects.create(story=story, data=b"")
-        quote = connection.ops.quote_name
-        sql = "UPDATE {} SET {} = %b WHERE {} = %s".format(
-            quote(MatchIndex._meta.db_table),
-            quote(MatchIndex._meta.get_field("data").column),
-            quote(MatchIndex._meta.pk.column),
-        )
-        # (a cursor binding on the server, wrapped as Django wraps its own: the statement is
-        # seen by connection.execute_wrappers and logged like every other)
-        with CursorWrapper(psycopg.Cursor(connection.connection), connection) as cursor:
-            cursor.execute(sql, [data, row.pk])
+            row = MatchIndex.objects.create(story=story)
+        previous = row.generation
+        row.generation, row.parts, row.size = generation, len(parts), len(data)
+        row.save(update_fields=["generation", "parts", "size"])
+        stale = Q(generation=previous) | Q(created_at__lt=timezone.now() - ORPHANS_AFTER)
+        MatchIndexPart.objects.filter(stale, story=story).exclude(generation=generation).delete()
+
+
+def _insert_part(story: Story, generation: int, number: int, data: bytes) -> None:
+    """One part. On PostgreSQL its bytes go as a bound binary parameter: Django's cursors
+    write parameters into the statement's text, the bytes as hex, twice their size for the
+    server to parse back."""
+    if connection.vendor != "postgresql":
+        MatchIndexPart.objects.create(story=story, generation=generation, number=number, data=data)
+        return
+    quote = connection.ops.quote_name
+    field = MatchIndexPart._meta.get_field
+    sql = "INSERT INTO {} ({}, {}, {}, {}, {}) VALUES (%s, %s, %s, %b, %s)".format(
+        quote(MatchIndexPart._meta.db_table),
+        *(quote(field(name).column) for name in ("story", "generation", "number", "data")),
+        quote(field("created_at").column),
+    )
+    # (a cursor binding on the server, wrapped as Django wraps its own: the statement is seen
+    # by connection.execute_wrappers and logged like every other)
+    with CursorWrapper(psycopg.Cursor(connection.connection), connection) as cursor:
+        cursor.execute(sql, [story.pk, generation, number, data, timezone.now()])
 
 
 def story_aliases(story: Story) -> list[list[str]]:

@@ -18,9 +18,8 @@ from articles.ingest.importer import Upload, import_uploads
 from articles.jobs import reap
 from articles.models import Article, ImportFile, ImportJob, JobStatus, Role, Story
 from claims.actions.backlog import unindexed
-from claims.actions.matching import match_story
-from claims.matching import StoryIndex
-from claims.models import Claim, MatchIndex, MatchJob
+from claims.actions.matching import load_index, match_story
+from claims.models import Claim, MatchJob
 from tests.conftest import make_article, make_user, run_worker
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +76,7 @@ def stored_by(job, outlet="Sputnik", sentences=SENTENCES):
 
 
 def indexed_claims(story) -> set[int]:
-    return set(StoryIndex.from_bytes(MatchIndex.objects.get(story=story).data).claim_ids)
+    return set(load_index(story).claim_ids)
 
 
 def test_a_killed_import_ends_failed_with_what_it_stored_and_its_uploads_dropped(

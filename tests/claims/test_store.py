@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
+from django.utils import timezone
 
 from articles.ingest.importer import Upload, import_uploads
 from articles.models import Story
-from claims.actions.matching import match_story
+from claims.actions.matching import INDEX_PART, match_story
 from claims.models import Claim, Event, Link, LinkStatus, MatchState
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -103,38 +104,71 @@ def test_importing_into_a_matched_story_matches_only_the_new_article(db):
     assert Claim.objects.filter(article=new_article, event__isnull=False).exists()
 
 
-@pytest.mark.parametrize("kept", ["unversioned", "other format", "unreadable"])
+@pytest.mark.parametrize("kept", ["unversioned", "other format", "unreadable", "part lost"])
 def test_an_index_kept_by_another_version_is_built_again_on_import(db, kept):
     """A deploy that changes the index class must not break importing into stories matched
-    before it: the kept index is refused and the story matched afresh, new article included."""
+    before it: the kept index is refused and the story matched afresh, new article included.
+    So too when a part of the kept index is missing."""
     import pickle
 
-    from claims.matching import StoryIndex
+    from claims.actions.matching import load_index, save_index
     from claims.matching import story as story_module
-    from claims.models import MatchIndex
+    from claims.models import MatchIndexPart
 
     story = Story.objects.create(slug="old", title="old")
     files = sorted(SEEDS.glob("*.txt"))
     import_uploads([Upload(str(p), p.read_bytes()) for p in files[:4]], story)
     match_story(story)
-    row = MatchIndex.objects.get(story=story)
-    index = StoryIndex.from_bytes(row.data)
-    row.data = {
-        "unversioned": pickle.dumps(index),  # as kept before indexes had a format
-        "other format": pickle.dumps((story_module.FORMAT - 1, index)),
-        "unreadable": b"\x80\x05not a pickle",
-    }[kept]
-    row.save()
+    index = load_index(story)
+    if kept == "part lost":
+        save_index(story, index.to_bytes() + b"\0" * (2 * INDEX_PART))
+        MatchIndexPart.objects.filter(story=story, number=1).delete()
+    else:
+        save_index(
+            story,
+            {
+                "unversioned": pickle.dumps(index),  # as kept before indexes had a format
+                "other format": pickle.dumps((story_module.FORMAT - 1, index)),
+                "unreadable": b"\x80\x05not a pickle",
+            }[kept],
+        )
 
     report = import_uploads([Upload(str(files[4]), files[4].read_bytes())], story)
 
     new_article = report.articles[0]
     assert Claim.objects.filter(article=new_article, event__isnull=False).exists()
-    kept_now = StoryIndex.from_bytes(MatchIndex.objects.get(story=story).data)
+    kept_now = load_index(story)
     assert set(kept_now.claim_ids) == set(
         Claim.objects.filter(article__story=story).values_list("id", flat=True)
     )
     assert MatchState.objects.get(story=story).claim_count == len(kept_now.claim_ids)
+
+
+def test_the_index_is_kept_in_parts_and_a_new_run_replaces_them(db):
+    """Each part is written in a transaction of its own; a new run's parts replace the old
+    ones, and parts a killed run left behind go once they are old."""
+    from claims.actions.matching import ORPHANS_AFTER, load_index, save_index
+    from claims.models import MatchIndex, MatchIndexPart
+
+    story = Story.objects.create(slug="parts", title="parts")
+    files = sorted(SEEDS.glob("*.txt"))
+    import_uploads([Upload(str(p), p.read_bytes()) for p in files[:2]], story)
+    match_story(story)
+    data = load_index(story).to_bytes()
+    big = data + b"\0" * (2 * INDEX_PART)
+    MatchIndexPart.objects.create(story=story, generation=7, number=0, data=b"left by a killed run")
+    MatchIndexPart.objects.filter(generation=7).update(
+        created_at=timezone.now() - ORPHANS_AFTER * 2
+    )
+
+    save_index(story, big)
+
+    row = MatchIndex.objects.get(story=story)
+    assert row.parts == 3 and row.size == len(big)
+    assert MatchIndex.objects.bytes_of(story) == big
+    assert set(MatchIndexPart.objects.filter(story=story).values_list("generation", flat=True)) == {
+        row.generation
+    }
 
 
 def test_import_into_unmatched_story_does_not_match(seed_story):
