@@ -8,7 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import email_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PARALLAX_VAR_DIR", str(BASE_DIR / "var")))
@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "articles.context_processors.accounts",
             ],
         },
     },
@@ -149,6 +150,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles-stories"
 LOGOUT_REDIRECT_URL = "articles-stories"
+
+# Accounts come by invitation (an editor's one-time link); this opens /accounts/signup/ to all.
+PARALLAX_OPEN_SIGNUP = env_bool("PARALLAX_OPEN_SIGNUP", False)
+
+# Mail (password reset, invitations): smtp://user:password@host:port, smtp+tls://, smtps://,
+# or console:// (the default: messages are written to the server's output, nothing is sent;
+# invitations are then only shown to copy).
+MAILERS = {"default": email_from_url("EMAIL_URL", env_str("EMAIL_URL", "console://"))}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "parallax@localhost")
 
 # Background tasks (imports) are stored in the database; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

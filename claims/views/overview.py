@@ -81,21 +81,34 @@ def _coverage_html(story, match_state, events_page, outlets_page, can_edit) -> s
     """The timeline and the events × outlets matrix as HTML (no request: no forms, no
     tokens)."""
     events = Paginator(story.events.for_overview(), EVENTS_PER_PAGE).get_page(events_page)
-    outlets = Paginator(
-        Outlet.objects.filter(id__in=story.articles.values("outlet_id")).order_by("name"),
-        OUTLETS_PER_PAGE,
-    ).get_page(outlets_page)
+    outlets = Paginator(_outlets_by_coverage(story), OUTLETS_PER_PAGE).get_page(outlets_page)
     event_list, outlet_list = list(events.object_list), list(outlets.object_list)
     context = {
         "story": story,
         "events": events,
         "outlets": outlets,
         "rows": _rows(story, event_list, outlet_list),
+        "outlets_elsewhere": outlets.paginator.count - len(outlet_list),
         "timeline": _timeline(story),
         "can_edit": can_edit,
         **_claim_totals(story, match_state),
     }
     return render_to_string("claims/story_overview.html#coverage", context)
+
+
+def _outlets_by_coverage(story):
+    """The story's outlets, those that reported the most of its events first (then by name):
+    the first page of columns is then the one with the fewest empty cells."""
+    covered = Count(
+        "articles__claims__event",
+        distinct=True,
+        filter=Q(articles__story=story),
+    )
+    return (
+        Outlet.objects.filter(id__in=story.articles.values("outlet_id"))
+        .annotate(event_count=covered)
+        .order_by("-event_count", "name", "id")
+    )
 
 
 def _claim_totals(story, match_state) -> dict:

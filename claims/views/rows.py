@@ -176,11 +176,12 @@ NOT_REPORTED = mark_safe('<td class="cell"><span class="visually-hidden">not rep
 
 
 def matrix_row(row: dict, event_url: str) -> SafeString:
-    """An event's row of the coverage matrix: its name, its date, its claims per outlet."""
+    """An event's row of the coverage matrix: its name and date (one cell, which stays in
+    view while the outlet columns scroll sideways), its claims per outlet."""
     event = row["event"]
     date = (
         format_html(
-            '<time datetime="{}">{}</time>',
+            ' <time class="date" datetime="{}">{}</time>',
             event.occurred_on.isoformat(),
             f"{event.occurred_on.day} {event.occurred_on:%b}",
         )
@@ -196,8 +197,7 @@ def matrix_row(row: dict, event_url: str) -> SafeString:
         ),
     )
     return format_html(
-        '<tr>\n        <th scope="row"><a href="{}{}/">{}</a></th>\n'
-        '        <td class="date">{}</td>\n        {}\n      </tr>',
+        '<tr>\n        <th scope="row"><a href="{}{}/">{}</a>{}</th>\n        {}\n      </tr>',
         event_url,
         event.pk,
         Truncator(event.display_label).chars(140),
