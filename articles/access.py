@@ -7,13 +7,18 @@ from django.shortcuts import get_object_or_404
 
 from articles.models import Membership, Role, Story
 
-READ, ANNOTATE, EDIT = "read", "annotate", "edit"
-ROLES_FOR = {ANNOTATE: {Role.ANNOTATOR, Role.EDITOR}, EDIT: {Role.EDITOR}}
+READ, MEMBER, ANNOTATE, EDIT = "read", "member", "annotate", "edit"
+ROLES_FOR = {
+    MEMBER: {Role.ANNOTATOR, Role.EDITOR},
+    ANNOTATE: {Role.ANNOTATOR, Role.EDITOR},
+    EDIT: {Role.EDITOR},
+}
 
 
 def can(user, story: Story, need: str) -> bool:
     """Reading is open to all unless PARALLAX_OPEN_READING is off, then to every signed-in
-    user; annotating and editing need the role in the story (superusers have every role)."""
+    user; being a member (seeing who the others are), annotating and editing need the role in
+    the story (superusers have every role)."""
     if need == READ and settings.PARALLAX_OPEN_READING:
         return True
     if not user.is_authenticated or not user.is_active:

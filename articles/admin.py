@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils import timezone
 
-from articles.models import Article, Membership, Outlet, Story
+from articles.models import Article, Invitation, Membership, Outlet, Story
 
 
 class ModelAdmin(admin.ModelAdmin):
@@ -68,3 +69,45 @@ class ArticleAdmin(ModelAdmin):
         "source",
     ]
     fields = ["story", "outlet", "title", "byline", "published", *readonly_fields]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-mostly: invitations are made on a story's Members page, which alone ever shows
+    the link (only its hash is kept). Here they can be seen, revoked or deleted."""
+
+    list_display = ["story", "role", "email", "created_by", "created_at", "expires_at", "state"]
+    list_filter = ["role", "story"]
+    list_select_related = ["story", "created_by", "accepted_by"]
+    search_fields = ["story__title", "email", "created_by__username", "accepted_by__username"]
+    readonly_fields = [
+        "story",
+        "role",
+        "email",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "accepted_by",
+        "accepted_at",
+        "revoked_at",
+    ]
+    exclude = ["token_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="state")
+    def state(self, invitation):
+        if invitation.accepted_at:
+            return f"accepted by {invitation.accepted_by or 'a deleted user'}"
+        if invitation.revoked_at:
+            return "revoked"
+        return "expired" if invitation.expires_at <= timezone.now() else "pending"
+
+    @admin.action(description="Revoke the selected invitations")
+    def revoke(self, request, queryset):
+        count = queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        self.message_user(request, f"{count} invitation(s) revoked.")

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import UserCreationForm
 from django.db import transaction
 from django.utils import timezone
 
@@ -104,3 +105,32 @@ class ImportForm(forms.Form):
                 )
             )
         return files
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ANNOTATOR)
+    email = forms.EmailField(
+        required=False,
+        label="Email (optional)",
+        help_text="Where to mail the link, when the server can send email. "
+        "The link is shown here either way.",
+    )
+    days = forms.IntegerField(
+        min_value=1, max_value=90, initial=7, label="Valid for (days)", help_text="1 to 90 days."
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class SignupForm(UserCreationForm):
+    """An account: user name and password (Django's password validators), and an optional
+    email address, without which the password cannot be reset by mail."""
+
+    email = forms.EmailField(
+        required=False, help_text="Optional; needed to reset a forgotten password by email."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        fields = ["username", "email"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.views import reading, upload
+from articles.views import members, reading, upload
 
 urlpatterns = [
     path("", reading.story_list, name="articles-stories"),
@@ -15,4 +15,23 @@ urlpatterns = [
     path(
         "stories/<slug:slug>/imports/<int:pk>/", upload.import_status, name="articles-import-status"
     ),
+    path("stories/<slug:slug>/members/", members.members_page, name="articles-members"),
+    path(
+        "stories/<slug:slug>/members/<int:pk>/role/",
+        members.change_role,
+        name="articles-member-role",
+    ),
+    path(
+        "stories/<slug:slug>/members/<int:pk>/remove/",
+        members.remove,
+        name="articles-member-remove",
+    ),
+    path("stories/<slug:slug>/invitations/", members.invite, name="articles-invite"),
+    path(
+        "stories/<slug:slug>/invitations/<int:pk>/revoke/",
+        members.revoke,
+        name="articles-invitation-revoke",
+    ),
+    path("invite/<str:token>/", members.invitation, name="articles-invitation"),
+    path("accounts/signup/", members.signup, name="articles-signup"),
 ]

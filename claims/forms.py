@@ -219,3 +219,15 @@ class DiscrepancyQueueForm(forms.Form):
 
 class DiscrepancyDecideForm(forms.Form):
     status = forms.ChoiceField(choices=DiscrepancyStatus.choices)
+
+
+class BulkDecideForm(forms.Form):
+    """Confirm or reject every suggestion of the matcher on an event or a claim. `shown` is
+    what the page listed (editing.shown: how many, and which): a page that listed another set
+    is refused rather than applied to links its reader never saw."""
+
+    status = forms.ChoiceField(
+        choices=[(s, LinkStatus(s).label) for s in (LinkStatus.CONFIRMED, LinkStatus.REJECTED)]
+    )
+    shown = forms.RegexField(regex=r"^\d+-[0-9a-f]{16}$", widget=forms.HiddenInput)
+

@@ -35,6 +35,17 @@ urlpatterns = [
     path(story + "events/<int:pk>/rename/", edit.rename_event, name="claims-event-rename"),
     path(story + "events/<int:pk>/merge/", edit.merge_event, name="claims-event-merge"),
     path(story + "events/<int:pk>/move/", edit.move_claims, name="claims-event-move"),
+    path(
+        story + "events/<int:pk>/links/decide/",
+        edit.decide_event_links,
+        name="claims-event-decide-all",
+    ),
+    path(
+        story + "claims/<int:pk>/links/decide/",
+        edit.decide_claim_links,
+        name="claims-claim-decide-all",
+    ),
+    path(story + "edits/<int:pk>/undo/", edit.undo_edit, name="claims-edit-undo"),
     path(story + "claims/<int:pk>/context/", event.claim_context, name="claims-context"),
     path(story + "claims/<int:pk>/matches/", pair.claim_matches, name="claims-matches"),
     path(story + "links/<int:pk>/", pair.pair_detail, name="claims-pair"),

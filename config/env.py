@@ -42,3 +42,46 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+EMAIL_SCHEMES = {
+    # scheme: (backend, default port, STARTTLS, implicit TLS)
+    "smtp": ("django.core.mail.backends.smtp.EmailBackend", 25, False, False),
+    "smtp+tls": ("django.core.mail.backends.smtp.EmailBackend", 587, True, False),
+    "smtps": ("django.core.mail.backends.smtp.EmailBackend", 465, False, True),
+    "console": ("django.core.mail.backends.console.EmailBackend", None, False, False),
+}
+
+
+def email_from_url(name: str, url: str) -> dict:
+    """A MAILERS entry (Django 6.1) from a URL: smtp://user:password@host:port (smtp+tls://
+    for STARTTLS, smtps:// for TLS from the start; user and password percent-encoded), or
+    console:// (each message written to standard output, nothing sent). Errors never repeat
+    the URL: it may hold a password."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in EMAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name}: the scheme {parts.scheme!r} is not one of {', '.join(EMAIL_SCHEMES)} "
+            "(e.g. smtp://user:password@mail.example.org:587)."
+        )
+    backend, default_port, tls, ssl = EMAIL_SCHEMES[parts.scheme]
+    if default_port is None:
+        return {"BACKEND": backend}
+    try:
+        port = parts.port or default_port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: the port is not a number.") from None
+    if not parts.hostname:
+        raise ImproperlyConfigured(f"{name} names no host.")
+    options = {
+        "host": parts.hostname,
+        "port": port,
+        "username": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "use_tls": tls,
+        "use_ssl": ssl,
+        "timeout": 20,
+    }
+    return {"BACKEND": backend, "OPTIONS": options}

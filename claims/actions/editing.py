@@ -1,11 +1,18 @@
 """People's changes to the matching, as verbs: each one recorded (who, when, what) and each
 made so that re-matching keeps it (pinned claims, decided links, named events)."""
 
+import hashlib
+
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from articles.models import Story
 from claims.matching.types import free_key
 from claims.models import Alias, Claim, Edit, EditAction, Event, GoneEvent, Link, LinkStatus
+
+# Ids a statement filters by, at most: SQLite binds one parameter each.
+ID_BATCH = 500
 
 
 class _StoryKeys:
@@ -48,6 +55,15 @@ class LinkGone(Exception):
             self.event = Event.objects.filter(pk__in=list(events)[:1]).first()
 
 
+def batches(ids: list) -> list[list]:
+    return [ids[i : i + ID_BATCH] for i in range(0, len(ids), ID_BATCH)]
+
+
+def iso(moment) -> str | None:
+    """A time as Edit.details keeps it (JSON has no dates)."""
+    return moment.isoformat() if moment else None
+
+
 def lock(story_id: int) -> None:
     """The first statement of every write transaction to a story's events, links and labels,
     here and in claims/actions/matching.py: they queue on the story's row, so that none of
@@ -88,9 +104,20 @@ def rename_event(event: Event, label: str, user, version: int) -> None:
 @transaction.atomic
 def merge_events(target: Event, other: Event, user) -> int:
     """Every claim of `other` into `target`, pinned there; `other` is gone. The claims that
-    also told of `other` now also tell of `target` (unless they are in it)."""
+    also told of `other` now also tell of `target` (unless they are in it). The Edit keeps
+    what an undo puts back (claims/actions/undo.py): `other` as it was, the claims that were
+    not pinned, the links that told of it, and the lists of claims that also told of each."""
     lock(target.story_id)
+    other = Event.objects.filter(pk=other.pk).first() or other  # its name as it is now
     moved = list(other.claims.values_list("id", flat=True))
+    unpinned = list(
+        Claim.objects.filter(event__in=[target.pk, other.pk], event_pinned=False).values_list(
+            "id", flat=True
+        )
+    )
+    links = list(Link.objects.filter(event=other).values_list("id", flat=True))
+    other_also = set(other.also_claims.values_list("id", flat=True))
+    target_also = set(target.also_claims.values_list("id", flat=True))
     Claim.objects.filter(id__in=moved).update(event=target, event_pinned=True)
     target.claims.update(event_pinned=True)
     Link.objects.filter(event=other).update(event=target)
@@ -99,6 +126,7 @@ def merge_events(target: Event, other: Event, user) -> int:
     label = other.display_label
     Event.objects.filter(pk=other.pk).retire(GoneEvent.Cause.MERGE, {other.pk: moved})
     Event.objects.filter(pk=target.pk).refresh_counts()
+    now_also = set(target.also_claims.values_list("id", flat=True))
     _record(
         target.story,
         user,
@@ -107,6 +135,21 @@ def merge_events(target: Event, other: Event, user) -> int:
         event=target.pk,
         merged_label=label,
         claims=moved,
+        other=other.pk,
+        merged={
+            "key": other.key,
+            "label": other.label,
+            "auto_label": other.auto_label,
+            "label_edited_by": other.label_edited_by_id,
+            "label_edited_at": iso(other.label_edited_at),
+            "version": other.version,
+            "occurred_on": iso(other.occurred_on),
+        },
+        unpinned=unpinned,
+        links=links,
+        other_also=sorted(other_also),
+        also_added=sorted(now_also - target_also),
+        also_removed=sorted(target_also - now_also),
     )
     return len(moved)
 
@@ -118,6 +161,7 @@ def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) 
     lock(event.story_id)
     claims = event.claims.filter(id__in=claim_ids)
     ids = list(claims.values_list("id", flat=True))
+    unpinned = list(claims.filter(event_pinned=False).values_list("id", flat=True))
     if target is None:
         target = Event.objects.create(
             story=event.story,
@@ -132,10 +176,22 @@ def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) 
             f"moved {len(ids)} claim(s) from “{event.display_label[:60]}” "
             f"to “{target.display_label[:60]}”"
         )
+    listed = list(target.also_claims.filter(id__in=ids).values_list("id", flat=True))
     Claim.objects.filter(id__in=ids).update(event=target, event_pinned=True)
     target.also_claims.remove(*ids)  # they are its own claims now
     Event.objects.filter(pk__in=[event.pk, target.pk]).refresh_counts()
-    _record(event.story, user, action, summary, source=event.pk, target=target.pk, claims=ids)
+    # unpinned and also_removed: what an undo puts back (claims/actions/undo.py)
+    _record(
+        event.story,
+        user,
+        action,
+        summary,
+        source=event.pk,
+        target=target.pk,
+        claims=ids,
+        unpinned=unpinned,
+        also_removed=listed,
+    )
     return target
 
 
@@ -161,6 +217,77 @@ def decide_link(link: Link, status: str, user) -> None:
         link=link.pk,
         status=status,
     )
+
+
+# Bulk decisions --------------------------------------------------------------------------------
+
+
+def event_links(event: Event):
+    """The links the event page shows (claims/views/event.py): between the event's claims, and
+    between them and the claims that also tell of it."""
+    own = Claim.objects.filter(event=event).values("id")
+    also = Claim.objects.also_telling_of(event).values("id")
+    return Link.objects.filter(story_id=event.story_id).filter(
+        Q(claim_a__in=own, claim_b__in=own)
+        | Q(claim_a__in=own, claim_b__in=also)
+        | Q(claim_a__in=also, claim_b__in=own)
+    )
+
+
+def claim_links(claim: Claim):
+    return Link.objects.filter(Q(claim_a=claim) | Q(claim_b=claim))
+
+
+def shown(ids) -> str:
+    """What a page says of a set of links, for a form to send back: how many and a digest of
+    which. A bulk decision from a page that showed another set is refused (decide_all)."""
+    ids = sorted(ids)
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
+    return f"{len(ids)}-{digest}"
+
+
+def suggested(links) -> list[int]:
+    return list(links.filter(status=LinkStatus.SUGGESTED).values_list("id", flat=True))
+
+
+BULK_VERBS = {LinkStatus.CONFIRMED: "confirmed", LinkStatus.REJECTED: "rejected"}
+
+
+@transaction.atomic
+def decide_all(story, links, status: str, user, seen: str, of: dict) -> int:
+    """Confirm or reject every suggestion of the matcher among `links` (a QuerySet) at once:
+    the links a person decided stay as they are. `seen` is `shown()` of the suggestions the
+    page listed: when they are not the same now, Conflict (with how many there are now) and
+    nothing changes. One Edit (bulk) records it with each link's state before, for undo;
+    `of` says what the links are of ({"event": id, "about": text} or {"claim": ...}).
+    Returns how many links changed."""
+    lock(story.pk)
+    rows = list(
+        links.filter(status=LinkStatus.SUGGESTED)
+        .order_by("id")
+        .values_list("id", "decided_by_id", "decided_at")
+    )
+    if shown(row[0] for row in rows) != seen:
+        raise Conflict(len(rows))
+    if not rows:
+        return 0
+    now = timezone.now()
+    for batch in batches([row[0] for row in rows]):
+        Link.objects.filter(id__in=batch).update(
+            status=status, decided_by=user, decided_at=now, updated_at=now
+        )
+    about = of.pop("about")
+    _record(
+        story,
+        user,
+        EditAction.BULK,
+        f"{BULK_VERBS[status]} {len(rows)} suggested link(s) of {about[:120]}",
+        status=status,
+        at=iso(now),
+        links=[[pk, by, iso(at)] for pk, by, at in rows],
+        **of,
+    )
+    return len(rows)
 
 
 @transaction.atomic

@@ -11,14 +11,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from articles.access import EDIT, get_story
-from claims.actions import editing
-from claims.forms import AliasForm, DecideForm, MergeForm, MoveClaimsForm, RenameForm
-from claims.models import Event
+from claims.actions import editing, undo
+from claims.forms import (
+    AliasForm,
+    BulkDecideForm,
+    DecideForm,
+    MergeForm,
+    MoveClaimsForm,
+    RenameForm,
+)
+from claims.models import Claim, Event
 from claims.views.common import invalid_status, story_link
 from claims.views.event import event_context
 from claims.views.gone import follows_gone_events
 from claims.views.overview import overview_page
-from claims.views.pair import pair_page
+from claims.views.pair import claim_matches_page, pair_page
 from claims.views.replaced import link_gone, link_missing
 from claims.views.rows import link_rows
 
@@ -122,6 +129,79 @@ def decide_link(request, slug, pk):
     if request.htmx:
         return HttpResponse(link_rows(story, [link], get_token(request))[0])
     return redirect("claims-pair", story.slug, link.pk)
+
+
+def _stale_links(request, shown: str, now: int) -> None:
+    then = int(shown.split("-")[0])
+    messages.error(
+        request,
+        f"Nothing was changed: the suggested links changed since the page was loaded "
+        f"(it listed {then}, there are {now} now). Check them and decide again.",
+    )
+
+
+def _decided_all(request, status: str, n: int) -> None:
+    verb = editing.BULK_VERBS[status].capitalize()
+    messages.success(request, f"{verb} {n} suggested link(s).")
+
+
+@login_required
+@require_POST
+@follows_gone_events
+def decide_event_links(request, slug, pk):
+    """Confirm or reject every link of the event the matcher suggested (one edit)."""
+    story, event = _event_for(request, slug, pk)
+    form = BulkDecideForm(request.POST)
+    if not form.is_valid():
+        return _event_invalid(request, story, event, form, "bulk_form", "event-body")
+    status, seen = form.cleaned_data["status"], form.cleaned_data["shown"]
+    about = {"event": event.pk, "about": f"“{event.display_label[:100]}”"}
+    try:
+        n = editing.decide_all(story, editing.event_links(event), status, request.user, seen, about)
+    except editing.Conflict as conflict:
+        _stale_links(request, seen, conflict.current)
+        template = f"{EVENT_TEMPLATE}#event-body" if request.htmx else EVENT_TEMPLATE
+        return render(request, template, event_context(request, story, event), status=409)
+    _decided_all(request, status, n)
+    return _event_response(request, story, event)
+
+
+@login_required
+@require_POST
+def decide_claim_links(request, slug, pk):
+    """Confirm or reject every link of the claim the matcher suggested (one edit)."""
+    story = get_story(request, slug, EDIT)
+    claim = get_object_or_404(Claim, article__story=story, pk=pk)
+    form = BulkDecideForm(request.POST)
+    if not form.is_valid():
+        return claim_matches_page(request, story, pk, status=invalid_status(request))
+    status, seen = form.cleaned_data["status"], form.cleaned_data["shown"]
+    about = {"claim": claim.pk, "about": f"the claim “{claim.text[:80]}”"}
+    try:
+        n = editing.decide_all(story, editing.claim_links(claim), status, request.user, seen, about)
+    except editing.Conflict as conflict:
+        _stale_links(request, seen, conflict.current)
+        return claim_matches_page(request, story, pk, status=409)
+    _decided_all(request, status, n)
+    if request.htmx:
+        return claim_matches_page(request, story, pk)
+    return redirect("claims-matches", story.slug, claim.pk)
+
+
+@login_required
+@require_POST
+def undo_edit(request, slug, pk):
+    """Undo a bulk decision, a merge or a move from the story's recent changes."""
+    story = get_story(request, slug, EDIT)
+    try:
+        done = undo.undo(story, pk, request.user)
+    except undo.Refused as refused:
+        messages.error(request, f"Not undone, nothing was changed: {refused}")
+        response = overview_page(request, story)
+        response.status_code = 409
+        return response
+    messages.success(request, f"Undone: {done.summary.removeprefix('undid: ')}")
+    return redirect("claims-story", story.slug)
 
 
 @login_required

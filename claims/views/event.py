@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from articles import pagecache
 from articles.access import EDIT, can, get_story
 from articles.models import article_texts
+from claims.actions import editing
 from claims.forms import MergeForm, MoveClaimsForm, OutletColumnForm, RenameForm
 from claims.models import Claim, Event, Link
 from claims.views import rows
@@ -60,8 +61,11 @@ def event_context(request, story, event, cached: bool = False) -> dict:
     rename = {"label": event.display_label, "version": event.version}
     # One token for the whole page, the layout's and the forms' (as {% csrf_token %} has it).
     token = get_token(request)
+    suggested = editing.suggested(editing.event_links(event))
     return {
         **body,
+        # the matcher's suggestions a bulk decision would decide, as the page shows them
+        "bulk": {"count": len(suggested), "shown": editing.shown(suggested)},
         "csrf_token": token,
         "link_rows": rows.link_rows(story, body["links"], token),
         "can_edit": True,

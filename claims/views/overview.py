@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from articles import pagecache
 from articles.access import EDIT, can, get_story
 from articles.models import Outlet
+from claims.actions import undo
 from claims.exchange.export import TABLES
 from claims.forms import AliasForm
 from claims.models import Alias, Claim, Edit, MatchState
@@ -59,15 +60,29 @@ def _overview(story, events_page, outlets_page, can_edit) -> dict:
     """What the page shows of the story at its revision, for the cache: the coverage as HTML,
     the rows of the other sections as objects (their "5 minutes ago" is rendered each time)."""
     match_state = MatchState.objects.filter(story=story).defer("stats").first()
+    edits = list(
+        Edit.objects.filter(story=story).select_related("user").defer("user__password")[:10]
+    )
+    if can_edit:
+        _undoable(edits, match_state)
     return {
         "coverage_html": _coverage_html(story, match_state, events_page, outlets_page, can_edit),
         "match_state": match_state,
-        "edits": list(
-            Edit.objects.filter(story=story).select_related("user").defer("user__password")[:10]
-        ),
+        "edits": edits,
         "aliases": list(Alias.objects.filter(Q(story=story) | Q(story=None))),
         "match_job": story.match_jobs.first(),  # each change to it touches the story
     }
+
+
+def _undoable(edits: list, match_state) -> None:
+    """Mark the edits an editor may undo (`undo`), and why not the others of the kinds that
+    can be undone (`undo_refusal`), by the edit log: the list is the latest edits, so each
+    edit's later ones are in it. The undo itself checks the state again."""
+    matched_at = match_state.matched_at if match_state else None
+    for i, edit in enumerate(edits):
+        if edit.action in undo.UNDOABLE and not edit.undone_at:
+            edit.undo_refusal = undo.refusal(edit, edits[:i][::-1], matched_at)
+            edit.undo = edit.undo_refusal is None
 
 
 def _page_number(request, name: str) -> str:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from articles.access import EDIT, can, get_story
 from articles.models import article_texts
+from claims.actions import editing
 from claims.exchange.people import People
 from claims.models import Adjudication, Claim, Link, LinkStatus
 from claims.views.common import invalid_status
@@ -86,10 +87,20 @@ def matches_for(claim: Claim) -> list[dict]:
 
 @require_GET
 def claim_matches(request, slug, pk):
-    story = get_story(request, slug)
+    return claim_matches_page(request, get_story(request, slug), pk)
+
+
+def claim_matches_page(request, story, pk, status=200):
+    """The claim's matches (for htmx the panel); editors also get the buttons that decide
+    all its suggested links at once (claims/views/edit.py)."""
     claim = get_object_or_404(
         Claim.objects.select_related("article__outlet", "event"), article__story=story, pk=pk
     )
     context = {"story": story, "claim": claim, "matches": matches_for(claim)}
+    if can(request.user, story, EDIT):
+        ids = editing.suggested(editing.claim_links(claim))
+        context["bulk"] = {"count": len(ids), "shown": editing.shown(ids)}
+        context["can_edit"] = True
     template = "claims/claim_matches.html"
-    return render(request, f"{template}#matches" if request.htmx else template, context)
+    template = f"{template}#matches" if request.htmx else template
+    return render(request, template, context, status=status)
