@@ -23,6 +23,7 @@ HEADLINE = "headline"
 OUTLET_LINE = "outlet/dateline line"
 SOURCE_LINE = "source line"
 BYLINE = "byline"
+COPYRIGHT = "copyright notice"
 REPEATED = "repeated across this outlet's articles"
 
 # Chrome recognised by what it says. Matched case-insensitively against the whole stripped
@@ -35,7 +36,7 @@ CHROME_PATTERNS: list[tuple[str, str]] = [
     ("photo credit", r"^(photo|image|picture)s? (by|courtesy( of)?)\s"),
     ("photo credit", r"\(([\w .]+ )?photo\s*/[^)]*\)$|^image copyright\b|getty images$"),
     ("caption", r"^(caption|image caption)\s*:?\s"),
-    ("copyright notice", r"^(copyright\s*)?(©|\(c\)|copyright)\s*\d{4}\b|all rights reserved\.?$"),
+    (COPYRIGHT, r"^(copyright\s*)?(©|\(c\)|copyright)\s*\d{4}\b|all rights reserved\.?$"),
     (
         "subscription prompt",
         r"^(subscribe\b|become a (subscriber|member)\b|already (a subscriber|have an account)"
@@ -167,6 +168,16 @@ _NAME_WORD = re.compile(r"^([A-Z][\w.'’-]*|and|&|de|da|van|von|der|al|bin|la|l
 BYLINE_ROLES = frozenset(
     ["staff", "writer", "reporter", "correspondent", "editor", "contributor", "columnist"]
 )
+# "Headline - Outlet - Date": the separators between the parts of a page's title line.
+_TITLE_SEPARATOR = re.compile(r"(\s[-–—|]\s)")
+# "© 2021 Name", "Copyright © 2020 Name, LLC.", "(c) 2019-2021 Name. All rights reserved."
+_COPYRIGHT = re.compile(
+    r"^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+# Where the name in a notice ends: "Name, LLC", "Name. All rights reserved", "Name | About us".
+_COPYRIGHT_END = re.compile(r"[,;|]|\.(?:\s|$)|\s[-–—]\s|\ball rights\b", re.IGNORECASE)
+COMPANY_FORMS = frozenset(["llc", "inc", "ltd", "limited", "corp", "co", "plc", "gmbh", "sa", "ag"])
 # A caption ends with " - <Outlet>", the page's name for the picture's source.
 _CAPTION_TAIL = re.compile(
     r"\s[-–—|]\s+(?P<outlet>[A-Z][\w.&'’]*(?:\s+(?:[A-Z][\w.&'’]*|of|the|and|for)){0,4})$"
@@ -317,13 +328,18 @@ def _could_report(line: str) -> bool:
 
 def find_headline(lines: list[str], script: str) -> int | None:
     """Index of the article's headline: the first headline-shaped line above the reporting,
-    followed by a blank line or by a dateline, byline or photo line. None if the text has none.
+    on a line of its own: followed by a blank line, by a dateline, byline or photo line, or
+    by the first sentence of the reporting. A headline line may also state the outlet and the
+    date ("Talks Fail - The Harbor Gazette - March 24, 2021", see `title_line`). None if the
+    text has none.
     """
     for i in _top_lines(lines):
         line = lines[i]
         if stated_reason(line, script):
             continue
-        if is_headline_shaped(line) and _ends_headline_block(lines, i, script):
+        stated = title_line(line)
+        shaped = len(stated[0]) <= HEADLINE_MAX_CHARS if stated else is_headline_shaped(line)
+        if shaped and _ends_headline_block(lines, i, script):
             return i
         if shape_reason(line) is None:
             return None  # the reporting begins: no headline above it
@@ -339,7 +355,11 @@ def _ends_headline_block(lines: list[str], i: int, script: str) -> bool:
     if i + 1 >= len(lines) or not lines[i + 1]:
         return True
     reason = stated_reason(lines[i + 1], script)
-    return reason in (OUTLET_LINE, BYLINE, "photo credit", "caption")
+    if reason in (OUTLET_LINE, BYLINE, "photo credit", "caption"):
+        return True
+    # Text with a line break between paragraphs and none between them: the headline sits
+    # straight above the first sentence of the reporting.
+    return reason is None and shape_reason(lines[i + 1]) is None
 
 
 # Values stated by metadata lines
@@ -357,6 +377,47 @@ def outlet_line(line: str) -> tuple[str, date | None] | None:
     if len(name.split()) > OUTLET_MAX_WORDS or is_sentence(name) or not name[0].isupper():
         return None
     return name, published
+
+
+def title_line(line: str) -> tuple[str, str, date] | None:
+    """(headline, outlet, date) from "Headline - Outlet - Date" (also with "|", "–" or "—"
+    between them), as pages print their title; None for any other line. The date must be
+    one (`parse_date`) and the outlet name-shaped, so a headline that itself holds a dash
+    ("Syria - the truce is over") stays whole."""
+    if len(line) > OUTLET_LINE_MAX_CHARS + HEADLINE_MAX_CHARS:
+        return None
+    pieces = _TITLE_SEPARATOR.split(line)  # text, separator, text, ...
+    # The date may hold a separator itself ("September 20, 2016 - 4:43 pm"): try each tail.
+    for k in range(len(pieces) - 1, 3, -2):
+        published = parse_date("".join(pieces[k:]))
+        if published is None:
+            continue
+        name, headline = pieces[k - 2].strip(), "".join(pieces[: k - 3]).strip()
+        if headline and _is_outlet_name(name):
+            return headline, name, published
+    return None
+
+
+def _is_outlet_name(name: str) -> bool:
+    words = name.split()
+    if not 1 <= len(words) <= OUTLET_MAX_WORDS or is_sentence(name) or not name[0].isupper():
+        return False
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in SMALL_WORDS for w in words)
+
+
+def copyright_owner(line: str) -> str | None:
+    """The name a copyright notice gives: "© 2021 The Harbor Gazette", "Copyright © 2020 The
+    Washington Times, LLC. Click here for reprint permission." (company forms such as "LLC"
+    left out); None when the line is no notice or names nothing name-shaped."""
+    match = _COPYRIGHT.match(line) if len(line) <= BYLINE_MAX_CHARS else None
+    if not match:
+        return None
+    name = _COPYRIGHT_END.split(match["rest"], maxsplit=1)[0]
+    words = name.split()
+    while words and words[-1].strip(".").lower() in COMPANY_FORMS:
+        words.pop()
+    name = " ".join(words)
+    return name if name and _is_outlet_name(name) else None
 
 
 def source_name(line: str) -> str | None:

@@ -10,13 +10,16 @@ from datetime import date
 
 from articles.ingest.clean import (
     BYLINE,
+    COPYRIGHT,
     HEADLINE,
     SOURCE_LINE,
     byline,
     classify_lines,
+    copyright_owner,
     outlet_line,
     parse_date,
     source_name,
+    title_line,
 )
 from articles.ingest.types import Metadata
 
@@ -28,16 +31,23 @@ _DOMAIN = re.compile(
 
 
 def detect_metadata(text: str) -> Metadata:
+    """The outlet from the first of: the outlet line at the top ("- Name"), the headline line
+    ("Headline - Name - Date"), a "Source:" line, the byline ("By Jane Doe, Name"), a
+    copyright notice ("© 2021 Name"). The date from the outlet line, the headline line or a
+    dateline at the top; a copyright year is no publication date."""
     verdicts = classify_lines(text)
     top = _top_lines(verdicts)
     source = _source(verdicts)
     names, byline_outlet = _byline(verdicts)
     masthead = outlet_line(top[0]) if top else None
     named_source = "" if _DOMAIN.match(source) else source
+    headline = next((line for line, reason in verdicts if reason == HEADLINE), "")
+    title, title_outlet, title_date = title_line(headline) or (headline, "", None)
+    outlets = [masthead[0] if masthead else "", title_outlet, named_source, byline_outlet]
     return Metadata(
-        outlet=(masthead[0] if masthead else named_source) or byline_outlet,
-        title=next((line for line, reason in verdicts if reason == HEADLINE), ""),
-        published=(masthead[1] if masthead else None) or _dateline(top),
+        outlet=next((name for name in outlets if name), "") or _copyright(verdicts),
+        title=title,
+        published=(masthead[1] if masthead else None) or title_date or _dateline(top),
         byline=names,
         domain=_domain(source),
     )
@@ -61,6 +71,12 @@ def _source(verdicts: list[tuple[str, str | None]]) -> str:
     """The last "Source: Name" line's name; "" when none names anybody."""
     names = [source_name(line) for line, reason in verdicts if reason == SOURCE_LINE]
     return next((name for name in reversed(names) if name), "")
+
+
+def _copyright(verdicts: list[tuple[str, str | None]]) -> str:
+    """The name the first copyright notice that names one gives; "" when none does."""
+    owners = (copyright_owner(line) for line, reason in verdicts if reason == COPYRIGHT)
+    return next((name for name in owners if name), "")
 
 
 def _byline(verdicts: list[tuple[str, str | None]]) -> tuple[str, str]:

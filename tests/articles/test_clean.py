@@ -282,11 +282,19 @@ def test_kept_lines_are_verbatim_but_stripped():
     assert cleaned.body == "The  talks\u00a0failed on Monday."
 
 
-def test_no_headline_without_a_blank_line_after_it():
+def test_headline_straight_above_the_reporting_is_the_headline():
     text = "Kerry Meets Lavrov Again\nThe talks in Geneva lasted into the night, officials said."
     cleaned = clean_text(text)
     assert cleaned.body == "The talks in Geneva lasted into the night, officials said."
-    assert cleaned.removed[0].reason == "related headline"
+    assert cleaned.removed[0].reason == "headline"
+
+
+def test_no_headline_where_a_label_sits_between_it_and_the_reporting():
+    text = "Kerry Meets Lavrov Again\nMiddle East\nThe talks lasted into the night, officials said."
+    assert [r.reason for r in clean_text(text).removed] == [
+        "related headline",
+        "short line without sentence punctuation",
+    ]
 
 
 def test_line_key_ignores_case_spacing_punctuation_and_digits():

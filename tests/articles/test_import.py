@@ -108,6 +108,27 @@ def test_bad_files_are_reported_by_name_and_reason_and_the_rest_goes_on(tmp_path
     assert list(Article.objects.values_list("source", flat=True)) == ["good.txt"]
 
 
+def test_stated_headline_outlet_and_date_are_what_the_article_shows(tmp_path):
+    (tmp_path / "global_wire.txt").write_text(
+        "Convoy strike ends the truce\nThe convoy was hit on Monday, officials said.\n"
+    )
+    (tmp_path / "gazette.txt").write_text(
+        "Port reopens - The Harbor Gazette - Wednesday, March 24, 2021\n\n"
+        "The port reopened on Wednesday, officials said.\n\n© 2021 The Harbor Gazette\n"
+    )
+    out, _ = run_import(tmp_path, "--story", "shapes")
+    assert "Untitled" not in out
+    by_file = {a.source: a for a in Article.objects.select_related("outlet")}
+    assert by_file["global_wire.txt"].display_title == "Convoy strike ends the truce"
+    gazette = by_file["gazette.txt"]
+    assert (gazette.title, gazette.outlet.name, gazette.published.isoformat()) == (
+        "Port reopens",
+        "The Harbor Gazette",
+        "2021-03-24",
+    )
+    assert gazette.body == "The port reopened on Wednesday, officials said."
+
+
 def test_unknown_file_types_in_a_directory_are_skipped_and_named_ones_fail(tmp_path):
     (tmp_path / "notes.md").write_text("# notes")
     (tmp_path / "a.txt").write_text("Rain fell on Tuesday, forecasters said.\n")

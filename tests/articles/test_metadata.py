@@ -132,3 +132,90 @@ def test_chrome_above_the_headline_is_not_the_title():
     text = "Sign up for our newsletter\n\nKerry Meets Lavrov Again\n\n21 September 2016" + BODY
     meta = detect_metadata(text)
     assert (meta.title, meta.published) == ("Kerry Meets Lavrov Again", date(2016, 9, 21))
+
+
+# Shapes of issue 14: a headline on a line of its own, a title line that states the outlet and
+# the date, a copyright notice that names the outlet.
+
+REPORTING = "The talks failed on Monday, officials said.\nBoth sides blamed the other.\n"
+
+
+def test_headline_straight_above_the_reporting_is_the_title():
+    meta = detect_metadata("Ceasefire collapses as aid convoy is hit\n" + REPORTING)
+    assert meta.title == "Ceasefire collapses as aid convoy is hit"
+
+
+def test_headline_after_chrome_and_straight_above_the_reporting_is_the_title():
+    text = "Subscribe\nGlobal Wire: Talks Collapse In Geneva\n" + REPORTING
+    assert detect_metadata(text).title == "Global Wire: Talks Collapse In Geneva"
+
+
+def test_title_line_states_headline_outlet_and_date():
+    text = "Headline - The Harbor Gazette - Wednesday, March 24, 2021\n\n" + REPORTING
+    assert detect_metadata(text) == Metadata(
+        outlet="The Harbor Gazette", title="Headline", published=date(2021, 3, 24)
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Port strike ends | Harbor Gazette | 2021-03-24",
+        "Port strike ends — Harbor Gazette — March 24, 2021 - 4:43 pm",
+    ],
+)
+def test_title_line_with_other_separators(line):
+    meta = detect_metadata(line + "\n" + REPORTING)
+    assert (meta.title, meta.outlet, meta.published) == (
+        "Port strike ends",
+        "Harbor Gazette",
+        date(2021, 3, 24),
+    )
+
+
+def test_headline_holding_a_dash_stays_whole():
+    text = "Syria - the truce is over - March 24, 2021\n\n" + REPORTING
+    meta = detect_metadata(text)
+    assert (meta.title, meta.outlet, meta.published) == (
+        "Syria - the truce is over - March 24, 2021",
+        "",
+        None,
+    )
+
+
+def test_outlet_line_at_the_top_wins_over_the_title_line():
+    text = "- Harbor Gazette\n\nPort strike ends - Wire Service - March 24, 2021\n\n" + REPORTING
+    meta = detect_metadata(text)
+    assert (meta.outlet, meta.title) == ("Harbor Gazette", "Port strike ends")
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "© 2021 The Harbor Gazette",
+        "Copyright © 2021 The Harbor Gazette, LLC. Click here for reprint permission.",
+        "(c) 2019-2021 The Harbor Gazette Inc. All rights reserved.",
+    ],
+)
+def test_copyright_notice_names_the_outlet(notice):
+    meta = detect_metadata(REPORTING + "\n" + notice + "\n")
+    assert (meta.outlet, meta.published) == ("The Harbor Gazette", None)  # a year is no date
+
+
+def test_copyright_notice_yields_to_what_names_the_outlet_more_directly():
+    text = REPORTING + "Source: Wire Service\n© 2021 The Harbor Gazette\n"
+    assert detect_metadata(text).outlet == "Wire Service"
+
+
+@pytest.mark.parametrize(
+    "line", ["© AP Photo / Jane Doe", "© 2021 all rights reserved", "Copyright 2021"]
+)
+def test_photo_credits_and_nameless_notices_name_no_outlet(line):
+    assert detect_metadata(REPORTING + line + "\n").outlet == ""
+
+
+def test_copyright_notice_is_removed_from_the_body():
+    cleaned = clean_text(REPORTING + "© 2021 The Harbor Gazette\n")
+    assert [(r.text, r.reason) for r in cleaned.removed] == [
+        ("© 2021 The Harbor Gazette", "copyright notice")
+    ]
