@@ -530,3 +530,60 @@ def test_the_admin_lists_invitations_and_cannot_add_them(story):
     html = client.get(reverse("admin:articles_invitation_changelist")).content.decode()
     assert "The aid convoy" in html and "pending" in html
     assert client.get(reverse("admin:articles_invitation_add")).status_code == 403
+
+
+# -- two people accepting one link at once (PostgreSQL: a second connection that waits) --------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs connections that wait")
+def test_of_two_accepting_one_link_at_once_one_wins():
+    import threading
+
+    story = Story.objects.create(slug="race", title="Race")
+    token = make_invitation(story, None, Role.EDITOR)
+    first, second = make_user("first"), make_user("second")
+    taken, go, results = threading.Event(), threading.Event(), {}
+
+    def hold_after_taking(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith('UPDATE "articles_invitation"') and not taken.is_set():
+            taken.set()
+            go.wait(20)  # still inside the transaction: nothing committed yet
+        return result
+
+    def run(user, wrapper=None):
+        try:
+            if wrapper:
+                with connection.execute_wrapper(wrapper):
+                    results[user.username] = members.accept(token, user)
+            else:
+                results[user.username] = members.accept(token, user)
+        except members.InvitationGone as gone:
+            results[user.username] = gone
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=run, args=(first, hold_after_taking))
+    a.start()
+    assert taken.wait(20)
+    # The second reads the invitation as still open (the first has not committed) and then
+    # queues behind the first.
+    b = threading.Thread(target=run, args=(second,))
+    b.start()
+    with connection.cursor() as cursor:
+        for _ in range(2000):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.01)
+        else:
+            pytest.fail("the second accept never waited for the first")
+    go.set()
+    a.join(20)
+    b.join(20)
+    assert isinstance(results["first"], Membership)
+    assert isinstance(results["second"], members.InvitationGone)
+    assert "already been used" in str(results["second"])
+    assert list(Membership.objects.values_list("user__username", "role")) == [("first", "editor")]
+    assert Invitation.objects.get().accepted_by == first
