@@ -61,11 +61,12 @@ class Sight:
         return bool(self.labelled([link.pk]) if labelled is None else labelled)
 
     def labelled(self, link_ids) -> set[int]:
-        """Of these links, the ones the user has labelled (one query; none when not signed
-        in). In blind review, those are the ones whose labels and decision they may see."""
+        """Of these links (ids, or a query of links), the ones the user has labelled (one
+        query; none when not signed in). In blind review, those are the ones whose labels and
+        decision they may see."""
         if not self.user.is_authenticated:
             return set()
-        links = self.story.links.filter(pk__in=list(link_ids), annotations__annotator=self.user)
+        links = self.story.links.filter(pk__in=link_ids, annotations__annotator=self.user)
         return set(links.values_list("pk", flat=True))
 
     def links(self, link_ids) -> set[int]:

@@ -9,9 +9,10 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from articles import pagecache
-from articles.access import EDIT, can, get_story
+from articles.access import EDIT, Sight, can, get_story
 from articles.models import article_texts
 from claims.actions import editing
+from claims.exchange.people import sees_people
 from claims.forms import MergeForm, MoveClaimsForm, OutletColumnForm, RenameForm
 from claims.models import Claim, Event, Link
 from claims.views import rows
@@ -38,9 +39,12 @@ def _event_page(request, story, pk):
         event = get_object_or_404(Event, story=story, pk=pk)
         context = event_context(request, story, event, cached=True)
     else:
-        shown = _outlet_param(request)
+        shown, view = _outlet_param(request), _reader_view(request.user, story, pk)
         cached = pagecache.fragment(
-            story, "event", (pk, shown, "read"), lambda: _reader_copy(story, pk, shown)
+            story,
+            "event",
+            (pk, shown, "read", *view),
+            lambda: _reader_copy(story, pk, shown, *view),
         )
         context = {**cached, "story": story, "can_edit": False}
     return render(request, "claims/event_detail.html", context)
@@ -75,14 +79,26 @@ def event_context(request, story, event, cached: bool = False) -> dict:
     }
 
 
-def _reader_copy(story, pk, shown_outlet) -> dict:
+def _reader_view(user, story, pk) -> tuple:
+    """What this reader may see of the event's links, as part of the cache's key: the ids of
+    the links whose decision shows (None: all; in blind review only those the reader labelled,
+    articles.access.Sight) and whether who decided is named (members and staff only, as in
+    the exports)."""
+    sight = Sight(user, story)
+    links = None
+    if not sight.everything:
+        links = tuple(sorted(sight.labelled(Link.objects.filter(story=story, event_id=pk))))
+    return links, sees_people(user, story)
+
+
+def _reader_copy(story, pk, shown_outlet, shown_links=None, names=False) -> dict:
     """The page as readers see it, for the cache (articles/pagecache.py): the event, its
     columns and links as HTML rendered without the request (so without forms or tokens),
-    and the counts the heading shows."""
+    and the counts the heading shows. `shown_links` and `names` as _reader_view says."""
     events = Event.objects.select_related("label_edited_by").defer("label_edited_by__password")
     event = get_object_or_404(events, story=story, pk=pk)
     context = _claims(story, event, shown_outlet)
-    context["link_rows"] = rows.link_rows(story, context["links"])
+    context["link_rows"] = rows.link_rows(story, context["links"], shown=shown_links, names=names)
     html = render_to_string("claims/event_detail.html#claims", {**context, "can_edit": False})
     counts = {k: context[k] for k in ("outlet_count", "claim_count")}
     return {"event": event, "claims_html": html, **counts}

@@ -5,10 +5,10 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from articles.access import EDIT, can, get_story
+from articles.access import EDIT, Sight, can, get_story
 from articles.models import article_texts
 from claims.actions import editing
-from claims.exchange.people import People
+from claims.exchange.people import People, sees_people
 from claims.models import Adjudication, Claim, Link, LinkStatus
 from claims.views.common import invalid_status
 from claims.views.diff import word_diff
@@ -37,14 +37,18 @@ def pair_page(request, story, pk, invalid=None):
     can_edit = can(request.user, story, EDIT)
     # One token for the page, the layout's and every form's (as {% csrf_token %} has it).
     token = get_token(request) if can_edit else None
+    # Blind review: others' labels and the decision show once the reader labelled the link.
+    sees = Sight(request.user, story).link(link)
+    shown, names = None if sees else (), sees_people(request.user, story)
     context = {
         "story": story,
         "link": link,
-        "link_row": link_rows(story, [link], token, invalid)[0],
+        "link_row": link_rows(story, [link], token, invalid, shown=shown, names=names)[0],
         "diff_a": diff_a,
         "diff_b": diff_b,
         "can_edit": can_edit,
-        **_labels_as_seen(request.user, story, link),
+        "blind": not sees,
+        **_labels_as_seen(request.user, story, link, sees),
     }
     if token:
         context["csrf_token"] = token
@@ -52,14 +56,20 @@ def pair_page(request, story, pk, invalid=None):
     return render(request, "claims/pair.html", context, status=status)
 
 
-def _labels_as_seen(user, story, link) -> dict:
+def _labels_as_seen(user, story, link, sees: bool = True) -> dict:
     """The link's labels, adjudication and history, each with the name and note this reader
     may see (claims/exchange/people.py: members and staff see names and notes; others see
-    the same pseudonyms as the exports and no notes)."""
+    the same pseudonyms as the exports and no notes). Not `sees` (blind review): only the
+    reader's own label and changes."""
     people = People.for_viewer(user, story)
-    annotations = list(link.annotations.select_related("annotator"))
+    annotations = link.annotations.select_related("annotator")
     adjudication = Adjudication.objects.filter(link=link).select_related("editor").first()
-    changes = list(link.annotation_changes.select_related("user")[:HISTORY_SHOWN])
+    changes = link.annotation_changes.select_related("user")
+    if not sees:
+        mine = user.pk if user.is_authenticated else None
+        annotations, changes = annotations.filter(annotator=mine), changes.filter(user=mine)
+        adjudication = None
+    annotations, changes = list(annotations), list(changes[:HISTORY_SHOWN])
     for a in annotations:
         a.shown_name, a.shown_note = people.name(a.annotator), people.note(a.note)
     if adjudication:

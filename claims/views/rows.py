@@ -31,11 +31,18 @@ BUTTONS = [
 ]
 
 
-def link_rows(story, links, csrf_token: str | None = None, invalid=None) -> list[SafeString]:
+def link_rows(
+    story, links, csrf_token: str | None = None, invalid=None, shown=None, names: bool = True
+) -> list[SafeString]:
     """One <tr> per link; with the decision form when `csrf_token` is given (editors), and
-    under it the errors of `invalid`, a decision that did not validate."""
+    under it the errors of `invalid`, a decision that did not validate. `shown`: the ids of
+    the links whose decision the reader may see in blind review (articles.access.Sight; None:
+    every link's); `names`: whether the reader may see who decided (claims/exchange/people.py)."""
     prefix = url_prefix("claims-pair", story)
-    return [_row(link, prefix, csrf_token, invalid) for link in links]
+    return [
+        _row(link, prefix, csrf_token, invalid, shown is None or link.pk in shown, names)
+        for link in links
+    ]
 
 
 def sureness(score: float) -> tuple[str, str]:
@@ -49,7 +56,10 @@ def sureness(score: float) -> tuple[str, str]:
     return "sure-low", f"Doubtful: about {tens} in 10 links scored like this are right"
 
 
-def _row(link, prefix: str, csrf_token: str | None, invalid=None) -> SafeString:
+HIDDEN = "Not shown during blind review"
+
+
+def _row(link, prefix, csrf_token, invalid=None, decision=True, names=True) -> SafeString:
     url = f"{prefix}{link.pk}/"
     sure, sure_words = sureness(link.score)
     return format_html(
@@ -64,7 +74,7 @@ def _row(link, prefix: str, csrf_token: str | None, invalid=None) -> SafeString:
         "  </td>\n"
         "</tr>",
         pk=link.pk,
-        status=link.status,
+        status=link.status if decision else "hidden",
         sure=sure,
         sure_words=sure_words,
         url=url,
@@ -74,9 +84,9 @@ def _row(link, prefix: str, csrf_token: str | None, invalid=None) -> SafeString:
         text_b=Truncator(link.claim_b.text).chars(PREVIEW_CHARS),
         score=floatformat(link.score, 2),
         why=link.explanation,
-        status_name=link.get_status_display(),
+        status_name=link.get_status_display() if decision else HIDDEN,
         decided_by=format_html(' <span class="meta">({})</span>', link.decided_by.get_username())
-        if link.decided_by_id and link.decided_by
+        if decision and names and link.decided_by_id and link.decided_by
         else "",
         form=_form(link, url, csrf_token, invalid) if csrf_token else "",
     )

@@ -90,6 +90,10 @@ def test_a_confirmed_link_shows_confirmed_to_readers(client, matched_story, edit
         url("claims-link-decide", matched_story, link.pk), {"status": LinkStatus.CONFIRMED}
     )
     row = link_row(page(client, url("claims-event", matched_story, event.pk)), link)
+    # Who decided is named to members of the story only, as in the exports.
+    assert 'class="status-confirmed ' in row and "(editor)" not in row
+    member = signed_in(make_user("member", matched_story, "annotator"))
+    row = link_row(page(member, url("claims-event", matched_story, event.pk)), link)
     assert 'class="status-confirmed ' in row and "(editor)" in row
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles.access import Sight
 from articles.models import BlindReview, Membership, Story
 from claims.actions import annotating
-from claims.models import Annotation, Label, Link, LinkStatus
+from claims.models import Annotation, Claim, Event, Label, Link, LinkStatus
 from tests.conftest import make_article, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,9 @@ def build_blind_room():
         "ed": make_user("zz-ed", story, "editor"),
         "out": make_user("zz-out"),
     }
+    event = Event.objects.create(story=story, key="e1", auto_label="A convoy struck")
+    Claim.objects.filter(article__story=story).update(event=event)
+    Link.objects.filter(story=story).update(event=event)
     annotating.annotate(links[0], users["ann"], Label.UNRELATED, NOTE, 0)
     return story, links, users
 
@@ -184,3 +187,70 @@ def test_the_queue_shows_the_decision_to_everyone_when_the_story_is_not_blind(ro
     story.save()
     html = queue_at(signed_in(users["bea"]), story, links[0])
     assert REJECTED in html and "Blind review" not in html
+
+
+# -- the pair page and the event page's link rows ------------------------------------------------
+
+VIEWERS = ["anonymous", "out", "ann", "bea", "ed"]
+
+
+def page_of(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_pair_page_shows_labels_and_decision_only_to_who_may_see_them(room, viewer):
+    story, links, users = room
+    annotating.adjudicate(links[0], users["ed"], Label.PARTLY, "EDNOTE final", 0)
+    html = page_of(
+        client_for(viewer, users), reverse("claims-pair", args=[story.slug, links[0].pk])
+    )
+    sees = viewer in ("ann", "ed")  # her own label; the editor sees all
+    assert ("Final label" in html) == sees
+    assert ("Confirmed by a person" in html) == sees  # the adjudication's "partly" confirmed it
+    assert ("zz-ann" in html) == sees
+    assert ("Blind review" in html) == (not sees)
+    assert "Nobody has labelled this link yet" not in html
+
+
+def test_on_the_pair_page_an_annotator_sees_her_own_label_before_the_others(room):
+    story, links, users = room
+    annotating.annotate(links[1], users["bea"], Label.AGREES, "BEANOTE mine", 0)
+    annotating.annotate(links[1], users["ann"], Label.PARTLY, "ANNNOTE hers", 0)
+    url = reverse("claims-pair", args=[story.slug, links[1].pk])
+    # bea labelled it: she sees both. The editor too.
+    for viewer in ("bea", "ed"):
+        html = page_of(client_for(viewer, users), url)
+        assert "BEANOTE" in html and "ANNNOTE" in html
+    # A third annotator who has not labelled it sees neither.
+    carl = make_user("zz-carl", story, "annotator")
+    html = page_of(signed_in(carl), url)
+    assert "BEANOTE" not in html and "ANNNOTE" not in html and "Blind review" in html
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_event_pages_link_rows_follow_the_blind_rules(room, viewer):
+    story, links, users = room
+    url = reverse("claims-event", args=[story.slug, story.events.get().pk])
+    client = client_for(viewer, users)
+    html = page_of(client, url)
+    html_again = page_of(client, url)  # from the cache
+    sees = viewer in ("ann", "ed")
+    for page in (html, html_again):
+        assert (REJECTED in page) == sees
+        assert ("(zz-ann)" in page) == sees  # who decided, named to members only
+        assert "Not shown during blind review" in page or viewer == "ed"
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_when_not_blind_the_event_page_names_who_decided_only_to_members(room, viewer):
+    story, links, users = room
+    story.blind_review = BlindReview.OFF
+    story.save()
+    html = page_of(
+        client_for(viewer, users), reverse("claims-event", args=[story.slug, story.events.get().pk])
+    )
+    assert REJECTED in html and "Not shown during blind review" not in html
+    assert ("(zz-ann)" in html) == (viewer in ("ann", "bea", "ed"))
