@@ -1,7 +1,10 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.forms.utils import flatatt
 
+from articles.models import Membership, Role
 from claims.actions.annotating import ORDERS
+from claims.actions.assigning import SCOPES
 from claims.models import DiscrepancyStatus, Event, FinalLabel, Label, Link, LinkStatus
 from claims.views import rows
 
@@ -231,3 +234,52 @@ class BulkDecideForm(forms.Form):
     )
     shown = forms.RegexField(regex=r"^\d+-[0-9a-f]{16}$", widget=forms.HiddenInput)
 
+
+class GuidelinesForm(forms.Form):
+    guidelines = forms.CharField(
+        max_length=20000,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        label="Guidelines for annotators",
+        help_text="Plain text, shown beside the review queue as written (line breaks kept).",
+    )
+
+
+class AssignForm(forms.Form):
+    """A split of a story's links between some of its members (annotators and editors)."""
+
+    annotators = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Annotators",
+        error_messages={"required": "Choose at least one annotator."},
+    )
+    overlap = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        initial=20,
+        label="Labelled by two (%)",
+        help_text="The share of the links given to two annotators, for agreement.",
+    )
+    scope = forms.ChoiceField(
+        choices=SCOPES.items(), initial="open", widget=forms.RadioSelect, label="Links"
+    )
+
+    def __init__(self, *args, story, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Membership.objects.filter(story=story, role__in=[Role.ANNOTATOR, Role.EDITOR])
+        users = get_user_model().objects.filter(pk__in=members.values("user_id"), is_active=True)
+        self.fields["annotators"].queryset = users.order_by("username")
+        self.fields["annotators"].label_from_instance = lambda user: user.get_username()
+
+    def clean(self):
+        data = super().clean()
+        chosen, overlap = data.get("annotators"), data.get("overlap")
+        if chosen is not None and overlap and len(chosen) < 2:
+            raise forms.ValidationError(
+                "Links can be labelled by two only with two or more annotators: choose another "
+                "annotator, or set the share labelled by two to 0.",
+                code="overlap",
+            )
+        return data

@@ -13,6 +13,7 @@ from claims.views import (
     pair,
     review,
     search,
+    setup,
 )
 
 story = "stories/<slug:slug>/"
@@ -53,6 +54,10 @@ urlpatterns = [
     path(story + "review/", review.review, name="claims-review"),
     path(story + "review/undo/", review.undo, name="claims-review-undo"),
     path(story + "review/links/<int:pk>/", review.label, name="claims-review-label"),
+    path(story + "review/links/<int:pk>/context/", review.context, name="claims-review-context"),
+    path(story + "review/setup/", setup.review_setup, name="claims-review-setup"),
+    path(story + "review/setup/guidelines/", setup.guidelines, name="claims-guidelines"),
+    path(story + "review/setup/split/", setup.assign, name="claims-assign"),
     path(story + "agreement/", agreement.agreement, name="claims-agreement"),
     path(story + "links/<int:pk>/adjudicate/", agreement.adjudicate, name="claims-adjudicate"),
     path(story + "export.json", exports.export_json, name="claims-export-json"),

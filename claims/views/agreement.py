@@ -4,17 +4,20 @@ the exports (claims/exchange/people.py): to members and staff; others see pseudo
 
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.access import EDIT, can, get_story
+from articles.models import Membership, Role
 from claims.actions import annotating
 from claims.agreement import measure
 from claims.exchange.people import People
 from claims.forms import AdjudicateForm, AgreementFilterForm
-from claims.models import Annotation, Link
+from claims.models import Annotation, Assignment, Label, Link
 from claims.views.common import invalid_status, story_link
 from claims.views.replaced import link_gone, link_missing
 
@@ -31,8 +34,11 @@ def agreement(request, slug):
         "link_id", "annotator_id", "annotator__username", "label", "note", "link__event_id"
     )
     overall, per_event = defaultdict(dict), defaultdict(lambda: defaultdict(dict))
-    notes = defaultdict(dict)
+    notes, unsure = defaultdict(dict), 0
     for link_id, user_id, username, label, note, event_id in rows:
+        if label == Label.UNSURE:  # no judgement to compare: counted, left out
+            unsure += event is None or event_id == event.pk
+            continue
         name = people.name_of(user_id, username)
         if event is None or event_id == event.pk:
             overall[link_id][name] = label
@@ -52,8 +58,59 @@ def agreement(request, slug):
         ],
         "disagreements": disagreement_rows(figures.disagreements, overall, notes, editable, people),
         "can_edit": editable,
+        "unsure": unsure,
+        "progress": [] if event else progress(story, people),
     }
     return render(request, TEMPLATE, context)
+
+
+def progress(story, people) -> list[dict]:
+    """How far each annotator is: the links given to them (their share, else the whole story),
+    how many they labelled, marked unsure, and have left. Everyone with a share, a label or
+    the annotator role is listed."""
+    total = Link.objects.filter(story=story).count()
+    shares = dict(
+        Assignment.objects.filter(story=story)
+        .values("annotator_id")
+        .annotate(n=Count("id"))
+        .values_list("annotator_id", "n")
+    )
+    in_share = Assignment.objects.filter(
+        link=OuterRef("link_id"), annotator=OuterRef("annotator_id")
+    )
+    given = (
+        Annotation.objects.filter(link__story=story)
+        .alias(in_share=Exists(in_share))
+        .values("annotator_id")
+        .annotate(
+            labelled=Count("id", filter=~Q(label=Label.UNSURE)),
+            unsure=Count("id", filter=Q(label=Label.UNSURE)),
+            labelled_in_share=Count("id", filter=~Q(label=Label.UNSURE) & Q(in_share=True)),
+            unsure_in_share=Count("id", filter=Q(label=Label.UNSURE) & Q(in_share=True)),
+        )
+    )
+    counts = {row.pop("annotator_id"): row for row in given}
+    annotators = Membership.objects.filter(story=story, role=Role.ANNOTATOR).values("user_id")
+    users = get_user_model().objects.filter(
+        Q(pk__in=annotators) | Q(pk__in=list(shares)) | Q(pk__in=list(counts))
+    )
+    rows = []
+    for user in users.order_by("username"):
+        mine, shared = counts.get(user.pk, {}), user.pk in shares
+        labelled = mine.get("labelled_in_share" if shared else "labelled", 0)
+        unsure = mine.get("unsure_in_share" if shared else "unsure", 0)
+        assigned = shares.get(user.pk, total)
+        rows.append(
+            {
+                "name": people.name(user),
+                "shared": shared,
+                "assigned": assigned,
+                "labelled": labelled,
+                "unsure": unsure,
+                "remaining": assigned - labelled - unsure,
+            }
+        )
+    return sorted(rows, key=lambda row: people.sort_key(row["name"]))
 
 
 def disagreement_rows(link_ids, labels, notes, editable, people) -> list[dict]:

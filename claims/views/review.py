@@ -5,18 +5,21 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from articles.access import ANNOTATE, Sight, get_story
+from articles.access import ANNOTATE, EDIT, Sight, can, get_story
 from claims.actions import annotating
 from claims.forms import LabelForm, ReviewForm, UndoForm
-from claims.models import Annotation, AnnotationChange, Label
+from claims.models import Annotation, AnnotationChange, Claim, Label
 from claims.views import queue as keyboard
 from claims.views import rows
 from claims.views.common import invalid_status, story_link
 from claims.views.diff import word_diff
+from claims.views.event import CONTEXT_SENTENCES
 from claims.views.replaced import link_gone, link_missing
 
 TEMPLATE = "claims/review.html"
@@ -38,6 +41,8 @@ KEYMAP = {
             ("e",),
             rows.NOTE_KEY_HINT,
         ),
+        (("t",), "Show the sentences around both claims"),
+        (("g",), "Show or hide the story's guidelines"),
         (("z",), "Undo your last label"),
         (("?",), "Show or hide these keys"),
     ],
@@ -108,6 +113,31 @@ def undo(request, slug):
     return _moved(request, story, order, link.pk if link else None)
 
 
+@require_GET
+def context(request, slug, pk):
+    """The sentences around each of a link's two claims in their articles: what the queue's
+    "Context" key loads beside the claims (a fragment for HTMX, a page without). Only the
+    articles' text: as open as reading the story."""
+    story = get_story(request, slug)
+    link = story_link(story, pk)
+    if link is None:
+        raise Http404("No such link in this story.")
+    sides = [
+        {
+            "claim": claim,
+            "around": Claim.objects.filter(
+                article_id=claim.article_id,
+                position__gte=claim.position - CONTEXT_SENTENCES,
+                position__lte=claim.position + CONTEXT_SENTENCES,
+            ).order_by("position"),
+        }
+        for claim in (link.claim_a, link.claim_b)
+    ]
+    template = "claims/link_context.html"
+    context = {"story": story, "link": link, "sides": sides}
+    return render(request, f"{template}#contexts" if request.htmx else template, context)
+
+
 def _address(story, order, link_id) -> str:
     query = {"order": order, **({"link": link_id} if link_id else {})}
     return reverse("claims-review", args=[story.slug]) + "?" + urlencode(query)
@@ -135,6 +165,7 @@ def _panel(
         "conflict": conflict,
         "keymap": KEYMAP,
         "undo_form": undo_form,
+        "can_setup": can(request.user, story, EDIT),
         # The label "z" undoes, by its link and that link's claims (UndoForm).
         "undo_link": annotating.last_change(story, request.user)
         .values("link_id", "link__claim_a_id", "link__claim_b_id")

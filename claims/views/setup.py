@@ -1,0 +1,77 @@
+"""Setting up a story's review (editors): the guidelines shown beside the review queue, and
+the split of the story's links between annotators. Plain forms that post and come back here;
+the writes are in claims/actions/assigning.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.access import EDIT, get_story
+from claims.actions import assigning
+from claims.forms import AssignForm, GuidelinesForm
+from claims.models import Assignment, Link
+from claims.views.common import invalid_status
+
+TEMPLATE = "claims/review_setup.html"
+
+
+@login_required
+@require_GET
+def review_setup(request, slug):
+    story = get_story(request, slug, EDIT)
+    return _page(request, story)
+
+
+@login_required
+@require_POST
+def guidelines(request, slug):
+    story = get_story(request, slug, EDIT)
+    form = GuidelinesForm(request.POST)
+    if not form.is_valid():
+        return _page(request, story, guidelines_form=form, status=invalid_status(request))
+    assigning.write_guidelines(story, form.cleaned_data["guidelines"])
+    messages.success(request, "Guidelines saved: annotators see them beside the review queue.")
+    return redirect("claims-review-setup", story.slug)
+
+
+@login_required
+@require_POST
+def assign(request, slug):
+    story = get_story(request, slug, EDIT)
+    form = AssignForm(request.POST, story=story)
+    if not form.is_valid():
+        return _page(request, story, assign_form=form, status=invalid_status(request))
+    data = form.cleaned_data
+    try:
+        shares = assigning.assign(
+            story, request.user, list(data["annotators"]), data["overlap"] / 100, data["scope"]
+        )
+    except assigning.NothingToSplit:
+        form.add_error("scope", f"There are no links to split: {assigning.SCOPES[data['scope']]}.")
+        return _page(request, story, assign_form=form, status=invalid_status(request))
+    each = ", ".join(f"{user.get_username()} {n}" for user, n in shares.items())
+    messages.success(request, f"Links split: {each}. The previous split is replaced.")
+    return redirect("claims-review-setup", story.slug)
+
+
+def _page(request, story, guidelines_form=None, assign_form=None, status=200):
+    shares = (
+        Assignment.objects.filter(story=story)
+        .values("annotator__username")
+        .annotate(links=Count("id"))
+        .order_by("annotator__username")
+    )
+    context = {
+        "story": story,
+        "guidelines_form": guidelines_form
+        or GuidelinesForm(initial={"guidelines": story.guidelines}),
+        "assign_form": assign_form or AssignForm(story=story),
+        "shares": list(shares),
+        "links": Link.objects.filter(story=story).count(),
+    }
+    if context["shares"]:
+        assigned = Assignment.objects.filter(link=OuterRef("pk"))
+        context["unassigned"] = Link.objects.filter(story=story).exclude(Exists(assigned)).count()
+    return render(request, TEMPLATE, context, status=status)
