@@ -134,7 +134,37 @@ class AliasForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(max_length=200, required=False, strip=True, label="Search claims")
+    """The search page's query and filters (GET). The view gives the story's outlets and
+    events to choose from; `shown_events` is what the event menu lists (a story may have
+    thousands: the largest, and the one chosen), any event of the story is accepted."""
+
+    q = forms.CharField(required=False, strip=True, label="Words in the claim")
+    outlet = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any outlet")
+    event = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Any event", widget=QuickSelect
+    )
+    since = forms.DateField(
+        required=False, label="Published from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, outlets, events, shown_events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = outlets
+        self.fields["event"].queryset = events
+        chosen = self.data.get("event")
+        shown = [(str(pk), label[:80]) for pk, label in shown_events]
+        if chosen and chosen not in dict(shown) and str(chosen).isdigit():
+            shown += [(str(e.pk), e.display_label[:80]) for e in events.filter(pk=chosen)]
+        self.fields["event"].widget.choices = [("", "Any event"), *shown]
+
+    def filters(self) -> dict:
+        """The valid filters, by name (an invalid one is left out, its error shown)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {k: data[k] for k in ("outlet", "event", "since", "until") if data.get(k)}
 
 
 class ClaimSelectForm(forms.Form):

@@ -10,9 +10,19 @@ Django's `icontains`: a claim is found when its text contains the words as typed
 
 A trigram index cannot serve a query under three characters: those scan the story's claims
 in id order, as before, and so does a database where the index could not be made.
+
+The search page's query (claims/text/query.py: words, phrases, alias groups) goes through
+`narrowed`: the index keeps the claims that may match, the query decides which do.
 """
 
+from functools import reduce
+from operator import and_, or_
+
 from django.db import connections
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from claims.text.query import Query, runs
 
 TRIGRAM = 3
 _has_table: dict[tuple[str, str], bool] = {}
@@ -41,6 +51,57 @@ def first_ids(story_id: int, text: str, limit: int, using: str = "default") -> l
     with connection.cursor() as cursor:
         cursor.execute(sql, (phrase, story_id, like, limit))
         return [row[0] for row in cursor.fetchall()]
+
+
+MATCHING = "SELECT rowid FROM claims_claim_search WHERE claims_claim_search MATCH %s"
+
+
+def narrowed(claims: QuerySet, query: Query) -> QuerySet:
+    """`claims` down, through the index, to those that may match `query`: every claim that
+    matches is kept, and few others (`query.matches` decides). The pieces of a term's words
+    that an index can look up (claims/text/query.py `runs`) must occur, case aside:
+    - SQLite: in the FTS5 trigram table, whose case folding covers the query's (all of
+      Unicode); pieces under three letters are not in it, and are looked up with LIKE only
+      when ASCII (LIKE folds no other case);
+    - PostgreSQL: with `icontains`, which the pg_trgm index on UPPER(text) serves.
+    A term with a name that has nothing to look up narrows nothing."""
+    sqlite = connections[claims.db].vendor == "sqlite"
+    fts = sqlite and _sqlite_index(claims.db)
+    whole: list[str] = []  # the terms the FTS5 table serves alone, as FTS5 expressions
+    for term in query.terms:
+        pieces = [_pieces(alt) for alt in term.alternatives]
+        if fts and all(_long(p) for p in pieces):
+            whole.append(" OR ".join(f"({_fts(p)})" for p in pieces))
+            continue
+        conditions = [_condition(p, fts, sqlite) for p in pieces]
+        if all(c is not None for c in conditions):
+            claims = claims.filter(reduce(or_, conditions))
+    if whole:
+        claims = claims.filter(id__in=RawSQL(MATCHING, [" AND ".join(f"({e})" for e in whole)]))
+    return claims
+
+
+def _pieces(alternative: tuple[str, ...]) -> list[str]:
+    """What to look up for one alternative of a term: its pieces of three letters or more
+    when it has any, else its shorter ones."""
+    found = sorted({r for needle in alternative for r in runs(needle)}, key=lambda r: -len(r))
+    return [r for r in found if len(r) >= TRIGRAM] or found
+
+
+def _long(pieces: list[str]) -> bool:
+    return bool(pieces) and len(pieces[0]) >= TRIGRAM
+
+
+def _condition(pieces: list[str], fts: bool, sqlite: bool) -> Q | None:
+    if fts and _long(pieces):
+        return Q(id__in=RawSQL(MATCHING, [_fts(pieces)]))
+    if not pieces or (sqlite and not all(p.isascii() for p in pieces)):
+        return None
+    return reduce(and_, (Q(text__icontains=p) for p in pieces))
+
+
+def _fts(pieces: list[str]) -> str:
+    return " AND ".join('"' + p.replace('"', '""') + '"' for p in pieces)
 
 
 def _sqlite_index(using: str) -> bool:

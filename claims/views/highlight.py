@@ -49,7 +49,7 @@ SENTENCE_START = re.compile(r"(^|[.!?][\"”’]?\s+)[\"“‘'(\[]?$")
 @dataclass(frozen=True)
 class Piece:
     text: str
-    kind: str = ""  # "", "match" or "differs"
+    kind: str = ""  # "", "match", "differs" or "found" (by the search)
     why: str = ""
 
 
@@ -116,3 +116,17 @@ def differing_words(claims_by_outlet: dict[object, list[str]]) -> dict[object, s
     return {
         outlet: {k for k in keys if everything[k] == {outlet}} for outlet, keys in words.items()
     }
+
+
+def found(text: str, marks: Iterable) -> list[Piece]:
+    """The text cut into pieces, each stretch the search found (`marks`: in order, apart,
+    each with start, end and why; claims/text/query.py) marked "found"."""
+    out, cursor = [], 0
+    for mark in marks:
+        if mark.start > cursor:
+            out.append(Piece(text[cursor : mark.start]))
+        out.append(Piece(text[mark.start : mark.end], "found", mark.why))
+        cursor = mark.end
+    if cursor < len(text):
+        out.append(Piece(text[cursor:]))
+    return out

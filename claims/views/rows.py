@@ -233,9 +233,10 @@ def timeline_day(day: dict, top: int) -> SafeString:
 # -- the search --------------------------------------------------------------------------------
 
 
-def search_result(claim, urls) -> SafeString:
+def search_result(claim, urls, text_pieces: list[Piece]) -> SafeString:
     """One claim found, as HTML built in Python (50 of them through a template with two
-    {% url %} each cost more than the search). Every text is escaped by format_html."""
+    {% url %} each cost more than the search), its text in pieces with what the search found
+    marked (highlight.found). Every text is escaped by format_html and marked_html."""
     if claim.event:
         event = format_html(
             '<a href="{}{}/#c{}">Event: {}</a>',
@@ -254,7 +255,7 @@ def search_result(claim, urls) -> SafeString:
         '<a href="{article}{article_id}/#claim-{pk}">In the article</a></p>\n'
         "    </li>",
         outlet=claim.article.outlet.name,
-        text=claim.text,
+        text=marked_html(text_pieces),
         event=event,
         article=urls["article"],
         article_id=claim.article_id,

@@ -1,54 +1,127 @@
-"""Search a story's claims by text, as you type."""
+"""Search a story's claims as you type: words in any order, "quoted phrases", the story's names
+that mean the same (its alias groups), by outlet, event and date (claims/text/query.py reads
+the query; claims/textsearch.py narrows the claims through the index)."""
 
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from articles import pagecache
 from articles.access import get_story
-from articles.models import article_texts
+from articles.models import Outlet, article_texts
+from claims import textsearch
 from claims.forms import SearchForm
-from claims.models import Claim
-from claims.views import rows
+from claims.models import Alias, Claim
+from claims.text.query import Query, parse
+from claims.views import highlight, rows
 from claims.views.common import url_prefix
 
-RESULTS_SHOWN = 50
+RESULTS_PER_PAGE = 50
+SHOWN_EVENTS = 200  # in the event menu: the largest; any other can still be asked for by id
+PARAMS = ("q", "outlet", "event", "since", "until", "page")
 
 
 @require_GET
 def search(request, slug):
     story = get_story(request, slug)
-    return pagecache.page(request, story, lambda: _search_page(request, story), ("q",))
+    return pagecache.page(request, story, lambda: _search_page(request, story), PARAMS)
 
 
 def _search_page(request, story):
-    form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    html = pagecache.fragment(story, "search", (query,), lambda: _results_html(story, query))
+    form = SearchForm(
+        request.GET,
+        outlets=Outlet.objects.filter(articles__story=story).distinct(),
+        events=story.events.all(),
+        shown_events=pagecache.fragment(story, "search-events", (), lambda: _events(story)),
+    )
+    filters = form.filters()
+    text = form.cleaned_data.get("q", "")
+    params = _params(text, filters)
+    page = _page_number(request)
+    html = pagecache.fragment(
+        story,
+        "search",
+        (params.urlencode(), page),
+        lambda: _results_html(story, text, filters, params, page),
+    )
     if request.htmx:
         return HttpResponse(html)
-    context = {"story": story, "form": form, "query": query, "results_html": html}
-    return render(request, "claims/search.html", context)
+    return render(request, "claims/search.html", {"story": story, "form": form, "results": html})
 
 
-def _results_html(story, query: str) -> str:
-    """The claims containing the query, as HTML (the same for every reader)."""
-    results = []
-    if query:
-        results = list(
-            Claim.objects.select_related("article__outlet", "event")
-            .defer(*article_texts("article"))
-            .first_containing(story, query, RESULTS_SHOWN + 1)
+def _events(story) -> list[tuple[int, str]]:
+    """The events the menu offers: the largest first."""
+    events = story.events.annotate(n=Count("claims")).order_by("-n", "id")[:SHOWN_EVENTS]
+    return [(e.pk, e.display_label) for e in events.only("id", "label", "auto_label")]
+
+
+def _params(text: str, filters: dict) -> QueryDict:
+    """The search as the links of its pages carry it: only what the form read as valid."""
+    params = QueryDict(mutable=True)
+    if text:
+        params["q"] = text
+    for name, value in filters.items():
+        params[name] = str(getattr(value, "pk", value))
+    return params
+
+
+def _page_number(request) -> int:
+    """The page asked for; anything that is not a page number is the first (one cache entry)."""
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
+
+
+def _results_html(story, text: str, filters: dict, params: QueryDict, page: int) -> str:
+    """The claims found, a page of them, as HTML (the same for every reader)."""
+    query = parse(text, story_alias_groups(story))
+    context = {"story": story, "text": text, "query": query, "filters": filters, "params": params}
+    if query or filters:
+        ids = pagecache.fragment(
+            story, "search-ids", (params.urlencode(),), lambda: found_ids(story, query, filters)
         )
+        shown = Paginator(ids, RESULTS_PER_PAGE).get_page(page)
+        context.update(searched=True, page=shown, results=_rows(story, query, shown.object_list))
+    return render_to_string("claims/search.html#results", context)
+
+
+def story_alias_groups(story) -> list[list[str]]:
+    """The story's names that mean the same, as people typed them (the matcher's learned
+    aliases are not used: a search must find what the story says, nothing guessed)."""
+    return [a.term_list for a in Alias.objects.filter(Q(story=story) | Q(story=None))]
+
+
+def found_ids(story, query: Query, filters: dict) -> list[int]:
+    """The ids of the story's claims that match the query and the filters, in id order."""
+    claims = Claim.objects.filter(article__story=story)
+    if outlet := filters.get("outlet"):
+        claims = claims.filter(article__outlet=outlet)
+    if event := filters.get("event"):
+        claims = claims.filter(event=event)
+    if since := filters.get("since"):
+        claims = claims.filter(article__published__gte=since)
+    if until := filters.get("until"):
+        claims = claims.filter(article__published__lte=until)
+    claims = claims.order_by("id")
+    if not query:
+        return list(claims.values_list("id", flat=True))
+    candidates = textsearch.narrowed(claims, query).values_list("id", "text")
+    return [pk for pk, text in candidates if query.matches(text)]
+
+
+def _rows(story, query: Query, ids: list[int]) -> list:
+    claims = (
+        Claim.objects.select_related("article__outlet", "event")
+        .defer(*article_texts("article"))
+        .in_bulk(ids)
+    )
     urls = {
         "event": url_prefix("claims-event", story),
         "article": url_prefix("articles-detail", story),
     }
-    context = {
-        "story": story,
-        "query": query,
-        "results": [rows.search_result(claim, urls) for claim in results[:RESULTS_SHOWN]],
-        "more": len(results) > RESULTS_SHOWN,
-    }
-    return render_to_string("claims/search.html#results", context)
+    return [
+        rows.search_result(c, urls, highlight.found(c.text, query.marks(c.text)))
+        for c in (claims[pk] for pk in ids if pk in claims)
+    ]
