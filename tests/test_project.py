@@ -62,11 +62,14 @@ def every_page(story, user=None):
         reverse("claims-search", args=[slug]) + "?q=strike",
         reverse("claims-agreement", args=[slug]),
         reverse("login"),
+        reverse("password_reset"),
     ] + (
         [
             reverse("articles-import", args=[slug]),
             reverse("articles-story-create"),
             reverse("claims-review", args=[slug]),
+            reverse("articles-members", args=[slug]),
+            reverse("password_change"),
         ]
         if user
         else []

@@ -294,7 +294,12 @@ def test_signing_in_comes_back_to_the_invitation(client, story, people):
         {"username": "otto", "password": PASSWORD, "next": invitation_url(token)},
     )
     assert response.url == invitation_url(token)
-    assert "Accept as otto" in client.get(response.url).content.decode()
+    html = client.get(response.url).content.decode()
+    assert "Accept as otto" in html
+    # Someone else signs out and comes back to the link.
+    response = client.post(reverse("logout"), {"next": invitation_url(token)})
+    assert response.url == invitation_url(token)
+    assert "Make the account and accept" in client.get(response.url).content.decode()
 
 
 def test_accepting_is_refused_when_another_took_the_link_between_read_and_write(story, people):
