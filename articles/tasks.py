@@ -5,7 +5,7 @@ from django.db import transaction
 from django.tasks import task
 
 from articles.ingest.importer import Outcome, Report, Upload, import_uploads
-from articles.ingest.store import take_in
+from articles.ingest.store import match_if_never_matched, take_in
 from articles.jobs import reap, run_job
 from articles.models import Article, ImportFile, ImportJob, Story
 
@@ -33,6 +33,9 @@ def _import(job: ImportJob):
     if not report.articles:  # see import_articles: duplicates of a crashed run get matched
         take_in(job.story, [])
     _apply_titles(job, report)
+    # A story matched before took the new articles in incrementally (take_in); a new one is
+    # matched whole here, before the job says it is done, so its overview shows the events.
+    match_if_never_matched(job.story)
     job.finish([_row(outcome) for outcome in report.outcomes])
 
 

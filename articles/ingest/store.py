@@ -123,6 +123,20 @@ def take_in(story: Story, articles: list[Article]) -> None:
     match_backlog(story, articles)
 
 
+def match_if_never_matched(story: Story) -> bool:
+    """Match a story that has articles and was never matched, whole, as its first
+    `match_claims` would: an import started in the browser does this when its files are in,
+    so that its user never needs the command line. False (nothing done) for a story matched
+    before, whose new articles `take_in` matched incrementally, or one without articles."""
+    from claims.actions.matching import match_story
+    from claims.models import MatchState
+
+    if MatchState.objects.filter(story=story).exists() or not story.articles.exists():
+        return False
+    match_story(story)
+    return True
+
+
 def take_in_later(story: Story) -> None:
     """An import that ended early stored articles without handing them to matching: queue a
     task worker's run that does (claims/tasks.py `run_backlog`)."""

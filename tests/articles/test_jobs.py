@@ -136,7 +136,7 @@ def test_a_killed_rematch_ends_failed_and_match_again_starts_a_new_job(client, m
     stuck = MatchJob.objects.get()
     claimed_by_a_worker_that_died(stuck)
 
-    client.post(url)  # "Match the story again"
+    client.post(url)  # "Match again"
 
     stuck.refresh_from_db()
     assert stuck.status == JobStatus.FAILED
@@ -159,7 +159,7 @@ def test_the_status_page_of_a_killed_rematch_says_it_failed_and_offers_match_aga
     html = client.get(reverse("claims-match-status", args=[matched.slug, job.pk])).text
 
     assert "Matching failed: The task worker stopped" in html
-    assert "Match the story again</button>" in html
+    assert "Match again</button>" in html
     assert "hx-get" not in html
     assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
 

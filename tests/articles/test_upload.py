@@ -314,3 +314,33 @@ def test_story_create_refuses_a_taken_slug(client, story):
 
 def test_run_import_is_a_task_for_the_database_backend():
     assert run_import.get_backend().__class__.__name__ == "DatabaseBackend"
+
+
+def test_a_new_story_imported_in_the_browser_is_matched_when_the_import_is_done(
+    editor_client, story
+):
+    overview = reverse("claims-story", args=[story.slug])
+    assert "has not been matched" in editor_client.get(overview).text
+    post_import(editor_client, story, files=[seed_file(SPUTNIK), seed_file(CNN)])
+    run_worker()
+    assert ImportJob.objects.get().status == "done"
+    assert story.events.exists() and story.links.exists()
+    html = editor_client.get(overview).text
+    assert "has not been matched" not in html and "match_claims" not in html
+    assert "Match again</button>" in html
+
+
+def test_a_matched_story_takes_a_browser_import_in_incrementally(editor_client, story, monkeypatch):
+    from claims.actions import matching
+
+    post_import(editor_client, story, files=[seed_file(SPUTNIK)])
+    run_worker()
+    full_runs = []
+    real = matching.match_story
+    monkeypatch.setattr(matching, "match_story", lambda s: full_runs.append(s) or real(s))
+    post_import(editor_client, story, files=[seed_file(CNN)])
+    run_worker()
+    assert full_runs == []
+    assert story.links.filter(claim_a__article__outlet__name="CNN").exists() or (
+        story.links.filter(claim_b__article__outlet__name="CNN").exists()
+    )
