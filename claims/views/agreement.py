@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from articles.access import EDIT, can, get_story
+from articles.access import EDIT, Sight, can, get_story
 from articles.models import Membership, Role
 from claims.actions import annotating
 from claims.agreement import measure
@@ -31,11 +31,14 @@ def agreement(request, slug):
     event = form.cleaned_data["event"] if form.is_valid() else None
     people = People.for_viewer(request.user, story)
     rows = Annotation.objects.filter(link__story=story).values_list(
-        "link_id", "annotator_id", "annotator__username", "label", "note", "link__event_id"
+        "link_id", "annotator_id", "annotator__username", "label", "note", "link__event_id", "blind"
     )
     overall, per_event = defaultdict(dict), defaultdict(lambda: defaultdict(dict))
     notes, unsure = defaultdict(dict), 0
-    for link_id, user_id, username, label, note, event_id in rows:
+    # The labels given blind (Annotation.blind), apart: where the story has any, agreement is
+    # computed on them alone, since a label given after seeing the others agrees by sight.
+    blind_overall, blind_per_event = defaultdict(dict), defaultdict(lambda: defaultdict(dict))
+    for link_id, user_id, username, label, note, event_id, blind in rows:
         if label == Label.UNSURE:  # no judgement to compare: counted, left out
             unsure += event is None or event_id == event.pk
             continue
@@ -43,10 +46,21 @@ def agreement(request, slug):
         if event is None or event_id == event.pk:
             overall[link_id][name] = label
             notes[link_id][name] = people.note(note)
+            if blind:
+                blind_overall[link_id][name] = label
         per_event[event_id][link_id][name] = label
-    figures = measure(overall)
+        if blind:
+            blind_per_event[event_id][link_id][name] = label
+    on_blind = bool(blind_per_event)
+    figures = measure(blind_overall if on_blind else overall)
+    # Every disagreement is for editors to decide, blind or not.
+    disagreeing = measure(overall).disagreements if on_blind else figures.disagreements
+    if on_blind:
+        per_event = blind_per_event
     events = {e.pk: e for e in story.events.filter(pk__in=[k for k in per_event if k])}
     editable = can(request.user, story, EDIT)
+    # Blind review: a link's labels show to editors and to annotators who labelled it.
+    shown = Sight(request.user, story).links(disagreeing)
     context = {
         "story": story,
         "event": event,
@@ -56,7 +70,12 @@ def agreement(request, slug):
             {"event": events.get(event_id), "figures": measure(labels)}
             for event_id, labels in sorted(per_event.items(), key=lambda kv: (kv[0] is None, kv[0]))
         ],
-        "disagreements": disagreement_rows(figures.disagreements, overall, notes, editable, people),
+        "disagreements": disagreement_rows(
+            [pk for pk in disagreeing if pk in shown], overall, notes, editable, people
+        ),
+        "hidden": len(disagreeing) - len(shown),
+        "label_count": sum(len(by) for by in overall.values()),
+        "blind_count": sum(len(by) for by in blind_overall.values()),
         "can_edit": editable,
         "unsure": unsure,
         "progress": [] if event else progress(story, people),

@@ -4,6 +4,8 @@ decide in the curation step, and their label in the queue is only a label. Label
 are stored as blind, and agreement is computed on them. Every page that shows labels or
 decisions is checked for every kind of reader."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -254,3 +256,66 @@ def test_when_not_blind_the_event_page_names_who_decided_only_to_members(room, v
     )
     assert REJECTED in html and "Not shown during blind review" not in html
     assert ("(zz-ann)" in html) == (viewer in ("ann", "bea", "ed"))
+
+
+# -- the agreement page and adjudication --------------------------------------------------------
+
+
+def agreement_of(client, story) -> str:
+    return page_of(client, reverse("claims-agreement", args=[story.slug]))
+
+
+def compared(html) -> int:
+    return int(re.search(r"<dt>Links labelled by two or more</dt><dd>(\d+)</dd>", html).group(1))
+
+
+def test_agreement_is_computed_on_the_blind_labels_and_says_how_many(room):
+    story, links, users = room
+    ann, bea = users["ann"], users["bea"]
+    annotating.annotate(links[0], bea, Label.UNRELATED, "", 0)
+    annotating.annotate(links[2], ann, Label.AGREES, "", 0)
+    annotating.annotate(links[2], bea, Label.AGREES, "", 0)
+    annotating.annotate(links[1], ann, Label.AGREES, "", 0)
+    # bea labels the second link blind, then (having seen ann's label) changes it: no longer blind.
+    mine = annotating.annotate(links[1], bea, Label.UNRELATED, "", 0)
+    annotating.annotate(links[1], bea, Label.AGREES, "", mine.version)
+    html = agreement_of(signed_in(users["ed"]), story)
+    assert "Computed on 5 blind labels of 6" in html
+    assert compared(html) == 2  # the second link has one blind label: nothing to compare
+    story.blind_review = BlindReview.OFF
+    story.save()
+    Annotation.objects.update(blind=False)
+    html = agreement_of(signed_in(users["ed"]), story)
+    assert "None of the 6 labels was given blind" in html and compared(html) == 3
+
+
+@pytest.mark.parametrize("viewer", [*VIEWERS, "carl"])
+def test_the_agreement_page_shows_a_disagreement_only_to_who_may_see_its_labels(room, viewer):
+    story, links, users = room
+    users["carl"] = make_user("zz-carl", story, "annotator")  # labelled nothing
+    annotating.annotate(links[1], users["ann"], Label.AGREES, "ANNNOTE", 0)
+    annotating.annotate(links[1], users["bea"], Label.UNRELATED, "BEANOTE", 0)
+    html = agreement_of(client_for(viewer, users), story)
+    sees = viewer in ("ann", "bea", "ed")
+    assert (f'id="link-{links[1].pk}"' in html) == sees
+    assert ("BEANOTE" in html) == sees and ("ANNNOTE" in html) == sees
+    assert ('id="disagreements-hidden"' in html) == (not sees)
+    assert ("Final label</label>" in html) == (viewer == "ed")  # only editors decide there
+
+
+def test_only_editors_adjudicate_and_an_adjudication_needs_csrf(room):
+    story, links, users = room
+    link = links[1]
+    url = reverse("claims-adjudicate", args=[story.slug, link.pk])
+    data = {"label": Label.AGREES, "note": "", "version": 0}
+    data.update(claim_a=link.claim_a_id, claim_b=link.claim_b_id)
+    assert Client().post(url, data).status_code == 302  # to sign in
+    for viewer in ("out", "ann"):
+        assert client_for(viewer, users).post(url, data).status_code == 403
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(users["ed"])
+    assert strict.post(url, data).status_code == 403
+    assert not hasattr(Link.objects.get(pk=link.pk), "adjudication")
+    assert signed_in(users["ed"]).post(url, data).status_code == 302
+    link.refresh_from_db()
+    assert link.adjudication.label == Label.AGREES and link.status == LinkStatus.CONFIRMED
