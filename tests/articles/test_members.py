@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,6 +79,21 @@ def test_members_see_the_list_and_only_editors_the_forms(client, story, people):
     assert html.count("Change role") == 2 and html.count(">Remove<") == 2
     assert "Make an invitation link" in html
     assert html.count("<h1") == 1
+
+
+def test_the_members_page_query_count_does_not_grow(story, people):
+    client = signed_in(people["editor"])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("articles-members", story)).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(5):
+        make_user(f"member{n}", story, Role.ANNOTATOR)
+        make_invitation(story, people["editor"])
+    assert count() == few
 
 
 def test_the_story_tabs_offer_members_to_signed_in_users(client, story, people):
@@ -428,6 +444,12 @@ def test_every_members_write_checks_csrf(story, people):
     anonymous = Client(enforce_csrf_checks=True)
     signup = {"username": "nadia", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     assert anonymous.post(invitation_url(token), signup).status_code == 403
+    with override_settings(PARALLAX_OPEN_SIGNUP=True):
+        assert anonymous.post(reverse("articles-signup"), signup).status_code == 403
+    people["outsider"].email = "otto@ex.org"
+    people["outsider"].save()
+    assert anonymous.post(reverse("password_reset"), {"email": "otto@ex.org"}).status_code == 403
+    assert not mail.outbox
     assert Invitation.objects.count() == 1 and Invitation.objects.get().accepted_at is None
     assert Membership.objects.get(pk=pk).role == "annotator"
     assert not User.objects.filter(username="nadia").exists()
