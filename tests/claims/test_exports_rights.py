@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Story
+from articles.models import BlindReview, Story
 from claims.actions import annotating
 from claims.models import Adjudication, Annotation, Label, Link
 from tests.conftest import make_article, make_user, signed_in
@@ -34,7 +34,9 @@ NOTES = {
 def build_newsroom():
     """A story of two articles and three links: two annotators who disagree on two links (with
     notes), an editor who adjudicated one of them; and an outsider and a staff member."""
-    story = Story.objects.create(slug="newsroom", title="Newsroom")
+    # Not blind (two annotators would make it so): who sees names and notes is the question
+    # here; tests/claims/test_blind.py has who sees labels at all in blind review.
+    story = Story.objects.create(slug="newsroom", title="Newsroom", blind_review=BlindReview.OFF)
     one = make_article(story, "Outlet One", ["Jets struck a convoy.", "Talks resumed."])
     two = make_article(story, "Outlet Two", ["A convoy was hit by jets.", "Talks went on."])
     links = [
