@@ -30,7 +30,7 @@ HINTS = {
     Label.CONTRADICTS: "Contradicts",
     Label.PARTLY: "Partly: one adds or omits detail",
     Label.UNRELATED: "Unrelated: a bad match",
-    Label.UNSURE: "Skip / unsure: no decision; the order “Skipped by me” finds it again",
+    Label.UNSURE: "Skip / unsure: decides nothing",
 }
 # The key map: the labels' keys, then (after the keys of the previous and next link) these.
 KEYMAP = {
