@@ -3,6 +3,10 @@
 The JSON layout is documented in README.md ("Export") and stable: fields are only ever added.
 Every function takes `people` (claims/exchange/people.py): who is named and whose notes are
 carried. The default names everyone, as the command line does; the views pass the reader's.
+They also take `sight` (articles.access.Sight), the reader's in blind review: where it does not
+see everything, the annotations are the reader's own only, and a link's decision (status, who
+decided, the adjudication) is left empty on the links the reader has not labelled. None (the
+command line): everything.
 """
 
 import csv
@@ -12,6 +16,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from articles.access import Sight
 from articles.models import Outlet, Story
 from claims.exchange import webannotation
 from claims.exchange.people import People
@@ -20,9 +25,12 @@ from claims.models import Adjudication, Annotation, Claim, Link, standing_also
 FORMAT_VERSION = 1
 
 
-def story_tables(story: Story, people: People | None = None) -> dict[str, list[dict]]:
+def story_tables(
+    story: Story, people: People | None = None, sight: Sight | None = None
+) -> dict[str, list[dict]]:
     """Every record of the story, as plain rows (the CSV tables; JSON nests nothing more)."""
     people = people or People.everyone()
+    blind = sight is not None and not sight.everything
     articles = list(story.articles.select_related("outlet").order_by("id"))
     outlet_ids = {a.outlet_id for a in articles}
     claims = list(
@@ -49,8 +57,8 @@ def story_tables(story: Story, people: People | None = None) -> dict[str, list[d
             }
             for e in story.events.order_by("id")
         ],
-        "links": list(_links(story, people)),
-        "annotations": list(_annotations(story, people)),
+        "links": list(_links(story, people, sight.labelled(story.links.all()) if blind else None)),
+        "annotations": list(_annotations(story, people, sight.user if blind else None)),
     }
 
 
@@ -63,7 +71,7 @@ def _also_telling(story: Story) -> dict[int, set[int]]:
     return also
 
 
-def story_document(story: Story, people: People | None = None) -> dict:
+def story_document(story: Story, people: People | None = None, sight: Sight | None = None) -> dict:
     people = people or People.everyone()
     return {
         "format": "parallax-story",
@@ -72,7 +80,10 @@ def story_document(story: Story, people: People | None = None) -> dict:
         "story": {"slug": story.slug, "title": story.title, "description": story.description},
         # "names": usernames and notes; "pseudonyms": annotator-N and no notes.
         "people": "names" if people.named else "pseudonyms",
-        **story_tables(story, people),
+        # "all"; or "own" in blind review: the reader's own labels, and the decision only of
+        # the links they labelled.
+        "labels": "own" if sight is not None and not sight.everything else "all",
+        **story_tables(story, people, sight),
     }
 
 
@@ -123,6 +134,7 @@ _EMPTY_HEADERS = {
         "created_at",
         "updated_at",
         "adjudicated_label",
+        "blind",
     ],
 }
 
@@ -165,7 +177,9 @@ def _article(a) -> dict:
     }
 
 
-def _links(story: Story, people: People) -> Iterator[dict]:
+def _links(story: Story, people: People, shown: set[int] | None = None) -> Iterator[dict]:
+    """`shown`: the links whose decision the reader may see (None: all); the others' status,
+    who decided and adjudication are left empty (None)."""
     adjudicated = _adjudications(story)
     for link in (
         Link.objects.filter(story=story)
@@ -173,6 +187,8 @@ def _links(story: Story, people: People) -> Iterator[dict]:
         .order_by("claim_a_id", "claim_b_id")
     ):
         final = adjudicated.get(link.pk)
+        if shown is not None and link.pk not in shown:
+            link.status, link.decided_by, link.decided_at, final = None, None, None, None
         yield {
             "claim_a": link.claim_a_id,
             "claim_b": link.claim_b_id,
@@ -195,16 +211,17 @@ def _adjudications(story: Story) -> dict[int, Adjudication]:
     return {a.link_id: a for a in rows}
 
 
-def _annotations(story: Story, people: People) -> Iterator[dict]:
-    """Every annotator's label; `adjudicated_label` is the editor's final word on the link,
-    the one to use where annotators disagree."""
+def _annotations(story: Story, people: People, own=None) -> Iterator[dict]:
+    """Every annotator's label (`own`, a user: theirs only); `adjudicated_label` is the editor's
+    final word on the link, the one to use where annotators disagree; `blind` whether the label
+    was given before its annotator could see others' (Annotation.blind)."""
     adjudicated = _adjudications(story)
     for a in (
-        Annotation.objects.filter(link__story=story)
+        _labels(story, own)
         .select_related("link", "annotator")
         .order_by("link__claim_a_id", "link__claim_b_id", "annotator__username")
     ):
-        final = adjudicated.get(a.link_id)
+        final = adjudicated.get(a.link_id)  # own labels are on links the reader may see
         yield {
             "claim_a": a.link.claim_a_id,
             "claim_b": a.link.claim_b_id,
@@ -214,7 +231,16 @@ def _annotations(story: Story, people: People) -> Iterator[dict]:
             "created_at": a.created_at.isoformat(),
             "updated_at": a.updated_at.isoformat(),
             "adjudicated_label": final.label if final else None,
+            "blind": a.blind,
         }
+
+
+def _labels(story: Story, own=None):
+    """The story's labels; `own` (a user, in blind review): theirs only, none when signed out."""
+    labels = Annotation.objects.filter(link__story=story)
+    if own is None:
+        return labels
+    return labels.filter(annotator=own) if own.is_authenticated else labels.none()
 
 
 # Web Annotations ---------------------------------------------------------------------------------
@@ -228,18 +254,26 @@ def article_source(article) -> str:
     return f"urn:parallax:article:{article.content_hash}"
 
 
-def annotation_records(story: Story, people: People | None = None) -> list[webannotation.Record]:
-    """Every label and every adjudication of the story, as Web Annotation records."""
+def annotation_records(
+    story: Story, people: People | None = None, sight: Sight | None = None
+) -> list[webannotation.Record]:
+    """Every label and every adjudication of the story, as Web Annotation records (in blind
+    review, as `sight` has it: the reader's own labels, and the adjudications of the links
+    they labelled)."""
     people = people or People.everyone()
+    blind = sight is not None and not sight.everything
     annotations = list(
-        Annotation.objects.filter(link__story=story)
+        _labels(story, sight.user if blind else None)
         .select_related("annotator", "link")
         .order_by("link__claim_a_id", "link__claim_b_id", "annotator__username")
     )
+    adjudications = Adjudication.objects.filter(link__story=story)
+    if blind:
+        adjudications = adjudications.filter(link__in=sight.labelled(story.links.all()))
     adjudications = list(
-        Adjudication.objects.filter(link__story=story)
-        .select_related("editor", "link")
-        .order_by("link__claim_a_id", "link__claim_b_id")
+        adjudications.select_related("editor", "link").order_by(
+            "link__claim_a_id", "link__claim_b_id"
+        )
     )
     links = [a.link for a in annotations] + [a.link for a in adjudications]
     claim_ids = {c for link in links for c in (link.claim_a_id, link.claim_b_id)}
@@ -289,9 +323,11 @@ def annotation_records(story: Story, people: People | None = None) -> list[weban
     return records
 
 
-def story_annotations_jsonld(story: Story, people: People | None = None) -> dict:
+def story_annotations_jsonld(
+    story: Story, people: People | None = None, sight: Sight | None = None
+) -> dict:
     return webannotation.collection(
         f"urn:parallax:story:{story.slug}:annotations",
         story.title,
-        annotation_records(story, people),
+        annotation_records(story, people, sight),
     )

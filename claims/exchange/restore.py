@@ -109,6 +109,7 @@ def restore_annotations(story, records: list[webannotation.Record]) -> Report:
                 "note": record.note,
                 "created_at": created,
                 "updated_at": modified,
+                "blind": record.blind,
             },
         )
         AnnotationChange.objects.create(
@@ -176,6 +177,7 @@ def records_from_story_document(document: dict) -> list[webannotation.Record]:
             created=row["created_at"],
             modified=row["updated_at"],
             targets=(claims[row["claim_a"]], claims[row["claim_b"]]),
+            blind=bool(row.get("blind")),
         )
         for row in document.get("annotations", [])
     ]

@@ -40,6 +40,7 @@ class Record:
     modified: str
     targets: tuple[Target, Target]
     id: str = ""
+    blind: bool = False  # given before its annotator could see others' (the JSON document's)
 
 
 def target_in(source: str, body: str, start: int, end: int) -> Target:

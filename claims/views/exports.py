@@ -1,7 +1,9 @@
 """The story as files to download: the JSON document, one CSV table, or the annotations as
 Web Annotations (JSON-LD). Whoever may read the story may download it; who labelled it and
 their notes only members of the story and staff (claims/exchange/people.py), others get
-pseudonyms and no notes."""
+pseudonyms and no notes. In blind review (articles.access.Sight) only editors get every label
+and decision; an annotator gets their own labels, and the decisions of the links they
+labelled; other readers no labels or decisions."""
 
 import io
 import json
@@ -9,7 +11,7 @@ import json
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
-from articles.access import get_story
+from articles.access import Sight, get_story
 from claims.exchange.export import (
     TABLES,
     story_annotations_jsonld,
@@ -22,6 +24,11 @@ from claims.exchange.people import People
 JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 
 
+def _reader(request, story) -> tuple[People, Sight]:
+    """Whom the reader may see named, and what of the labels (blind review)."""
+    return People.for_viewer(request.user, story), Sight(request.user, story)
+
+
 def _attachment(content: str, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -31,9 +38,7 @@ def _attachment(content: str, content_type: str, filename: str) -> HttpResponse:
 @require_GET
 def export_json(request, slug):
     story = get_story(request, slug)
-    text = json.dumps(
-        story_document(story, People.for_viewer(request.user, story)), ensure_ascii=False, indent=2
-    )
+    text = json.dumps(story_document(story, *_reader(request, story)), ensure_ascii=False, indent=2)
     return _attachment(text, "application/json", f"{story.slug}.json")
 
 
@@ -41,7 +46,7 @@ def export_json(request, slug):
 def export_jsonld(request, slug):
     story = get_story(request, slug)
     text = json.dumps(
-        story_annotations_jsonld(story, People.for_viewer(request.user, story)),
+        story_annotations_jsonld(story, *_reader(request, story)),
         ensure_ascii=False,
         indent=2,
     )
@@ -54,5 +59,5 @@ def export_csv(request, slug, table):
     if table not in TABLES:
         raise Http404("No such table.")
     out = io.StringIO()
-    write_csv(out, table, story_tables(story, People.for_viewer(request.user, story))[table])
+    write_csv(out, table, story_tables(story, *_reader(request, story))[table])
     return _attachment(out.getvalue(), "text/csv; charset=utf-8", f"{story.slug}-{table}.csv")

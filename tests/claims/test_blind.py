@@ -4,6 +4,7 @@ decide in the curation step, and their label in the queue is only a label. Label
 are stored as blind, and agreement is computed on them. Every page that shows labels or
 decisions is checked for every kind of reader."""
 
+import json
 import re
 
 import pytest
@@ -319,3 +320,52 @@ def test_only_editors_adjudicate_and_an_adjudication_needs_csrf(room):
     assert signed_in(users["ed"]).post(url, data).status_code == 302
     link.refresh_from_db()
     assert link.adjudication.label == Label.AGREES and link.status == LinkStatus.CONFIRMED
+
+
+# -- exports ------------------------------------------------------------------------------------
+
+
+def exported(client, story) -> dict:
+    response = client.get(reverse("claims-export-json", args=[story.slug]))
+    assert response.status_code == 200
+    return json.loads(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_in_blind_review_an_export_holds_what_the_reader_may_see(room, viewer):
+    story, links, users = room
+    annotating.annotate(links[1], users["bea"], Label.AGREES, "BEANOTE", 0)
+    annotating.adjudicate(links[0], users["ed"], Label.UNRELATED, "", 0)
+    document = exported(client_for(viewer, users), story)
+    annotators = {row["annotator"] for row in document["annotations"]}
+    statuses = {(row["claim_a"], row["claim_b"]): row["status"] for row in document["links"]}
+    first, second = (
+        (links[0].claim_a_id, links[0].claim_b_id),
+        (links[1].claim_a_id, links[1].claim_b_id),
+    )
+    if viewer == "ed":
+        assert document["labels"] == "all" and annotators == {"zz-ann", "zz-bea"}
+        assert statuses[first] == "rejected" and statuses[second] == "confirmed"
+    elif viewer in ("ann", "bea"):  # her own labels, and the decisions of her links
+        mine, other = (first, second) if viewer == "ann" else (second, first)
+        assert document["labels"] == "own" and annotators == {f"zz-{viewer}"}
+        assert statuses[mine] is not None and statuses[other] is None
+        assert [r["blind"] for r in document["annotations"]] == [True]
+    else:
+        assert document["labels"] == "own" and annotators == set()
+        assert set(statuses.values()) == {None}
+        assert not any(row["adjudicated_label"] for row in document["links"])
+    # The Web Annotations likewise.
+    response = client_for(viewer, users).get(reverse("claims-export-jsonld", args=[story.slug]))
+    items = json.loads(response.content)["first"]["items"]
+    creators = {item["creator"]["nickname"] for item in items}
+    expected = {"ed": {"zz-ann", "zz-bea", "zz-ed"}, "ann": {"zz-ann", "zz-ed"}, "bea": {"zz-bea"}}
+    assert creators == expected.get(viewer, set())
+    csv_text = (
+        client_for(viewer, users)
+        .get(reverse("claims-export-csv", args=[story.slug, "annotations"]))
+        .content.decode()
+    )
+    assert ("BEANOTE" in csv_text) == (viewer in ("ed", "bea"))
