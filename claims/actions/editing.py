@@ -224,13 +224,14 @@ def decide_link(link: Link, status: str, user) -> None:
 
 def event_links(event: Event):
     """The links the event page shows (claims/views/event.py): between the event's claims, and
-    between them and the claims that also tell of it."""
-    own = Claim.objects.filter(event=event).values("id")
-    also = Claim.objects.also_telling_of(event).values("id")
-    return Link.objects.filter(story_id=event.story_id).filter(
-        Q(claim_a__in=own, claim_b__in=own)
-        | Q(claim_a__in=own, claim_b__in=also)
-        | Q(claim_a__in=also, claim_b__in=own)
+    between them and the claims listed as also telling of it (the page shows those while a link
+    no person rejected ties them to the event, as every suggestion does). By claim ids, as the
+    page reads them: through the claims' indexes, never the story's every link."""
+    own = list(Claim.objects.filter(event=event).values_list("id", flat=True))
+    also = list(event.also_claims.exclude(event=event).values_list("id", flat=True))
+    return Link.objects.filter(
+        Q(claim_a_id__in=own, claim_b_id__in=own + also)
+        | Q(claim_a_id__in=also, claim_b_id__in=own)
     )
 
 
@@ -247,7 +248,7 @@ def shown(ids) -> str:
 
 
 def suggested(links) -> list[int]:
-    return list(links.filter(status=LinkStatus.SUGGESTED).values_list("id", flat=True))
+    return list(links.filter(status=LinkStatus.SUGGESTED).order_by().values_list("id", flat=True))
 
 
 BULK_VERBS = {LinkStatus.CONFIRMED: "confirmed", LinkStatus.REJECTED: "rejected"}
