@@ -10,7 +10,7 @@ from django.urls import reverse
 from claims.actions.editing import shown
 from claims.actions.matching import constraints, match_story
 from claims.models import Claim, Edit, EditAction, Event, GoneEvent, Link, LinkStatus
-from tests.conftest import PASSWORD, signed_in
+from tests.conftest import PASSWORD, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -356,3 +356,24 @@ def test_an_older_edit_without_the_data_has_no_undo_button(matched_story, editor
     assert 'title="It was made before edits kept what an undo needs."' in page
     assert url("claims-edit-undo", matched_story, old.pk) not in page
     assert undo(signed_in(editor), matched_story, old).status_code == 409
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_reject_all_in_the_browser_then_undo(live_story, live_server, signed_in_page):
+    """The button's value goes with the htmx post (the swap says how many), and the undo
+    from the recent changes puts the links back."""
+    editor = make_user("editor", live_story, "editor")
+    event = event_with_links(live_story)
+    links = set(own_links(event).values_list("id", flat=True))
+    page = signed_in_page(editor)
+    page.goto(live_server.url + url("claims-event", live_story, event.pk))
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("button", name="Reject all suggested links").click()
+    page.get_by_text(f"Rejected {len(links)} suggested link(s).").wait_for()
+    assert page.evaluate("window.notReloaded") is True
+    assert set(Link.objects.filter(id__in=links).values_list("status", flat=True)) == {"rejected"}
+    page.goto(live_server.url + url("claims-story", live_story))
+    page.locator(".history").get_by_role("button", name="Undo").click()
+    page.get_by_text("Undone: rejected").wait_for()
+    assert set(Link.objects.filter(id__in=links).values_list("status", flat=True)) == {"suggested"}
