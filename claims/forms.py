@@ -135,8 +135,8 @@ class AliasForm(forms.Form):
 
 class SearchForm(forms.Form):
     """The search page's query and filters (GET). The view gives the story's outlets and
-    events to choose from; `shown_events` is what the event menu lists (a story may have
-    thousands: the largest, and the one chosen), any event of the story is accepted."""
+    events to choose from, and (`offer_events`) what the event menu lists: a story may have
+    thousands, so the largest, and the one chosen. Any event of the story is accepted."""
 
     q = forms.CharField(required=False, strip=True, label="Words in the claim")
     outlet = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any outlet")
@@ -150,14 +150,17 @@ class SearchForm(forms.Form):
         required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, outlets, events, shown_events, **kwargs):
+    def __init__(self, *args, outlets, events, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outlet"].queryset = outlets
         self.fields["event"].queryset = events
-        chosen = self.data.get("event")
+
+    def offer_events(self, shown_events: list[tuple[int, str]]) -> None:
+        """List these (id, label) in the event menu, and the chosen event if it is not one."""
+        chosen = self.cleaned_data.get("event") if hasattr(self, "cleaned_data") else None
         shown = [(str(pk), label[:80]) for pk, label in shown_events]
-        if chosen and chosen not in dict(shown) and str(chosen).isdigit():
-            shown += [(str(e.pk), e.display_label[:80]) for e in events.filter(pk=chosen)]
+        if chosen and str(chosen.pk) not in dict(shown):
+            shown.append((str(chosen.pk), chosen.display_label[:80]))
         self.fields["event"].widget.choices = [("", "Any event"), *shown]
 
     def filters(self) -> dict:

@@ -2,6 +2,8 @@
 that mean the same (its alias groups), by outlet, event and date (claims/text/query.py reads
 the query; claims/textsearch.py narrows the claims through the index)."""
 
+from itertools import islice
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse, QueryDict
@@ -20,6 +22,9 @@ from claims.views import highlight, rows
 from claims.views.common import url_prefix
 
 RESULTS_PER_PAGE = 50
+# A word in most claims ("the") would otherwise read the whole story: the first 5,000 found
+# are shown, in pages, with a word that there are more.
+MOST_FOUND = 5000
 SHOWN_EVENTS = 200  # in the event menu: the largest; any other can still be asked for by id
 PARAMS = ("q", "outlet", "event", "since", "until", "page")
 
@@ -31,12 +36,8 @@ def search(request, slug):
 
 
 def _search_page(request, story):
-    form = SearchForm(
-        request.GET,
-        outlets=Outlet.objects.filter(articles__story=story).distinct(),
-        events=story.events.all(),
-        shown_events=pagecache.fragment(story, "search-events", (), lambda: _events(story)),
-    )
+    outlets = Outlet.objects.filter(articles__story=story).distinct()
+    form = SearchForm(request.GET, outlets=outlets, events=story.events.all())
     filters = form.filters()
     text = form.cleaned_data.get("q", "")
     params = _params(text, filters)
@@ -49,6 +50,7 @@ def _search_page(request, story):
     )
     if request.htmx:
         return HttpResponse(html)
+    form.offer_events(pagecache.fragment(story, "search-events", (), lambda: _events(story)))
     return render(request, "claims/search.html", {"story": story, "form": form, "results": html})
 
 
@@ -82,8 +84,9 @@ def _results_html(story, text: str, filters: dict, params: QueryDict, page: int)
         ids = pagecache.fragment(
             story, "search-ids", (params.urlencode(),), lambda: found_ids(story, query, filters)
         )
-        shown = Paginator(ids, RESULTS_PER_PAGE).get_page(page)
-        context.update(searched=True, page=shown, results=_rows(story, query, shown.object_list))
+        shown = Paginator(ids[:MOST_FOUND], RESULTS_PER_PAGE).get_page(page)
+        context.update(searched=True, page=shown, more=len(ids) > MOST_FOUND)
+        context["results"] = _rows(story, query, shown.object_list)
     return render_to_string("claims/search.html#results", context)
 
 
@@ -94,7 +97,8 @@ def story_alias_groups(story) -> list[list[str]]:
 
 
 def found_ids(story, query: Query, filters: dict) -> list[int]:
-    """The ids of the story's claims that match the query and the filters, in id order."""
+    """The ids of the story's claims that match the query and the filters, in id order: the
+    first MOST_FOUND + 1 (one more says there are more)."""
     claims = Claim.objects.filter(article__story=story)
     if outlet := filters.get("outlet"):
         claims = claims.filter(article__outlet=outlet)
@@ -106,9 +110,10 @@ def found_ids(story, query: Query, filters: dict) -> list[int]:
         claims = claims.filter(article__published__lte=until)
     claims = claims.order_by("id")
     if not query:
-        return list(claims.values_list("id", flat=True))
+        return list(claims.values_list("id", flat=True)[: MOST_FOUND + 1])
     candidates = textsearch.narrowed(claims, query).values_list("id", "text")
-    return [pk for pk, text in candidates if query.matches(text)]
+    found = (pk for pk, text in candidates.iterator(chunk_size=1000) if query.matches(text))
+    return list(islice(found, MOST_FOUND + 1))
 
 
 def _rows(story, query: Query, ids: list[int]) -> list:

@@ -267,3 +267,16 @@ def test_a_big_event_menu_still_accepts_any_event(client, matched_story, monkeyp
     html = client.get(url(matched_story), {"event": last.pk}).content.decode()
     assert f'<option value="{last.pk}" selected>' in html
     assert len(texts(html)) == last.claims.count()
+
+
+def test_a_word_in_most_claims_shows_the_first_found(client, matched_story, monkeypatch):
+    from claims.views import search
+
+    monkeypatch.setattr(search, "MOST_FOUND", 60)
+    html = results(client, matched_story, q="the")
+    assert summary(html).startswith("60+ claims containing “the”")
+    assert "Only the first 60 are shown" in summary(html) and "Page 1 of 2" in summary(html)
+    every = every_claim(matched_story, "the")
+    assert len(every) > 60
+    second = results(client, matched_story, q="the", page=2)
+    assert len(texts(html)) + len(texts(second)) == 60

@@ -132,3 +132,21 @@ def test_overlapping_marks_are_merged():
 def test_runs_are_what_an_index_can_look_up():
     assert q.runs("Russia's al-Nusra U.S.") == ["Russia", "s", "al", "Nusra", "U", "S"]
     assert q.runs("Élysée") == ["Élysée"]
+
+
+@pytest.mark.parametrize(
+    ("word", "text"),
+    [
+        ("straße", "STRASSE"),
+        ("STRASSE", "Straße"),
+        ("strike", "ſtrike"),
+        ("σίσυφος", "ΣΊΣΥΦΟΣ"),
+        ("kelvin", "\u212aelvin"),
+        ("élysée", "ÉLYSÉE"),
+        ("Russia's", "RUSSIA’S"),
+    ],
+)
+def test_the_quick_check_before_the_pattern_changes_no_answer(word, text):
+    """`matches` first looks for the word's pieces in the case-folded text; the pattern alone
+    decides the same."""
+    assert q.parse(word).matches(text) == bool(q._pattern(word).search(text))
