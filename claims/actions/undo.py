@@ -7,6 +7,7 @@ matcher may have regrouped around them)."""
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -136,9 +137,10 @@ def _undo_bulk(edit: Edit) -> None:
             or Adjudication.objects.filter(link__in=ids, at__gte=edit.created_at).exists()
         ):
             raise Refused("Some of these links were labelled since; undo those labels first.")
+    people = _existing_users({row[1] for row in rows})
     before = {}
     for pk, by, when in rows:
-        before.setdefault((by, when), []).append(pk)
+        before.setdefault((by if by in people else None, when), []).append(pk)
     now = timezone.now()
     for (by, when), ids in before.items():
         when = datetime.datetime.fromisoformat(when) if when else None
@@ -172,7 +174,7 @@ def _undo_merge(edit: Edit) -> None:
         key=key,
         label=old["label"],
         auto_label=old["auto_label"],
-        label_edited_by_id=old["label_edited_by"],
+        label_edited_by_id=next(iter(_existing_users({old["label_edited_by"]})), None),
         label_edited_at=_when(old["label_edited_at"]),
         version=old["version"],
         occurred_on=_day(old["occurred_on"]),
@@ -203,6 +205,12 @@ def _undo_move(edit: Edit) -> None:
         Claim.objects.filter(id__in=batch).update(event_pinned=False)
     Event.objects.get(pk=d["target"]).also_claims.add(*d["also_removed"])
     events.refresh_counts()
+
+
+def _existing_users(ids: set) -> set:
+    """Those of these user ids that still have an account (a deleted one decided as nobody)."""
+    ids = {pk for pk in ids if pk is not None}
+    return set(get_user_model().objects.filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _when(text):

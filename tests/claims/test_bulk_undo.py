@@ -219,6 +219,22 @@ def test_undo_a_bulk_decision_puts_back_each_link_as_it_was(matched_story, edito
     assert Edit.objects.filter(action=EditAction.UNDO).count() == 1
 
 
+def test_undo_after_the_earlier_decider_left(matched_story, editor):
+    """A link reopened by someone whose account is gone since goes back to suggested, decided
+    by nobody, instead of failing."""
+    event = event_with_links(matched_story)
+    gone = make_user("gone", matched_story, "editor")
+    link = own_links(event).order_by("id").first()
+    signed_in(gone).post(url("claims-link-decide", matched_story, link.pk), {"status": "rejected"})
+    signed_in(gone).post(url("claims-link-decide", matched_story, link.pk), {"status": "suggested"})
+    client = signed_in(editor)
+    bulk_event(client, matched_story, event, seen=event_form(client, matched_story, event))
+    gone.delete()
+    assert undo(client, matched_story, Edit.objects.get(action=EditAction.BULK)).status_code == 302
+    link.refresh_from_db()
+    assert (link.status, link.decided_by) == (LinkStatus.SUGGESTED, None)
+
+
 def test_undo_is_refused_when_a_link_was_decided_since(matched_story, editor, annotator):
     event = event_with_links(matched_story)
     client = signed_in(editor)
