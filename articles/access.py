@@ -73,3 +73,16 @@ class Sight:
         """Of these links, the ones whose labels and decision the user may see."""
         link_ids = list(link_ids)
         return set(link_ids) if self.everything else self.labelled(link_ids)
+
+
+def can_edit_outlet(user, outlet) -> bool:
+    """An outlet is shared by every story with an article of it: changing its details or
+    merging it needs the editor's role in each of those stories (superusers may always). The
+    Unknown outlet stands for 'the text names none' and is changed by no one."""
+    if not user.is_authenticated or not user.is_active or outlet.is_unknown:
+        return False
+    if user.is_superuser:
+        return True
+    stories = set(Story.objects.filter(articles__outlet=outlet).values_list("pk", flat=True))
+    edited = Membership.objects.filter(user=user, role=Role.EDITOR, story__in=stories)
+    return bool(stories) and stories <= set(edited.values_list("story_id", flat=True))

@@ -1,10 +1,20 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import ImportFile, Membership, Role, Story, _unique_slug
+from articles.models import (
+    UNKNOWN_OUTLET,
+    ImportFile,
+    Membership,
+    Outlet,
+    Role,
+    Story,
+    _unique_slug,
+)
 
 # Django refuses a request with more files than DATA_UPLOAD_MAX_NUMBER_FILES (100 by default)
 # before any view runs; this limit counts pasted text too, and stays within Django's.
@@ -134,3 +144,66 @@ class SignupForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ["username", "email"]
+
+
+class ArticleDetailsForm(forms.Form):
+    """What an editor fixes of an article: the outlet (one of the story's, or a new name),
+    title, date and byline. `loaded` is what they were when the form was loaded."""
+
+    outlet = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Choose one of the story's outlets or type a new name; blank for Unknown.",
+        widget=forms.TextInput(attrs={"list": "story-outlets", "autocomplete": "off"}),
+    )
+    title = forms.CharField(max_length=500, required=False, help_text="Blank: untitled.")
+    published = forms.DateField(
+        required=False,
+        label="Date published",
+        help_text="YYYY-MM-DD. Weekdays in the claims (“Monday”) are read against it when "
+        "the story is matched again.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    byline = forms.CharField(max_length=300, required=False)
+    loaded = forms.CharField(widget=forms.HiddenInput, max_length=2000)
+
+    def clean_outlet(self):
+        return " ".join(self.cleaned_data["outlet"].split()) or UNKNOWN_OUTLET
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_byline(self):
+        return " ".join(self.cleaned_data["byline"].split())
+
+
+class OutletDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Outlet
+        fields = ["country", "ownership", "domain"]
+        labels = {"domain": "Homepage"}
+        help_texts = {"domain": "Its domain, such as cnn.com."}
+
+    def clean_domain(self):
+        domain = self.cleaned_data["domain"].strip().lower()
+        domain = domain.removeprefix("https://").removeprefix("http://").removeprefix("www.")
+        domain = domain.split("/")[0]
+        if domain and not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}", domain):
+            raise forms.ValidationError("A domain, such as cnn.com.")
+        return domain
+
+
+class OutletMergeForm(forms.Form):
+    """Two outlets that are one: this one goes, its articles move to `into`."""
+
+    into = forms.ModelChoiceField(
+        queryset=Outlet.objects.none(),
+        label="Merge into",
+        help_text="The outlet this one is the same as. Its articles, in every story, move "
+        "there, and this outlet's name is kept in that one's notes.",
+    )
+
+    def __init__(self, *args, outlet: Outlet, story: Story, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Outlet.objects.filter(articles__story=story).exclude(pk=outlet.pk)
+        self.fields["into"].queryset = others.exclude(name=UNKNOWN_OUTLET).distinct()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.views import members, reading, upload
+from articles.views import details, members, reading, upload
 
 urlpatterns = [
     path("", reading.story_list, name="articles-stories"),
@@ -9,6 +9,21 @@ urlpatterns = [
         "stories/<slug:slug>/articles/<int:pk>/original/",
         reading.article_original,
         name="articles-original",
+    ),
+    path(
+        "stories/<slug:slug>/articles/<int:pk>/details/",
+        details.article_details,
+        name="articles-article-details",
+    ),
+    path(
+        "stories/<slug:slug>/outlets/<slug:outlet_slug>/details/",
+        details.outlet_page,
+        name="articles-outlet",
+    ),
+    path(
+        "stories/<slug:slug>/outlets/<slug:outlet_slug>/merge/",
+        details.outlet_merge,
+        name="articles-outlet-merge",
     ),
     path("stories/new/", upload.story_create, name="articles-story-create"),
     path("stories/<slug:slug>/import/", upload.import_page, name="articles-import"),

@@ -23,7 +23,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from articles.forms import ImportForm, StoryForm
+from articles.details import ArticleDetails
+from articles.forms import (
+    ArticleDetailsForm,
+    ImportForm,
+    OutletDetailsForm,
+    OutletMergeForm,
+    StoryForm,
+)
 from claims.actions import framing as framing_data
 from claims.exchange.export import TABLES
 from claims.forms import (
@@ -69,6 +76,9 @@ POSTS = {
     "claims-rematch": None,
     "articles-story-create": StoryForm,
     "articles-import": ImportForm,
+    "articles-article-details": ArticleDetailsForm,
+    "articles-outlet": OutletDetailsForm,
+    "articles-outlet-merge": OutletMergeForm,
     "login": AuthenticationForm,
     "logout": None,
     "password_change": PasswordChangeForm,
@@ -86,6 +96,8 @@ GETS = {
     "articles-story-create": (),
     "articles-import": (),
     "articles-import-status": (),
+    "articles-article-details": (),
+    "articles-outlet": (),
     "claims-story": ("page", "outlets"),
     "claims-search": tuple(SearchForm.base_fields),
     "claims-match-status": (),
@@ -137,6 +149,9 @@ def address(name: str, o) -> str:
         "articles-original": [s, o.article.pk],
         "articles-import": [s],
         "articles-import-status": [s, o.import_job.pk] if o.import_job else None,
+        "articles-article-details": [s, o.article.pk],
+        "articles-outlet": [s, o.article.outlet.slug],
+        "articles-outlet-merge": [s, o.article.outlet.slug],
         "claims-story": [s],
         "claims-search": [s],
         "claims-alias-add": [s],
@@ -211,6 +226,14 @@ def valid_data(name: str, o) -> dict:
             "text_title": "",
             "text_outlet": "",
         },
+        "articles-article-details": {
+            "outlet": o.article.outlet.name,
+            "title": "A title",
+            "published": "2016-09-20",
+            "byline": "",
+            "loaded": ArticleDetails.of(o.article).version(),
+        },
+        "articles-outlet": {"country": "", "ownership": "", "domain": ""},
         "login": {"username": "editor", "password": PASSWORD, "next": "/"},
         "password_change": {
             "old_password": PASSWORD,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from articles import pagecache
 from articles.access import get_story
 from articles.models import Article
+from articles.views.details import article_panel
 from claims.forms import ClaimSelectForm
 from claims.views.pair import matches_for
 from claims.views.reader import paragraphs
@@ -25,7 +26,8 @@ def _article_page(request, story, pk):
     cached = pagecache.fragment(
         story, "reader", (pk, chosen), lambda: _reader_copy(story, pk, chosen)
     )
-    return render(request, "claims/article_detail.html", {**cached, "story": story})
+    panel = article_panel(request, story, pk)  # its changes and, for editors, the fix-it form
+    return render(request, "claims/article_detail.html", {**cached, **panel, "story": story})
 
 
 def _reader_copy(story, pk, chosen) -> dict:

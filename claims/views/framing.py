@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from articles.access import ANNOTATE, can, get_story
+from articles.access import ANNOTATE, EDIT, can, get_story
 from articles.models import Outlet
 from claims.actions import framing as framing_data
 from claims.models import Event
@@ -32,7 +32,10 @@ def event_framing(request, slug, pk):
 @require_GET
 def outlet_detail(request, slug, outlet_slug):
     story = get_story(request, slug)
-    outlet = get_object_or_404(Outlet, slug=outlet_slug, articles__story=story)
+    # distinct: an outlet with several articles in the story is joined once for each
+    outlet = get_object_or_404(
+        Outlet.objects.filter(articles__story=story).distinct(), slug=outlet_slug
+    )
     events = story.events.filter(claims__article__outlet=outlet).distinct().for_overview()
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     lexicon = framing_data.lexicon_for(story)
@@ -54,5 +57,6 @@ def outlet_detail(request, slug, outlet_slug):
         "sections": sections,
         "articles": story.articles.filter(outlet=outlet),
         "can_review": can(request.user, story, ANNOTATE),
+        "can_edit": can(request.user, story, EDIT),
     }
     return render(request, "claims/outlet.html", context)
