@@ -3,6 +3,7 @@ view checks rights the same way."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from articles.models import Membership, Role, Story
@@ -66,7 +67,13 @@ class Sight:
         decision they may see."""
         if not self.user.is_authenticated:
             return set()
-        links = self.story.links.filter(pk__in=link_ids, annotations__annotator=self.user)
+        # "Skip / unsure" (claims.models.Label.UNSURE) is no label here: skipping a link must
+        # not show an annotator what the others said before they judge it themselves.
+        annotations = self.story.links.model._meta.get_field("annotations").related_model
+        theirs = annotations.objects.filter(link=OuterRef("pk"), annotator=self.user)
+        links = self.story.links.filter(pk__in=link_ids).filter(
+            Exists(theirs.exclude(label="unsure"))
+        )
         return set(links.values_list("pk", flat=True))
 
     def links(self, link_ids) -> set[int]:

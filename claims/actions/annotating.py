@@ -159,7 +159,9 @@ def _blind(link, user) -> bool:
     sight = Sight(user, link.story)
     if sight.everything:
         return False
-    if not AnnotationChange.objects.filter(link=link, user=user).exists():
+    # Having only skipped it (unsure) showed the user nothing of others' (Sight.labelled).
+    given = AnnotationChange.objects.filter(link=link, user=user).exclude(label=Label.UNSURE)
+    if not given.exclude(label="").exists():
         return True
     others = AnnotationChange.objects.filter(link=link).exclude(user=user)
     return not (

@@ -197,7 +197,11 @@ def _link_context(request, story, links, link, order, conflict) -> dict:
         "labels": [(value, text, annotating.LABEL_KEYS[value]) for value, text in Label.choices],
         "history": AnnotationChange.objects.filter(link=link, user=request.user)[:HISTORY_SHOWN],
         "facts": [f"score {floatformat(link.score, 2)}"]
-        + ([link.get_status_display()] if sight.link(link, labelled=mine is not None) else []),
+        + (
+            [link.get_status_display()]
+            if sight.link(link, labelled=mine is not None and mine.label != Label.UNSURE)
+            else []
+        ),
         "sight": sight,
         **keyboard.steps(links, link.pk, lambda pk: _address(story, order, pk)),
     }

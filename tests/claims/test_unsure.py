@@ -152,3 +152,20 @@ def test_skipping_needs_a_csrf_token(matched_story, annotator, editor):
     assert not Annotation.objects.exists()
     assert skip(signed_in(editor), matched_story, link.pk).status_code == 302
     assert Annotation.objects.get().annotator == editor
+
+
+def test_in_blind_review_skipping_shows_nothing_of_others_and_the_next_label_is_blind():
+    from tests.claims.test_blind import NOTE, REJECTED, build_blind_room, queue_at
+
+    story, links, users = build_blind_room()  # ann rejected links[0] with a note
+    bea = users["bea"]
+    annotating.annotate(links[0], bea, Label.UNSURE, "", 0)
+    html = queue_at(signed_in(bea), story, links[0])
+    assert REJECTED not in html and NOTE not in html
+    assert "show once you have labelled it" in html
+    pair = signed_in(bea).get(url("claims-pair", story, links[0].pk)).content.decode()
+    assert NOTE not in pair and REJECTED not in pair
+    annotating.annotate(links[0], bea, Label.PARTLY, "", 1)
+    assert Annotation.objects.get(annotator=bea).blind is True
+    # Now she has judged it, she sees its decision (her "partly" confirmed it).
+    assert "Confirmed by a person" in queue_at(signed_in(bea), story, links[0])
