@@ -12,6 +12,7 @@ request of each page in-process. Prints numbers; never fails on timing.
     python bench/web.py                # the built database is cached between runs
     python bench/web.py --rebuild      # build and match the story again
     python bench/web.py --seconds 10 --client python
+    python bench/web.py --only search  # the trivial view and the search pages only
 """
 
 import argparse
@@ -79,6 +80,9 @@ def main():
         "--max-requests", type=int, default=200_000, help="bound for the Python client, per page"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir")
+    parser.add_argument(
+        "--only", help="load only the pages whose name contains this (and the trivial view)"
+    )
     args = parser.parse_args()
     client = args.client
     if client == "auto":
@@ -93,12 +97,15 @@ def main():
     server = None
     try:
         pages = setup(work, args)
+        if args.only:
+            pages = {n: p for n, p in pages.items() if args.only in n or n == "trivial view"}
         server = Gunicorn(work, env)
         server.start()
         results = load_all(server.port, pages, client, args)
         server.stop()
         server = None
         print_table(results, client, args)
+        print_search(results)
         profile_all(pages, results)
     finally:
         if server:
@@ -291,7 +298,41 @@ def choose_pages() -> dict[str, dict]:
             "url": f"{base}/articles/{article.pk}/?claim={claim.pk}"
         },
         "search fragment (htmx)": {"url": f"{base}/search/?q=convoy", "headers": HTMX},
+        **search_pages(story, base),
     }
+
+
+# Typed alias groups of the bench story: the seed story's own, and one the outlets' synonyms
+# (_webdata.SYNONYMS) call for, some claims saying "raid" where others say "strike": a broad
+# one, a name in one claim of twenty.
+BENCH_ALIASES = ["Islamic State, ISIS, ISIL, Daesh", "strike, raid"]
+SEARCHES = {
+    "two words": "convoy Okafor",
+    "alias-expanded": "ISIS",
+    "alias-expanded, broad": "raid",
+    "phrase": '"the aid convoy"',
+}
+
+
+def search_pages(story, base: str) -> dict[str, dict]:
+    """The search fragment for a query of each kind (claims/text/query.py), with how many
+    claims each finds: two words in any order, a name whose alias group is searched too, a
+    phrase."""
+    from urllib.parse import urlencode
+
+    from claims.models import Alias
+    from claims.text.query import parse
+    from claims.views.search import found_ids, story_alias_groups
+
+    for terms in BENCH_ALIASES:
+        Alias.objects.get_or_create(story=story, terms=terms)
+    pages = {}
+    for kind, q in SEARCHES.items():
+        n = len(found_ids(story, parse(q, story_alias_groups(story)), {}))
+        print(f"search, {kind}: {q!r} finds {n} claims")
+        url = f"{base}/search/?{urlencode({'q': q})}"
+        pages[f"search, {kind}"] = {"url": url, "headers": HTMX, "cold_n": 15}
+    return pages
 
 
 # --- the server -----------------------------------------------------------------------------
@@ -403,7 +444,7 @@ def load_all(port: int, pages: dict, client: str, args) -> dict[str, dict]:
             print(f"ERROR {name}: GET {page['url']} answered {status}; not loaded")
             continue
         alone = serial_latency(port, page)
-        cold = cold_latency(port, page)
+        cold = cold_latency(port, page, page.get("cold_n", 5))
         run = run_wrk if client == "wrk" else run_python
         run(port, page, 1.0, args)  # warm-up
         # A slow page needs longer than `seconds` for requests queued behind 15 others to
@@ -574,6 +615,22 @@ def print_table(results: dict, client: str, args) -> None:
     )
 
 
+def print_search(results: dict) -> None:
+    """Search, cold (each new query is computed afresh: only its repeats come from the cache):
+    median ms of the first request after a change to the story, and as a multiple of the
+    trivial view's."""
+    trivial = results.get("trivial view")
+    searches = {n: r for n, r in results.items() if n.startswith("search, ")}
+    if not trivial or not searches:
+        return
+    print(f"\nSearch, cold, over HTTP (trivial view {trivial['cold_ms']:.1f} ms):")
+    for name, r in searches.items():
+        print(
+            f"  {name:<26} median {r['cold_ms']:6.1f} ms = {r['cold_ms'] / trivial['cold_ms']:5.1f}"
+            f" x trivial view   {r['url']}"
+        )
+
+
 # --- why ------------------------------------------------------------------------------------
 
 
@@ -639,7 +696,10 @@ def editor_page(pages: dict) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    name, page = next((n, p) for n, p in pages.items() if n.startswith("event, largest"))
+    found = [(n, p) for n, p in pages.items() if n.startswith("event, largest")]
+    if not found:  # not loaded (--only)
+        return
+    name, page = found[0]
     user = get_user_model().objects.create_superuser("bench-editor", password=secrets.token_hex())
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
