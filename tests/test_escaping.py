@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from articles import forms as articles_forms
+from articles import members
 from articles.details import ArticleDetails
 from articles.forms import (
     ArticleDetailsForm,
@@ -76,6 +78,12 @@ POSTS = {
     "claims-rematch": None,
     "articles-story-create": StoryForm,
     "articles-import": ImportForm,
+    "articles-invite": articles_forms.InviteForm,
+    "articles-member-role": articles_forms.RoleForm,
+    "articles-member-remove": None,
+    "articles-invitation-revoke": None,
+    "articles-invitation": articles_forms.SignupForm,
+    "articles-signup": articles_forms.SignupForm,
     "articles-article-details": ArticleDetailsForm,
     "articles-outlet": OutletDetailsForm,
     "articles-outlet-merge": OutletMergeForm,
@@ -96,6 +104,9 @@ GETS = {
     "articles-story-create": (),
     "articles-import": (),
     "articles-import-status": (),
+    "articles-members": (),
+    "articles-invitation": (),
+    "articles-signup": (),
     "articles-article-details": (),
     "articles-outlet": (),
     "claims-story": ("page", "outlets"),
@@ -149,6 +160,12 @@ def address(name: str, o) -> str:
         "articles-original": [s, o.article.pk],
         "articles-import": [s],
         "articles-import-status": [s, o.import_job.pk] if o.import_job else None,
+        "articles-members": [s],
+        "articles-invite": [s],
+        "articles-member-role": [s, o.membership.pk],
+        "articles-member-remove": [s, o.membership.pk],
+        "articles-invitation-revoke": [s, o.invitation.pk],
+        "articles-invitation": [o.invitation_token],
         "articles-article-details": [s, o.article.pk],
         "articles-outlet": [s, o.article.outlet.slug],
         "articles-outlet-merge": [s, o.article.outlet.slug],
@@ -190,6 +207,7 @@ def objects(story, editor, **more) -> SimpleNamespace:
         or Link.objects.filter(story=story).order_by("-score").first()
     )
     article = story.articles.order_by("-pk").first()  # the imported one, when there is one
+    invitation, token = members.invite(story, "annotator", editor, 7)
     return SimpleNamespace(
         story=story,
         event=story.events.filter(label__contains="<").first() or story.events.first(),
@@ -200,6 +218,9 @@ def objects(story, editor, **more) -> SimpleNamespace:
         discrepancy=Discrepancy.objects.filter(story=story).first(),
         import_job=story.import_jobs.first(),
         match_job=story.match_jobs.first(),
+        membership=story.memberships.filter(user=editor).first(),
+        invitation=invitation,
+        invitation_token=token,
         uid=urlsafe_base64_encode(force_bytes(editor.pk)),
         token=default_token_generator.make_token(editor),
         **more,
@@ -234,6 +255,10 @@ def valid_data(name: str, o) -> dict:
             "loaded": ArticleDetails.of(o.article).version(),
         },
         "articles-outlet": {"country": "", "ownership": "", "domain": ""},
+        "articles-invite": {"role": "annotator", "email": "", "days": 7},
+        "articles-member-role": {"role": "editor"},
+        "articles-invitation": NEW_ACCOUNT,
+        "articles-signup": NEW_ACCOUNT,
         "login": {"username": "editor", "password": PASSWORD, "next": "/"},
         "password_change": {
             "old_password": PASSWORD,
@@ -246,6 +271,14 @@ def valid_data(name: str, o) -> dict:
             "new_password2": "Another-passphrase-9",
         },
     }.get(name, {})
+
+
+NEW_ACCOUNT = {
+    "username": "newcomer",
+    "email": "",
+    "password1": "Another-passphrase-9",
+    "password2": "Another-passphrase-9",
+}
 
 
 def payload_posts(name: str, o) -> list[dict]:

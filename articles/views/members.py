@@ -113,7 +113,8 @@ def _page(request, story, form=None, new=None, status=200, error=""):
         "error": error,
         "email_configured": members.email_configured(),
     }
-    return render(request, "articles/members.html", context, status=status)
+    template = "articles/members.html#panel" if request.htmx else "articles/members.html"
+    return render(request, template, context, status=status)
 
 
 # -- accepting an invitation ------------------------------------------------------------------
@@ -138,8 +139,10 @@ def invitation(request, token):
     context = {"invitation": found, "story": found.story, "form": form, "membership": None}
     if request.user.is_authenticated:
         context["membership"] = found.story.memberships.filter(user=request.user).first()
-    status = invalid_status(request) if form.is_bound else 200
-    return render(request, "articles/invitation.html", context, status=status)
+    if form.is_bound:  # with its errors: the page, or for htmx the form alone
+        template = "articles/invitation.html" + ("#form" if request.htmx else "")
+        return render(request, template, context, status=invalid_status(request))
+    return render(request, "articles/invitation.html", context)
 
 
 def _accept(request, token, user, form=None):
@@ -173,6 +176,8 @@ def signup(request):
     if form.is_bound and form.is_valid():
         login(request, form.save())
         return redirect(next_url or "articles-stories")
-    status = invalid_status(request) if form.is_bound else 200
     context = {"form": form, "next": next_url}
-    return render(request, "registration/signup.html", context, status=status)
+    if form.is_bound:
+        template = "registration/signup.html" + ("#form" if request.htmx else "")
+        return render(request, template, context, status=invalid_status(request))
+    return render(request, "registration/signup.html", context)
