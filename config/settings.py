@@ -147,6 +147,9 @@ SECURE_CSP = {
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# A form refused for its CSRF token gets the site's layout and a way back.
+CSRF_FAILURE_VIEW = "articles.views.errors.csrf_failure"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles-stories"
 LOGOUT_REDIRECT_URL = "articles-stories"

@@ -212,5 +212,7 @@ def add_alias(request, slug):
     if not form.is_valid():
         return overview_page(request, story, alias_form=form)
     editing.add_alias(story, form.cleaned_data["terms"], request.user)
+    if request.htmx:
+        return overview_page(request, story, alias_saved=True)
     messages.success(request, "Alias saved. It takes effect when the story is matched again.")
     return redirect("claims-story", story.slug)

@@ -31,9 +31,10 @@ def story_overview(request, slug):
     )
 
 
-def overview_page(request, story, alias_form=None):
+def overview_page(request, story, alias_form=None, alias_saved=False):
     """The page; with `alias_form`, names that did not validate, kept in the form with its
-    errors (400; for htmx only the names section, 422)."""
+    errors (400; for htmx only the names section, 422). `alias_saved`: for htmx, the names
+    section with the names just added and an empty form."""
     can_edit = can(request.user, story, EDIT)
     pages = (_page_number(request, "page"), _page_number(request, "outlets"))
     context = {
@@ -47,9 +48,12 @@ def overview_page(request, story, alias_form=None):
             lambda: _overview(story, *pages, can_edit),
         ),
         "alias_form": AliasForm() if alias_form is None else alias_form,
+        "alias_saved": alias_saved,
         "can_edit": can_edit,
         "export_tables": TABLES,
     }
+    if alias_saved:
+        return render(request, "claims/story_overview.html#aliases", context)
     if alias_form is None:
         return render(request, "claims/story_overview.html", context)
     template = "claims/story_overview.html" + ("#aliases" if request.htmx else "")
