@@ -149,6 +149,16 @@ def test_a_bad_invitation_form_is_refused_with_its_errors(story, people):
     assert not Invitation.objects.exists()
 
 
+def test_a_bad_invitation_form_sent_by_htmx_comes_back_as_the_panel(story, people):
+    response = signed_in(people["editor"]).post(
+        url("articles-invite", story), {"role": "editor", "days": "0"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="members-panel"' in html and "<html" not in html
+    assert "greater than or equal to 1" in html
+
+
 def test_with_email_configured_the_link_is_also_mailed(story, people):
     # pytest-django's test settings use the locmem backend: a real delivery as far as we know.
     response = signed_in(people["editor"]).post(
@@ -614,3 +624,55 @@ def test_of_two_accepting_one_link_at_once_one_wins():
     assert "already been used" in str(results["second"])
     assert list(Membership.objects.values_list("user__username", "role")) == [("first", "editor")]
     assert Invitation.objects.get().accepted_by == first
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs connections that wait")
+def test_two_editors_demoting_each_other_at_once_leave_one_editor():
+    import threading
+
+    story = Story.objects.create(slug="race", title="Race")
+    ada, bea = make_user("ada", story, Role.EDITOR), make_user("bea", story, Role.EDITOR)
+    ada_pk, bea_pk = (Membership.objects.get(user=u).pk for u in (ada, bea))
+    counted, go, results = threading.Event(), threading.Event(), {}
+
+    def hold_after_counting(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "articles_membership" in sql and "LIMIT 1" in sql and not counted.is_set():
+            counted.set()  # ada found another editor (bea) and is about to demote her
+            go.wait(20)
+        return result
+
+    def run(name, pk, by, wrapper=None):
+        try:
+            if wrapper:
+                with connection.execute_wrapper(wrapper):
+                    results[name] = members.change_role(story, pk, Role.ANNOTATOR, by)
+            else:
+                results[name] = members.change_role(story, pk, Role.ANNOTATOR, by)
+        except members.LastEditor as refused:
+            results[name] = refused
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=run, args=("ada", bea_pk, ada, hold_after_counting))
+    a.start()
+    assert counted.wait(20)
+    b = threading.Thread(target=run, args=("bea", ada_pk, bea))
+    b.start()
+    with connection.cursor() as cursor:
+        for _ in range(2000):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.01)
+        else:
+            pytest.fail("the second demotion never waited for the first")
+    go.set()
+    a.join(20)
+    b.join(20)
+    assert isinstance(results["ada"], Membership)
+    assert isinstance(results["bea"], members.LastEditor)
+    assert list(
+        story.memberships.filter(role=Role.EDITOR).values_list("user__username", flat=True)
+    ) == ["ada"]
