@@ -174,7 +174,7 @@ def decide_claim_links(request, slug, pk):
     claim = get_object_or_404(Claim, article__story=story, pk=pk)
     form = BulkDecideForm(request.POST)
     if not form.is_valid():
-        return claim_matches_page(request, story, pk, status=invalid_status(request))
+        return claim_matches_page(request, story, pk, invalid_status(request), invalid=form)
     status, seen = form.cleaned_data["status"], form.cleaned_data["shown"]
     about = {"claim": claim.pk, "about": f"the claim “{claim.text[:80]}”"}
     try:
