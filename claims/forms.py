@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.utils import flatatt
 
-from articles.models import Membership, Role
+from articles.models import BlindReview, Membership, Role
 from claims.actions.annotating import ORDERS
 from claims.actions.assigning import SCOPES
 from claims.models import DiscrepancyStatus, Event, FinalLabel, Label, Link, LinkStatus
@@ -316,3 +316,11 @@ class AssignForm(forms.Form):
                 code="overlap",
             )
         return data
+
+
+class BlindReviewForm(forms.Form):
+    """An editor's choice of the story's blind-review mode (Story.blind_review)."""
+
+    mode = forms.ChoiceField(
+        choices=BlindReview.choices, widget=forms.RadioSelect, label="Blind review"
+    )

@@ -3,6 +3,7 @@ from django.urls import path
 from claims.views import (
     agreement,
     article,
+    blind,
     discrepancies,
     edit,
     event,
@@ -22,6 +23,7 @@ urlpatterns = [
     path(story + "articles/<int:pk>/", article.article_detail, name="articles-detail"),
     path(story + "search/", search.search, name="claims-search"),
     path(story + "aliases/", edit.add_alias, name="claims-alias-add"),
+    path(story + "blind-review/", blind.blind_review, name="claims-blind-review"),
     path(story + "match/", matching.rematch, name="claims-rematch"),
     path(story + "match/<int:pk>/", matching.match_status, name="claims-match-status"),
     path(story + "events/<int:pk>/", event.event_detail, name="claims-event"),

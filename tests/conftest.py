@@ -1,5 +1,17 @@
 """Shared fixtures: the seeded story (imported and matched once a session, each pytest-xdist
-worker its own), users, and a headless Chromium for browser tests."""
+worker its own), users, and a headless Chromium for browser tests.
+
+Keeping the suite fast (`make test` on 2 cores; `pytest --durations=30` shows the slowest):
+- A browser test signs in with `signed_in_page(user)`: the session cookie a test client got,
+  put in the page's context, no trip through the login form (one test keeps the form:
+  tests/test_csp_browser.py::test_no_page_violates_the_csp).
+- The browser and the live server are one per worker (session fixtures); a test gets a fresh
+  context (`page`), which costs milliseconds.
+- A test that would wait out a timer in the page (the keyboard queues' windows, a pause)
+  installs Playwright's clock before the first page (`signed_in_page(user, clock=True)`) and
+  moves it on: `page.clock.run_for(ms)` while paused, `page.clock.fast_forward(ms)` otherwise.
+  tests/claims/test_review_browser.py's `showing` does so for the queues.
+"""
 
 import os
 import shutil
@@ -343,6 +355,28 @@ def page(browser):
 
 
 @pytest.fixture
+def signed_in_page(page, live_server):
+    """`signed_in_page(user)`: the page, signed in as this user (made by make_user) by the
+    session cookie of a test client; with clock=True, Playwright's clock installed first, for
+    tests that move the page's time on instead of waiting (it runs at real speed until then)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def sign(user, clock=False):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+        if clock:
+            page.clock.install()
+        return page
+
+    return sign
+
+
+@pytest.fixture
 def screenshot(page):
     ARTIFACTS.mkdir(exist_ok=True)
 
@@ -374,6 +408,8 @@ def live_story(live_seed_story, _seed_rows):
 
 
 def sign_in(page, live_server, user):
+    """Sign in through the login form, as a person does. A test about something else uses
+    `signed_in_page`, which skips the form's two page loads."""
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("User name").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)

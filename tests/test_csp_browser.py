@@ -131,6 +131,8 @@ def test_the_watch_sees_a_violation(live_story, live_server, page, watch):
 
 
 def test_no_page_violates_the_csp(live_story, editor, live_server, page, watch):
+    # The one browser test that signs in through the login form (the others set the session
+    # cookie): the form and the page it leads to are watched like the rest.
     sign_in(page, live_server, editor)
     for path in main_pages(live_story):
         response = page.goto(live_server.url + path)
@@ -139,8 +141,10 @@ def test_no_page_violates_the_csp(live_story, editor, live_server, page, watch):
     assert not watch.found, "\n".join(watch.found)
 
 
-def test_what_htmx_swaps_in_violates_nothing(live_story, editor, live_server, page, watch):
-    sign_in(page, live_server, editor)
+def test_what_htmx_swaps_in_violates_nothing(
+    live_story, editor, live_server, signed_in_page, page, watch
+):
+    signed_in_page(editor)
     link = Link.objects.filter(story=live_story).order_by("-score").first()
     claim = link.claim_a
     # An event page: a claim's context, and the framing panel loaded when scrolled to.
@@ -171,10 +175,12 @@ def test_what_htmx_swaps_in_violates_nothing(live_story, editor, live_server, pa
     assert not watch.found, "\n".join(watch.found)
 
 
-def test_a_form_error_is_swapped_in_on_the_form(live_story, editor, live_server, page, watch):
+def test_a_form_error_is_swapped_in_on_the_form(
+    live_story, editor, live_server, signed_in_page, page, watch
+):
     """Moving no claim is refused with the form's errors in the page, which does not reload
     (htmx swaps in the 422 the server answers)."""
-    sign_in(page, live_server, editor)
+    signed_in_page(editor)
     event = Link.objects.filter(story=live_story).exclude(event=None).first().event
     page.goto(live_server.url + f"/stories/{SLUG}/events/{event.pk}/")
     page.evaluate("window.notReloaded = true")

@@ -33,14 +33,13 @@ from articles.forms import (
     OutletMergeForm,
     StoryForm,
 )
-from claims.actions import editing
 from claims.actions import framing as framing_data
 from claims.exchange.export import TABLES
 from claims.forms import (
     AdjudicateForm,
     AgreementFilterForm,
     AliasForm,
-    BulkDecideForm,
+    BlindReviewForm,
     ClaimSelectForm,
     DecideForm,
     DiscrepancyDecideForm,
@@ -54,7 +53,7 @@ from claims.forms import (
     SearchForm,
     UndoForm,
 )
-from claims.models import Discrepancy, Event, Link
+from claims.models import Discrepancy, Link
 from tests.conftest import PASSWORD, run_worker
 
 SCRIPT = "<script>alert(1)</script>"
@@ -72,14 +71,12 @@ POSTS = {
     "claims-event-merge": MergeForm,
     "claims-event-move": MoveClaimsForm,
     "claims-link-decide": DecideForm,
-    "claims-event-decide-all": BulkDecideForm,
-    "claims-claim-decide-all": BulkDecideForm,
-    "claims-edit-undo": None,
     "claims-review-label": LabelForm,
     "claims-review-undo": UndoForm,
     "claims-adjudicate": AdjudicateForm,
     "claims-discrepancy-decide": DiscrepancyDecideForm,
     "claims-alias-add": AliasForm,
+    "claims-blind-review": BlindReviewForm,
     "claims-rematch": None,
     "articles-story-create": StoryForm,
     "articles-import": ImportForm,
@@ -177,6 +174,7 @@ def address(name: str, o) -> str:
         "claims-story": [s],
         "claims-search": [s],
         "claims-alias-add": [s],
+        "claims-blind-review": [s],
         "claims-rematch": [s],
         "claims-match-status": [s, o.match_job.pk] if o.match_job else None,
         "claims-event": [s, o.event.pk],
@@ -191,9 +189,6 @@ def address(name: str, o) -> str:
         "claims-matches": [s, o.claim.pk],
         "claims-pair": [s, o.link.pk],
         "claims-link-decide": [s, o.link.pk],
-        "claims-event-decide-all": [s, o.event.pk],
-        "claims-claim-decide-all": [s, o.claim.pk],
-        "claims-edit-undo": [s, o.edit.pk] if o.edit else None,
         "claims-review": [s],
         "claims-review-undo": [s],
         "claims-review-label": [s, o.link.pk],
@@ -224,7 +219,6 @@ def objects(story, editor, **more) -> SimpleNamespace:
         claim=article.claims.first() or link.claim_a,
         article=article,
         discrepancy=Discrepancy.objects.filter(story=story).first(),
-        edit=story.edits.order_by("-pk").first(),
         import_job=story.import_jobs.first(),
         match_job=story.match_jobs.first(),
         membership=story.memberships.filter(user=editor).first(),
@@ -244,13 +238,12 @@ def valid_data(name: str, o) -> dict:
         "claims-event-merge": {"other": o.other_event.pk},
         "claims-event-move": {"claims": [claim.pk], "target": "new"},
         "claims-link-decide": {"status": "confirmed"},
-        "claims-event-decide-all": {"status": "confirmed", "shown": shown_links(o.event)},
-        "claims-claim-decide-all": {"status": "rejected", "shown": shown_links(o.claim)},
         "claims-review-label": {"label": "agrees", "note": "", "version": 0, "order": "event"},
         "claims-review-undo": {"order": "event"},
         "claims-adjudicate": {"label": "agrees", "note": "", "version": 0},
         "claims-discrepancy-decide": {"status": "confirmed"},
         "claims-alias-add": {"terms": "Daesh, ISIS"},
+        "claims-blind-review": {"mode": "on"},
         "articles-story-create": {"title": "A story", "slug": "", "description": ""},
         "articles-import": {
             "outlet": "",
@@ -282,12 +275,6 @@ def valid_data(name: str, o) -> dict:
             "new_password2": "Another-passphrase-9",
         },
     }.get(name, {})
-
-
-def shown_links(of) -> str:
-    """What a page that lists the suggested links of an event or a claim sends back."""
-    links = editing.event_links(of) if isinstance(of, Event) else editing.claim_links(of)
-    return editing.shown(editing.suggested(links))
 
 
 NEW_ACCOUNT = {

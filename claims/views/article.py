@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles import pagecache
-from articles.access import get_story
+from articles.access import Sight, get_story
 from articles.models import Article
 from articles.views.details import article_panel
 from claims.forms import ClaimSelectForm
@@ -23,14 +23,16 @@ def article_detail(request, slug, pk):
 def _article_page(request, story, pk):
     form = ClaimSelectForm(request.GET)
     chosen = form.cleaned_data["claim"] if form.is_valid() else None
+    # Blind review: a reader who may not see decisions gets the matches rejected ones and all.
+    decisions = Sight(request.user, story).everything
     cached = pagecache.fragment(
-        story, "reader", (pk, chosen), lambda: _reader_copy(story, pk, chosen)
+        story, "reader", (pk, chosen, decisions), lambda: _reader_copy(story, pk, chosen, decisions)
     )
     panel = article_panel(request, story, pk)  # its changes and, for editors, the fix-it form
     return render(request, "claims/article_detail.html", {**cached, **panel, "story": story})
 
 
-def _reader_copy(story, pk, chosen) -> dict:
+def _reader_copy(story, pk, chosen, decisions=True) -> dict:
     """The article with its claims marked and, when one is chosen, its matches, as HTML
     rendered without the request (nothing in it depends on who reads), for the cache
     (articles/pagecache.py); and what the page's title and breadcrumbs show."""
@@ -47,7 +49,7 @@ def _reader_copy(story, pk, chosen) -> dict:
         "matches_prefix": reverse("claims-matches", args=[story.slug, 0]).removesuffix(
             "0/matches/"
         ),
-        "matches": matches_for(selected) if selected else None,
+        "matches": matches_for(selected, decisions) if selected else None,
     }
     return {
         "reader_html": render_to_string("claims/article_detail.html#reader", context),

@@ -10,12 +10,12 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from articles import pagecache
-from articles.access import EDIT, can, get_story
+from articles.access import EDIT, Sight, can, get_story
 from articles.models import Outlet
 from claims.actions import undo
 from claims.exchange.export import TABLES
-from claims.forms import AliasForm
-from claims.models import Alias, Claim, Edit, MatchState
+from claims.forms import AliasForm, BlindReviewForm
+from claims.models import Alias, Claim, Edit, EditAction, MatchState
 from claims.views import rows
 from claims.views.common import invalid_status, url_prefix
 
@@ -31,12 +31,14 @@ def story_overview(request, slug):
     )
 
 
-def overview_page(request, story, alias_form=None, alias_saved=False):
+def overview_page(request, story, alias_form=None, alias_saved=False, blind_form=None):
     """The page; with `alias_form`, names that did not validate, kept in the form with its
     errors (400; for htmx only the names section, 422). `alias_saved`: for htmx, the names
-    section with the names just added and an empty form."""
+    section with the names just added and an empty form. `blind_form`: a blind-review mode
+    that did not validate (claims/views/blind.py), likewise."""
     can_edit = can(request.user, story, EDIT)
     pages = (_page_number(request, "page"), _page_number(request, "outlets"))
+    sight = Sight(request.user, story)  # blind review: who may see links' decisions
     context = {
         "story": story,
         # What changes with the story (articles/pagecache.py); times ("5 minutes ago") are
@@ -44,9 +46,11 @@ def overview_page(request, story, alias_form=None, alias_saved=False):
         **pagecache.fragment(
             story,
             "overview",
-            (*pages, "edit" if can_edit else "read"),
-            lambda: _overview(story, *pages, can_edit),
+            (*pages, "edit" if can_edit else "read", sight.everything),
+            lambda: _overview(story, *pages, can_edit, sight.everything),
         ),
+        "sight": sight,
+        "blind_form": blind_form or BlindReviewForm(initial={"mode": story.blind_review}),
         "alias_form": AliasForm() if alias_form is None else alias_form,
         "alias_saved": alias_saved,
         "can_edit": can_edit,
@@ -54,19 +58,35 @@ def overview_page(request, story, alias_form=None, alias_saved=False):
     }
     if alias_saved:
         return render(request, "claims/story_overview.html#aliases", context)
+    if blind_form is not None:  # a blind-review mode that did not validate
+        template = "claims/story_overview.html" + ("#blind-review" if request.htmx else "")
+        return render(request, template, context, status=invalid_status(request))
     if alias_form is None:
         return render(request, "claims/story_overview.html", context)
     template = "claims/story_overview.html" + ("#aliases" if request.htmx else "")
     return render(request, template, context, status=invalid_status(request))
 
 
-def _overview(story, events_page, outlets_page, can_edit) -> dict:
+# Edits that tell how a link was decided: not listed to readers who may not see decisions.
+DECISIONS = [
+    EditAction.CONFIRM,
+    EditAction.REJECT,
+    EditAction.REOPEN,
+    EditAction.ADJUDICATE,
+    EditAction.BULK,
+]
+
+
+def _overview(story, events_page, outlets_page, can_edit, decisions=True) -> dict:
     """What the page shows of the story at its revision, for the cache: the coverage as HTML,
-    the rows of the other sections as objects (their "5 minutes ago" is rendered each time)."""
+    the rows of the other sections as objects (their "5 minutes ago" is rendered each time).
+    Not `decisions` (blind review, articles.access.Sight): the latest edits leave out how
+    links were decided."""
     match_state = MatchState.objects.filter(story=story).defer("stats").first()
-    edits = list(
-        Edit.objects.filter(story=story).select_related("user").defer("user__password")[:10]
-    )
+    edits = Edit.objects.filter(story=story)
+    if not decisions:
+        edits = edits.exclude(action__in=DECISIONS)
+    edits = list(edits.select_related("user").defer("user__password")[:10])
     if can_edit:
         _undoable(edits, match_state)
     return {

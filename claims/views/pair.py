@@ -80,12 +80,15 @@ def _labels_as_seen(user, story, link, sees: bool = True) -> dict:
     return {"annotations": annotations, "adjudication": adjudication, "changes": changes}
 
 
-def matches_for(claim: Claim) -> list[dict]:
-    """The claims of other articles linked to this one, best first, rejected ones left out."""
+def matches_for(claim: Claim, decisions: bool = True) -> list[dict]:
+    """The claims of other articles linked to this one, best first, rejected ones left out.
+    Not `decisions` (a reader in blind review, articles.access.Sight): rejected ones stay, so
+    that their absence does not tell what people decided."""
+    links = Link.objects.filter(Q(claim_a=claim) | Q(claim_b=claim))
+    if decisions:
+        links = links.exclude(status=LinkStatus.REJECTED)
     links = (
-        Link.objects.filter(Q(claim_a=claim) | Q(claim_b=claim))
-        .exclude(status=LinkStatus.REJECTED)
-        .select_related("claim_a__article__outlet", "claim_b__article__outlet")
+        links.select_related("claim_a__article__outlet", "claim_b__article__outlet")
         .defer(*article_texts("claim_a__article"), *article_texts("claim_b__article"))
         .order_by("-score")[:MATCHES_SHOWN]
     )
@@ -100,19 +103,18 @@ def claim_matches(request, slug, pk):
     return claim_matches_page(request, get_story(request, slug), pk)
 
 
-def claim_matches_page(request, story, pk, status=200, invalid=None):
+def claim_matches_page(request, story, pk, status=200):
     """The claim's matches (for htmx the panel); editors also get the buttons that decide
-    all its suggested links at once (claims/views/edit.py), with the errors of `invalid`, such
-    a decision that did not validate."""
+    all its suggested links at once (claims/views/edit.py)."""
     claim = get_object_or_404(
         Claim.objects.select_related("article__outlet", "event"), article__story=story, pk=pk
     )
-    context = {"story": story, "claim": claim, "matches": matches_for(claim)}
+    decisions = Sight(request.user, story).everything
+    context = {"story": story, "claim": claim, "matches": matches_for(claim, decisions)}
     if can(request.user, story, EDIT):
         ids = editing.suggested(editing.claim_links(claim))
         context["bulk"] = {"count": len(ids), "shown": editing.shown(ids)}
         context["can_edit"] = True
-        context["bulk_form"] = invalid
     template = "claims/claim_matches.html"
     template = f"{template}#matches" if request.htmx else template
     return render(request, template, context, status=status)

@@ -9,7 +9,7 @@ from django.db import OperationalError, connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 from articles.models import Role, Story
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,19 +67,13 @@ def convoy_editor(transactional_db):
     return make_user("edna", story, Role.EDITOR)
 
 
-def sign_in(page, live_server, next_url):
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.get_by_label("User name").fill("edna")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_upload_shows_a_progress_bar_that_updates_itself_until_done(
-    convoy_editor, live_server, page, screenshot
+    convoy_editor, live_server, signed_in_page, screenshot
 ):
+    page = signed_in_page(convoy_editor)
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    sign_in(page, live_server, "/stories/convoy/import/")
+    page.goto(f"{live_server.url}/stories/convoy/import/")
     page.get_by_label("Files").set_input_files([str(f) for f in FILES])
     page.get_by_role("button", name="Import").click()
 

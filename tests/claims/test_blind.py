@@ -369,3 +369,76 @@ def test_in_blind_review_an_export_holds_what_the_reader_may_see(room, viewer):
         .content.decode()
     )
     assert ("BEANOTE" in csv_text) == (viewer in ("ed", "bea"))
+
+
+# -- the claim's matches, the overview's latest changes -----------------------------------------
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_claims_matches_keep_rejected_links_for_who_may_not_see_decisions(room, viewer):
+    story, links, users = room
+    rejected = links[0]  # ann's "unrelated" rejected it
+    claim = rejected.claim_a
+    pair_url = reverse("claims-pair", args=[story.slug, rejected.pk])
+    client = client_for(viewer, users)
+    html = page_of(client, reverse("claims-matches", args=[story.slug, claim.pk]))
+    reader = page_of(
+        client,
+        reverse("articles-detail", args=[story.slug, claim.article_id]) + f"?claim={claim.pk}",
+    )
+    sees = viewer == "ed"  # ann labelled it, but the list is one for every link of the claim
+    assert (pair_url in html) == (not sees)
+    assert (pair_url in reader) == (not sees)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_overview_lists_how_links_were_decided_only_to_who_may_see_it(room, viewer):
+    story, links, users = room
+    decide = reverse("claims-link-decide", args=[story.slug, links[1].pk])
+    data = {
+        "status": LinkStatus.CONFIRMED,
+        "claim_a": links[1].claim_a_id,
+        "claim_b": links[1].claim_b_id,
+    }
+    assert signed_in(users["ed"]).post(decide, data).status_code in (200, 302)
+    html = page_of(client_for(viewer, users), reverse("claims-story", args=[story.slug]))
+    assert ("confirmed the link between claims" in html) == (viewer == "ed")
+    assert 'id="blind-now"' in html  # says why decisions are not shown
+    form = f'action="{reverse("claims-blind-review", args=[story.slug])}#blind-review"'
+    assert (form in html) == (viewer == "ed")
+
+
+# -- the editor's setting -------------------------------------------------------------------------
+
+
+def test_an_editor_sets_blind_review_on_the_overview(room):
+    story, links, users = room
+    overview = reverse("claims-story", args=[story.slug])
+    html = page_of(signed_in(users["ed"]), overview)
+    for mode in ("auto", "on", "off"):
+        assert f'value="{mode}"' in html
+    assert re.search(r'value="auto"[^>]*checked', html)
+    bea = signed_in(users["bea"])
+    pair = reverse("claims-pair", args=[story.slug, links[0].pk])
+    assert NOTE not in page_of(bea, pair)
+    response = signed_in(users["ed"]).post(
+        reverse("claims-blind-review", args=[story.slug]), {"mode": "off"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Blind review is off" in response.content.decode()
+    assert Story.objects.get(pk=story.pk).blind_review == BlindReview.OFF
+    assert NOTE in page_of(bea, pair)  # the cached pages follow at once
+
+
+def test_only_editors_set_blind_review_and_it_needs_csrf(room):
+    story, links, users = room
+    url = reverse("claims-blind-review", args=[story.slug])
+    assert Client().post(url, {"mode": "off"}).status_code == 302  # to sign in
+    for viewer in ("out", "ann"):
+        assert client_for(viewer, users).post(url, {"mode": "off"}).status_code == 403
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(users["ed"])
+    assert strict.post(url, {"mode": "off"}).status_code == 403
+    assert signed_in(users["ed"]).post(url, {"mode": "sometimes"}).status_code == 400
+    assert signed_in(users["ed"]).get(url).status_code == 405
+    assert Story.objects.get(pk=story.pk).blind_review == BlindReview.AUTO

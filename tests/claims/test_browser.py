@@ -3,7 +3,7 @@
 import pytest
 
 from claims.models import Claim, Event, Link
-from tests.conftest import make_user, sign_in
+from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "syria-ceasefire-2016"
@@ -61,9 +61,11 @@ def test_clicking_a_claim_in_the_reader_loads_its_matches(matched, live_server, 
     screenshot("reader-matches")
 
 
-def test_an_editor_merges_two_events_without_a_reload(matched, live_server, page, screenshot):
+def test_an_editor_merges_two_events_without_a_reload(
+    matched, live_server, signed_in_page, screenshot
+):
     editor = make_user("editor", matched, "editor")
-    sign_in(page, live_server, editor)
+    page = signed_in_page(editor)
     event, other = matched.events.order_by("id")[:2]
     moved = list(other.claims.values_list("id", flat=True))
     page.goto(live_server.url + f"/stories/{SLUG}/events/{event.pk}/")

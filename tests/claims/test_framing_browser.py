@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from claims.models import Claim, Discrepancy, DiscrepancyStatus
-from tests.conftest import make_user, sign_in
+from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "syria-ceasefire-2016"
@@ -17,7 +17,7 @@ def matched(live_story):
 
 
 def test_panel_loads_when_revealed_and_a_discrepancy_is_confirmed(
-    matched, live_server, page, screenshot
+    matched, live_server, page, signed_in_page, screenshot
 ):
     event = Claim.objects.get(text__contains="into the besieged Syrian city of Aleppo").event
     page.goto(live_server.url + f"/stories/{SLUG}/events/{event.pk}/")
@@ -30,7 +30,7 @@ def test_panel_loads_when_revealed_and_a_discrepancy_is_confirmed(
     screenshot("framing-panel")
 
     annotator = make_user("annotator", matched, "annotator")
-    sign_in(page, live_server, annotator)
+    signed_in_page(annotator)
     page.goto(live_server.url + f"/stories/{SLUG}/discrepancies/")
     item = page.locator("#review-panel").get_attribute("data-item")
     page.keyboard.press("y")

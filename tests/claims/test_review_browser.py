@@ -1,5 +1,8 @@
 """The review queue in a browser: five links labelled with the keyboard alone, no reload; and
-keys typed faster than the page changes, which never land on a link the person did not see."""
+keys typed faster than the page changes, which never land on a link the person did not see.
+
+The page's time is Playwright's clock (installed by `signed_in_page(..., clock=True)`): where a
+person would pause before the next key, the test moves the clock on instead of waiting."""
 
 import threading
 from contextlib import contextmanager
@@ -13,7 +16,7 @@ from claims.actions.matching import match_story
 from claims.models import Annotation, AnnotationChange, Discrepancy, DiscrepancyStatus, Link
 from claims.views import discrepancies as discrepancy_views
 from claims.views import review as review_views
-from tests.conftest import make_user, sign_in
+from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "syria-ceasefire-2016"
@@ -26,19 +29,34 @@ def matched(live_story):
 
 def showing(page, link_id, attribute="data-link"):
     """Wait for the panel of this link, swapped in and settled, and for keys to be commands
-    again (they are ignored while the panel changes and just after)."""
+    again (they are ignored while the panel changes and just after, and after an ignored key
+    until a pause). With the clock installed the pause is the clock's, not the test's."""
     page.locator(f'#review-panel[{attribute}="{link_id}"]').wait_for()
     expect(
         page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
     ).to_have_count(0)
+    if page.evaluate("'__pwClock' in globalThis"):
+        pause(page)
     expect(page.locator("#queue-key-status")).to_have_attribute("data-state", "ready")
 
 
-def test_five_links_reviewed_with_the_keyboard_alone(matched, live_server, page, screenshot):
+def pause(page, run=False):
+    """The person pauses as long as the queue holds keys at most (app.js: FRESH_MS after a new
+    panel, PAUSE_MS after an ignored key), on the clock: moved on, or run when it is paused."""
+    longest = page.evaluate("Math.max(FRESH_MS, PAUSE_MS)") + 20
+    if run:
+        page.clock.run_for(longest)
+    else:
+        page.clock.fast_forward(longest)
+
+
+def test_five_links_reviewed_with_the_keyboard_alone(
+    matched, live_server, signed_in_page, screenshot
+):
     annotator = make_user("annotator", matched, "annotator")
     ids = annotating.ReviewQueue.of(matched, annotator).ids
     assert len(ids) >= 6
-    sign_in(page, live_server, annotator)
+    page = signed_in_page(annotator, clock=True)
     page.goto(live_server.url + f"/stories/{SLUG}/review/")
     page.evaluate("window.notReloaded = true")
     showing(page, ids[0])
@@ -70,21 +88,26 @@ def test_five_links_reviewed_with_the_keyboard_alone(matched, live_server, page,
     assert stored == expected
     assert Annotation.objects.get(link_id=ids[2]).note == "one adds the 62 dead"
     assert AnnotationChange.objects.filter(user=annotator).count() == 7
-    # The key map hides and shows with "?".
+    # The key map hides and shows with "?" (a pause between: a key that clicks counts as busy
+    # until the click's task has run, and the next key would be ignored).
     keymap = page.locator(".keymap details")
+    expect(keymap).to_have_attribute("open", "")
     page.keyboard.press("?")
-    assert keymap.get_attribute("open") is None
+    expect(keymap).not_to_have_attribute("open", "")
+    pause(page)
     page.keyboard.press("?")
-    assert keymap.get_attribute("open") is not None
+    expect(keymap).to_have_attribute("open", "")
 
 
-def test_a_label_for_a_link_a_rematch_replaced_says_so_in_the_page(matched, live_server, page):
+def test_a_label_for_a_link_a_rematch_replaced_says_so_in_the_page(
+    matched, live_server, signed_in_page
+):
     """The link shown is deleted behind the page's back and the story matched again; the
     label key then shows, in the page, that the link was replaced (before: a bare 404 that
     htmx swapped nowhere, so nothing visible happened)."""
     annotator = make_user("annotator", matched, "annotator")
     shown = annotating.ReviewQueue.of(matched, annotator).ids[0]
-    sign_in(page, live_server, annotator)
+    page = signed_in_page(annotator, clock=True)
     page.goto(live_server.url + f"/stories/{SLUG}/review/")
     page.evaluate("window.notReloaded = true")
     showing(page, shown)
@@ -147,29 +170,29 @@ def status(page):
     return page.locator("#queue-key-status")
 
 
-def start_review(page, live_server, story, clock=False):
+def start_review(signed_in_page, live_server, story):
     annotator = make_user("annotator", story, "annotator")
     ids = annotating.ReviewQueue.of(story, annotator).ids
     assert len(ids) >= 4
-    sign_in(page, live_server, annotator)
-    if clock:
-        page.clock.install()
+    page = signed_in_page(annotator, clock=True)
     page.goto(live_server.url + f"/stories/{SLUG}/review/")
     page.evaluate("window.notReloaded = true")
     showing(page, ids[0])
-    return annotator, ids
+    return page, annotator, ids
 
 
 def labels(annotator):
     return dict(Annotation.objects.filter(annotator=annotator).values_list("link_id", "label"))
 
 
-def test_j_then_e_and_a_note_typed_at_once_label_nothing(matched, live_server, page, gate):
+def test_j_then_e_and_a_note_typed_at_once_label_nothing(
+    matched, live_server, signed_in_page, gate
+):
     """The issue: `j` and at once `e`, then "unclear wording". The `e` came while the next link
     was loading; the letters after it, part of the note, came some before and some just after
     the new link appeared. None of them is a command ("c" and "a" are labels): the sign says
     the keys were ignored, and the new link's note is empty, not half a note."""
-    annotator, ids = start_review(page, live_server, matched, clock=True)
+    page, annotator, ids = start_review(signed_in_page, live_server, matched)
     with gate.closed(review_views):
         page.keyboard.press("j")
         page.keyboard.press("e")
@@ -194,9 +217,13 @@ def test_j_then_e_and_a_note_typed_at_once_label_nothing(matched, live_server, p
     note = page.locator("#review-panel textarea[name=note]")
     expect(note).to_have_value("")
     expect(note).not_to_be_focused()
-    # After a pause, keys are commands again: "e" opens the note of the link shown.
-    page.clock.resume()
+    # A pause as short as the window after a new panel keeps the burst held; after a longer
+    # one, keys are commands again: "e" opens the note of the link shown.
+    page.clock.run_for(page.evaluate("FRESH_MS") + 20)
+    expect(status(page)).to_have_attribute("data-state", "held")
+    pause(page, run=True)
     expect(status(page)).to_have_attribute("data-state", "ready")
+    page.clock.resume()
     page.keyboard.press("e")
     expect(note).to_be_focused()
     page.keyboard.type("unclear wording")
@@ -208,11 +235,11 @@ def test_j_then_e_and_a_note_typed_at_once_label_nothing(matched, live_server, p
     assert page.evaluate("window.notReloaded") is True, "the page reloaded"
 
 
-def test_one_pressed_three_times_quickly_labels_one_link(matched, live_server, page):
+def test_one_pressed_three_times_quickly_labels_one_link(matched, live_server, signed_in_page):
     """`1 1 1`: the first labels the link shown and the next one swaps in; the two after it
     come just after (a few milliseconds, as a person's quick presses do), before the person
     can have seen the new link: at most one label, on the link that was on screen."""
-    annotator, ids = start_review(page, live_server, matched, clock=True)
+    page, annotator, ids = start_review(signed_in_page, live_server, matched)
     page.clock.pause_at(page.evaluate("Date.now()") + 1000)
     page.keyboard.press("1")
     page.locator(f'#review-panel[data-link="{ids[1]}"]').wait_for()
@@ -228,8 +255,10 @@ def test_one_pressed_three_times_quickly_labels_one_link(matched, live_server, p
     showing(page, ids[1])
 
 
-def test_one_pressed_three_times_while_the_answer_is_slow(matched, live_server, page, gate):
-    annotator, ids = start_review(page, live_server, matched)
+def test_one_pressed_three_times_while_the_answer_is_slow(
+    matched, live_server, signed_in_page, gate
+):
+    page, annotator, ids = start_review(signed_in_page, live_server, matched)
     with gate.closed(review_views):
         page.keyboard.press("1")
         page.keyboard.press("1")
@@ -241,12 +270,12 @@ def test_one_pressed_three_times_while_the_answer_is_slow(matched, live_server, 
 
 
 def test_a_label_pressed_during_a_slow_response_lands_on_the_link_on_screen(
-    matched, live_server, page, gate
+    matched, live_server, signed_in_page, gate
 ):
     """A label key while the next link loads is not given to the link coming (nor to the one
     leaving, whose panel is inert); pressed again once the link is shown, it lands there. A
     label's own slow answer likewise takes no second label."""
-    annotator, ids = start_review(page, live_server, matched)
+    page, annotator, ids = start_review(signed_in_page, live_server, matched)
     with gate.closed(review_views):
         page.keyboard.press("j")
         page.keyboard.press("2")
@@ -269,9 +298,11 @@ def test_a_label_pressed_during_a_slow_response_lands_on_the_link_on_screen(
     assert page.evaluate("window.notReloaded") is True, "the page reloaded"
 
 
-def test_the_discrepancy_queue_ignores_keys_while_it_changes(matched, live_server, page, gate):
+def test_the_discrepancy_queue_ignores_keys_while_it_changes(
+    matched, live_server, signed_in_page, gate
+):
     annotator = make_user("annotator", matched, "annotator")
-    sign_in(page, live_server, annotator)
+    page = signed_in_page(annotator, clock=True)
     page.goto(live_server.url + f"/stories/{SLUG}/discrepancies/")
     # Two more of the first (the page's non-htmx load found them afresh; its swaps do not).
     first = Discrepancy.objects.filter(story=matched).order_by("pk").first()
