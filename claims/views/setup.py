@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from articles.access import EDIT, get_story
 from claims.actions import assigning
@@ -30,10 +32,10 @@ def guidelines(request, slug):
     story = get_story(request, slug, EDIT)
     form = GuidelinesForm(request.POST)
     if not form.is_valid():
-        return _page(request, story, guidelines_form=form, status=invalid_status(request))
+        return _page(request, story, "guidelines", guidelines_form=form)
     assigning.write_guidelines(story, form.cleaned_data["guidelines"])
     messages.success(request, "Guidelines saved: annotators see them beside the review queue.")
-    return redirect("claims-review-setup", story.slug)
+    return _back(request, story)
 
 
 @login_required
@@ -42,7 +44,7 @@ def assign(request, slug):
     story = get_story(request, slug, EDIT)
     form = AssignForm(request.POST, story=story)
     if not form.is_valid():
-        return _page(request, story, assign_form=form, status=invalid_status(request))
+        return _page(request, story, "split", assign_form=form)
     data = form.cleaned_data
     try:
         shares = assigning.assign(
@@ -50,13 +52,22 @@ def assign(request, slug):
         )
     except assigning.NothingToSplit:
         form.add_error("scope", f"There are no links to split: {assigning.SCOPES[data['scope']]}.")
-        return _page(request, story, assign_form=form, status=invalid_status(request))
+        return _page(request, story, "split", assign_form=form)
     each = ", ".join(f"{user.get_username()} {n}" for user, n in shares.items())
     messages.success(request, f"Links split: {each}. The previous split is replaced.")
+    return _back(request, story)
+
+
+def _back(request, story):
+    """After a write: the setup page again, with what was done said on it."""
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("claims-review-setup", args=[story.slug]))
     return redirect("claims-review-setup", story.slug)
 
 
-def _page(request, story, guidelines_form=None, assign_form=None, status=200):
+def _page(request, story, refused=None, guidelines_form=None, assign_form=None):
+    """The setup page; after a form that did not validate (`refused`: "guidelines" or
+    "split"), with its errors, and for htmx only that form's part of the page."""
     shares = (
         Assignment.objects.filter(story=story)
         .values("annotator__username")
@@ -74,4 +85,7 @@ def _page(request, story, guidelines_form=None, assign_form=None, status=200):
     if context["shares"]:
         assigned = Assignment.objects.filter(link=OuterRef("pk"))
         context["unassigned"] = Link.objects.filter(story=story).exclude(Exists(assigned)).count()
-    return render(request, TEMPLATE, context, status=status)
+    if refused is None:
+        return render(request, TEMPLATE, context)
+    template = f"{TEMPLATE}#{refused}" if request.htmx else TEMPLATE
+    return render(request, template, context, status=invalid_status(request))

@@ -250,3 +250,15 @@ def test_no_guidelines_no_box_and_only_editors_are_offered_the_setup(
     assert 'class="guidelines"' not in html and "Set up the review" not in html
     html = signed_in(editor).get(url("claims-review", matched_story)).content.decode()
     assert url("claims-review-setup", matched_story) in html
+
+
+def test_with_htmx_a_refused_form_comes_back_alone_and_a_saved_one_reloads_the_page(
+    matched_story, editor, annotator
+):
+    client = signed_in(editor)
+    response = client.post(url("claims-assign", matched_story), split_data(), **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 422 and "<html" not in html
+    assert 'id="assign-form"' in html and "Choose at least one annotator" in html
+    response = client.post(url("claims-guidelines", matched_story), {"guidelines": "Hi"}, **HTMX)
+    assert response["HX-Redirect"] == url("claims-review-setup", matched_story)
