@@ -213,6 +213,7 @@ def add_alias(request, slug):
         return overview_page(request, story, alias_form=form)
     editing.add_alias(story, form.cleaned_data["terms"], request.user)
     if request.htmx:
+        story.refresh_from_db(fields=["revision"])  # the write moved it: no cached copy
         return overview_page(request, story, alias_saved=True)
     messages.success(request, "Alias saved. It takes effect when the story is matched again.")
     return redirect("claims-story", story.slug)
