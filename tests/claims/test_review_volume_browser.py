@@ -7,18 +7,20 @@ from playwright.sync_api import expect
 from claims.actions import annotating
 from claims.models import Annotation, Label
 from tests.claims.test_review_browser import showing
-from tests.conftest import make_user, sign_in
+from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "syria-ceasefire-2016"
 
 
-def test_guidelines_context_and_skip_from_the_keyboard(live_story, live_server, page, screenshot):
+def test_guidelines_context_and_skip_from_the_keyboard(
+    live_story, live_server, signed_in_page, screenshot
+):
     live_story.guidelines = "Agrees: both state the same.\nPartly: one adds detail."
     live_story.save(update_fields=["guidelines"])
     annotator = make_user("annotator", live_story, "annotator")
     first, second = annotating.ReviewQueue.of(live_story, annotator).ids[:2]
-    sign_in(page, live_server, annotator)
+    page = signed_in_page(annotator)
     page.goto(live_server.url + f"/stories/{SLUG}/review/")
     showing(page, first)
     guidelines = page.locator(".guidelines details")
