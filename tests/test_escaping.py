@@ -33,6 +33,7 @@ from articles.forms import (
     OutletMergeForm,
     StoryForm,
 )
+from claims.actions import editing
 from claims.actions import framing as framing_data
 from claims.exchange.export import TABLES
 from claims.forms import (
@@ -41,6 +42,7 @@ from claims.forms import (
     AliasForm,
     AssignForm,
     BlindReviewForm,
+    BulkDecideForm,
     ClaimSelectForm,
     DecideForm,
     DiscrepancyDecideForm,
@@ -55,7 +57,7 @@ from claims.forms import (
     SearchForm,
     UndoForm,
 )
-from claims.models import Discrepancy, Link
+from claims.models import Discrepancy, Event, Link
 from tests.conftest import PASSWORD, run_worker
 
 SCRIPT = "<script>alert(1)</script>"
@@ -73,6 +75,9 @@ POSTS = {
     "claims-event-merge": MergeForm,
     "claims-event-move": MoveClaimsForm,
     "claims-link-decide": DecideForm,
+    "claims-event-decide-all": BulkDecideForm,
+    "claims-claim-decide-all": BulkDecideForm,
+    "claims-edit-undo": None,
     "claims-review-label": LabelForm,
     "claims-review-undo": UndoForm,
     "claims-adjudicate": AdjudicateForm,
@@ -195,6 +200,9 @@ def address(name: str, o) -> str:
         "claims-matches": [s, o.claim.pk],
         "claims-pair": [s, o.link.pk],
         "claims-link-decide": [s, o.link.pk],
+        "claims-event-decide-all": [s, o.event.pk],
+        "claims-claim-decide-all": [s, o.claim.pk],
+        "claims-edit-undo": [s, o.edit.pk] if o.edit else None,
         "claims-review": [s],
         "claims-review-undo": [s],
         "claims-review-label": [s, o.link.pk],
@@ -229,6 +237,7 @@ def objects(story, editor, **more) -> SimpleNamespace:
         claim=article.claims.first() or link.claim_a,
         article=article,
         discrepancy=Discrepancy.objects.filter(story=story).first(),
+        edit=story.edits.order_by("-pk").first(),
         import_job=story.import_jobs.first(),
         match_job=story.match_jobs.first(),
         membership=story.memberships.filter(user=editor).first(),
@@ -248,6 +257,8 @@ def valid_data(name: str, o) -> dict:
         "claims-event-merge": {"other": o.other_event.pk},
         "claims-event-move": {"claims": [claim.pk], "target": "new"},
         "claims-link-decide": {"status": "confirmed"},
+        "claims-event-decide-all": {"status": "confirmed", "shown": shown_links(o.event)},
+        "claims-claim-decide-all": {"status": "rejected", "shown": shown_links(o.claim)},
         "claims-review-label": {"label": "agrees", "note": "", "version": 0, "order": "event"},
         "claims-review-undo": {"order": "event"},
         "claims-adjudicate": {"label": "agrees", "note": "", "version": 0},
@@ -287,6 +298,12 @@ def valid_data(name: str, o) -> dict:
             "new_password2": "Another-passphrase-9",
         },
     }.get(name, {})
+
+
+def shown_links(of) -> str:
+    """What a page that lists the suggested links of an event or a claim sends back."""
+    links = editing.event_links(of) if isinstance(of, Event) else editing.claim_links(of)
+    return editing.shown(editing.suggested(links))
 
 
 NEW_ACCOUNT = {
