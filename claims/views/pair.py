@@ -103,9 +103,10 @@ def claim_matches(request, slug, pk):
     return claim_matches_page(request, get_story(request, slug), pk)
 
 
-def claim_matches_page(request, story, pk, status=200):
+def claim_matches_page(request, story, pk, status=200, invalid=None):
     """The claim's matches (for htmx the panel); editors also get the buttons that decide
-    all its suggested links at once (claims/views/edit.py)."""
+    all its suggested links at once (claims/views/edit.py), with the errors of `invalid`, such
+    a decision that did not validate."""
     claim = get_object_or_404(
         Claim.objects.select_related("article__outlet", "event"), article__story=story, pk=pk
     )
@@ -115,6 +116,7 @@ def claim_matches_page(request, story, pk, status=200):
         ids = editing.suggested(editing.claim_links(claim))
         context["bulk"] = {"count": len(ids), "shown": editing.shown(ids)}
         context["can_edit"] = True
+        context["bulk_form"] = invalid
     template = "claims/claim_matches.html"
     template = f"{template}#matches" if request.htmx else template
     return render(request, template, context, status=status)
