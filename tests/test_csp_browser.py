@@ -1,12 +1,15 @@
 """The site's own pages in Chromium, signed in as an editor: no Content-Security-Policy
 violation and no script error on any of them, with what htmx loads into them (a panel that
-loads when scrolled to, a claim's context, a search as you type, a form's errors)."""
+loads when scrolled to, a claim's context, a search as you type, a form's errors), and the
+error pages (404, 403, 400, 500, a refused CSRF token)."""
 
 import time
+from unittest import mock
 
 import pytest
 from playwright.sync_api import expect
 
+from articles.models import Story
 from claims.models import Discrepancy, Link
 from tests.conftest import make_user, sign_in
 
@@ -111,6 +114,14 @@ def main_pages(story) -> list[str]:
         f"/stories/{SLUG}/outlets/{outlet.slug}/",
         article.get_absolute_url(),
         article.get_absolute_url() + f"?claim={link.claim_a.pk}",
+        f"/stories/{SLUG}/articles/{article.pk}/original/",
+        f"/stories/{SLUG}/articles/{article.pk}/details/",
+        f"/stories/{SLUG}/outlets/{outlet.slug}/details/",
+        f"/stories/{SLUG}/claims/{link.claim_a.pk}/context/",
+        f"/stories/{SLUG}/claims/{link.claim_a.pk}/matches/",
+        f"/stories/{SLUG}/members/",
+        f"/stories/{SLUG}/review/setup/",
+        "/accounts/password_change/",
         "/stories/new/",
     ]
 
@@ -188,4 +199,56 @@ def test_a_form_error_is_swapped_in_on_the_form(
     errors = page.locator("#event-body .errorlist")
     expect(errors).to_contain_text("Claims: This field is required.")
     assert page.evaluate("window.notReloaded") is True
+    assert not watch.found, "\n".join(watch.found)
+
+
+def test_no_error_page_violates_the_csp(
+    live_story, editor, live_server, signed_in_page, page, watch, screenshot
+):
+    """Each error page in the site's layout, with its way back; signed in as an editor who
+    has no role in another story."""
+    other = Story.objects.create(slug="other", title="Another story")
+    too_many_fields = "&".join(f"x{i}=1" for i in range(1001))
+    pages = [
+        ("404", f"/stories/{SLUG}/events/999999/", 404, "There is no page at this address"),
+        ("403", f"/stories/{other.slug}/import/", 403, "You may not do this here"),
+        ("400", f"/stories/{SLUG}/search/?{too_many_fields}", 400, "could not be understood"),
+    ]
+    for name, path, status, heading in [("404-signed-out", *pages[0][1:])]:
+        assert page.goto(live_server.url + path).status == status
+        expect(page.locator("h1")).to_have_text(heading)
+        screenshot(f"error-{name}")
+        watch.settle()
+    signed_in_page(editor)
+    for name, path, status, heading in pages:
+        assert page.goto(live_server.url + path).status == status, path
+        expect(page.locator("h1")).to_contain_text(heading)
+        expect(page.get_by_role("link", name="All stories")).to_be_visible()
+        screenshot(f"error-{name}")
+        watch.settle()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_server.url + pages[0][1])
+    expect(page.get_by_role("link", name=f"Back to the story “{live_story.title}”")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("error-404-390")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    # A server error: the page Django renders without the request.
+    with mock.patch("articles.views.reading.render", side_effect=RuntimeError("boom")):
+        assert page.goto(live_server.url + "/").status == 500
+    expect(page.locator("h1")).to_have_text("Something went wrong on our side")
+    screenshot("error-500")
+    watch.settle()
+    # A form sent with a token that is not the session's: "Sign out", tampered with.
+    page.goto(live_server.url + f"/stories/{SLUG}/")
+    page.locator("header form [name=csrfmiddlewaretoken]").evaluate(
+        "e => { e.value = 'x'.repeat(64); }"
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("h1")).to_have_text("Your form could not be sent")
+    expect(page.get_by_role("link", name=f"Back to the story “{live_story.title}”")).to_have_count(
+        0
+    )
+    screenshot("error-403-csrf")
+    watch.settle()
     assert not watch.found, "\n".join(watch.found)
