@@ -393,3 +393,26 @@ def test_reject_all_in_the_browser_then_undo(live_story, live_server, signed_in_
     page.locator(".history").get_by_role("button", name="Undo").click()
     page.get_by_text("Undone: rejected").wait_for()
     assert set(Link.objects.filter(id__in=links).values_list("status", flat=True)) == {"suggested"}
+
+
+def test_undo_a_merge_puts_back_what_told_of_each_event(bridged_story, bridged_editor):
+    """The claims listed as also telling of either event, and the links that told of the merged
+    one, are as before the merge."""
+    other = bridged_story.events.filter(also_claims__isnull=False).order_by("id").first()
+    told = set(other.also_claims.values_list("id", flat=True))
+    event = bridged_story.events.exclude(pk=other.pk).exclude(claims__in=told).first()
+
+    def state():
+        also = {
+            e.pk: set(e.also_claims.values_list("id", flat=True))
+            for e in Event.objects.filter(pk__in=[event.pk, other.pk])
+        }
+        links = dict(Link.objects.filter(story=bridged_story).values_list("id", "event_id"))
+        return also, links
+
+    before = state()
+    client = signed_in(bridged_editor)
+    client.post(url("claims-event-merge", bridged_story, event.pk), {"other": other.pk})
+    assert state() != before
+    assert undo(client, bridged_story, Edit.objects.get(action=EditAction.MERGE)).status_code == 302
+    assert state() == before
