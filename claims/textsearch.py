@@ -18,7 +18,7 @@ The search page's query (claims/text/query.py: words, phrases, alias groups) goe
 from functools import reduce
 from operator import and_, or_
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -54,6 +54,28 @@ def first_ids(story_id: int, text: str, limit: int, using: str = "default") -> l
 
 
 MATCHING = "SELECT rowid FROM claims_claim_search WHERE claims_claim_search MATCH %s"
+# PostgreSQL's planner prices UPPER(text) LIKE far below what it costs, and for a word in one
+# claim of twenty scans every claim (280 ms at 50,000 claims on a busy machine) where the
+# pg_trgm index answers in 45: for the candidates' query it is asked to use the index.
+INDEX_ONLY = {"enable_seqscan": "off", "enable_indexscan": "off"}
+
+
+def candidate_ids(claims: QuerySet, query: Query) -> list[int]:
+    """The ids of `narrowed(claims, query)`, in the order of `claims`."""
+    ids = narrowed(claims, query).values_list("id", flat=True)
+    connection = connections[claims.db]
+    if connection.vendor != "postgresql" or not query or not _indexed(query):
+        return list(ids)
+    with transaction.atomic(using=claims.db), connection.cursor() as cursor:
+        before = {}
+        for name, value in INDEX_ONLY.items():
+            sql = "SELECT current_setting(%s), set_config(%s, %s, true)"
+            cursor.execute(sql, [name, name, value])
+            before[name] = cursor.fetchone()[0]
+        found = list(ids)
+        for name, value in before.items():  # as it was, for the rest of an outer transaction
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    return found
 
 
 def narrowed(claims: QuerySet, query: Query) -> QuerySet:
@@ -79,6 +101,11 @@ def narrowed(claims: QuerySet, query: Query) -> QuerySet:
     if whole:
         claims = claims.filter(id__in=RawSQL(MATCHING, [" AND ".join(f"({e})" for e in whole)]))
     return claims
+
+
+def _indexed(query: Query) -> bool:
+    """Whether a trigram index can look up every name of every term (none under 3 letters)."""
+    return all(_long(_pieces(alt)) for term in query.terms for alt in term.alternatives)
 
 
 def _pieces(alternative: tuple[str, ...]) -> list[str]:

@@ -280,3 +280,19 @@ def test_a_word_in_most_claims_shows_the_first_found(client, matched_story, monk
     assert len(every) > 60
     second = results(client, matched_story, q="the", page=2)
     assert len(texts(html)) + len(texts(second)) == 60
+
+
+def test_postgresql_is_asked_for_the_index_and_its_settings_are_put_back(matched_story):
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner settings are PostgreSQL's")
+    claims = Claim.objects.filter(article__story=matched_story).order_by("id")
+    query = parse("Kerry Lavrov")
+    with CaptureQueriesContext(connection) as queries:
+        ids = textsearch.candidate_ids(claims, query)
+    assert ids == list(textsearch.narrowed(claims, query).values_list("id", flat=True))
+    assert any("enable_seqscan" in q["sql"] for q in queries.captured_queries)
+    with connection.cursor() as cursor:  # the test's transaction goes on as it was
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')"
+        )
+        assert cursor.fetchone() == ("on", "on")
