@@ -11,9 +11,13 @@ Keeping the suite fast (`make test` on 2 cores; `pytest --durations=30` shows th
   installs Playwright's clock before the first page (`signed_in_page(user, clock=True)`) and
   moves it on: `page.clock.run_for(ms)` while paused, `page.clock.fast_forward(ms)` otherwise.
   tests/claims/test_review_browser.py's `showing` does so for the queues.
+- A setting read at startup is checked with `fresh_settings(NAME=value)` (config/settings.py
+  run again in this process); a new Python process (a second or two) only where the process
+  is the point: `manage.py` itself, a process's own stderr.
 """
 
 import os
+import runpy
 import shutil
 import sys
 from io import StringIO
@@ -275,6 +279,27 @@ def signed_in(user):
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     return client
+
+
+# What a test of the settings clears: the test process's own values, not a new process's.
+SETTINGS_ENV = (
+    "SECRET_KEY",
+    "DEBUG",
+    "PARALLAX_PRODUCTION",
+    "DATABASE_URL",
+    "PARALLAX_LOG_LEVEL",
+    "PARALLAX_OPEN_READING",
+)
+
+
+def fresh_settings(**env) -> dict:
+    """config/settings.py run again, in this process, with this environment (SETTINGS_ENV
+    cleared first): the settings a new process started so would have, as a dict, or the
+    ImproperlyConfigured that would stop it. A new Python costs a second or two; what needs a
+    process of its own (manage.py, a process's stderr) still gets one."""
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
+    with mock.patch.dict(os.environ, {**clean, **env}, clear=True):
+        return runpy.run_path(str(Path(__file__).resolve().parent.parent / "config/settings.py"))
 
 
 def run_worker():

@@ -1,9 +1,14 @@
-"""Settings come from the environment and refuse bad values loudly."""
+"""Settings come from the environment and refuse bad values loudly.
+
+Most tests run config/settings.py again in this process (`fresh_settings`); three start a
+process of their own, for what only one shows: manage.py refusing to start, manage.py check
+passing, and a process's own stderr as its log."""
 
 import logging
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
@@ -13,17 +18,13 @@ from django.test import Client
 from django.urls import path
 
 from config.env import env_bool, env_int, env_list
+from tests.conftest import SETTINGS_ENV, fresh_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def check(env: dict, args=("manage.py", "check")) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {"SECRET_KEY", "DEBUG", "PARALLAX_PRODUCTION", "DATABASE_URL", "PARALLAX_LOG_LEVEL"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
@@ -51,9 +52,12 @@ def test_booleans_and_numbers_fail_loudly(monkeypatch):
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    """In processes of their own: manage.py itself stops on a bad setting, and starts (its
+    system checks pass) on good ones; the other tests of bad values read the settings here."""
     result = check({"PARALLAX_PRODUCTION": "1", "PARALLAX_VAR_DIR": str(tmp_path)})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
     ok = check(
         {"PARALLAX_PRODUCTION": "1", "SECRET_KEY": "s" * 50, "PARALLAX_VAR_DIR": str(tmp_path)}
     )
@@ -61,17 +65,17 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_a_local_run_generates_its_secret_key_once(tmp_path):
-    assert check({"PARALLAX_VAR_DIR": str(tmp_path)}).returncode == 0
+    first = fresh_settings(PARALLAX_VAR_DIR=str(tmp_path))["SECRET_KEY"]
     key = (tmp_path / "secret_key").read_text()
-    assert len(key) >= 50
-    assert check({"PARALLAX_VAR_DIR": str(tmp_path)}).returncode == 0
+    assert len(key) >= 50 and first == key
+    assert fresh_settings(PARALLAX_VAR_DIR=str(tmp_path))["SECRET_KEY"] == key
     assert (tmp_path / "secret_key").read_text() == key
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
 
 
 def test_bad_import_limit_stops_the_app(tmp_path):
-    result = check({"PARALLAX_IMPORT_MAX_BYTES": "lots", "PARALLAX_VAR_DIR": str(tmp_path)})
-    assert result.returncode != 0 and "PARALLAX_IMPORT_MAX_BYTES='lots'" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match="PARALLAX_IMPORT_MAX_BYTES='lots'"):
+        fresh_settings(PARALLAX_IMPORT_MAX_BYTES="lots", PARALLAX_VAR_DIR=str(tmp_path))
 
 
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
@@ -138,19 +142,44 @@ def serve_a_500(tmp_path, **env) -> subprocess.CompletedProcess:
     return check(env, args=("-c", SERVE_A_500))
 
 
-def test_the_log_level_is_set_by_parallax_log_level(tmp_path):
+@contextmanager
+def logging_as(config):
+    """Logging configured as a process with this LOGGING is (Django's own step at startup),
+    its stderr handler writing to the buffer yielded; this process's own configuration after."""
+    from django.conf import settings
+    from django.utils.log import configure_logging
+
+    own_stream = logging.getHandlerByName("stderr").stream
+    try:
+        configure_logging(settings.LOGGING_CONFIG, config)
+        stream = StringIO()
+        logging.getHandlerByName("stderr").setStream(stream)
+        yield stream
+    finally:
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+        logging.getHandlerByName("stderr").setStream(own_stream)
+
+
+@pytest.mark.urls(__name__)
+def test_the_log_level_is_set_by_parallax_log_level(tmp_path, settings):
     default = serve_a_500(tmp_path)
     assert default.returncode == 0, default.stderr
     assert "Traceback (most recent call last):" in default.stderr  # the process's own stderr
     assert "RuntimeError: the view fell over" in default.stderr
     assert default.stdout.split() == ["500", str(logging.WARNING), str(logging.WARNING)]
 
-    quiet = serve_a_500(tmp_path, PARALLAX_LOG_LEVEL="critical")
-    assert quiet.stdout.split() == ["500", str(logging.CRITICAL), str(logging.CRITICAL)]
-    assert "the view fell over" not in quiet.stderr
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+    for value, level, logs_the_500 in (
+        ("critical", logging.CRITICAL, False),
+        (" Info ", logging.INFO, True),
+    ):
+        config = fresh_settings(PARALLAX_LOG_LEVEL=value, PARALLAX_VAR_DIR=str(tmp_path))
+        with logging_as(config["LOGGING"]) as stderr:
+            assert client.get("/falls-over/").status_code == 500
+            levels = [logging.getLogger(n).getEffectiveLevel() for n in ("articles", "claims")]
+        assert levels == [level, level], value
+        assert ("RuntimeError: the view fell over" in stderr.getvalue()) is logs_the_500, value
 
-    talkative = serve_a_500(tmp_path, PARALLAX_LOG_LEVEL=" Info ")
-    assert talkative.stdout.split() == ["500", str(logging.INFO), str(logging.INFO)]
-
-    bad = check({"PARALLAX_LOG_LEVEL": "loud", "PARALLAX_VAR_DIR": str(tmp_path)})
-    assert bad.returncode != 0 and "PARALLAX_LOG_LEVEL='loud' is not a log level" in bad.stderr
+    with pytest.raises(ImproperlyConfigured, match="PARALLAX_LOG_LEVEL='loud' is not a log level"):
+        fresh_settings(PARALLAX_LOG_LEVEL="loud", PARALLAX_VAR_DIR=str(tmp_path))

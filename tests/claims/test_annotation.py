@@ -3,12 +3,8 @@ feeding the matcher, conflicts, agreement pages and the exports."""
 
 import csv
 import json
-import os
 import re
-import subprocess
-import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -30,11 +26,10 @@ from claims.models import (
     Link,
     LinkStatus,
 )
-from tests.conftest import PASSWORD, make_user, signed_in
+from tests.conftest import PASSWORD, fresh_settings, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD = '<script>alert("x")</script><img src=x onerror="alert(1)"><b hx-get="/">bold</b>'
 
 
@@ -467,25 +462,11 @@ def test_closed_reading_needs_an_account(client, matched_story, outsider):
         assert Client().get(url("claims-story", matched_story)).status_code == 403
 
 
-def test_the_setting_turns_on_the_sign_in_requirement():
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; print(s.MIDDLEWARE)"
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    closed = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**env, "PARALLAX_OPEN_READING": "off"},
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    )
-    assert LOGIN_REQUIRED in closed.stdout
-    env.pop("PARALLAX_OPEN_READING", None)
-    open_ = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert LOGIN_REQUIRED not in open_.stdout
+def test_the_setting_turns_on_the_sign_in_requirement(tmp_path):
+    closed = fresh_settings(PARALLAX_OPEN_READING="off", PARALLAX_VAR_DIR=str(tmp_path))
+    assert LOGIN_REQUIRED in closed["MIDDLEWARE"]
+    open_ = fresh_settings(PARALLAX_VAR_DIR=str(tmp_path))
+    assert LOGIN_REQUIRED not in open_["MIDDLEWARE"]
 
 
 def test_agreement_page_queries_do_not_grow_with_disagreements(client, matched_story, annotator):
