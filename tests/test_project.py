@@ -70,6 +70,8 @@ def every_page(story, user=None):
             reverse("claims-review", args=[slug]),
             reverse("articles-members", args=[slug]),
             reverse("password_change"),
+            reverse("articles-article-details", args=[slug, article.pk]),
+            reverse("articles-outlet", args=[slug, article.outlet.slug]),
         ]
         if user
         else []
