@@ -14,7 +14,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from articles.models import UNKNOWN_OUTLET, Article, Outlet, Story
+from articles.models import ALSO_NAMED, UNKNOWN_OUTLET, Article, Outlet, Story
 
 
 class Stale(Exception):
@@ -108,8 +108,9 @@ def fix_outlet(outlet: Outlet, values: dict, user) -> list[str]:
 
 def merge_outlets(gone: Outlet, kept: Outlet, user) -> int:
     """Two outlets that are one: every article of `gone` (in every story) moves to `kept`, in
-    one transaction, and `gone` is deleted. Its name is kept in `kept`'s notes ("Also named")
-    and in the change log of `kept` and of each article moved; what `kept` leaves blank
+    one transaction, and `gone` is deleted. Its name is kept in `kept`'s notes ("Also named",
+    so that an import naming it lands in `kept`: OutletQuerySet.for_name) and in the change
+    log of `kept` and of each article moved; what `kept` leaves blank
     (homepage, country, ownership) it takes from `gone`. The number of articles moved."""
     if gone.pk == kept.pk or UNKNOWN_OUTLET in (gone.name, kept.name):
         raise ValueError("merge two different outlets, neither of them Unknown")
@@ -123,7 +124,7 @@ def merge_outlets(gone: Outlet, kept: Outlet, user) -> int:
         for field in OUTLET_FIELDS:
             if not getattr(kept, field):
                 setattr(kept, field, getattr(gone, field))
-        kept.notes = "\n".join(filter(None, [kept.notes.strip(), f"Also named: {gone.name}"]))
+        kept.notes = "\n".join(filter(None, [kept.notes.strip(), f"{ALSO_NAMED}{gone.name}"]))
         kept.save()
         gone.delete()
         _log(user, [kept], f"merged “{gone.name}” into it: {len(moved)} article(s) moved")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 UNKNOWN_OUTLET = "Unknown"
+ALSO_NAMED = "Also named: "  # a line of an outlet's notes: another name imports may give it
 
 
 class Ownership(models.TextChoices):
@@ -21,12 +22,21 @@ class Ownership(models.TextChoices):
 
 class OutletQuerySet(models.QuerySet):
     def for_name(self, name: str) -> "Outlet":
-        """The outlet called `name` (case-insensitive), created when it does not exist."""
+        """The outlet called `name` (case-insensitive), or that is also named so (a line
+        "Also named: NAME" in its notes, which merging two outlets writes), created when
+        there is none."""
         name = " ".join(name.split()) or UNKNOWN_OUTLET
-        outlet = self.filter(name__iexact=name).first()
+        outlet = self.filter(name__iexact=name).first() or self._also_named(name)
         if outlet:
             return outlet
         return self.create(name=name, slug=_unique_slug(self, name))
+
+    def _also_named(self, name: str) -> "Outlet | None":
+        line = f"{ALSO_NAMED}{name}".casefold()
+        for outlet in self.filter(notes__icontains=f"{ALSO_NAMED}{name}").order_by("pk"):
+            if any(n.strip().casefold() == line for n in outlet.notes.splitlines()):
+                return outlet
+        return None
 
 
 def _unique_slug(queryset, name: str) -> str:

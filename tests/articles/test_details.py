@@ -303,3 +303,13 @@ def test_no_merge_into_itself_or_unknown(seed_story, cnn, editor):
         response = client.post(merge_url(seed_story, cnn), {"into": target.pk})
         assert response.status_code == 400
     assert Outlet.objects.filter(pk=cnn.pk).exists()
+
+
+def test_an_import_naming_the_merged_outlet_lands_in_the_one_kept(seed_story, cnn, cnn_com, editor):
+    from articles.ingest.importer import Upload, import_uploads
+
+    signed_in(editor).post(merge_url(seed_story, cnn_com), {"into": cnn.pk})
+    page = "- CNN.com\n\nThe convoy was hit on Monday, officials said.\n"
+    report = import_uploads([Upload("later.txt", page.encode())], seed_story)
+    assert report.articles[0].outlet.name == "CNN"
+    assert not Outlet.objects.filter(name__iexact="cnn.com").exists()
