@@ -129,14 +129,17 @@ def _undo_bulk(edit: Edit) -> None:
         same = Link.objects.filter(id__in=ids, status=d["status"], decided_at=at).count()
         if same != len(ids):
             raise Refused(
-                "Some of these links were decided, labelled or removed since; "
-                "undo those changes first."
+                "Some of these links were decided, labelled or removed since: they are no "
+                "longer as this change left them."
             )
         if (
             AnnotationChange.objects.filter(link__in=ids, at__gte=edit.created_at).exists()
             or Adjudication.objects.filter(link__in=ids, at__gte=edit.created_at).exists()
         ):
-            raise Refused("Some of these links were labelled since; undo those labels first.")
+            raise Refused(
+                "Some of these links were labelled since (a label stays on record, undone or "
+                "not): putting them back would go against it."
+            )
     people = _existing_users({row[1] for row in rows})
     before = {}
     for pk, by, when in rows:
