@@ -50,7 +50,11 @@ def article_details(request, slug, pk):
         changes = details.fix_article(article, new, request.user, form.cleaned_data["loaded"])
     except details.Stale as now:
         return _stale(request, story, article, form, str(now))
-    messages.success(request, f"Saved: {'; '.join(changes)}." if changes else "Nothing changed.")
+    said = f"Saved: {'; '.join(changes)}." if changes else "Nothing changed."
+    if any(change.startswith("date ") for change in changes):
+        # The match index keeps what each claim's weekdays meant; only a whole match reads again.
+        said += " “Match again” on the story overview reads its claims' weekdays against it."
+    messages.success(request, said)
     return _to(request, article.get_absolute_url())
 
 

@@ -83,6 +83,7 @@ def test_editor_fixes_title_date_byline_and_a_new_outlet(client, article, editor
     html = editor_client.get(article.get_absolute_url()).text
     assert "<h1>Pentagon plans for joint strikes</h1>" in html
     assert "Saved: outlet “Washington Examiner” → “Examiner Online”" in html
+    assert "“Match again” on the story overview reads its claims&#x27; weekdays against it." in html
     # Recorded, and every reader sees who changed what, and when.
     public = client.get(article.get_absolute_url()).text
     assert "Changes to this article" in public
