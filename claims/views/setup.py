@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from articles.access import EDIT, get_story
+from articles.models import Role
 from claims.actions import assigning
 from claims.forms import AssignForm, GuidelinesForm
 from claims.models import Assignment, Link
@@ -65,6 +66,16 @@ def _back(request, story):
     return redirect("claims-review-setup", story.slug)
 
 
+def _chosen(story) -> dict:
+    """The people a new split offers checked: those of the current split, else the
+    annotators."""
+    shared = Assignment.objects.filter(story=story).values("annotator_id").distinct()
+    if shared.exists():
+        return {"annotators": list(shared.values_list("annotator_id", flat=True))}
+    members = story.memberships.filter(role=Role.ANNOTATOR)
+    return {"annotators": list(members.values_list("user_id", flat=True))}
+
+
 def _page(request, story, refused=None, guidelines_form=None, assign_form=None):
     """The setup page; after a form that did not validate (`refused`: "guidelines" or
     "split"), with its errors, and for htmx only that form's part of the page."""
@@ -78,7 +89,7 @@ def _page(request, story, refused=None, guidelines_form=None, assign_form=None):
         "story": story,
         "guidelines_form": guidelines_form
         or GuidelinesForm(initial={"guidelines": story.guidelines}),
-        "assign_form": assign_form or AssignForm(story=story),
+        "assign_form": assign_form or AssignForm(story=story, initial=_chosen(story)),
         "shares": list(shares),
         "links": Link.objects.filter(story=story).count(),
     }

@@ -67,7 +67,9 @@ def test_editors_split_the_links_and_write_guidelines(matched_story, editor, ann
     client = signed_in(editor)
     page = client.get(url("claims-review-setup", matched_story)).content.decode()
     assert page.count("<h1") == 1 and "The links are not split" in page
-    assert f'value="{annotator.pk}"' in page and f'value="{editor.pk}"' in page
+    # Every member may be chosen; the annotators come checked.
+    assert f'value="{annotator.pk}" id="id_annotators_0" checked' in page
+    assert f'value="{editor.pk}" id="id_annotators_1">' in page
     for target, data in writes(matched_story, annotator, second):
         response = client.post(target, data)
         assert response.status_code == 302, target
@@ -80,6 +82,7 @@ def test_editors_split_the_links_and_write_guidelines(matched_story, editor, ann
     assert matched_story.guidelines == "Label what the claims say."
     page = client.get(url("claims-review-setup", matched_story)).content.decode()
     assert "Links split: annotator" in page and "The current split" in page
+    assert f'value="{second.pk}" id="id_annotators_2" checked' in page  # the split's people
 
 
 def test_the_writes_need_post_and_a_csrf_token(matched_story, editor, annotator, second):
