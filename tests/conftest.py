@@ -214,11 +214,20 @@ def _chunks(items, size=500):
 
 
 @pytest.fixture(scope="session")
-def _seed_rows(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, then the seed rows beside it, before any test's own
+    transaction: a story first asked for inside one (`request.getfixturevalue("seed_story")`)
+    would have its copied rows rolled back with it, and every later test of the worker would
+    miss them."""
     from django.db import connection
 
     with django_db_blocker.unblock():
         return SeedRows(connection).build()
+
+
+@pytest.fixture(scope="session")
+def _seed_rows(django_db_setup):
+    return django_db_setup
 
 
 @pytest.fixture
