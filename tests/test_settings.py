@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import path
 
 from config.env import env_bool, env_int, env_list
+from config.urls import urlpatterns as site_urls
 from tests.conftest import SETTINGS_ENV, fresh_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,7 +94,8 @@ def view_that_falls_over(request):
     raise RuntimeError("the view fell over")
 
 
-urlpatterns = [path("falls-over/", view_that_falls_over)]
+# The site's own addresses too: the 500 page links back to them.
+urlpatterns = [path("falls-over/", view_that_falls_over), *site_urls]
 
 
 @pytest.mark.urls(__name__)
@@ -126,9 +128,16 @@ def view_that_falls_over(request):
     raise RuntimeError("the view fell over")
 
 
-urlpatterns = [path("falls-over/", view_that_falls_over)]
 django.setup()
+from config.urls import urlpatterns as site_urls
+
+urlpatterns = [path("falls-over/", view_that_falls_over), *site_urls]
 settings.ROOT_URLCONF = "__main__"
+# The 500 page names its stylesheet: static files as found, with no collectstatic run first.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 from django.test import Client
 
 print(Client(raise_request_exception=False).get("/falls-over/").status_code)
