@@ -16,6 +16,9 @@ ROLES_FOR = {
 }
 
 
+DOING = {READ: "read", MEMBER: "see the members of", ANNOTATE: "annotate", EDIT: "edit"}
+
+
 def can(user, story: Story, need: str) -> bool:
     """Reading is open to all unless PARALLAX_OPEN_READING is off, then to every signed-in
     user; being a member (seeing who the others are), annotating and editing need the role in
@@ -37,7 +40,8 @@ def get_story(request, slug: str, need: str = READ) -> Story:
     login_required, and with reading closed (PARALLAX_OPEN_READING off) every page is."""
     story = get_object_or_404(Story, slug=slug)
     if not can(request.user, story, need):
-        raise PermissionDenied(f"You may not {need} this story.")
+        # The words the 403 page shows (templates/403.html).
+        raise PermissionDenied(f"You may not {DOING[need]} this story.")
     return story
 
 

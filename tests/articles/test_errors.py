@@ -60,6 +60,9 @@ def test_an_outsider_is_told_why_and_led_back(seed_story, outsider):
     assert "You may not edit this story." in html
     assert f'<a href="{seed_story.get_absolute_url()}">Back to the story' in html
     assert outsider.username in html, "the page is rendered with the request: who is signed in"
+    members = signed_in(outsider).get(reverse("articles-members", args=[SLUG]))
+    html = assert_in_layout(members, 403, "You may not do this here")
+    assert "You may not see the members of this story." in html
 
 
 def test_a_request_django_refuses_gets_the_layout(client, seed_story):
