@@ -189,13 +189,12 @@ def matrix_row(row: dict, event_url: str) -> SafeString:
     """An event's row of the coverage matrix: its name and date (one cell, which stays in
     view while the outlet columns scroll sideways), its claims per outlet."""
     event = row["event"]
+    label = event.display_label
+    day = f"{event.occurred_on.day} {event.occurred_on:%b}" if event.occurred_on else ""
+    # The matcher's names end with the day ("Aid convoy carrying food, 19 Sep"): not twice.
     date = (
-        format_html(
-            ' <time class="date" datetime="{}">{}</time>',
-            event.occurred_on.isoformat(),
-            f"{event.occurred_on.day} {event.occurred_on:%b}",
-        )
-        if event.occurred_on
+        format_html(' <time class="date" datetime="{}">{}</time>', event.occurred_on, day)
+        if day and not label.endswith(day)
         else ""
     )
     cells = format_html_join(
@@ -210,7 +209,7 @@ def matrix_row(row: dict, event_url: str) -> SafeString:
         '<tr>\n        <th scope="row"><a href="{}{}/">{}</a>{}</th>\n        {}\n      </tr>',
         event_url,
         event.pk,
-        Truncator(event.display_label).chars(140),
+        Truncator(label).chars(140),
         date,
         cells,
     )

@@ -108,11 +108,18 @@ def test_a_story_whose_outlets_all_fit_hides_none(client, matched_story):
 @pytest.mark.django_db
 def test_an_event_row_holds_its_name_and_date_in_one_cell(client):
     story = wide_story(outlets=3, events=2)
-    event = story.events.get(key="e1")
+    event, named = story.events.get(key="e1"), story.events.get(key="e0")
+    named.auto_label = "Talks in Geneva, 10 Sep"  # as the matcher names events: the day last
+    named.save()
     html = client.get(reverse("claims-story", args=[story.slug])).content.decode()
-    row = re.search(rf'<th scope="row"><a href="[^"]+/events/{event.pk}/">.*?</th>', html, re.S)
-    assert 'datetime="2016-09-11">11 Sep</time>' in row.group(0)
+
+    def row(e):
+        return re.search(rf'<th scope="row"><a href="[^"]+/events/{e.pk}/">.*?</th>', html, re.S)
+
+    assert 'datetime="2016-09-11">11 Sep</time>' in row(event).group(0)
     assert '<th scope="col">Date</th>' not in html
+    # Not twice.
+    assert row(named).group(0).count("10 Sep") == 1
 
 
 # The names form -------------------------------------------------------------------------------
