@@ -442,3 +442,65 @@ def test_only_editors_set_blind_review_and_it_needs_csrf(room):
     assert signed_in(users["ed"]).post(url, {"mode": "sometimes"}).status_code == 400
     assert signed_in(users["ed"]).get(url).status_code == 405
     assert Story.objects.get(pk=story.pk).blind_review == BlindReview.AUTO
+
+
+# -- every page at once ------------------------------------------------------------------------
+
+
+def every_page(story, links) -> list[str]:
+    link, claim = links[0], links[0].claim_a
+    event = story.events.get()
+    slug = story.slug
+    return [
+        reverse("claims-story", args=[slug]),
+        reverse("claims-event", args=[slug, event.pk]),
+        reverse("claims-event-framing", args=[slug, event.pk]),
+        reverse("claims-outlet", args=[slug, claim.article.outlet.slug]),
+        reverse("claims-pair", args=[slug, link.pk]),
+        reverse("claims-matches", args=[slug, claim.pk]),
+        reverse("articles-detail", args=[slug, claim.article_id]) + f"?claim={claim.pk}",
+        reverse("claims-search", args=[slug]) + "?q=convoy",
+        reverse("claims-agreement", args=[slug]),
+        reverse("claims-review", args=[slug]) + f"?link={link.pk}",
+        reverse("claims-export-json", args=[slug]),
+        reverse("claims-export-jsonld", args=[slug]),
+        *(reverse("claims-export-csv", args=[slug, t]) for t in ("links", "annotations")),
+    ]
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "out", "bea"])
+def test_no_page_shows_a_label_or_decision_before_the_reader_labelled_the_link(room, viewer):
+    story, links, users = room
+    annotating.annotate(links[1], users["ann"], Label.PARTLY, "", 0)
+    annotating.annotate(links[1], users["bea"], Label.AGREES, "", 0)  # her own, on another link
+    annotating.adjudicate(links[0], users["ed"], Label.UNRELATED, "EDNOTE final", 0)
+    client = client_for(viewer, users)
+    for url in every_page(story, links):
+        response = client.get(url)
+        if response.status_code in (302, 403) and "review" in url and viewer != "bea":
+            continue  # the queue is for members
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        secrets = [NOTE, "EDNOTE", REJECTED, "status-rejected", "Final label:"]
+        secrets += ['"status": "rejected"', ",rejected,", '"label": "partly"', ",partly,"]
+        if viewer != "bea":  # she may see who decided the link she labelled
+            secrets.append("zz-ann")
+        for secret in secrets:
+            assert secret not in text, (url, secret)
+
+
+def test_an_editor_finds_on_those_pages_what_the_others_do_not(room):
+    story, links, users = room
+    annotating.adjudicate(links[0], users["ed"], Label.UNRELATED, "EDNOTE final", 0)
+    client = signed_in(users["ed"])
+    pages = {url: client.get(url).content.decode() for url in every_page(story, links)}
+    text = "".join(pages.values())
+    for secret in (
+        NOTE,
+        "EDNOTE",
+        REJECTED,
+        "status-rejected",
+        "Final label:",
+        '"status": "rejected"',
+    ):
+        assert secret in text, secret
