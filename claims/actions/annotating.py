@@ -73,7 +73,8 @@ def _annotate(link, user, label, note, version) -> Annotation:
     if current and (current.label, current.note) == (label, note):
         return current
     before = (current.label, current.note) if current else ("", "")
-    blind = _blind(link, user)
+    sight = Sight(user, link.story)  # blind review: what the user may see, asked once
+    blind = _blind(link, user, sight)
     if current is None:
         current = Annotation.objects.create(
             link=link, annotator=user, label=label, note=note, blind=blind
@@ -86,7 +87,7 @@ def _annotate(link, user, label, note, version) -> Annotation:
         current.updated_at = timezone.now()
         current.save(update_fields=["label", "note", "version", "updated_at", "blind"])
     _log(link, user, before, (label, note))
-    if not _curating(link, user):
+    if not _curating(sight):
         _settle(link, user, label)
     return current
 
@@ -118,23 +119,28 @@ def undo(story, user, expected: Link | None = None) -> Link | None:
     current = _mine(link, user)
     before = (current.label, current.note) if current else ("", "")
     after = (change.previous_label, change.previous_note)
+    sight = Sight(user, story)
     if not change.previous_label:
         if current:
             current.delete()
     elif current is None:
         Annotation.objects.create(
-            link=link, annotator=user, label=after[0], note=after[1], blind=_blind(link, user)
+            link=link,
+            annotator=user,
+            label=after[0],
+            note=after[1],
+            blind=_blind(link, user, sight),
         )
     else:
         current.label, current.note = after
-        current.blind = _blind(link, user)
+        current.blind = _blind(link, user, sight)
         current.version += 1
         current.updated_at = timezone.now()
         current.save(update_fields=["label", "note", "version", "updated_at", "blind"])
     change.undone = True
     change.save(update_fields=["undone"])
     _log(link, user, before, after, is_undo=True)
-    if _curating(link, user):
+    if _curating(sight):
         return link
     if after[0]:
         _settle(link, user, after[0])
@@ -150,13 +156,12 @@ def _mine(link, user) -> Annotation | None:
     return mine.order_by().first()
 
 
-def _blind(link, user) -> bool:
+def _blind(link, user, sight: Sight) -> bool:
     """Whether a label the user gives the link now is blind (what agreement is computed on):
     the story is in blind review, the user may not see others' labels (not an editor), and
     nothing of others' on this link can have swayed them. A first label is blind; a label
     given again (changed, or back after an undo) is blind only when there is still nothing
     of others' to see: by then the user could see their labels and the decision."""
-    sight = Sight(user, link.story)
     if sight.everything:
         return False
     # Having only skipped it (unsure) showed the user nothing of others' (Sight.labelled).
@@ -171,10 +176,10 @@ def _blind(link, user) -> bool:
     )
 
 
-def _curating(link, user) -> bool:
+def _curating(sight: Sight) -> bool:
     """An editor of a story in blind review: their label is only a label, compared with the
     others'; they decide links in the curation step (adjudication, the event page)."""
-    return link.story.is_blind() and can(user, link.story, EDIT)
+    return sight.blind and sight.everything
 
 
 def _deciding(link):
