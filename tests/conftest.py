@@ -54,6 +54,68 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The order of the tests under pytest-xdist (`make test`): a worker that runs out of tests takes
+# the last ones waiting on the other (--dist worksteal), so what is left at the end should be
+# short, and a test of seconds must not start last. Those that took a second or more in an
+# earlier run here (pytest's cache, .pytest_cache/v/parallax/durations), else those marked
+# browser or slow, go first, longest first; the rest keep the order of the files. One process
+# (TEST_WORKERS=0, or pytest on a file) keeps the files' order.
+SLOW_SECONDS = 1.0
+DURATIONS = "parallax/durations"
+_took: dict[str, float] = {}
+
+
+def _expected_seconds(item, durations) -> float:
+    if (seconds := durations.get(item.nodeid)) is not None:
+        return seconds
+    if item.get_closest_marker("browser") or item.get_closest_marker("slow"):
+        return SLOW_SECONDS
+    return 0.0
+
+
+def pytest_collection_modifyitems(config, items):
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is None:
+        return
+    durations = workerinput.get("parallax_durations", {})
+    expected = {item.nodeid: _expected_seconds(item, durations) for item in items}
+    slow = sorted(
+        (item for item in items if expected[item.nodeid] >= SLOW_SECONDS),
+        key=lambda item: -expected[item.nodeid],
+    )
+    items[:] = slow + [item for item in items if expected[item.nodeid] < SLOW_SECONDS]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist, in the controller: every worker gets the same durations (their orders of
+    the tests must be the same), read once."""
+    config = node.config
+    if not hasattr(config, "_parallax_durations"):
+        cache = getattr(config, "cache", None)
+        config._parallax_durations = cache.get(DURATIONS, {}) if cache else {}
+    node.workerinput["parallax_durations"] = config._parallax_durations
+
+
+def pytest_runtest_logreport(report):
+    _took[report.nodeid] = _took.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    """In the controller (or the one process): what each test took, for the next run's order."""
+    config = session.config
+    cache = getattr(config, "cache", None)
+    if hasattr(config, "workerinput") or cache is None or not _took:
+        return
+    durations = cache.get(DURATIONS, {})
+    for nodeid, seconds in _took.items():
+        if seconds >= SLOW_SECONDS / 2:
+            durations[nodeid] = round(seconds, 2)
+        else:
+            durations.pop(nodeid, None)
+    cache.set(DURATIONS, durations)
+
+
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Each test starts with no cached pages or fragments (the caches live in this process)."""

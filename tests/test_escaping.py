@@ -422,6 +422,7 @@ def test_every_view_is_in_the_payload_tables(editor):
         assert response.status_code == 405, f"{name} takes a POST: add it to POSTS"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_no_answer_echoes_a_script_unescaped(matched_story, editor):
     found = post_all(matched_story, editor)

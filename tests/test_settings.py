@@ -52,6 +52,7 @@ def test_booleans_and_numbers_fail_loudly(monkeypatch):
     assert env_list("X_LIST", []) == ["a.example", "b.example"]
 
 
+@pytest.mark.slow
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     """In processes of their own: manage.py itself stops on a bad setting, and starts (its
     system checks pass) on good ones; the other tests of bad values read the settings here."""
@@ -169,6 +170,7 @@ def logging_as(config):
         logging.getHandlerByName("stderr").setStream(own_stream)
 
 
+@pytest.mark.slow
 @pytest.mark.urls(__name__)
 def test_the_log_level_is_set_by_parallax_log_level(tmp_path, settings):
     default = serve_a_500(tmp_path)

@@ -164,6 +164,7 @@ def cli_import(*args) -> tuple[list[tuple[str, str, str]], str]:
     return rows, out.getvalue().splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_every_bad_file_is_reported_through_the_command_and_the_good_ones_import(tmp_path):
     files = bad_files()
     for name, data in files.items():
@@ -190,6 +191,7 @@ def test_every_bad_file_is_reported_through_the_command_and_the_good_ones_import
     assert_nothing_unstorable_stored(story)
 
 
+@pytest.mark.slow
 def test_the_browser_import_function_reports_every_file_and_exactly_what_it_stored():
     story = Story.objects.create(slug="fuzz", title="Fuzz")
     files = bad_files()

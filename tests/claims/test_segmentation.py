@@ -257,6 +257,7 @@ def test_paragraph_offsets_are_added_back():
     ]
 
 
+@pytest.mark.slow
 def test_very_long_input_without_punctuation():
     body = "word " * 200_000 + "\n\n" + "“unclosed quote " * 20_000
     spans = segment(body)
