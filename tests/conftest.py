@@ -4,7 +4,7 @@ worker its own), users, and a headless Chromium for browser tests.
 Keeping the suite fast (`make test` on 2 cores; `pytest --durations=30` shows the slowest):
 - A browser test signs in with `signed_in_page(user)`: the session cookie a test client got,
   put in the page's context, no trip through the login form (one test keeps the form:
-  tests/test_csp_browser.py::test_no_page_violates_the_csp).
+  tests/test_csp_browser.py::test_no_page_violates_the_csp[part1of3]).
 - The browser and the live server are one per worker (session fixtures); a test gets a fresh
   context (`page`), which costs milliseconds.
 - A test that would wait out a timer in the page (the keyboard queues' windows, a pause)
