@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from articles import pagecache
-from articles.access import EDIT, Sight, can, get_story
+from articles.access import EDIT, MEMBER, Sight, can, get_story
 from articles.models import Outlet
 from claims.actions import undo
 from claims.exchange.export import TABLES
@@ -54,6 +54,8 @@ def overview_page(request, story, alias_form=None, alias_saved=False, blind_form
         "alias_form": AliasForm() if alias_form is None else alias_form,
         "alias_saved": alias_saved,
         "can_edit": can_edit,
+        # who made an edit is named to the story's members only, as in the exports
+        "show_names": can(request.user, story, MEMBER),
         "export_tables": TABLES,
     }
     if alias_saved:

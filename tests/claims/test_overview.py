@@ -169,3 +169,22 @@ def test_names_posted_without_a_csrf_token_are_refused(matched_story, editor):
     assert client.post(target, {"terms": "Kremlin, Moscow"}, **HTMX).status_code == 403
     assert client.post(target, {"terms": "Kremlin, Moscow"}).status_code == 403
     assert not Alias.objects.filter(terms="Kremlin, Moscow").exists()
+
+
+@pytest.mark.django_db
+def test_who_made_an_edit_is_named_to_members_only(matched_story, editor, annotator, outsider):
+    """The recent changes name people to the story's members, as the exports do: a reader
+    without a role sees that somebody changed the story, not who."""
+    editor.username = "Mariana Oyelaran"
+    editor.save()
+    client = signed_in(editor)
+    client.post(
+        reverse("claims-alias-add", args=[matched_story.slug]), {"terms": "Kremlin, Moscow"}
+    )
+    address = reverse("claims-story", args=[matched_story.slug])
+    for reader in (editor, annotator):
+        page = signed_in(reader).get(address).content.decode()
+        assert "<strong>Mariana Oyelaran</strong>" in page
+    for reader in (Client(), signed_in(outsider)):
+        page = reader.get(address).content.decode()
+        assert "Mariana Oyelaran" not in page and "<strong>someone</strong>" in page
