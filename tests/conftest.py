@@ -11,6 +11,8 @@ Keeping the suite fast (`make test` on 2 cores; `pytest --durations=30` shows th
   installs Playwright's clock before the first page (`signed_in_page(user, clock=True)`) and
   moves it on: `page.clock.run_for(ms)` while paused, `page.clock.fast_forward(ms)` otherwise.
   tests/claims/test_review_browser.py's `showing` does so for the queues.
+- The migrated test database (SQLite) is kept in .pytest_cache and copied in, not migrated
+  again, while no file of articles/, claims/ or config/ changed (tests/migrated.py).
 - A setting read at startup is checked with `fresh_settings(NAME=value)` (config/settings.py
   run again in this process); a new Python process (a second or two) only where the process
   is the point: `manage.py` itself, a process's own stderr.
@@ -52,6 +54,10 @@ def pytest_configure(config):
     # Users are made and signed in by the hundred: a password hash costs a millisecond, not
     # PBKDF2's few hundred (no test is about the hash).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The migrated test database is kept between runs (SQLite): tests/migrated.py.
+    from tests import migrated
+
+    migrated.install()
 
 
 # The order of the tests under pytest-xdist (`make test`): a worker that runs out of tests takes

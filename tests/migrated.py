@@ -1,0 +1,111 @@
+"""The migrated test database, kept between runs (SQLite in memory only).
+
+Making the test database runs every migration, some 2.5 s of CPU in each pytest process (each
+pytest-xdist worker, each `pytest tests/one_file.py`). The first process copies the database
+it migrated into .pytest_cache/parallax-migrated-KEY.sqlite3; the next ones copy it back
+instead of migrating. KEY hashes what a migration can depend on: every Python file of the
+project's apps and config (migrations, and the code some of them or their signals call, e.g.
+claims/textsearch.py's triggers), Django's and SQLite's versions. Another key, another file:
+a change to any of it migrates afresh. PostgreSQL always migrates.
+"""
+
+import hashlib
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".pytest_cache"
+PREFIX = "parallax-migrated-"
+SOURCES = ("articles", "claims", "config")
+
+_making_test_database = False
+
+
+def install():
+    """Wrap Django's making of a test database and its migrate command (once a process)."""
+    from django.core.management.commands import migrate
+    from django.db.backends.base import creation
+
+    if getattr(migrate.Command.handle, "parallax_cached", False):
+        return
+    create_test_db = creation.BaseDatabaseCreation.create_test_db
+    handle = migrate.Command.handle
+
+    def creating(self, *args, **kwargs):
+        global _making_test_database
+        _making_test_database = True
+        try:
+            return create_test_db(self, *args, **kwargs)
+        finally:
+            _making_test_database = False
+
+    def migrate_or_copy(self, *args, **options):
+        from django.db import connections
+
+        connection = connections[options["database"]]
+        if not (
+            _making_test_database
+            and connection.vendor == "sqlite"
+            and connection.is_in_memory_db()
+            and not options.get("app_label")
+        ):
+            return handle(self, *args, **options)
+        path = CACHE / f"{PREFIX}{_key()}.sqlite3"
+        connection.ensure_connection()
+        if _copy_from(path, connection.connection):
+            return None
+        result = handle(self, *args, **options)
+        _keep(connection.connection, path)
+        return result
+
+    creation.BaseDatabaseCreation.create_test_db = creating
+    migrate_or_copy.parallax_cached = True
+    migrate.Command.handle = migrate_or_copy
+
+
+def _key() -> str:
+    import django
+
+    digest = hashlib.sha256(f"{django.__version__} {sqlite3.sqlite_version}".encode())
+    for folder in SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _copy_from(path: Path, target) -> bool:
+    """The kept database into `target`, or False when there is none to read."""
+    try:
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.OperationalError:
+        return False
+    try:
+        source.backup(target)
+    except sqlite3.DatabaseError:  # removed or cut short meanwhile: migrate instead
+        return False
+    finally:
+        source.close()
+    return True
+
+
+def _keep(source, path: Path):
+    """Written whole under another name, then renamed: another process reads all or nothing.
+    The files of other keys go (a process still reading one has it open)."""
+    CACHE.mkdir(exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    with _closing(sqlite3.connect(partial)) as target:
+        source.backup(target)
+    os.replace(partial, path)
+    for old in CACHE.glob(f"{PREFIX}*.sqlite3"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+@contextmanager
+def _closing(connection):
+    try:
+        yield connection
+    finally:
+        connection.close()
