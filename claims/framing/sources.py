@@ -1,9 +1,12 @@
 """Sources: whom each outlet quotes or cites, how often, with the quoted spans; and which claims
 are the outlet's own statements.
 
-The speaker of a claim comes from `claims.text.attribution` (the speech-verb lexicon). A pronoun
-or a bare role ("he", "the journalist") stands for the last source the same article named; a
-claim that is nothing but a quotation continues the previous claim's source.
+The speaker of a claim comes from `claims.text.attribution` (the speech-verb lexicon). A personal
+pronoun or a role ("he", "they", "the journalist") stands for the last person the same article
+named as a speaker, and is not listed when there is none; "it" is never a source; a role that is
+not a person ("the company") stands for the last organisation named, or is not listed. One
+person is one source whatever the form of the name ("Col. John Thomas", "Thomas"). A claim that
+is nothing but a quotation continues the previous claim's source.
 """
 
 import re
@@ -17,11 +20,28 @@ _TITLES = {
     "gov", "president", "secretary", "minister", "spokesman", "spokeswoman", "chief", "the",
 }  # fmt: skip
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|one|some)\s+", re.IGNORECASE)
+_PERSON_PRONOUNS = {"he", "she", "they", "i", "we", "you"}
+_PERSON_ROLES = {
+    "official", "spokesman", "spokeswoman", "spokesperson", "journalist", "minister", "leader",
+    "analyst", "expert", "officer", "commander", "diplomat", "witness", "resident", "lawyer",
+    "prosecutor", "president", "secretary", "author", "aide", "senator", "investigator",
+    "reporter", "man", "woman", "colonel", "general", "chief", "director",
+}  # fmt: skip
+# Words that make a capitalised name an organisation or a place rather than a person.
+_ORGANISATION_WORDS = {
+    "corp", "corporation", "company", "inc", "ltd", "group", "department", "ministry", "command",
+    "army", "force", "forces", "council", "committee", "agency", "office", "house", "nations",
+    "union", "police", "government", "cross", "crescent", "court", "bank", "university", "party",
+    "pentagon", "kremlin", "commission", "organization", "organisation", "association", "service",
+    "services", "times", "news", "press", "network", "institute", "center", "centre", "board",
+    "authority", "embassy", "navy", "guard", "fund", "foundation", "airlines", "airways",
+    "administration", "ministries", "club", "team", "league", "federation", "survey",
+}  # fmt: skip
 
 
 def source_key(name: str) -> str:
     """Names of one source: "Col. John Thomas", "Thomas", "Air Force Col. John J. Thomas"."""
-    words = [w.strip(".,’'") for w in name.split()]
+    words = [re.sub(r"[’']s$", "", w.strip(".,’'")) for w in name.split()]
     names = [w for w in words if w[:1].isupper() and w.lower() not in _TITLES and len(w) > 1]
     if names and not names[-1].isupper():
         return names[-1].lower()
@@ -38,7 +58,7 @@ def _is_stand_in(name: str) -> bool:
 
 def sources(claims) -> list[Flag]:
     """Per claim: a "source" flag (speaker, verb and quotations as spans) or an "own" flag."""
-    flags, last = [], {}
+    flags, last, people, others = [], {}, {}, {}
     for claim in claims:
         regions = quotation_regions(claim.text)
         found = attributions(claim.text)
@@ -62,13 +82,22 @@ def sources(claims) -> list[Flag]:
             )
             continue
         seen = set()
+        known = people.setdefault(claim.article, {})
         for s_start, s_end, v_start, v_end in found:
-            name = claim.text[s_start:s_end]
-            how = "named"
-            if _is_stand_in(name) and claim.article in last:
-                name, how = last[claim.article], f"“{name}” refers back to {last[claim.article]}"
+            said = claim.text[s_start:s_end]
+            name, how = said, "named"
+            if _is_stand_in(said):
+                stands_for = _antecedent(said, known, others.get(claim.article))
+                if stands_for is None:
+                    continue  # "it", or a pronoun with no one named before it
+                if stands_for != said:
+                    name, how = stands_for, f"“{said}” refers back to {stands_for}"
+            elif _is_person(said, known):
+                known.pop(source_key(said), None)
+                known[source_key(said)] = said
             else:
-                last[claim.article] = name
+                others[claim.article] = said
+            last[claim.article] = name
             if source_key(name) in seen:
                 continue
             seen.add(source_key(name))
@@ -76,6 +105,38 @@ def sources(claims) -> list[Flag]:
             spans += tuple(span(claim, a, b) for a, b in regions)
             flags.append(Flag("source", claim.outlet, source_key(name), name, spans, how))
     return flags
+
+
+def _antecedent(said: str, people: dict[str, str], other: str | None) -> str | None:
+    """Whom a pronoun or a role stands for: the last person named (a dict keeps the order of
+    the last naming), the last organisation for a role that is no person; a person's role with
+    nobody named before it is a source of its own ("officials", "the journalist")."""
+    head = said.split()[-1].lower()
+    if head == "it":
+        return None
+    if head in _PERSON_PRONOUNS or _singular(head) in _PERSON_ROLES:
+        person = list(people.values())[-1] if people else None
+        return person or (None if head in _PERSON_PRONOUNS else said)
+    return other
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") else word
+
+
+def _is_person(name: str, people: dict[str, str]) -> bool:
+    """A person's name: a title ("Col.", "spokesman"), two capitalised words of no
+    organisation ("Gareth Porter"), or a surname the article gave in full before ("Thomas")."""
+    words = [w.strip(".,’'") for w in name.split()]
+    lowered = {w.lower() for w in words}
+    if lowered & _ORGANISATION_WORDS or words[0].lower() == "the":
+        return False
+    if any(w.isupper() and len(w) > 1 for w in words):
+        return False
+    if lowered & (_TITLES | _PERSON_ROLES) - {"the"}:
+        return True
+    capitalised = [w for w in words if w[:1].isupper()]
+    return len(capitalised) >= 2 or source_key(name) in people
 
 
 def _only_quotation(text: str, regions) -> bool:
