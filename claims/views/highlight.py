@@ -67,12 +67,51 @@ def notable_words(text: str) -> set[str]:
     return found
 
 
+# Capitalised words that name nobody: titles and abbreviations ("Mr.", "Col.", "U.S.").
+TITLES = set(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sir",
+        "col",
+        "gen",
+        "lt",
+        "maj",
+        "capt",
+        "sgt",
+        "adm",
+        "sen",
+        "rep",
+        "gov",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+    ]
+)
+ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")
+
+
 def _notable(word: str, before: str) -> bool:
+    """Digits, qualifiers and names; a number written as a word ("two") is too common to tell
+    outlets apart, and titles and abbreviations name nobody."""
     k = key(word)
-    if NUMBER.match(word) or k in NUMBER_WORDS or k in QUALIFIERS:
+    if NUMBER.match(word) or k in QUALIFIERS:
         return True
-    # A capitalised word inside a sentence is a name (people, places, organisations).
-    return word[0].isupper() and not SENTENCE_START.search(before) and len(word) > 1
+    if k in NUMBER_WORDS or k in TITLES or ABBREVIATION.match(word):
+        return False
+    # A capitalised word inside a sentence is a name (people, places, organisations); the dot
+    # of a title ("Mr. Okafor") ends no sentence.
+    starts = SENTENCE_START.search(before) and not _AFTER_TITLE.search(before)
+    return word[0].isupper() and not starts and len(word) > 1
+
+
+_AFTER_TITLE = re.compile(
+    r"(?<![\w.])(?:" + "|".join(TITLES) + r"|(?:[A-Z]\.)+[A-Z])\.\s+$", re.IGNORECASE
+)
 
 
 def pieces(text: str, matched: Iterable[str] = (), differs: Iterable[str] = ()) -> list[Piece]:

@@ -4,6 +4,7 @@ quantities with units."""
 
 from claims.framing import ClaimText, sources
 from claims.framing.lexicon import load
+from claims.views.highlight import differing_words
 
 LEX = load()
 
@@ -55,3 +56,13 @@ def test_one_person_is_one_source_shown_by_the_fullest_name():
         ("Air Force Col. John J. Thomas", 4),
         ("Acme Corp", 1),
     ]
+
+
+def test_dotted_words_skip_titles_abbreviations_and_number_words():
+    differs = differing_words(
+        {
+            "One": ["Mr. Okafor said two U.S. drones and 14 boats were seen off Lagos."],
+            "Two": ["Drones were seen, a spokesman said."],
+        }
+    )
+    assert differs["One"] == {"okafor", "14", "lagos"}
