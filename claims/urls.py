@@ -12,6 +12,7 @@ from claims.views import (
     matching,
     overview,
     pair,
+    report,
     review,
     search,
     setup,
@@ -28,6 +29,7 @@ urlpatterns = [
     path(story + "match/<int:pk>/", matching.match_status, name="claims-match-status"),
     path(story + "events/<int:pk>/", event.event_detail, name="claims-event"),
     path(story + "events/<int:pk>/framing/", framing.event_framing, name="claims-event-framing"),
+    path(story + "events/<int:pk>/report/", report.event_report, name="claims-event-report"),
     path(story + "outlets/<slug:outlet_slug>/", framing.outlet_detail, name="claims-outlet"),
     path(story + "discrepancies/", discrepancies.queue, name="claims-discrepancies"),
     path(

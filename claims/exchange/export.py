@@ -1,4 +1,5 @@
-"""A story as data other tools read: one JSON document, or one CSV table per kind of record.
+"""A story as data other tools read: one JSON document, or one CSV table per kind of record,
+and one joined CSV table for spreadsheets (a claim a row, with its article and event).
 
 The JSON layout is documented in README.md ("Export") and stable: fields are only ever added.
 Every function takes `people` (claims/exchange/people.py): who is named and whose notes are
@@ -17,7 +18,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from articles.access import Sight
-from articles.models import Outlet, Story
+from articles.models import ARTICLE_TEXTS, Outlet, Story
 from claims.exchange import webannotation
 from claims.exchange.people import People
 from claims.models import Adjudication, Annotation, Claim, Link, standing_also
@@ -90,7 +91,8 @@ def story_document(story: Story, people: People | None = None, sight: Sight | No
 def write_csv_tables(story: Story, directory: Path, people: People | None = None) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, rows in story_tables(story, people).items():
+    tables = {**story_tables(story, people), JOINED: joined_claims(story)}
+    for name, rows in tables.items():
         path = directory / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
             write_csv(handle, name, rows)
@@ -98,8 +100,15 @@ def write_csv_tables(story: Story, directory: Path, people: People | None = None
     return written
 
 
+# Excel reads a CSV as the system's legacy code page unless it starts with a byte order mark;
+# other tools (Python's csv with "utf-8-sig", LibreOffice, pandas) skip it.
+BOM = "\ufeff"
+
+
 def write_csv(handle, name: str, rows: list[dict]) -> None:
-    """One table as CSV, with its header even when it has no rows."""
+    """One table as CSV, starting with a UTF-8 byte order mark, with its header even when it
+    has no rows."""
+    handle.write(BOM)
     writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else _EMPTY_HEADERS[name])
     writer.writeheader()
     writer.writerows(_flat(row) for row in rows)
@@ -138,7 +147,75 @@ _EMPTY_HEADERS = {
     ],
 }
 
-TABLES = list(_EMPTY_HEADERS)
+TABLES = list(_EMPTY_HEADERS)  # the tables of records, as in the JSON document
+
+# The joined table: a claim a row, with what a spreadsheet user would otherwise look up in
+# three tables. Not in the JSON document, which nests nothing and repeats nothing.
+JOINED = "claims_joined"
+_EMPTY_HEADERS[JOINED] = [
+    "claim_id",
+    "text",
+    "start",
+    "end",
+    "speaker",
+    "article_id",
+    "article_title",
+    "outlet",
+    "published",
+    "source",
+    "event_id",
+    "event_label",
+    "also_event_ids",
+    "also_event_labels",
+]
+CSV_TABLES = [*TABLES, JOINED]
+
+
+def joined_claims(story: Story) -> list[dict]:
+    """One row per claim of the story, in article order: the claim, its article (title,
+    outlet, date, source address), its event and the events it also tells of. Nothing in it
+    is a label or a decision, so every reader of the story gets the same rows."""
+    articles = story.articles.select_related("outlet").defer(*ARTICLE_TEXTS)
+    articles = {a.id: a for a in articles}
+    events = story.events.only("id", "label", "auto_label")
+    labels = {e.id: _cell(e.display_label) for e in events}
+    also = defaultdict(list)
+    for event_id, claim_ids in sorted(_also_telling(story).items()):
+        for claim_id in claim_ids:
+            also[claim_id].append(event_id)
+    rows = []
+    for claim in (
+        Claim.objects.filter(article__story=story)
+        .order_by("article_id", "position")
+        .values("id", "article_id", "start", "end", "text", "speaker", "event_id")
+    ):
+        article = articles[claim["article_id"]]
+        rows.append(
+            {
+                "claim_id": claim["id"],
+                "text": _cell(claim["text"]),
+                "start": claim["start"],
+                "end": claim["end"],
+                "speaker": _cell(claim["speaker"]),
+                "article_id": article.id,
+                "article_title": _cell(article.title),
+                "outlet": _cell(article.outlet.name),
+                "published": article.published.isoformat() if article.published else None,
+                "source": _cell(article.source),
+                "event_id": claim["event_id"],
+                "event_label": labels.get(claim["event_id"]),
+                "also_event_ids": " ".join(map(str, also[claim["id"]])),
+                "also_event_labels": "; ".join(labels[e] for e in also[claim["id"]]),
+            }
+        )
+    return rows
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet shows as text: one that starts like a formula (=, +, -, @) gets a
+    leading apostrophe, which Excel and LibreOffice hide, so an article's sentence is never
+    run as a formula ("CSV injection"). The record tables keep texts exact, for tools."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _flat(row: dict) -> dict:

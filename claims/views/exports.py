@@ -3,7 +3,8 @@ Web Annotations (JSON-LD). Whoever may read the story may download it; who label
 their notes only members of the story and staff (claims/exchange/people.py), others get
 pseudonyms and no notes. In blind review (articles.access.Sight) only editors get every label
 and decision; an annotator gets their own labels, and the decisions of the links they
-labelled; other readers no labels or decisions."""
+labelled; other readers no labels or decisions. The joined CSV (a claim a row, with its
+article and event) holds no name, label or decision: every reader gets the same."""
 
 import io
 import json
@@ -13,7 +14,9 @@ from django.views.decorators.http import require_GET
 
 from articles.access import Sight, get_story
 from claims.exchange.export import (
-    TABLES,
+    CSV_TABLES,
+    JOINED,
+    joined_claims,
     story_annotations_jsonld,
     story_document,
     story_tables,
@@ -56,8 +59,12 @@ def export_jsonld(request, slug):
 @require_GET
 def export_csv(request, slug, table):
     story = get_story(request, slug)
-    if table not in TABLES:
+    if table not in CSV_TABLES:
         raise Http404("No such table.")
+    if table == JOINED:
+        rows = joined_claims(story)
+    else:
+        rows = story_tables(story, *_reader(request, story))[table]
     out = io.StringIO()
-    write_csv(out, table, story_tables(story, *_reader(request, story))[table])
+    write_csv(out, table, rows)
     return _attachment(out.getvalue(), "text/csv; charset=utf-8", f"{story.slug}-{table}.csv")

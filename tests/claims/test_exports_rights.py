@@ -132,7 +132,7 @@ def download(client, story, fmt) -> tuple[str, list[tuple]]:
     for table in ("links", "annotations"):
         response = client.get(reverse("claims-export-csv", args=[story.slug, table]))
         assert response.status_code == 200
-        texts.append(response.content.decode())
+        texts.append(response.content.decode("utf-8-sig"))
         tables[table] = list(csv.DictReader(io.StringIO(texts[-1])))
     return "\n".join(texts), records_of_document(tables)
 
@@ -248,7 +248,7 @@ def test_export_story_names_everyone_unless_anonymous(newsroom, fmt, tmp_path):
             )
             tables = {}
             for name in ("links", "annotations"):
-                with (directory / f"{name}.csv").open(encoding="utf-8") as handle:
+                with (directory / f"{name}.csv").open(encoding="utf-8-sig") as handle:
                     tables[name] = list(csv.DictReader(handle))
             text = "\n".join((directory / f).read_text() for f in ("links.csv", "annotations.csv"))
             return text, records_of_document(tables)

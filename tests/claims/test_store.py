@@ -224,16 +224,18 @@ def test_export_csv_writes_one_table_per_record_kind(matched, tmp_path):
         "annotations.csv",
         "articles.csv",
         "claims.csv",
+        "claims_joined.csv",
         "events.csv",
         "links.csv",
         "outlets.csv",
     ]
-    with (tmp_path / "claims.csv").open() as handle:
+    # utf-8-sig: the files start with a byte order mark, for Excel
+    with (tmp_path / "claims.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == Claim.objects.count()
-    with (tmp_path / "links.csv").open() as handle:
+    with (tmp_path / "links.csv").open(encoding="utf-8-sig") as handle:
         assert len(list(csv.DictReader(handle))) == Link.objects.count()
-    with (tmp_path / "events.csv").open() as handle:
+    with (tmp_path / "events.csv").open(encoding="utf-8-sig") as handle:
         events = list(csv.DictReader(handle))
     assert list(events[0]) == ["id", "label", "label_by_person", "claim_ids", "also_claim_ids"]
 
