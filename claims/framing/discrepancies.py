@@ -4,15 +4,20 @@ Each is a possible contradiction for a person to confirm or dismiss, with the sp
 it in both claims:
 
 - number: counts of the same thing that differ ("18 trucks" / "20 trucks"; "at least 18" allows
-  20);
-- place: the same place with a different relation ("into the city of Aleppo" / "near Aleppo");
-- date: dates or weekdays that share nothing ("Monday" / "September 17");
+  20; "20 killed" / "30 wounded" count different things), or quantities with units that differ
+  once converted ("40 knots", 74 km/h, against "50 km/h");
+- place: the same place of the same happening with a different relation ("a convoy carrying
+  food into the city of Aleppo" / "a convoy carrying food to a rural area near Aleppo"; a loose
+  "in Aleppo" allows "near Aleppo");
+- date: dates or weekdays of the same happening that share nothing ("Monday" / "September 17");
 - agent: different agents named for an act ("the coalition bombed" / "bombed by Russian planes");
 - intent: one says the act was meant, the other that it was not ("erroneously" / "no mistake").
 
 Counts, places and intent compare every two claims of different outlets on the event (they carry
 their own anchor: the same thing counted, the same place, the act's intent); dates and agents
 only claims the matcher linked, since two claims of one event may well state different days.
+Places, quantities and dates are of the same happening when the words around them share one
+(`facts.happening`: "convoy", "winds").
 """
 
 import datetime
@@ -61,6 +66,7 @@ def _facts(claim, lexicon) -> dict:
     text = claim.text
     return {
         "counts": found.counts(text, lexicon),
+        "measures": found.measures(text),
         "places": found.places(text),
         "dates": found.dates(text, claim.published),
         "intents": found.intents(text, lexicon),
@@ -69,22 +75,35 @@ def _facts(claim, lexicon) -> dict:
 
 
 def _numbers(a, b, fa, fb):
-    out = []
     for x in fa["counts"]:
         for y in fb["counts"]:
-            if x.unit == y.unit and not found.compatible(x, y):
-                said_a, said_b = a.text[x.start : x.end], b.text[y.start : y.end]
-                detail = f"{a.outlet}: “{said_a}”; {b.outlet}: “{said_b}”"
-                spans = (span(a, x.start, x.end), span(b, y.start, y.end))
-                out.append(Discrepancy("number", a.id, b.id, x.unit, detail, spans))
-                return out
-    return out
+            if x.unit == y.unit and x.what == y.what and not found.compatible(x, y):
+                return [_number(a, b, x, y, x.unit)]
+    for x in fa["measures"]:
+        for y in fb["measures"]:
+            if x.dimension == y.dimension and not found.same_measure(x, y) and _same(a, b, x, y):
+                return [_number(a, b, x, y, x.dimension)]
+    return []
+
+
+def _number(a, b, x, y, key) -> Discrepancy:
+    said_a, said_b = a.text[x.start : x.end], b.text[y.start : y.end]
+    detail = f"{a.outlet}: “{said_a}”; {b.outlet}: “{said_b}”"
+    spans = (span(a, x.start, x.end), span(b, y.start, y.end))
+    return Discrepancy("number", a.id, b.id, key, detail, spans)
+
+
+def _same(a, b, x, y) -> bool:
+    """Whether facts x of claim a and y of claim b are of the same happening."""
+    return bool(found.happening(a.text, x.start, x.end) & found.happening(b.text, y.start, y.end))
 
 
 def _places(a, b, fa, fb):
     for x in fa["places"]:
         for y in fb["places"]:
-            if x.name.casefold() == y.name.casefold() and x.relation != y.relation:
+            if x.name.casefold() != y.name.casefold() or x.relation == y.relation:
+                continue
+            if (x.firm if x.relation == "in" else y.firm) and _same(a, b, x, y):
                 detail = (
                     f"{a.outlet} puts it {x.relation} {x.name}, {b.outlet} {y.relation} {y.name}"
                 )
@@ -94,8 +113,11 @@ def _places(a, b, fa, fb):
 
 
 def _dates(a, b, fa, fb):
-    if not fa["dates"] or not fb["dates"]:
+    of_a = [x for x in fa["dates"] if any(_same_day_of(a, b, x, y) for y in fb["dates"])]
+    of_b = [y for y in fb["dates"] if any(_same_day_of(a, b, x, y) for x in fa["dates"])]
+    if not of_a or not of_b:
         return []
+    fa, fb = {"dates": of_a}, {"dates": of_b}
     va, vb = _day_values(fa["dates"]), _day_values(fb["dates"])
     if va & vb:
         return []
@@ -105,6 +127,10 @@ def _dates(a, b, fa, fb):
         span(b, s, e) for s, e, _ in fb["dates"]
     )
     return [Discrepancy("date", a.id, b.id, "date", detail, spans)]
+
+
+def _same_day_of(a, b, x, y) -> bool:
+    return bool(found.happening(a.text, *x[:2]) & found.happening(b.text, *y[:2]))
 
 
 def _day_values(dates) -> set[str]:

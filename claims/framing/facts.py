@@ -52,6 +52,13 @@ class Count:
     value: float
     unit: str
     bound: str  # "", "at least" or "at most"
+    what: str = ""  # of people: "killed" or "hurt" when the words say which
+
+
+_HARM = (
+    ("killed", re.compile(r"^(?:kill|dead|die|death|live|lost|slain|perish|fatal)", re.I)),
+    ("hurt", re.compile(r"^(?:injur|wound|hurt|hospital)", re.I)),
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,50 @@ class Place:
     end: int  # the end of the name
     name: str
     relation: str  # "in" or "near"
+    firm: bool = True  # "into", "inside", "in the city of": not a loose "in Aleppo"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A quantity with a unit, in the units of its dimension: m/s, m, kg, degrees Celsius."""
+
+    start: int
+    end: int
+    value: float
+    dimension: str  # "speed", "distance", "weight", "temperature"
+
+
+# Units as written -> (dimension, factor to the dimension's unit); temperatures apart.
+UNITS = {
+    "knots": ("speed", 0.514444), "knot": ("speed", 0.514444), "kt": ("speed", 0.514444),
+    "km/h": ("speed", 1 / 3.6), "kph": ("speed", 1 / 3.6), "kmh": ("speed", 1 / 3.6),
+    "kilometres per hour": ("speed", 1 / 3.6), "kilometers per hour": ("speed", 1 / 3.6),
+    "mph": ("speed", 0.44704), "miles per hour": ("speed", 0.44704), "m/s": ("speed", 1.0),
+    "metres per second": ("speed", 1.0), "meters per second": ("speed", 1.0),
+    "nautical miles": ("distance", 1852.0), "km": ("distance", 1000.0),
+    "kilometres": ("distance", 1000.0), "kilometers": ("distance", 1000.0),
+    "kilometre": ("distance", 1000.0), "kilometer": ("distance", 1000.0),
+    "miles": ("distance", 1609.344), "mile": ("distance", 1609.344), "metres": ("distance", 1.0),
+    "meters": ("distance", 1.0), "metre": ("distance", 1.0), "meter": ("distance", 1.0),
+    "m": ("distance", 1.0), "feet": ("distance", 0.3048), "foot": ("distance", 0.3048),
+    "ft": ("distance", 0.3048), "yards": ("distance", 0.9144),
+    "kg": ("weight", 1.0), "kilograms": ("weight", 1.0), "kilos": ("weight", 1.0),
+    "kilogram": ("weight", 1.0), "pounds": ("weight", 0.453592), "lbs": ("weight", 0.453592),
+    "lb": ("weight", 0.453592), "tonnes": ("weight", 1000.0), "tons": ("weight", 907.185),
+    "grams": ("weight", 0.001), "g": ("weight", 0.001),
+}  # fmt: skip
+_TEMPERATURE = {"c": "C", "celsius": "C", "centigrade": "C", "f": "F", "fahrenheit": "F"}
+_MEASURE = re.compile(
+    r"(?<![\w.,$£€])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*|-)(?:(°\s*|degrees?\s+)("
+    + "|".join(_TEMPERATURE)
+    + r")|("
+    + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+    + r"))(?![\w/])",
+    re.IGNORECASE,
+)
+# How far two measures of one thing may differ: rounding in a conversion ("40 knots (74 km/h)"
+# against "75 km/h").
+TOLERANCE = 0.08
 
 
 def counts(text: str, lexicon) -> list[Count]:
@@ -83,9 +134,75 @@ def counts(text: str, lexicon) -> list[Count]:
                 before = text[: m.start()]
                 bound = "at least" if _AT_LEAST.search(before) else ""
                 bound = bound or ("at most" if _AT_MOST.search(before) else "")
-                out.append(Count(m.start(), end, value, unit, bound))
+                what = _harm(text, m.start(), end) if terms & _OF_PEOPLE else ""
+                out.append(Count(m.start(), end, value, unit, bound, what))
                 break
     return out
+
+
+def measures(text: str) -> list[Measure]:
+    """Quantities with a unit of speed, distance, weight or temperature ("40 knots", "74 km/h",
+    "1.5 miles", "30°C"), each converted to its dimension's unit."""
+    out = []
+    for m in _MEASURE.finditer(text):
+        value = float(m.group(1).replace(",", ""))
+        if m.group(3):
+            scale = _TEMPERATURE[m.group(3).lower()]
+            value = (value - 32) * 5 / 9 if scale == "F" else value
+            out.append(Measure(m.start(), m.end(), value, "temperature"))
+            continue
+        unit = m.group(4)
+        dimension, factor = UNITS[unit.lower()]
+        out.append(Measure(m.start(), m.end(), value * factor, dimension))
+    return out
+
+
+def same_measure(a: Measure, b: Measure) -> bool:
+    if a.dimension == "temperature":
+        return abs(a.value - b.value) <= 1.5
+    return abs(a.value - b.value) <= TOLERANCE * max(abs(a.value), abs(b.value))
+
+
+def happening(text: str, start: int, end: int, reach: int = 8) -> set[str]:
+    """The words of what happens around a span, as stems: the content words within `reach`
+    words before and after it, in its clause ("a convoy carrying food into Aleppo")."""
+    before = re.split(r"[;:()]|, (?:and|but|while|as) ", text[:start])[-1]
+    after = re.split(r"[;:()]|[.!?](?:\s|$)", text[end:])[0]
+    words = _WORD.findall(before)[-reach:] + _WORD.findall(after)[:reach]
+    return {
+        _stem(w)
+        for w in words
+        if len(w) > 2 and w.lower() not in _FUNCTION | _VAGUE and not w[0].isdigit()
+    }
+
+
+def _stem(word: str) -> str:
+    return word.lower().replace("’", "'")[:5]
+
+
+# Words around a fact that tell nothing of what happened.
+_VAGUE = _set(
+    "about some more than also said says told would could been being into near city town area "
+    "there their they them what about over under only just least most after before since until "
+    "while during other another reported according monday tuesday wednesday thursday friday "
+    "saturday sunday the and but not are its his her him she who why how all any can may one two "
+    "new now out own per"
+)
+
+
+_OF_PEOPLE = _set("killed dead injured wounded casualties")
+
+
+def _harm(text: str, start: int, end: int) -> str:
+    """What happened to the people counted: the nearest word of killing or hurting after the
+    count (five words), else before it (three)."""
+    words = _WORD.findall(text[start:end])[1:] + _WORD.findall(text[end:])[:5]
+    words += _WORD.findall(text[:start])[-3:][::-1]
+    for word in words:
+        for what, pattern in _HARM:
+            if pattern.match(word):
+                return what
+    return ""
 
 
 def compatible(a: Count, b: Count) -> bool:
@@ -123,8 +240,13 @@ def places(text: str) -> list[Place]:
             if k == j and word.endswith(_DEMONYM) and after[:1].islower():
                 continue  # "the Syrian city of": a people's name used as an adjective
             name = text[words[j].start() : words[k].end()]
+            firm = w.group() in ("into", "inside", "within") or bool(
+                re.search(
+                    r"\b(?:city|town|village|centre|center|heart) of\s*$", text[: words[j].start()]
+                )
+            )
             if not out or out[-1].end != words[k].end():
-                out.append(Place(w.start(), words[k].end(), name, relation))
+                out.append(Place(w.start(), words[k].end(), name, relation, firm))
             break
     return out
 

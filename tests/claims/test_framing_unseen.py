@@ -2,7 +2,7 @@
 person under several names, the words dotted as unique, discrepancies of the same fact only and
 quantities with units."""
 
-from claims.framing import ClaimText, sources
+from claims.framing import ClaimText, discrepancies, sources
 from claims.framing.lexicon import load
 from claims.views.highlight import differing_words
 
@@ -66,3 +66,72 @@ def test_dotted_words_skip_titles_abbreviations_and_number_words():
         }
     )
     assert differs["One"] == {"okafor", "14", "lagos"}
+
+
+def differ(*texts, published=None):
+    claims = [
+        ClaimText(n, f"Outlet {n}", t, article=n, published=published) for n, t in enumerate(texts)
+    ]
+    return sorted((d.kind, d.key) for d in discrepancies.discrepancies(claims, LEX))
+
+
+def test_in_a_place_is_not_against_near_it_nor_two_happenings():
+    # A loose "in" allows "near": the same happening, said less precisely.
+    assert differ("The ferry sank in Brest.", "The ferry sank near Brest.") == []
+    # "into the city of" does not.
+    assert differ(
+        "The convoy carrying grain drove into the city of Tiro.",
+        "The convoy carrying grain stopped in a field near Tiro.",
+    ) == [("place", "tiro")]
+    # Talks in a city and a crash near it are two happenings.
+    assert (
+        differ(
+            "Ministers held talks inside Tiro on the future of the port.",
+            "The convoy crashed near Tiro.",
+        )
+        == []
+    )
+
+
+def test_dates_of_two_happenings_are_no_contradiction():
+    assert (
+        differ("The ferry sank on Tuesday.", "The owners will meet the families on Wednesday.")
+        == []
+    )
+    assert differ("The ferry sank on Tuesday.", "The ferry sank on Wednesday.") == [
+        ("date", "date")
+    ]
+
+
+def test_counts_of_the_dead_and_of_the_hurt_are_two_facts():
+    assert differ("The blast killed 12 people.", "Some 40 people were injured in the blast.") == []
+    assert differ("The blast killed 12 people.", "The blast left 14 people dead.") == [
+        ("number", "people killed or hurt")
+    ]
+
+
+def test_quantities_with_units_are_compared_once_converted():
+    # 40 knots is 74 km/h: against 50 km/h a contradiction, against 75 km/h the same speed.
+    assert differ(
+        "Winds of 40 knots drove the ship onto the rocks.",
+        "Winds of 50 km/h drove the ship onto the rocks.",
+    ) == [("number", "speed")]
+    assert (
+        differ(
+            "Winds of 40 knots drove the ship onto the rocks.",
+            "Winds of 75 km/h drove the ship onto the rocks.",
+        )
+        == []
+    )
+    assert (
+        differ("The truck carried 2,000 pounds of rice.", "The truck carried 907 kg of rice.") == []
+    )
+    assert differ("The truck carried 2 tonnes of rice.", "The truck carried 907 kg of rice.") == [
+        ("number", "weight")
+    ]
+    assert differ("The lake was 30°C at noon.", "The lake was 86 degrees Fahrenheit at noon.") == []
+    assert differ("The lake was 30°C at noon.", "The lake was 60°F at noon.") == [
+        ("number", "temperature")
+    ]
+    # A speed of the wind and a speed of the ferry are not one fact.
+    assert differ("Winds of 40 knots blew.", "The ferry sailed at 12 knots.") == []
