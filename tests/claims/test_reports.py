@@ -172,7 +172,10 @@ def test_joined_csv_has_a_row_per_claim_with_its_article_and_event(desk):
     assert (first["start"], first["end"]) == ("0", str(len(first["text"])))
     also = rows[claims[3].pk]
     assert also["event_label"] == "Talks"
-    assert (also["also_event_ids"], also["also_event_labels"]) == (str(event.pk), event.display_label)
+    assert (also["also_event_ids"], also["also_event_labels"]) == (
+        str(event.pk),
+        event.display_label,
+    )
     # a text that starts like a formula is kept as text in a spreadsheet
     assert also["text"] == "'=1+1 said none."
     assert rows[claims[2].pk]["speaker"] == f"Spokesman {SCRIPT}"
@@ -199,3 +202,28 @@ def test_joined_csv_follows_reading_rights(desk, settings):
     assert reader.get(url).status_code == 200
     assert reader.post(url).status_code == 405
     assert reader.get(reverse("claims-export-csv", args=[story.slug, "nope"])).status_code == 404
+
+
+def test_report_queries_do_not_grow_with_the_event(desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    story, event, other, claims, editor = desk
+    client = signed_in(editor)
+
+    def queries():
+        with CaptureQueriesContext(connection) as seen:
+            report(client, story, event)
+        return len(seen)
+
+    queries()  # the framing's first visit stores the event's discrepancies
+    before = queries()
+    more = make_article(story, "Outlet Three", ["Jets hit the convoy.", "A second claim."])
+    for claim in more:
+        claim.event = event
+        claim.save()
+        link = Link.objects.create(story=story, claim_a=claims[0], claim_b=claim, score=0.7)
+        link.status, link.decided_by = LinkStatus.REJECTED, editor
+        link.save()
+    queries()
+    assert queries() == before
