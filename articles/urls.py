@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.views import details, members, reading, upload
+from articles.views import details, health, members, reading, upload
 
 urlpatterns = [
     path("", reading.story_list, name="articles-stories"),
@@ -49,4 +49,5 @@ urlpatterns = [
     ),
     path("invite/<str:token>/", members.invitation, name="articles-invitation"),
     path("accounts/signup/", members.signup, name="articles-signup"),
+    path("healthz", health.healthz, name="articles-health"),
 ]

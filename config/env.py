@@ -85,3 +85,36 @@ def email_from_url(name: str, url: str) -> dict:
         "timeout": 20,
     }
     return {"BACKEND": backend, "OPTIONS": options}
+
+
+CACHE_SCHEMES = {"redis", "rediss", "unix"}
+
+
+def cache_from_url(name: str, url: str) -> dict:
+    """A CACHES entry for Django's Redis backend from a URL: redis://[:password@]host:port/db,
+    rediss:// for TLS, or unix:///path/to/redis.sock?db=N. Every server given the same URL
+    sees the same cache. Errors never repeat the URL: it may hold a password."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in CACHE_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name}: the scheme {parts.scheme!r} is not one of {', '.join(sorted(CACHE_SCHEMES))}"
+            " (e.g. redis://127.0.0.1:6379/0)."
+        )
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ImproperlyConfigured(f"{name} names no host.")
+    if parts.scheme == "unix" and not parts.path:
+        raise ImproperlyConfigured(f"{name} names no socket path.")
+    try:
+        parts.port  # noqa: B018 (urlsplit checks the port only when asked)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: the port is not a number.") from None
+    if parts.scheme != "unix" and parts.path.strip("/") and not parts.path[1:].isdigit():
+        raise ImproperlyConfigured(f"{name}: the database (after the host) is not a number.")
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url.strip(),
+        # A Redis that stops answering fails a page in seconds, not at the proxy's timeout.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }

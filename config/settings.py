@@ -1,5 +1,6 @@
 """Parallax settings, all read from the environment (see README.md, "Settings")."""
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -8,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import email_from_url, env_bool, env_int, env_list, env_str
+from config.env import cache_from_url, email_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PARALLAX_VAR_DIR", str(BASE_DIR / "var")))
@@ -176,25 +177,67 @@ PARALLAX_IMPORT_MAX_BYTES = env_int("PARALLAX_IMPORT_MAX_BYTES", 5 * 1024 * 1024
 # batch goes on (checked between the steps of its import; see articles/ingest/deadline.py).
 PARALLAX_IMPORT_FILE_SECONDS = env_int("PARALLAX_IMPORT_FILE_SECONDS", 300, minimum=1)
 
-# Rendered fragments of story pages (articles/pagecache.py), kept in each process's memory.
-# Their keys carry the story's revision, which every change moves: nothing stale is served.
-# Off only to measure or debug rendering.
-_CACHE_BACKEND = (
-    "django.core.cache.backends.locmem.LocMemCache"
-    if env_bool("PARALLAX_PAGE_CACHE", True)
-    else "django.core.cache.backends.dummy.DummyCache"
-)
+# Rendered fragments of story pages (articles/pagecache.py): in each process's memory, or with
+# CACHE_URL in Redis, one cache for every server and process. Their keys carry the story's
+# revision, which every change moves: nothing stale is served. PARALLAX_PAGE_CACHE off (only to
+# measure or debug rendering) keeps nothing.
+CACHE_URL = env_str("CACHE_URL", "")
+PARALLAX_PAGE_CACHE = env_bool("PARALLAX_PAGE_CACHE", True)
+
+
+def _code_version() -> str:
+    """A digest of the code and templates that render the cached fragments. In a cache that
+    outlives the processes (Redis), a fragment rendered by the code before a deploy must not
+    be served by the code after it: the digest is part of every key. Servers that run the same
+    code share their fragments."""
+    digest = hashlib.sha256()
+    for folder in ("articles", "claims", "templates"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+                digest.update(str(path.relative_to(BASE_DIR)).encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _cache(location: str, max_entries: int, timeout: int) -> dict:
+    if not PARALLAX_PAGE_CACHE:
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if CACHE_URL:
+        return {**_SHARED_CACHE, "TIMEOUT": timeout, "KEY_PREFIX": f"parallax:{location}"}
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": location,
+        "TIMEOUT": timeout,
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
+    }
+
+
+if CACHE_URL:
+    _SHARED_CACHE = {**cache_from_url("CACHE_URL", CACHE_URL), "VERSION": _code_version()}
 CACHES = {
     # fragments of pages, and what else Django caches
-    "default": {"BACKEND": _CACHE_BACKEND, "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 1000}},
-    # whole pages for readers without an account, a minute each (bounded: ~300 pages a process)
-    "pages": {
-        "BACKEND": _CACHE_BACKEND,
-        "LOCATION": "pages",
-        "TIMEOUT": 60,
-        "OPTIONS": {"MAX_ENTRIES": 300},
-    },
+    "default": _cache("", 1000, 3600),
+    # whole pages for readers without an account, a minute each (in memory: ~300 a process)
+    "pages": _cache("pages", 300, 60),
 }
+
+# Sessions (who is signed in) in the database, or with PARALLAX_SESSIONS=cache in Redis
+# (CACHE_URL), which every server reaches; in a cache they are lost when Redis restarts or
+# evicts them, which signs people out.
+PARALLAX_SESSIONS = env_str("PARALLAX_SESSIONS", "db").strip().lower()
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+if PARALLAX_SESSIONS == "cache":
+    if not CACHE_URL:
+        raise ImproperlyConfigured(
+            "PARALLAX_SESSIONS=cache needs CACHE_URL: sessions in each process's memory "
+            "would sign people out whenever another process answers."
+        )
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
+    CACHES["sessions"] = {**_SHARED_CACHE, "KEY_PREFIX": "parallax:sessions", "VERSION": 1}
+elif PARALLAX_SESSIONS != "db":
+    raise ImproperlyConfigured(
+        f"PARALLAX_SESSIONS={os.environ['PARALLAX_SESSIONS']!r} is not db or cache."
+    )
 
 # Logs to stderr, which is gunicorn's and the task worker's log: every 500 with its traceback
 # (django.request; with DEBUG off Django's default sends it to mail_admins only, so nowhere),

@@ -1,14 +1,16 @@
-"""List the background jobs (imports and re-matches) that have not finished, with their worker
-and how long ago it last beat, and the task worker queue; `--reap` ends those whose worker is
-gone now instead of waiting for a worker or a page to notice."""
+"""List the background jobs (imports and re-matches) that have not finished, with their worker,
+how long ago it last beat and whether it looks lost (no beat for the whole lease); the workers
+that run them; and the task queue. `--reap` ends those whose worker is gone now instead of
+waiting for a worker or a page to notice. Run it on any server: it reads the database."""
 
-from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from articles.health import job_models
 from articles.jobs import reap
-from articles.models import BackgroundJob
+from articles.models import JobStatus
 
 
 class Command(BaseCommand):
@@ -21,15 +23,34 @@ class Command(BaseCommand):
         if options["reap"]:
             self.stdout.write(f"ended {reap()} job(s) whose worker was gone")
         now = timezone.now()
-        kinds = [m for m in apps.get_models() if issubclass(m, BackgroundJob)]
-        for model in kinds:
+        lease = settings.PARALLAX_JOB_LEASE
+        beats: dict[str, list] = {}
+        for model in job_models():
+            lost = set(model.objects.stale().values_list("pk", flat=True))
             for job in model.objects.unfinished().select_related("story"):
-                beat = f"beat {(now - job.heartbeat_at).total_seconds():.0f} s ago"
-                self.stdout.write(
-                    f"{model.__name__} {job.pk} {job.status:<8} {job.story.slug}  "
-                    + (f"{job.worker}, {beat}" if job.heartbeat_at else "not started")
-                )
+                line = f"{model.__name__} {job.pk} {job.status:<8} {job.story.slug}  "
+                if job.status == JobStatus.RUNNING and job.heartbeat_at:
+                    age = (now - job.heartbeat_at).total_seconds()
+                    beats.setdefault(job.worker, []).append(age)
+                    line += f"{job.worker}, beat {age:.0f} s ago"
+                    if job.pk in lost:
+                        line += f", LOST: no beat for the {lease} s lease"
+                else:
+                    line += f"not started, queued {(now - job.created_at).total_seconds():.0f} s"
+                self.stdout.write(line)
+        for worker, ages in sorted(beats.items()):
+            state = "looks lost" if min(ages) > lease else "alive"
+            self.stdout.write(
+                f"worker {worker}: {len(ages)} job(s), last beat {min(ages):.0f} s ago, {state}"
+            )
+        if not beats:
+            self.stdout.write("no job running: idle workers do not beat, none can be listed")
         tasks = DBTaskResult.objects.exclude(status__in=["SUCCESSFUL", "FAILED"])
         for task in tasks.order_by("enqueued_at"):
             workers = ", ".join(task.worker_ids) or "no worker yet"
-            self.stdout.write(f"task {task.id} {task.status:<8} {task.task_name}  {workers}")
+            since = task.started_at or task.enqueued_at
+            self.stdout.write(
+                f"task {task.id} {task.status:<8} {task.task_name}  {workers}, "
+                f"{'started' if task.started_at else 'queued'} "
+                f"{(now - since).total_seconds():.0f} s ago"
+            )
