@@ -455,6 +455,7 @@ def every_page(story, links) -> list[str]:
         reverse("claims-story", args=[slug]),
         reverse("claims-event", args=[slug, event.pk]),
         reverse("claims-event-framing", args=[slug, event.pk]),
+        reverse("claims-event-report", args=[slug, event.pk]),
         reverse("claims-outlet", args=[slug, claim.article.outlet.slug]),
         reverse("claims-pair", args=[slug, link.pk]),
         reverse("claims-matches", args=[slug, claim.pk]),
@@ -465,6 +466,7 @@ def every_page(story, links) -> list[str]:
         reverse("claims-export-json", args=[slug]),
         reverse("claims-export-jsonld", args=[slug]),
         *(reverse("claims-export-csv", args=[slug, t]) for t in ("links", "annotations")),
+        reverse("claims-export-csv", args=[slug, "claims_joined"]),
     ]
 
 

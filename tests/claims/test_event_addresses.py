@@ -78,6 +78,8 @@ def test_every_page_under_an_old_event_address_follows_it(seed_story, regrouped,
     gone, _, now = regrouped
     framing = client.get(url(seed_story, gone, "claims-event-framing"))
     assert framing["Location"] == url(seed_story, now.pk, "claims-event-framing")
+    report = client.get(url(seed_story, gone, "claims-event-report"))
+    assert report["Location"] == url(seed_story, now.pk, "claims-event-report")
     outlet = now.claims.first().article.outlet_id
     column = client.get(url(seed_story, gone) + f"?outlet={outlet}")
     assert column["Location"] == url(seed_story, now.pk) + f"?outlet={outlet}"
