@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, F
+from django.db.models.functions import Now
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 
 UNKNOWN_OUTLET = "Unknown"
@@ -314,8 +314,10 @@ ImportStatus = JobStatus
 class BackgroundJobQuerySet(models.QuerySet):
     def stale(self):
         """Running jobs whose worker has not said it is alive within the lease: it was killed,
-        lost its machine, or hangs. `PARALLAX_JOB_LEASE` seconds; the worker beats at a third."""
-        cutoff = timezone.now() - timedelta(seconds=settings.PARALLAX_JOB_LEASE)
+        lost its machine, or hangs. `PARALLAX_JOB_LEASE` seconds; the worker beats at a third.
+        Beats and the cutoff are the database's time: servers whose clocks differ (a worker's
+        behind, a reaper's ahead) still agree on which job is lost."""
+        cutoff = Now() - timedelta(seconds=settings.PARALLAX_JOB_LEASE)
         return self.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
 
     def unfinished(self):
@@ -367,13 +369,13 @@ class BackgroundJob(models.Model):
         self._set(task_id=str(task_id))
 
     def start(self, worker: str = ""):
-        now = timezone.now()
-        self._set(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker=worker)
+        self._set(status=JobStatus.RUNNING, started_at=Now(), heartbeat_at=Now(), worker=worker)
+        self.refresh_from_db(fields=["started_at", "heartbeat_at"])
 
     def beat(self) -> bool:
         """The worker is alive. A plain update of this row only: no story revision, no
         signals, so a beat never waits on the story's hot rows."""
-        return bool(type(self).objects.filter(pk=self.pk).update(heartbeat_at=timezone.now()))
+        return bool(type(self).objects.filter(pk=self.pk).update(heartbeat_at=Now()))
 
     # Failing and what ended_early does (an import's report, its uploads dropped, its stored
     # articles handed to matching) commit together: a process that dies, or an error, between

@@ -129,3 +129,31 @@ def test_a_live_worker_ends_the_job_of_a_vanished_one_past_the_lease_and_no_soon
     assert DBTaskResult.objects.get(id=vanished.task_id).status == "FAILED"
     assert slow.status == JobStatus.RUNNING
     assert DBTaskResult.objects.get(id=slow.task_id).status == "RUNNING"
+
+
+@pytest.mark.parametrize(
+    ("whose", "skew"),
+    [("worker", -timedelta(minutes=10)), ("reaper", timedelta(minutes=10))],
+    ids=["a-worker-whose-clock-is-behind", "a-reaper-whose-clock-is-ahead"],
+)
+def test_servers_whose_clocks_differ_agree_that_a_beating_job_is_alive(story, whose, skew):
+    """The beats and the lease's cutoff are the database's time, not each server's: a job that
+    beats is never ended because the server running it, or the one checking, has its clock
+    ten minutes off."""
+    real_now = timezone.now
+
+    def clock(server):
+        off = skew if server == whose else timedelta()
+        return mock.patch("django.utils.timezone.now", lambda: real_now() + off)
+
+    with clock("worker"):
+        job = ImportJob.objects.create(story=story, total=1)
+        job.queued_as(run_import.enqueue(job.pk).id)
+        DBTaskResult.objects.get(id=job.task_id).claim("web-1 pid 10")
+        job.start("web-1 pid 10")
+        job.beat()
+    with clock("reaper"), mock.patch("articles.management.commands.db_worker.connection"):
+        DbWorker()._reap()
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING
