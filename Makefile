@@ -6,7 +6,8 @@ PORT ?= 8000
 WORKERS ?= 2
 # Test processes (pytest-xdist): each builds its own test database and seed story; 0 runs
 # the suite in make's own pytest process. A worker that runs out of tests takes some of the
-# other's (worksteal): the two finish together however long the last tests are.
+# other's (worksteal): the two finish together however long the last tests are, and the tests
+# of seconds start first (tests/conftest.py), so that none is left running alone at the end.
 TEST_WORKERS ?= 2
 # The first Python >= 3.12 on PATH (pyenv reads .python-version).
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
