@@ -10,7 +10,8 @@ it in both claims:
   food into the city of Aleppo" / "a convoy carrying food to a rural area near Aleppo"; a loose
   "in Aleppo" allows "near Aleppo");
 - date: dates or weekdays of the same happening that share nothing ("Monday" / "September 17");
-- agent: different agents named for an act ("the coalition bombed" / "bombed by Russian planes");
+- agent: different agents named for the same act ("the coalition bombed" / "bombed by Russian
+  planes");
 - intent: one says the act was meant, the other that it was not ("erroneously" / "no mistake").
 
 Counts, places and intent compare every two claims of different outlets on the event (they carry
@@ -119,7 +120,7 @@ def _dates(a, b, fa, fb):
         return []
     fa, fb = {"dates": of_a}, {"dates": of_b}
     va, vb = _day_values(fa["dates"]), _day_values(fb["dates"])
-    if va & vb:
+    if va & vb or not _comparable(of_a, of_b):
         return []
     said_a, said_b = ", ".join(_said(a, fa["dates"])), ", ".join(_said(b, fb["dates"]))
     detail = f"{a.outlet}: {said_a}; {b.outlet}: {said_b}"
@@ -127,6 +128,18 @@ def _dates(a, b, fa, fb):
         span(b, s, e) for s, e, _ in fb["dates"]
     )
     return [Discrepancy("date", a.id, b.id, "date", detail, spans)]
+
+
+def _comparable(dates_a, dates_b) -> bool:
+    """A weekday and a day of no stated year ("Thursday", "10 Nov") cannot be told apart."""
+
+    def forms(dates):
+        return {
+            "iso" if v[:1].isdigit() else "day" if v[:2] == "--" else "weekday" for *_, v in dates
+        }
+
+    fa, fb = forms(dates_a), forms(dates_b)
+    return "iso" in fa | fb or bool(fa & fb)
 
 
 def _same_day_of(a, b, x, y) -> bool:
@@ -155,11 +168,18 @@ def _agents(a, b, fa, fb):
             name_x, name_y = a.text[slice(*x.agent)], b.text[slice(*y.agent)]
             if not _names(name_x) or not _names(name_y) or _names(name_x) & _names(name_y):
                 continue
+            if _act(a.text[slice(*x.verb)]) != _act(b.text[slice(*y.verb)]):
+                continue  # two acts ("attacked", "thwarted"): not who did the same thing
             verb_x, verb_y = a.text[slice(*x.verb)], b.text[slice(*y.verb)]
             detail = f"{a.outlet}: “{name_x}” {verb_x}; {b.outlet}: {verb_y} “{name_y}”"
             spans = (span(a, *x.agent), span(a, *x.verb), span(b, *y.agent), span(b, *y.verb))
             return [Discrepancy("agent", a.id, b.id, "agent", detail, spans)]
     return []
+
+
+def _act(verb: str) -> str:
+    """The act of a verb phrase, as a stem: "were bombed", "bombing" -> "bomb"."""
+    return verb.split()[-1].lower()[:4]
 
 
 def _names(phrase: str) -> set[str]:

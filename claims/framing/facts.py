@@ -58,6 +58,7 @@ class Count:
 _HARM = (
     ("killed", re.compile(r"^(?:kill|dead|die|death|live|lost|slain|perish|fatal)", re.I)),
     ("hurt", re.compile(r"^(?:injur|wound|hurt|hospital)", re.I)),
+    ("shot", re.compile(r"^(?:shot|shoot)", re.I)),
 )
 
 
@@ -165,15 +166,25 @@ def same_measure(a: Measure, b: Measure) -> bool:
 
 def happening(text: str, start: int, end: int, reach: int = 8) -> set[str]:
     """The words of what happens around a span, as stems: the content words within `reach`
-    words before and after it, in its clause ("a convoy carrying food into Aleppo")."""
-    before = re.split(r"[;:()]|, (?:and|but|while|as) ", text[:start])[-1]
-    after = re.split(r"[;:()]|[.!?](?:\s|$)", text[end:])[0]
-    words = _WORD.findall(before)[-reach:] + _WORD.findall(after)[:reach]
-    return {
-        _stem(w)
-        for w in words
-        if len(w) > 2 and w.lower() not in _FUNCTION | _VAGUE and not w[0].isdigit()
-    }
+    words before and after it, in its clause ("a convoy carrying food into Aleppo"); a clause
+    ends at a comma, a semicolon or a word that starts another ("after", "when", "with")."""
+    before = re.split(_CLAUSE, text[:start])[-1]
+    after = re.split(_CLAUSE, text[end:])[0]
+    return {_stem(w) for w in _content(before)[-reach:] + _content(after)[:reach]}
+
+
+def _content(text: str) -> list[str]:
+    """Words that tell what happened: not names (where and who), numbers or function words."""
+    return [
+        w
+        for w in _WORD.findall(text)
+        if len(w) > 2 and w.islower() and w not in _FUNCTION | _VAGUE and not w[0].isdigit()
+    ]
+
+
+_CLAUSE = re.compile(
+    r"[,;:()]|[.!?](?:\s|$)|\s(?:after|before|when|while|with|who|which|but|then)\s", re.I
+)
 
 
 def _stem(word: str) -> str:
@@ -186,7 +197,7 @@ _VAGUE = _set(
     "there their they them what about over under only just least most after before since until "
     "while during other another reported according monday tuesday wednesday thursday friday "
     "saturday sunday the and but not are its his her him she who why how all any can may one two "
-    "new now out own per"
+    "new now out own per man woman men women people person"
 )
 
 
@@ -196,8 +207,10 @@ _OF_PEOPLE = _set("killed dead injured wounded casualties")
 def _harm(text: str, start: int, end: int) -> str:
     """What happened to the people counted: the nearest word of killing or hurting after the
     count (five words), else before it (three)."""
-    words = _WORD.findall(text[start:end])[1:] + _WORD.findall(text[end:])[:5]
-    words += _WORD.findall(text[:start])[-3:][::-1]
+    after = re.split(r"[,;:.()]", text[end:])[0]
+    before = re.split(r"[,;:.()]", text[:start])[-1]
+    words = _WORD.findall(text[start:end])[1:] + _WORD.findall(after)[:5]
+    words += _WORD.findall(before)[-3:][::-1]
     for word in words:
         for what, pattern in _HARM:
             if pattern.match(word):

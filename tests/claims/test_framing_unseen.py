@@ -135,3 +135,29 @@ def test_quantities_with_units_are_compared_once_converted():
     ]
     # A speed of the wind and a speed of the ferry are not one fact.
     assert differ("Winds of 40 knots blew.", "The ferry sailed at 12 knots.") == []
+
+
+def test_the_shot_the_dead_and_two_acts_are_not_mixed_up():
+    # "three people, killing one": three were shot, one was killed; both outlets agree.
+    assert (
+        differ(
+            "A gunman shot three people, killing one, at the depot.",
+            "The shooting at the depot left 1 dead and 2 injured.",
+        )
+        == []
+    )
+    # Who attacked and who thwarted are two acts, not two agents of one.
+    assert (
+        differ(
+            "Pirates from Eyl attacked the tanker.",
+            "Sailors from Goa shelled the pirates near the tanker.",
+        )
+        == []
+    )
+    assert differ(
+        "Pirates from Eyl attacked the tanker.", "Sailors from Goa attacked the tanker."
+    ) == [("agent", "agent")]
+
+
+def test_a_weekday_and_a_day_of_no_year_are_not_compared():
+    assert differ("The attack was foiled on Thursday.", "The attack was foiled on 10 Nov.") == []
