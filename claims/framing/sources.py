@@ -111,12 +111,12 @@ def _antecedent(said: str, people: dict[str, str], other: str | None) -> str | N
     """Whom a pronoun or a role stands for: the last person named (a dict keeps the order of
     the last naming), the last organisation for a role that is no person; a person's role with
     nobody named before it is a source of its own ("officials", "the journalist")."""
-    head = said.split()[-1].lower()
-    if head == "it":
+    words = [w.lower() for w in said.split()]
+    if words == ["it"]:
         return None
-    if head in _PERSON_PRONOUNS or _singular(head) in _PERSON_ROLES:
+    if words[-1] in _PERSON_PRONOUNS or {_singular(w) for w in words} & _PERSON_ROLES:
         person = list(people.values())[-1] if people else None
-        return person or (None if head in _PERSON_PRONOUNS else said)
+        return person or (None if words[-1] in _PERSON_PRONOUNS else said)
     return other
 
 

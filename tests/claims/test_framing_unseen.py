@@ -161,3 +161,8 @@ def test_the_shot_the_dead_and_two_acts_are_not_mixed_up():
 
 def test_a_weekday_and_a_day_of_no_year_are_not_compared():
     assert differ("The attack was foiled on Thursday.", "The attack was foiled on 10 Nov.") == []
+
+
+def test_an_unnamed_person_is_a_source_of_its_own():
+    found = listed(["Ten boats were seized, a spokesperson at naval headquarters said."])
+    assert [label for _, _, label in found] == ["a spokesperson at naval headquarters"]
