@@ -291,18 +291,34 @@ def _through_product(name: str, demo: bool):
 
 
 def framing_table():
-    """Precision and recall of the framing flags against our labels of the seed story
-    (tests/gold/framing_gold.py). Pure rules on the seed texts, no database."""
-    from tests.gold import framing_gold as gold
+    """Precision and recall of the framing flags against our labels: of the seed story
+    (tests/gold/framing_gold.py), on which the rules were written, and of two ECB+ dev topics
+    (tests/gold/framing_gold_ecb.py), on which they were not. Pure rules, no database."""
+    from tests.gold import framing_gold as seed
+    from tests.gold import framing_gold_ecb as ecb
     from tests.gold import framing_score as score
 
-    claims = gold.seed_claims()
-    events = {name: gold.event_claims(claims, name) for name in gold.EVENTS}
-    found, labelled = score.predicted(claims, events), score.gold_items(gold)
-    print(f"\n{'framing flags (seed story)':34} {'gold':>6} {'found':>6} {'P':>6} {'R':>6}")
-    for kind, items in labelled.items():
-        p, r, _, n_found, n_gold = score.precision_recall(kind, found[kind], items)
-        print(f"{kind:34} {n_gold:6d} {n_found:6d} {p:6.3f} {r:6.3f}")
+    claims = seed.seed_claims()
+    lists = [("seed story", claims, {n: seed.event_claims(claims, n) for n in seed.EVENTS}, seed)]
+    if ecb.available():
+        claims = ecb.ecb_claims()
+        events = {n: ecb.event_claims(claims, n) for n in ecb.EVENTS}
+        lists.append(("ECB+ dev topics 12, 18", claims, events, ecb))
+    rows = {}
+    for _, claims, events, gold in lists:
+        found, labelled = score.predicted(claims, events), score.gold_items(gold)
+        for kind in found:
+            figures = kind in labelled and score.precision_recall(kind, found[kind], labelled[kind])
+            rows.setdefault(kind, []).append(figures or None)
+    head = "".join(f" | {name:>26}" for name, *_ in lists)
+    print(f"\n{'framing flags':14}{head}")
+    print(f"{'':14}" + " | {:>5} {:>5} {:>6} {:>6}".format("gold", "found", "P", "R") * len(lists))
+    for kind, cells in rows.items():
+        line = "".join(
+            f" | {c[4]:5d} {c[3]:5d} {c[0]:6.3f} {c[1]:6.3f}" if c else f" | {'not labelled':>26}"
+            for c in cells
+        )
+        print(f"{kind:14}{line}")
 
 
 if __name__ == "__main__":

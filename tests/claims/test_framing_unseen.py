@@ -2,9 +2,13 @@
 person under several names, the words dotted as unique, discrepancies of the same fact only and
 quantities with units."""
 
+import pytest
+
 from claims.framing import ClaimText, discrepancies, sources
 from claims.framing.lexicon import load
 from claims.views.highlight import differing_words
+from tests.gold import framing_gold_ecb as ecb
+from tests.gold.framing_score import gold_items, precision_recall, predicted
 
 LEX = load()
 
@@ -166,3 +170,15 @@ def test_a_weekday_and_a_day_of_no_year_are_not_compared():
 def test_an_unnamed_person_is_a_source_of_its_own():
     found = listed(["Ten boats were seized, a spokesperson at naval headquarters said."])
     assert [label for _, _, label in found] == ["a spokesperson at naval headquarters"]
+
+
+@pytest.mark.skipif(not ecb.available(), reason="the ECB+ files are not on this machine")
+def test_on_two_ecb_topics_the_panels_keep_what_our_labels_list():
+    claims = ecb.ecb_claims()
+    events = {name: ecb.event_claims(claims, name) for name in ecb.EVENTS}
+    found, labelled = predicted(claims, events), gold_items(ecb)
+    assert "omissions" not in labelled  # not labelled on this list
+    floors = {"sources": 0.8, "passives": 0.9, "hedges": 0.7, "discrepancies": 0.3}
+    for kind, floor in floors.items():
+        precision, recall, *_ = precision_recall(kind, found[kind], labelled[kind])
+        assert precision >= floor and recall >= floor, (kind, precision, recall)

@@ -41,8 +41,10 @@ def _phrase(text: str) -> str:
 
 
 def gold_items(gold) -> dict[str, set]:
+    """The labels as comparable items; a list that labels no omissions (OMISSIONS = None)
+    has no omissions row."""
     passives = {(o, p) for o, ps in gold.PASSIVES.items() for p in ps}
-    return {
+    items = {
         "sources": {(o, frozenset(keys)) for o, rows in gold.SOURCES.items() for keys in rows},
         "passives": passives,
         "agentless": {
@@ -50,8 +52,11 @@ def gold_items(gold) -> dict[str, set]:
         },
         "hedges": {(o, h) for o, hs in gold.HEDGES.items() for h in hs},
         "discrepancies": set(gold.DISCREPANCIES),
-        "omissions": set(gold.OMISSIONS),
+        "omissions": set(gold.OMISSIONS or ()),
     }
+    if gold.OMISSIONS is None:
+        del items["omissions"]
+    return items
 
 
 def precision_recall(kind: str, found: set, gold: set) -> tuple[float, float, int, int, int]:
