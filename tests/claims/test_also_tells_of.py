@@ -300,7 +300,7 @@ def test_export_lists_the_claims_that_also_tell_of_each_event(story, tmp_path):
     call_command(
         "export_story", story.slug, "--format", "csv", "--output", str(tmp_path), stderr=StringIO()
     )
-    with (tmp_path / "events.csv").open(newline="") as handle:
+    with (tmp_path / "events.csv").open(newline="", encoding="utf-8-sig") as handle:
         rows = {int(r["id"]): r for r in csv.DictReader(handle)}
     assert rows[c["strike"].pk]["also_claim_ids"] == " ".join(
         map(str, sorted([c["b_distrust"].pk, c["gamma"].pk]))
