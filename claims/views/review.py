@@ -79,7 +79,11 @@ def label(request, slug, pk):
         return _panel(request, story, order, link.pk, conflict=conflict, status=409)
     except annotating.LinkGone as gone:
         return link_gone(request, story, gone)
-    after = annotating.ReviewQueue.of(story, request.user, order).next_open(after=link.pk)
+    queue = annotating.ReviewQueue.of(story, request.user, order)
+    after = queue.next_open(after=link.pk)
+    if after is None and data["version"] and order != "skipped":
+        # Going through them again (a label changed, none left open): on in the queue's order.
+        after = queue.neighbours(link.pk)[1]
     return _moved(request, story, order, after)
 
 

@@ -110,6 +110,27 @@ def test_everything_labelled_says_so(matched_story, annotator):
     assert re.search(r"\d+ done, 0 left", html)
 
 
+def test_going_through_them_again_a_label_moves_on_to_the_next_link(matched_story, annotator):
+    """ "Go through them again": relabelling a link goes on to the next one in the queue's order,
+    not back to "You have labelled every link" after the first; past the last one it ends."""
+    queue = annotating.ReviewQueue.of(matched_story, annotator)
+    ids = queue.ids
+    for link in Link.objects.filter(pk__in=ids):
+        annotating.annotate(link, annotator, Label.AGREES, "", 0)
+    client = signed_in(annotator)
+    html = client.get(url("claims-review", matched_story)).content.decode()
+    assert f'?order=uncertain&amp;link={ids[0]}">Go through them again' in html
+    first = Link.objects.get(pk=ids[0])
+    version = Annotation.objects.get(link=first).version
+    response = label(client, matched_story, first, "partly", version=version, **HTMX)
+    assert f'data-link="{ids[1]}"' in response.content.decode()
+    assert response["HX-Push-Url"].endswith(f"link={ids[1]}")
+    version = Annotation.objects.get(link=ids[-1]).version
+    response = label(client, matched_story, Link.objects.get(pk=ids[-1]), "partly", version=version)
+    assert response["Location"].endswith("?order=uncertain")
+    assert "You have labelled every link" in client.get(response["Location"]).content.decode()
+
+
 # Who may ---------------------------------------------------------------------------------------
 
 
