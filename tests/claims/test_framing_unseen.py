@@ -4,7 +4,7 @@ quantities with units."""
 
 import pytest
 
-from claims.framing import ClaimText, discrepancies, sources
+from claims.framing import ClaimText, agency, discrepancies, sources
 from claims.framing.lexicon import load
 from claims.views.highlight import differing_words
 from tests.gold import framing_gold_ecb as ecb
@@ -182,3 +182,11 @@ def test_on_two_ecb_topics_the_panels_keep_what_our_labels_list():
     for kind, floor in floors.items():
         precision, recall, *_ = precision_recall(kind, found[kind], labelled[kind])
         assert precision >= floor and recall >= floor, (kind, precision, recall)
+
+
+def test_a_cause_after_by_is_not_a_named_agent():
+    text = "The Pentagon was motivated by an overriding interest."
+    flags = agency.agency([claim(text)], LEX)
+    assert [(f.kind, [s.text for s in f.spans]) for f in flags] == [
+        ("agentless", ["was motivated", "an overriding interest"])
+    ]
