@@ -5,6 +5,7 @@ import hashlib
 
 from django.db import transaction
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from articles.models import Story
@@ -169,11 +170,11 @@ def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) 
             auto_label=claims.first().text[:300],
         )
         action = EditAction.SPLIT
-        summary = f"split {len(ids)} claim(s) off “{event.display_label[:80]}”"
+        summary = f"split {len(ids)} claim{pluralize(len(ids))} off “{event.display_label[:80]}”"
     else:
         action = EditAction.MOVE
         summary = (
-            f"moved {len(ids)} claim(s) from “{event.display_label[:60]}” "
+            f"moved {len(ids)} claim{pluralize(len(ids))} from “{event.display_label[:60]}” "
             f"to “{target.display_label[:60]}”"
         )
     listed = list(target.also_claims.filter(id__in=ids).values_list("id", flat=True))
@@ -282,7 +283,7 @@ def decide_all(story, links, status: str, user, seen: str, of: dict) -> int:
         story,
         user,
         EditAction.BULK,
-        f"{BULK_VERBS[status]} {len(rows)} suggested link(s) of {about[:120]}",
+        f"{BULK_VERBS[status]} {len(rows)} suggested link{pluralize(len(rows))} of {about[:120]}",
         status=status,
         at=iso(now),
         links=[[pk, by, iso(at)] for pk, by, at in rows],

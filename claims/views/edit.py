@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from articles.access import EDIT, get_story
@@ -89,7 +90,7 @@ def merge_event(request, slug, pk):
     if not form.is_valid():
         return _event_invalid(request, story, event, form, "merge_form", "event-body")
     moved = editing.merge_events(event, form.cleaned_data["other"], request.user)
-    messages.success(request, f"Merged: {moved} claim(s) moved into this event.")
+    messages.success(request, f"Merged: {moved} claim{pluralize(moved)} moved into this event.")
     return _event_response(request, story, event)
 
 
@@ -142,7 +143,7 @@ def _stale_links(request, shown: str, now: int) -> None:
 
 def _decided_all(request, status: str, n: int) -> None:
     verb = editing.BULK_VERBS[status].capitalize()
-    messages.success(request, f"{verb} {n} suggested link(s).")
+    messages.success(request, f"{verb} {n} suggested link{pluralize(n)}.")
 
 
 @login_required

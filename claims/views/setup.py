@@ -47,6 +47,7 @@ def assign(request, slug):
     if not form.is_valid():
         return _page(request, story, "split", assign_form=form)
     data = form.cleaned_data
+    replaced = Assignment.objects.filter(story=story).exists()
     try:
         shares = assigning.assign(
             story, request.user, list(data["annotators"]), data["overlap"] / 100, data["scope"]
@@ -55,7 +56,8 @@ def assign(request, slug):
         form.add_error("scope", f"There are no links to split: {assigning.SCOPES[data['scope']]}.")
         return _page(request, story, "split", assign_form=form)
     each = ", ".join(f"{user.get_username()} {n}" for user, n in shares.items())
-    messages.success(request, f"Links split: {each}. The previous split is replaced.")
+    replaced = " The previous split is replaced." if replaced else ""
+    messages.success(request, f"Links split: {each}.{replaced}")
     return _back(request, story)
 
 

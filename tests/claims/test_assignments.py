@@ -265,3 +265,12 @@ def test_with_htmx_a_refused_form_comes_back_alone_and_a_saved_one_reloads_the_p
     assert 'id="assign-form"' in html and "Choose at least one annotator" in html
     response = client.post(url("claims-guidelines", matched_story), {"guidelines": "Hi"}, **HTMX)
     assert response["HX-Redirect"] == url("claims-review-setup", matched_story)
+
+
+def test_the_first_split_does_not_say_it_replaced_one(matched_story, editor, annotator, second):
+    client = signed_in(editor)
+    target = url("claims-assign", matched_story)
+    page = client.post(target, split_data(annotator, second), follow=True).content.decode()
+    assert "Links split: annotator" in page and "replaced" not in page
+    page = client.post(target, split_data(annotator, second), follow=True).content.decode()
+    assert "The previous split is replaced." in page

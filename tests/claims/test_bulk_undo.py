@@ -120,7 +120,8 @@ def test_confirm_all_changes_only_the_suggestions_as_one_edit(matched_story, edi
     )
     html = response.content.decode()
     assert response.status_code == 200 and 'id="event-body"' in html and "<html" not in html
-    assert f"Confirmed {len(others)} suggested link(s)." in messages_in(response)
+    links = f"{len(others)} suggested link" + ("s" if len(others) != 1 else "")
+    assert f"Confirmed {links}." in messages_in(response)
     rejected.refresh_from_db()
     assert rejected.status == LinkStatus.REJECTED  # a person's decision stays
     for link in others:
@@ -167,7 +168,8 @@ def test_reject_all_of_a_claim_from_its_matches(matched_story, editor):
         **HTMX,
     )
     assert response.status_code == 200 and 'id="matches-panel"' in response.content.decode()
-    assert f"Rejected {mine.count()} suggested link(s)." in messages_in(response)
+    n = mine.count()
+    assert f"Rejected {n} suggested link{'s' if n != 1 else ''}." in messages_in(response)
     assert set(mine.values_list("status", flat=True)) == {LinkStatus.REJECTED}
     assert Link.objects.exclude(pk__in=mine).filter(status=LinkStatus.REJECTED).count() == 0
     # without JavaScript: back to the claim's matches page
@@ -386,7 +388,7 @@ def test_reject_all_in_the_browser_then_undo(live_story, live_server, signed_in_
     page.goto(live_server.url + url("claims-event", live_story, event.pk))
     page.evaluate("window.notReloaded = true")
     page.get_by_role("button", name="Reject all suggested links").click()
-    page.get_by_text(f"Rejected {len(links)} suggested link(s).").wait_for()
+    page.get_by_text(f"Rejected {len(links)} suggested links.").wait_for()
     assert page.evaluate("window.notReloaded") is True
     assert set(Link.objects.filter(id__in=links).values_list("status", flat=True)) == {"rejected"}
     page.goto(live_server.url + url("claims-story", live_story))
@@ -416,3 +418,31 @@ def test_undo_a_merge_puts_back_what_told_of_each_event(bridged_story, bridged_e
     assert state() != before
     assert undo(client, bridged_story, Edit.objects.get(action=EditAction.MERGE)).status_code == 302
     assert state() == before
+
+
+def test_the_messages_and_the_record_count_in_words(matched_story, editor):
+    """One link is "1 suggested link", not "1 suggested link(s)"; the same for a merge's and a
+    move's claims, in the message after it and in the story's recent changes."""
+    event = event_with_links(matched_story)
+    client = signed_in(editor)
+    first, *rest = own_links(event).order_by("id")
+    for link in rest:
+        client.post(url("claims-link-decide", matched_story, link.pk), {"status": "rejected"})
+    seen = event_form(client, matched_story, event)
+    response = bulk_event(client, matched_story, event, "rejected", seen, **HTMX)
+    assert "Rejected 1 suggested link." in messages_in(response)
+    other, third = matched_story.events.exclude(pk=event.pk).order_by("id")[:2]
+    moved = other.claims.count()
+    response = client.post(
+        url("claims-event-merge", matched_story, event.pk), {"other": other.pk}, follow=True
+    )
+    words = f"{moved} claim" + ("s" if moved != 1 else "")
+    assert f"Merged: {words} moved into this event." in messages_in(response)
+    claim = event.claims.order_by("id").first()
+    client.post(
+        url("claims-event-move", matched_story, event.pk),
+        {"claims": [claim.pk], "target": third.pk},
+    )
+    page = client.get(url("claims-story", matched_story)).content.decode()
+    assert "rejected 1 suggested link of" in page and "moved 1 claim from" in page
+    assert "(s)" not in page
