@@ -120,6 +120,7 @@ GETS = {
     "articles-signup": (),
     "articles-article-details": (),
     "articles-outlet": (),
+    "articles-health": (),
     "claims-story": ("page", "outlets"),
     "claims-search": tuple(SearchForm.base_fields),
     "claims-match-status": (),
