@@ -177,8 +177,8 @@ def _blind(link, user, sight: Sight) -> bool:
 
 
 def _curating(sight: Sight) -> bool:
-    """An editor of a story in blind review: their label is only a label, compared with the
-    others'; they decide links in the curation step (adjudication, the event page)."""
+    """An editor of a story in blind review: their label is only a label (never blind, so left
+    out of agreement); they decide links in the curation step (adjudication, the event page)."""
     return sight.blind and sight.everything
 
 

@@ -135,6 +135,21 @@ def test_in_a_blind_story_an_editors_label_in_the_queue_decides_nothing(room):
     assert link.status == LinkStatus.CONFIRMED and link.decided_by == users["bea"]
 
 
+def test_the_queue_tells_an_editor_what_agreement_does_with_their_label(room):
+    """Agreement is computed on the blind labels, and an editor's never is: the queue says the
+    label is left out of agreement, as the agreement page then shows (was: "compared with the
+    annotators'", and the page listed only the annotators)."""
+    story, links, users = room
+    annotating.annotate(links[0], users["bea"], Label.AGREES, "", 0)
+    annotating.annotate(links[0], users["ed"], Label.AGREES, "", 0)
+    client = signed_in(users["ed"])
+    queue = client.get(reverse("claims-review", args=[story.slug])).content.decode()
+    note = re.search(r'id="review-blind">(.*?)</p>', queue, re.S).group(1)
+    assert "compared with" not in note and "agreement leaves it out" in note
+    page = agreement_of(client, story)
+    assert "<dt>Annotators</dt><dd>zz-ann, zz-bea</dd>" in page
+
+
 def test_undoing_an_annotators_label_never_hands_the_decision_to_an_editors_label(room):
     story, links, users = room
     link = links[1]
