@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from articles.access import EDIT, get_story
-from articles.models import Role
+from articles.models import Membership, Role
 from claims.actions import assigning
 from claims.forms import AssignForm, GuidelinesForm
 from claims.models import Assignment, Link
@@ -81,10 +81,11 @@ def _chosen(story) -> dict:
 def _page(request, story, refused=None, guidelines_form=None, assign_form=None):
     """The setup page; after a form that did not validate (`refused`: "guidelines" or
     "split"), with its errors, and for htmx only that form's part of the page."""
+    member = Membership.objects.filter(story=story, user=OuterRef("annotator_id"))
     shares = (
         Assignment.objects.filter(story=story)
         .values("annotator__username")
-        .annotate(links=Count("id"))
+        .annotate(links=Count("id"), member=Exists(member))
         .order_by("annotator__username")
     )
     context = {
@@ -96,8 +97,9 @@ def _page(request, story, refused=None, guidelines_form=None, assign_form=None):
         "links": Link.objects.filter(story=story).count(),
     }
     if context["shares"]:
-        assigned = Assignment.objects.filter(link=OuterRef("pk"))
-        context["unassigned"] = Link.objects.filter(story=story).exclude(Exists(assigned)).count()
+        # A share whose person is no longer a member is in nobody's queue.
+        held = Assignment.objects.filter(link=OuterRef("pk"), annotator__memberships__story=story)
+        context["unassigned"] = Link.objects.filter(story=story).exclude(Exists(held)).count()
     if refused is None:
         return render(request, TEMPLATE, context)
     template = f"{TEMPLATE}#{refused}" if request.htmx else TEMPLATE

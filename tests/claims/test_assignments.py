@@ -274,3 +274,25 @@ def test_the_first_split_does_not_say_it_replaced_one(matched_story, editor, ann
     assert "Links split: annotator" in page and "replaced" not in page
     page = client.post(target, split_data(annotator, second), follow=True).content.decode()
     assert "The previous split is replaced." in page
+
+
+def test_the_setup_page_says_whose_share_no_member_holds(matched_story, editor, annotator, second):
+    """An editor removes an annotator who had a share: the split still lists them, marked as no
+    longer a member, and the links only they held count among those in nobody's share (their
+    queue is gone, and the others' queues hold only their own shares)."""
+    client = signed_in(editor)
+    client.post(url("claims-assign", matched_story), split_data(annotator, second))
+    alone = Link.objects.filter(assignments__annotator=second).exclude(
+        assignments__annotator=annotator
+    )
+    gone = alone.count()
+    membership = second.memberships.get(story=matched_story)
+    client.post(reverse("articles-member-remove", args=[matched_story.slug, membership.pk]))
+    page = client.get(url("claims-review-setup", matched_story)).content.decode()
+    total = Link.objects.filter(story=matched_story).count()
+    assert f"{gone} of the story's {total} links are in no member's share" in page
+    row = re.search(r"<tr><th scope=\"row\">second.*?</tr>", page, re.S).group(0)
+    assert "no longer a member" in row
+    assert "no longer a member" not in re.search(
+        r"<tr><th scope=\"row\">annotator.*?</tr>", page, re.S
+    ).group(0)
