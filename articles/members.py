@@ -19,6 +19,7 @@ from articles.models import Invitation, Membership, Role, Story
 RANK = {Role.ANNOTATOR: 1, Role.EDITOR: 2}
 # Backends that deliver nothing: with them an invitation is not "mailed", only shown.
 UNDELIVERED = {
+    "articles.mail.ConsoleBackend",
     "django.core.mail.backends.console.EmailBackend",
     "django.core.mail.backends.dummy.EmailBackend",
 }

@@ -49,7 +49,7 @@ EMAIL_SCHEMES = {
     "smtp": ("django.core.mail.backends.smtp.EmailBackend", 25, False, False),
     "smtp+tls": ("django.core.mail.backends.smtp.EmailBackend", 587, True, False),
     "smtps": ("django.core.mail.backends.smtp.EmailBackend", 465, False, True),
-    "console": ("django.core.mail.backends.console.EmailBackend", None, False, False),
+    "console": ("articles.mail.ConsoleBackend", None, False, False),
 }
 
 

@@ -536,8 +536,30 @@ def test_password_reset_by_mail(client, people):
     assert "no longer works" in client.get(link, follow=True).content.decode()
 
 
+HOST = "parallax.newsroom.example.org"
+
+
+def test_a_reset_link_on_the_console_can_be_copied_as_it_is(client, people, capsys):
+    """With the default console:// the reset link is printed whole on one line. Django's own
+    console backend wrote the message as sent: quoted-printable as soon as a line passed 78
+    characters, so the link came out cut by an '=' line break, and copied it did not work."""
+    user = people["outsider"]
+    user.email = "otto@ex.org"
+    user.save()
+    mailer = email_from_url("EMAIL_URL", "console://")
+    with override_settings(MAILERS={"default": mailer}, ALLOWED_HOSTS=[HOST]):
+        client.post(reverse("password_reset"), {"email": "otto@ex.org"}, HTTP_HOST=HOST)
+        printed = capsys.readouterr().out
+        assert not members.email_configured()  # nothing delivered: invitations only shown
+    assert "Subject: Reset your Parallax password" in printed and "To: otto@ex.org" in printed
+    link = re.search(rf"http://{HOST}(/accounts/reset/\S+)", printed)[1]
+    assert link.endswith("/") and "=" not in link
+    response = client.get(link, follow=True)
+    assert "Choose a new password" in response.content.decode()
+
+
 def test_email_url_is_read_into_a_mailer():
-    assert email_from_url("EMAIL_URL", "console://") == {"BACKEND": CONSOLE}
+    assert email_from_url("EMAIL_URL", "console://") == {"BACKEND": "articles.mail.ConsoleBackend"}
     smtp = email_from_url("EMAIL_URL", "smtp://me%40ex.org:p%2Fss@mail.ex.org:2525")
     assert smtp["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     options = smtp["OPTIONS"]
