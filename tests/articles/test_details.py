@@ -92,7 +92,7 @@ def test_editor_fixes_title_date_byline_and_a_new_outlet(client, article, editor
         in public
     )
     assert "title (none) → “Pentagon plans for joint strikes”; date (none) → “2016-09-20”" in public
-    assert "ago</time>" in public
+    assert "just now</time>" in public  # when, in words
 
 
 def test_the_outlet_is_chosen_from_the_storys_outlets(article, editor):

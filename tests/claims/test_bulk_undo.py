@@ -446,3 +446,19 @@ def test_the_messages_and_the_record_count_in_words(matched_story, editor):
     page = client.get(url("claims-story", matched_story)).content.decode()
     assert "rejected 1 suggested link of" in page and "moved 1 claim from" in page
     assert "(s)" not in page
+
+
+def test_a_change_of_a_moment_ago_says_just_now(matched_story, editor):
+    """Under a minute the recent changes and the queue's history say "just now" (they said
+    "0 minutes ago")."""
+    event = event_with_links(matched_story)
+    client = signed_in(editor)
+    bulk_event(client, matched_story, event, "rejected", event_form(client, matched_story, event))
+    page = client.get(url("claims-story", matched_story)).content.decode()
+    assert "0\xa0minutes" not in page and "0 minutes" not in page
+    assert re.search(r"rejected \d+ suggested links? of .*?just now</time>", page)
+    link = Link.objects.filter(story=matched_story).first()
+    data = {"label": "agrees", "note": "", "version": 0, "order": "uncertain"}
+    client.post(url("claims-review-label", matched_story, link.pk), data)
+    queue = client.get(url("claims-review", matched_story) + f"?link={link.pk}").content.decode()
+    assert "0\xa0minutes" not in queue and re.search(r"“Agrees”.*?just now</time>", queue)
