@@ -390,12 +390,15 @@ class BackgroundJob(models.Model):
     @transaction.atomic
     def abandon(self) -> bool:
         """End as failed a job whose worker is gone. Only one caller wins (the update is
-        conditional): False when the job has ended, or its worker beat again, meanwhile."""
+        conditional): False when the job has ended, started, or its worker beat again,
+        meanwhile. A running job is ended only if it is still stale by the database's clock
+        (its beats are that clock's, to the millisecond on SQLite, so they are not compared
+        with a value read back into Python)."""
         reason = self.lost_reason()
-        ended = (
-            type(self)
-            .objects.filter(pk=self.pk, status=self.status, heartbeat_at=self.heartbeat_at)
-            .update(status=JobStatus.FAILED, error=reason)
+        jobs = type(self).objects
+        jobs = jobs.stale() if self.status == JobStatus.RUNNING else jobs.filter(started_at=None)
+        ended = jobs.filter(pk=self.pk, status=self.status).update(
+            status=JobStatus.FAILED, error=reason
         )
         if ended:
             self.status, self.error = JobStatus.FAILED, reason

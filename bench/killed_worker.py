@@ -23,14 +23,14 @@ SEEDS = ROOT / "seeds"
 HANG_IMPORT = """
 import time, articles.tasks as t
 real = t.import_uploads
-def hang(uploads, story, progress):
-    real(uploads[:1], story, progress)
+def hang(uploads, story, progress, **kwargs):
+    real(uploads[:1], story, progress, **kwargs)
     time.sleep(3600)
 t.import_uploads = hang
 """
 HANG_MATCH = """
 import time, claims.tasks as t
-t.match_story = lambda story: time.sleep(3600)
+t.match_story = lambda story, *args, **kwargs: time.sleep(3600)
 """
 WORKER = """
 import django, sys

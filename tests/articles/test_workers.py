@@ -157,3 +157,22 @@ def test_servers_whose_clocks_differ_agree_that_a_beating_job_is_alive(story, wh
 
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING
+
+
+def test_a_job_whose_beats_the_database_timed_is_ended_once_they_stop(story, settings):
+    """The beats are written by the database's clock (to the millisecond on SQLite); a worker
+    finds the job lost by that clock and ends it. A lease below zero stands for the time gone
+    by: every beat is then older than the lease."""
+    job = ImportJob.objects.create(story=story, total=1)
+    job.queued_as(run_import.enqueue(job.pk).id)
+    DBTaskResult.objects.get(id=job.task_id).claim("web-2 pid 20")
+    job.start("web-2 pid 20")
+    job.beat()
+    settings.PARALLAX_JOB_LEASE = -1
+
+    with mock.patch("articles.management.commands.db_worker.connection"):
+        DbWorker()._reap()
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
