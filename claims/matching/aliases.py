@@ -8,10 +8,12 @@ acronym: "United Nations" / "UN"; two close spellings of a name next to the same
 """
 
 import itertools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress, count
 
 from . import score
 from .normalise import STOP_WORDS, Token, clean, text_terms
@@ -47,6 +49,7 @@ _CUES = [
 ]
 _JOINERS = {"of", "the", "for", "and", "on"}
 _RUN = re.compile("C[Cj]*C")
+_TERM = operator.attrgetter("term")
 
 
 @dataclass
@@ -61,11 +64,11 @@ class AliasTable:
     def apply(self, toks: list[Token]) -> list[Token]:
         if not self.phrases:
             return toks
-        terms = [t.term for t in toks]
         starts = self.starts()
-        hits = [i for i, term in enumerate(terms) if term in starts]
-        if not hits:
+        terms = list(map(_TERM, toks))
+        if starts.keys().isdisjoint(terms):  # most sentences name no aliased thing
             return toks
+        hits = list(compress(count(), map(starts.__contains__, terms)))
         out, done = [], 0  # toks[:done] are dealt with
         for i in hits:
             if i < done:
@@ -95,7 +98,7 @@ class AliasTable:
     def starts(self) -> dict[str, list[int]]:
         """First terms of the phrases (only there can a phrase begin), each with the lengths of
         its phrases, longest first."""
-        if getattr(self, "_lengths", None) is None:
+        if self.__dict__.get("_lengths") is None:
             lengths: dict[str, set[int]] = defaultdict(set)
             for p in self.phrases:
                 lengths[p[0]].add(len(p))
@@ -163,16 +166,21 @@ def spelled_out(sentences: Iterable[list[Token]]) -> list[tuple[str, str]]:
     code = {w: "C" if w[:1].isupper() else "j" if w in _JOINERS else "o" for w in kinds}
     coded = "".join(map(code.__getitem__, words))
     runs = {tuple(words[m.start() : m.end()]) for m in _RUN.finditer(coded)}
+    # the beginnings of the acronyms: initials that begin none can grow into none
+    # ("" too: a capitalised joiner, "The", adds no letter)
+    begins = {a[:k] for a in acronyms for k in range(len(a) + 1)}
     found = set()
     for run in runs:
         # a word's part of the initials ("" for a joiner), so each phrase's grow by one letter
         initial = ["" if w.lower() in _JOINERS else w[0].upper() for w in run]
         for i in range(len(run)):
-            if run[i] in _JOINERS:
+            if run[i] in _JOINERS or initial[i] not in begins:
                 continue
             acr = initial[i]
             for j in range(i + 2, min(len(run), i + 7) + 1):
                 acr += initial[j - 1]
+                if acr not in begins:
+                    break
                 if run[j - 1] in _JOINERS or len(acr) < 2 or acr not in acronyms:
                     continue
                 phrase = run[i:j]

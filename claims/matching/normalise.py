@@ -10,6 +10,7 @@ import datetime
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import NamedTuple
 
 from claims.text.dates import MONTHS, WEEKDAYS
@@ -419,8 +420,8 @@ def tokens(text: str, published: datetime.date | None = None) -> list[Token]:
         out.extend(_word(raw, True, published))
         if out:
             break
-    for raw in words:
-        out.extend(_word(raw, False, published))
+    # the other words in one call (map and chain run in C: a word costs a cache look-up)
+    out.extend(chain.from_iterable(map(_word, words, repeat(False), repeat(published))))
     return out
 
 

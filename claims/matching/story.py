@@ -9,11 +9,13 @@ offsets), so a million claims cost a few arrays rather than a million small obje
 
 import itertools
 import math
+import operator
 import pickle
 from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress, count
 
 import numpy as np
 from scipy import sparse
@@ -38,6 +40,7 @@ PLACE_WORDS = frozenset({"in", "at", "near"})
 _PLACE_FORMS = frozenset(
     "".join(w) for word in PLACE_WORDS for w in itertools.product(*((c, c.upper()) for c in word))
 )
+_SURFACE, _TERM, _NAME = (operator.attrgetter(f) for f in ("surface", "term", "name"))
 
 
 class StaleIndex(Exception):
@@ -148,14 +151,12 @@ class StoryIndex:
         for c, ts in zip(claims, toks, strict=True):
             aliased = apply(ts)
             kept = [t for t in aliased if not t.stop]
-            ids = []
-            for t in kept:  # self._term(t), inlined for the terms already known
-                i = known(t.term)
-                if i is None:
-                    i = term(t)
-                elif t.name:
-                    is_name[i] = 1
-                ids.append(i)
+            words = list(map(_TERM, kept))
+            ids = list(map(known, words))  # self._term(t), in C for the terms already known
+            if None in ids:  # new terms, numbered in the order they come
+                ids = [term(t) if i is None else i for i, t in zip(ids, kept, strict=True)]
+            for i in compress(ids, map(_NAME, kept)):
+                is_name[i] = 1
             art = self.article_row[c.article_id]
             if art < first_article:  # an article's counts change: its flat copy is stale
                 self._article_entries = None
@@ -166,7 +167,7 @@ class StoryIndex:
             unique = sorted(set(ids))
             self.term_ids.extend(unique)
             self.term_ptr.append(len(self.term_ids))
-            self.texts.append(" ".join([t.term for t in kept]))
+            self.texts.append(" ".join(words))
             self.raw.append(c.text)
             self.positions.append(c.position)
             self.lead.append(0)
@@ -331,7 +332,7 @@ def _places(toks: list[Token], vocab: dict[str, int]) -> tuple[int, ...]:
     """Names written after "in", "at" or "near" (a few words may come between: "in the city
     of Aleppo"): where the claim says it happened."""
     found = []
-    for i in [i for i, t in enumerate(toks) if t.surface in _PLACE_FORMS]:
+    for i in compress(count(), map(_PLACE_FORMS.__contains__, map(_SURFACE, toks))):
         for j in range(i + 1, min(i + 5, len(toks))):
             if toks[j].name:
                 k = j
