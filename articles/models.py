@@ -218,6 +218,25 @@ class Article(models.Model):
         related_name="articles",
         help_text="The import started in the browser that stored it (none from the command line).",
     )
+    copy_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        help_text="The earlier article of the story whose text this one largely repeats "
+        "(found at import: articles/ingest/copies.py).",
+    )
+    copy_similarity = models.FloatField(
+        null=True, blank=True, help_text="Share of this article's words found in its original."
+    )
+    origin = models.CharField(
+        "stated origin",
+        max_length=200,
+        blank=True,
+        help_text='The outlet the text says it first appeared in ("Source: CNN", "(Reuters)"); '
+        "blank when it states none.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -29,7 +29,7 @@ from articles.ingest.read import (
     too_large,
     visible,
 )
-from articles.ingest.store import Duplicate, store, take_in
+from articles.ingest.store import Duplicate, store, story_copy_index, take_in
 from articles.ingest.text import draft_from_text
 from articles.models import UNKNOWN_OUTLET, Article, ImportJob, Story
 
@@ -141,6 +141,7 @@ def import_uploads(
     progress: Callable[[str], None] = lambda name: None,
     report: Report | None = None,
     job: ImportJob | None = None,
+    find_copies: bool = True,
 ) -> Report:
     """Import every upload, each within its time budget, and report each one.
 
@@ -148,17 +149,20 @@ def import_uploads(
     passes its own still knows what was stored if something outside the files fails.
     `job`: the import started in the browser that runs this (None from the command line);
     each article it stores records it, so that a job that ends early reports its own.
+    `find_copies`: link each article to the earlier one of the story it copies
+    (articles/ingest/copies.py); off only to measure what the check costs (bench/copies.py).
     """
     report = Report() if report is None else report
     texts, notes = _decode_all(uploads, report)
     metas = _metadata(uploads, texts)
     repeated = _repeated_lines(uploads, texts, metas)
     seconds = settings.PARALLAX_IMPORT_FILE_SECONDS
+    copies = story_copy_index(story) if find_copies else None
     for upload in uploads:
         if upload.name in texts:
             deadline = Deadline(seconds)
             read = Read(texts[upload.name], metas.get(upload.name))
-            one = _import_one(upload, read, story, repeated, deadline, job)
+            one = _import_one(upload, read, story, repeated, deadline, job, copies)
             for outcome in one:
                 if notes.get(upload.name):
                     outcome.reason = outcome.reason or notes[upload.name]
@@ -197,12 +201,12 @@ class Read:
 
 
 def _import_one(
-    upload: Upload, read: Read, story: Story, repeated, deadline, job: ImportJob | None
+    upload: Upload, read: Read, story: Story, repeated, deadline, job: ImportJob | None, copies
 ) -> Iterator[Outcome]:
     """The outcomes of one file, as they happen: a JSONL file's lines are stored one by one."""
     fmt = format_for(upload.name)
     if fmt == "jsonl":
-        yield from _import_lines(upload, read.text, story, deadline, job)
+        yield from _import_lines(upload, read.text, story, deadline, job, copies)
         return
     try:
         if fmt == "html":
@@ -221,11 +225,11 @@ def _import_one(
     except Exception as exc:
         yield Outcome(upload.name, FAILED, unforeseen(exc, upload.name))
         return
-    yield _store(upload, draft, story, deadline, job=job)
+    yield _store(upload, draft, story, deadline, job=job, copies=copies)
 
 
 def _import_lines(
-    upload: Upload, text: str, story: Story, deadline, job: ImportJob | None
+    upload: Upload, text: str, story: Story, deadline, job: ImportJob | None, copies
 ) -> Iterator[Outcome]:
     lines = 0
     for line in parse_jsonl(text, Path(upload.name).name):
@@ -235,7 +239,7 @@ def _import_lines(
             yield Outcome(upload.name, FAILED, reason, line.number)
             return
         if line.draft:
-            yield _store(upload, line.draft, story, deadline, line.number, job)
+            yield _store(upload, line.draft, story, deadline, line.number, job, copies)
         else:
             yield Outcome(upload.name, FAILED, line.error.reason, line.number)
     if not lines:
@@ -249,11 +253,12 @@ def _store(
     deadline,
     line: int | None = None,
     job: ImportJob | None = None,
+    copies=None,
 ) -> Outcome:
     draft.outlet = upload.outlet or draft.outlet or UNKNOWN_OUTLET
     draft.byline = upload.byline or draft.byline
     try:
-        article = store(draft, story, deadline, job)
+        article = store(draft, story, deadline, job, copies)
     except Duplicate as dup:
         return Outcome(upload.name, DUPLICATE, str(dup), line, None)
     except ImportFailure as exc:

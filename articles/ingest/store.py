@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from articles.ingest.clean import furniture_reason
+from articles.ingest.copies import CopyIndex
 from articles.ingest.deadline import NO_DEADLINE, Deadline
 from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure
+from articles.ingest.origin import stated_origin
 from articles.models import Article, ImportJob, Outlet, Story, content_hash
 from claims.models import Claim
 from claims.text.attribution import speaker
@@ -55,10 +57,16 @@ class Duplicate(Exception):
 
 
 def store(
-    draft: Draft, story: Story, deadline: Deadline = NO_DEADLINE, job: ImportJob | None = None
+    draft: Draft,
+    story: Story,
+    deadline: Deadline = NO_DEADLINE,
+    job: ImportJob | None = None,
+    copies: CopyIndex | None = None,
 ) -> Article:
     """One article and its claims, all or nothing. Raises Duplicate when the story has it.
-    `job`: the import started in the browser that stores it (None from the command line)."""
+    `job`: the import started in the browser that stores it (None from the command line).
+    `copies`: the story's bodies so far (`story_copy_index`); the article is linked to the one
+    it copies, and added to it once stored. None: no copy check."""
     if len(draft.body) == 0:
         raise ImportFailure("empty article body")
     claims = claim_drafts(draft, deadline)
@@ -67,6 +75,8 @@ def store(
     existing = Article.objects.filter(story=story, content_hash=digest).first()
     if existing:
         raise Duplicate(existing)
+    found = copies.find(draft.body) if copies is not None else None
+    deadline.check()
     try:
         with transaction.atomic():
             article = Article.objects.create(
@@ -83,6 +93,9 @@ def store(
                 removed_lines=[{"text": r.text, "reason": r.reason} for r in draft.removed],
                 content_hash=digest,
                 import_job=job,
+                copy_of_id=found.key if found else None,
+                copy_similarity=found.similarity if found else None,
+                origin=stated_origin(draft.body, [r.text for r in draft.removed])[:200],
             )
             Claim.objects.bulk_create(
                 Claim(
@@ -102,7 +115,17 @@ def store(
         if existing:
             raise Duplicate(existing) from None
         raise
+    if copies is not None:
+        copies.add(article.pk, article.body)
     return article
+
+
+def story_copy_index(story: Story) -> CopyIndex:
+    """The bodies of the story's articles, oldest first, to find what a new one copies."""
+    index = CopyIndex()
+    for pk, body in story.articles.order_by("imported_at", "pk").values_list("pk", "body"):
+        index.add(pk, body)
+    return index
 
 
 def _outlet(draft: Draft) -> Outlet:
