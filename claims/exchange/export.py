@@ -116,7 +116,19 @@ def write_csv(handle, name: str, rows: list[dict]) -> None:
 
 _EMPTY_HEADERS = {
     "outlets": ["id", "name", "slug", "domain", "country", "ownership"],
-    "articles": ["id", "outlet_id", "outlet", "title", "byline", "source", "published", "body"],
+    "articles": [
+        "id",
+        "outlet_id",
+        "outlet",
+        "title",
+        "byline",
+        "source",
+        "published",
+        "body",
+        "copy_of",
+        "copy_similarity",
+        "origin",
+    ],
     "claims": ["id", "article_id", "position", "start", "end", "text", "speaker", "event_id"],
     "events": ["id", "label", "label_by_person", "claim_ids", "also_claim_ids"],
     "links": [
@@ -251,6 +263,11 @@ def _article(a) -> dict:
         "source": a.source,
         "published": a.published.isoformat() if a.published else None,
         "body": a.body,
+        # The earlier article of the story this one repeats (found at import), and the outlet
+        # its text says it first appeared in ("" when it states none).
+        "copy_of": a.copy_of_id,
+        "copy_similarity": a.copy_similarity,
+        "origin": a.origin,
     }
 
 

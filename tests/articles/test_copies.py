@@ -1,6 +1,7 @@
 """Copies found at import (articles/ingest/copies.py) and the origin a text states
 (articles/ingest/origin.py), on pairs built from the seed articles."""
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from articles.ingest.copies import CopyIndex
 from articles.ingest.importer import Upload, import_uploads
 from articles.ingest.origin import stated_origin
 from articles.models import Story
+from claims.exchange.export import story_document, write_csv_tables
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 
@@ -135,3 +137,30 @@ def test_import_without_the_check_links_nothing():
     ]
     import_uploads(uploads, story, find_copies=False)
     assert not story.articles.filter(copy_of__isnull=False).exists()
+
+
+def imported_with_a_copy() -> Story:
+    story = Story.objects.create(slug="copies", title="Copies")
+    uploads = [
+        Upload("002.txt", SEEDS[2].read_bytes()),
+        Upload("short-002.txt", shortened(SEEDS[2]).encode(), outlet="Aggregator"),
+    ]
+    import_uploads(uploads, story)
+    return story
+
+
+@pytest.mark.django_db
+def test_json_and_csv_exports_give_each_article_its_copy_of_and_origin(tmp_path):
+    story = imported_with_a_copy()
+    original, copy = story.articles.order_by("pk")
+    rows = {a["id"]: a for a in story_document(story)["articles"]}
+    # the shortened copy lost the "Source: CNN" line: it states no origin, and none is guessed
+    assert (rows[copy.pk]["copy_of"], rows[copy.pk]["origin"]) == (original.pk, "")
+    assert rows[copy.pk]["copy_similarity"] >= 0.8
+    assert (rows[original.pk]["copy_of"], rows[original.pk]["origin"]) == (None, "CNN")
+    write_csv_tables(story, tmp_path)
+    with (tmp_path / "articles.csv").open(encoding="utf-8-sig") as handle:
+        table = {int(r["id"]): r for r in csv.DictReader(handle)}
+    assert table[copy.pk]["copy_of"] == str(original.pk)
+    assert table[original.pk]["copy_of"] == ""
+    assert (table[original.pk]["origin"], table[copy.pk]["origin"]) == ("CNN", "")
