@@ -261,6 +261,12 @@ class Article(models.Model):
     def display_title(self) -> str:
         return self.title or f"Untitled ({self.source})"
 
+    @property
+    def origin_elsewhere(self) -> bool:
+        """Whether the text names an origin other than the outlet it is filed under: the
+        article list shows it then (the reader always shows a stated origin)."""
+        return bool(self.origin) and self.origin.casefold() != self.outlet.name.casefold()
+
 
 class Role(models.TextChoices):
     ANNOTATOR = "annotator", "Annotator (labels links)"

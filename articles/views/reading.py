@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.access import EDIT, can, get_story
-from articles.models import Article, Story
+from articles.models import Article, Story, article_texts
 
 ARTICLES_PER_PAGE = 50
 
@@ -20,7 +20,8 @@ def story_detail(request, slug):
     story = get_story(request, slug)
     articles = (
         story.articles.with_claim_counts()
-        .select_related("outlet")
+        .select_related("outlet", "copy_of")
+        .defer(*article_texts("copy_of"))
         .order_by(F("published").asc(nulls_last=True), "outlet__name", "id")
     )
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from articles import pagecache
 from articles.access import Sight, get_story
-from articles.models import Article
+from articles.models import ARTICLE_TEXTS, Article, article_texts
 from articles.views.details import article_panel
 from claims.forms import ClaimSelectForm
 from claims.views.pair import matches_for
@@ -36,13 +36,20 @@ def _reader_copy(story, pk, chosen, decisions=True) -> dict:
     """The article with its claims marked and, when one is chosen, its matches, as HTML
     rendered without the request (nothing in it depends on who reads), for the cache
     (articles/pagecache.py); and what the page's title and breadcrumbs show."""
-    article = get_object_or_404(Article.objects.select_related("outlet"), story=story, pk=pk)
+    article = get_object_or_404(
+        Article.objects.select_related("outlet", "copy_of__outlet").defer(
+            *article_texts("copy_of")
+        ),
+        story=story,
+        pk=pk,
+    )
     claims = list(article.claims.all())
     selected = next((c for c in claims if c.pk == chosen), None)
     context = {
         "story": story,
         "article": article,
         "claims": claims,
+        "copies": article.copies.select_related("outlet").defer(*ARTICLE_TEXTS).order_by("pk"),
         "paragraphs": paragraphs(article.body, claims),
         "speakers": sorted({c.speaker for c in claims if c.speaker}),
         "claim": selected,

@@ -9,7 +9,7 @@ import pytest
 from articles.ingest.copies import CopyIndex
 from articles.ingest.importer import Upload, import_uploads
 from articles.ingest.origin import stated_origin
-from articles.models import Story
+from articles.models import Article, Story
 from claims.exchange.export import story_document, write_csv_tables
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
@@ -164,3 +164,31 @@ def test_json_and_csv_exports_give_each_article_its_copy_of_and_origin(tmp_path)
     assert table[copy.pk]["copy_of"] == str(original.pk)
     assert table[original.pk]["copy_of"] == ""
     assert (table[original.pk]["origin"], table[copy.pk]["origin"]) == ("CNN", "")
+
+
+@pytest.mark.django_db
+def test_the_article_list_shows_a_copy_and_an_origin_other_than_the_outlet(client):
+    story = imported_with_a_copy()
+    original, copy = story.articles.order_by("pk")
+    Article.objects.filter(pk=copy.pk).update(origin="<b>Reuters</b>")
+    page = client.get(f"/stories/{story.slug}/articles/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("copy of") == 1
+    assert f'copy of <a href="/stories/{story.slug}/articles/{original.pk}/">' in html
+    assert "origin: &lt;b&gt;Reuters&lt;/b&gt;" in html
+    assert "origin: CNN" not in html  # the CNN article filed under CNN: nothing to add
+
+
+@pytest.mark.django_db
+def test_the_reader_shows_what_a_copy_copies_its_origin_and_the_copies_of_an_original(client):
+    story = imported_with_a_copy()
+    original, copy = story.articles.order_by("pk")
+    html = client.get(copy.get_absolute_url()).content.decode()
+    assert "Copy of <a href=" in html and f"({original.outlet.name}): " in html
+    assert "% of this article’s words are in it" in html
+    assert "Origin stated in the text" not in html
+    html = client.get(original.get_absolute_url()).content.decode()
+    assert "Origin stated in the text: CNN" in html
+    assert "Copied by:" in html and "(Aggregator)" in html
+    assert "Copy of <a" not in html
