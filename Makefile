@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/queues.py
+	$(BIN)/python bench/copies.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
