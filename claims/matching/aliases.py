@@ -202,7 +202,11 @@ def spelling_variants(sentences: Iterable[list[Token]]) -> list[tuple[str, str]]
     found = set()
     for names in by_neighbour.values():
         if 1 < len(names) <= 50:
-            found.update(score.close_spellings(sorted(names)))
+            # close_spellings pairs only names of 4 letters or more that begin alike: a group
+            # with no two such is not worth its call
+            heads = [n[:3] for n in names if len(n) >= 4 and n.isalpha()]
+            if len(set(heads)) < len(heads):
+                found.update(score.close_spellings(sorted(names)))
     return sorted(found)
 
 
