@@ -49,7 +49,7 @@ _CUES = [
 ]
 _JOINERS = {"of", "the", "for", "and", "on"}
 _RUN = re.compile("C[Cj]*C")
-_TERM = operator.attrgetter("term")
+_TERM, _NAME = operator.attrgetter("term"), operator.attrgetter("name")
 
 
 @dataclass
@@ -195,8 +195,9 @@ def spelling_variants(sentences: Iterable[list[Token]]) -> list[tuple[str, str]]
     Only names sharing a neighbour are compared, so the cost stays linear in the story."""
     by_neighbour: dict[tuple[str, str], set[str]] = defaultdict(set)
     for toks in sentences:
-        for a, b in zip(toks, toks[1:], strict=False):
-            if a.name and b.name and not a.surface.isupper() and not b.surface.isupper():
+        for k in compress(range(len(toks) - 1), map(_NAME, toks)):  # (in C: most are no name)
+            a, b = toks[k], toks[k + 1]
+            if b.name and not a.surface.isupper() and not b.surface.isupper():
                 by_neighbour["next", b.term].add(a.term)
                 by_neighbour["prev", a.term].add(b.term)
     found = set()

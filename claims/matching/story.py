@@ -146,9 +146,21 @@ class StoryIndex:
             self.articles.append(a)
             self.article_counts.append(Counter())
         first_row = len(self.claim_ids)
-        apply, term = self.alias_table.apply, self._term
-        known, is_name = self.vocab.get, self.is_name
-        for c, ts in zip(claims, toks, strict=True):
+        arts = [self.article_row[c.article_id] for c in claims]
+        if arts and min(arts) < first_article:  # an article's counts change: its flat copy
+            self._article_entries = None  # is stale
+        ids_ = [c.id for c in claims]
+        self.row_of.update(zip(ids_, range(first_row, first_row + len(ids_)), strict=True))
+        self.claim_ids.extend(ids_)
+        self.claim_article.extend(arts)
+        self.raw.extend([c.text for c in claims])
+        self.positions.extend([c.position for c in claims])
+        self.lead.extend(bytes(len(claims)))
+        apply, term, counts = self.alias_table.apply, self._term, self.article_counts
+        known, is_name, vocab = self.vocab.get, self.is_name, self.vocab
+        term_ids, term_ptr, texts, places = self.term_ids, self.term_ptr, self.texts, self.places
+        rows = range(first_row, len(self.claim_ids))
+        for row, art, ts in zip(rows, arts, toks, strict=True):
             aliased = apply(ts)
             kept = [t for t in aliased if not t.stop]
             words = list(map(_TERM, kept))
@@ -157,24 +169,13 @@ class StoryIndex:
                 ids = [term(t) if i is None else i for i, t in zip(ids, kept, strict=True)]
             for i in compress(ids, map(_NAME, kept)):
                 is_name[i] = 1
-            art = self.article_row[c.article_id]
-            if art < first_article:  # an article's counts change: its flat copy is stale
-                self._article_entries = None
-            row = len(self.claim_ids)
-            self.row_of[c.id] = row
-            self.claim_ids.append(c.id)
-            self.claim_article.append(art)
-            unique = sorted(set(ids))
-            self.term_ids.extend(unique)
-            self.term_ptr.append(len(self.term_ids))
-            self.texts.append(" ".join(words))
-            self.raw.append(c.text)
-            self.positions.append(c.position)
-            self.lead.append(0)
-            self.article_counts[art].update(ids)
-            place = _places(aliased, self.vocab)
+            term_ids.extend(sorted(set(ids)))
+            term_ptr.append(len(term_ids))
+            texts.append(" ".join(words))
+            counts[art].update(ids)
+            place = _places(aliased, vocab)
             if place:
-                self.places[row] = place
+                places[row] = place
         self._mark_leads(first_row)
         for a in articles:
             title = self.terms_of(tokens(a.title, a.published))
