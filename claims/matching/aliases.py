@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import compress, count
+from itertools import compress
 
 from . import score
 from .normalise import STOP_WORDS, Token, clean, text_terms
@@ -49,7 +49,7 @@ _CUES = [
 ]
 _JOINERS = {"of", "the", "for", "and", "on"}
 _RUN = re.compile("C[Cj]*C")
-_TERM, _NAME = operator.attrgetter("term"), operator.attrgetter("name")
+_NAME = operator.attrgetter("name")
 
 
 @dataclass
@@ -64,11 +64,11 @@ class AliasTable:
     def apply(self, toks: list[Token]) -> list[Token]:
         if not self.phrases:
             return toks
+        terms = [t.term for t in toks]
         starts = self.starts()
-        terms = list(map(_TERM, toks))
-        if starts.keys().isdisjoint(terms):  # most sentences name no aliased thing
+        hits = [i for i, term in enumerate(terms) if term in starts]
+        if not hits:
             return toks
-        hits = list(compress(count(), map(starts.__contains__, terms)))
         out, done = [], 0  # toks[:done] are dealt with
         for i in hits:
             if i < done:
@@ -98,7 +98,7 @@ class AliasTable:
     def starts(self) -> dict[str, list[int]]:
         """First terms of the phrases (only there can a phrase begin), each with the lengths of
         its phrases, longest first."""
-        if self.__dict__.get("_lengths") is None:
+        if getattr(self, "_lengths", None) is None:
             lengths: dict[str, set[int]] = defaultdict(set)
             for p in self.phrases:
                 lengths[p[0]].add(len(p))

@@ -163,15 +163,17 @@ class StoryIndex:
         for row, art, ts in zip(rows, arts, toks, strict=True):
             aliased = apply(ts)
             kept = [t for t in aliased if not t.stop]
-            words = list(map(_TERM, kept))
-            ids = list(map(known, words))  # self._term(t), in C for the terms already known
-            if None in ids:  # new terms, numbered in the order they come
-                ids = [term(t) if i is None else i for i, t in zip(ids, kept, strict=True)]
-            for i in compress(ids, map(_NAME, kept)):
-                is_name[i] = 1
+            ids = []
+            for t in kept:  # self._term(t), inlined for the terms already known
+                i = known(t.term)
+                if i is None:
+                    i = term(t)
+                elif t.name:
+                    is_name[i] = 1
+                ids.append(i)
             term_ids.extend(sorted(set(ids)))
             term_ptr.append(len(term_ids))
-            texts.append(" ".join(words))
+            texts.append(" ".join([t.term for t in kept]))
             counts[art].update(ids)
             place = _places(aliased, vocab)
             if place:
