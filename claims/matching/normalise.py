@@ -10,7 +10,6 @@ import datetime
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import chain
 from typing import NamedTuple
 
 from claims.text.dates import MONTHS, WEEKDAYS
@@ -415,39 +414,14 @@ def _weekday_date(word: str, published: datetime.date | None) -> str | None:
 def tokens(text: str, published: datetime.date | None = None) -> list[Token]:
     """Every word of a sentence, stop words included (aliases may span them)."""
     out: list[Token] = []
-    words = _TOKEN.findall(clean(text))
-    at = 0
+    words = iter(_TOKEN.findall(clean(text)))
     for raw in words:  # up to the first word that gives a token: it starts the sentence
-        at += 1
         out.extend(_word(raw, True, published))
         if out:
             break
-    # the other words: a look-up each in a plain dict of the words already read (in C)
-    known = _LATER.get(published)
-    if known is None or _LATER_SIZE[0] > _LATER_MAX:
-        known = _later(published)
-    rest = words[at:]
-    found = list(map(known.get, rest))
-    if None in found:
-        _LATER_SIZE[0] += found.count(None)
-        for k, raw in enumerate(rest):
-            if found[k] is None:
-                found[k] = known[raw] = _word(raw, False, published)
-    out.extend(chain.from_iterable(found))
+    for raw in words:
+        out.extend(_word(raw, False, published))
     return out
-
-
-# the tokens of a word that does not start its sentence, per article date, as `_word` gives
-# them: a dict look-up is several times faster than the lru_cache's; all dropped past a size
-_LATER: dict[datetime.date | None, dict[str, tuple["Token", ...]]] = {}
-_LATER_SIZE, _LATER_MAX = [0], 1_000_000
-
-
-def _later(published: datetime.date | None) -> dict:
-    if _LATER_SIZE[0] > _LATER_MAX:
-        _LATER.clear()
-        _LATER_SIZE[0] = 0
-    return _LATER.setdefault(published, {})
 
 
 def located_tokens(

@@ -9,13 +9,11 @@ offsets), so a million claims cost a few arrays rather than a million small obje
 
 import itertools
 import math
-import operator
 import pickle
 from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import compress, count
 
 import numpy as np
 from scipy import sparse
@@ -40,7 +38,6 @@ PLACE_WORDS = frozenset({"in", "at", "near"})
 _PLACE_FORMS = frozenset(
     "".join(w) for word in PLACE_WORDS for w in itertools.product(*((c, c.upper()) for c in word))
 )
-_SURFACE, _TERM, _NAME = (operator.attrgetter(f) for f in ("surface", "term", "name"))
 
 
 class StaleIndex(Exception):
@@ -335,7 +332,7 @@ def _places(toks: list[Token], vocab: dict[str, int]) -> tuple[int, ...]:
     """Names written after "in", "at" or "near" (a few words may come between: "in the city
     of Aleppo"): where the claim says it happened."""
     found = []
-    for i in compress(count(), map(_PLACE_FORMS.__contains__, map(_SURFACE, toks))):
+    for i in [i for i, t in enumerate(toks) if t.surface in _PLACE_FORMS]:
         for j in range(i + 1, min(i + 5, len(toks))):
             if toks[j].name:
                 k = j
