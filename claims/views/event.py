@@ -107,10 +107,10 @@ def _reader_copy(story, pk, shown_outlet, shown_links=None, names=False) -> dict
 def _claims(story, event, shown_outlet) -> dict:
     """The event's columns (claims with their marks, then the outlet's claims of other events
     that also tell of this one) and links, and the counts, which are the event's own."""
-    claims = list(_in_columns(event.claims))
+    claims = list(in_columns(event.claims))
     # Claims of other events (or of none) the matcher lists on this one, while a link no one
     # rejected ties them to its claims (Claim.objects.also_telling_of).
-    also = list(_in_columns(Claim.objects.also_telling_of(event)).select_related("event"))
+    also = list(in_columns(Claim.objects.also_telling_of(event)).select_related("event"))
     ids, also_ids = [c.id for c in claims], [c.id for c in also]
     # Links between claims of this event, and between them and the claims that also tell of
     # it: filtered by the claims (indexed), not by a join through the event, which would read
@@ -175,7 +175,7 @@ def _claims(story, event, shown_outlet) -> dict:
     }
 
 
-def _in_columns(claims):
+def in_columns(claims):
     """Claims as the columns show them: by outlet, in article order, with their outlet."""
     return (
         claims.select_related("article__outlet")

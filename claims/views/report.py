@@ -13,6 +13,7 @@ from articles.models import article_texts
 from claims.actions import framing as framing_data
 from claims.exchange.people import sees_people
 from claims.models import Claim, Event, Link, LinkStatus
+from claims.views.event import in_columns
 from claims.views.gone import follows_gone_events
 
 # A report is read whole, so it shows every claim, up to a bound no real event reaches (the
@@ -43,9 +44,9 @@ def event_report(request, slug, pk):
 def _columns(event) -> tuple[list[dict], list[int], bool]:
     """Per outlet, its own claims of the event then those that also tell of it, in article
     order; the ids of all of them; and whether some were left out (CLAIMS_SHOWN)."""
-    own = list(_in_order(event.claims)[: CLAIMS_SHOWN + 1])
+    own = list(in_columns(event.claims)[: CLAIMS_SHOWN + 1])
     also = Claim.objects.also_telling_of(event).select_related("event")
-    also = list(_in_order(also)[: CLAIMS_SHOWN + 1])
+    also = list(in_columns(also)[: CLAIMS_SHOWN + 1])
     more = len(own) > CLAIMS_SHOWN or len(also) > CLAIMS_SHOWN
     own, also = own[:CLAIMS_SHOWN], also[:CLAIMS_SHOWN]
     by_outlet = defaultdict(lambda: {"claims": [], "also": []})
@@ -58,14 +59,6 @@ def _columns(event) -> tuple[list[dict], list[int], bool]:
         by_outlet[claim.article.outlet]["also"].append(claim)
     columns = [{"outlet": outlet, **claims} for outlet, claims in by_outlet.items()]
     return columns, [c.id for c in own + also], more
-
-
-def _in_order(claims):
-    return (
-        claims.select_related("article__outlet")
-        .defer(*article_texts("article"))
-        .order_by("article__outlet__name", "article_id", "position")
-    )
 
 
 def _decided(user, story, claim_ids) -> dict:
