@@ -16,15 +16,13 @@ def fill(
     articles: np.ndarray,
     positions: np.ndarray,
     labels: np.ndarray,
-    candidates: np.ndarray,
-    frozen: np.ndarray,
+    fillable: np.ndarray,
 ) -> np.ndarray:
-    """Labels with every claim of `candidates` that is alone in its group and sits between two
+    """Labels with every `fillable` claim that is alone in its group and sits between two
     claims of one group (of two or more claims) of its article given that group's label.
 
     All arrays are per node (a claim in this run): its article, its position in the article,
-    its group label; `candidates` and `frozen` are masks: the claims that may be filled, and
-    those that may not (pinned, rejected links)."""
+    its group label, and whether it may be filled (a mask)."""
     labels = np.asarray(labels).copy()
     if len(labels) < 3:
         return labels
@@ -37,8 +35,7 @@ def fill(
         & (labels[prev] == labels[nxt])
         & (size[labels[prev]] >= 2)
         & (size[labels[mid]] == 1)
-        & candidates[mid]
-        & ~frozen[mid]
+        & fillable[mid]
     )
     labels[mid[between]] = labels[prev[between]]
     return labels

@@ -280,14 +280,15 @@ def _cluster(index, rows, a, b, s, inside, must, cannot, pinned, existing):
 
 def _fill_between(index, rows, labels, local, pinned, cannot):
     """Claims alone between two claims of one event in their article join it (between.py):
-    in a full run any claim, in an incremental one the new claims only."""
+    in a full run any claim, in an incremental one the new claims only; never a pinned claim
+    or one of a rejected link."""
     nodes = np.arange(len(index.claim_ids)) if local is None else np.flatnonzero(local >= 0)
-    frozen = np.zeros(len(index.claim_ids), bool)
-    frozen[list(pinned)] = True
-    frozen[[r for pair in cannot for r in pair]] = True
-    fillable = np.ones(len(nodes), bool) if rows is None else np.isin(nodes, rows)
+    fillable = np.zeros(len(index.claim_ids), bool)
+    fillable[slice(None) if rows is None else rows] = True
+    fillable[list(pinned)] = False
+    fillable[[r for pair in cannot for r in pair]] = False
     positions = np.asarray(index.positions, np.int64)[nodes]
-    return between.fill(index.article_of()[nodes], positions, labels, fillable, frozen[nodes])
+    return between.fill(index.article_of()[nodes], positions, labels, fillable[nodes])
 
 
 def _existing_keys(index, rows, existing) -> dict[int, str]:
