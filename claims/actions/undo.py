@@ -122,7 +122,7 @@ def undo(story, edit_id: int, user) -> Edit:
 
 def _undo_bulk(edit: Edit) -> None:
     d = edit.details
-    at = datetime.datetime.fromisoformat(d["at"])
+    at = _when(d["at"])
     rows = d["links"]
     for batch in batches(rows):
         ids = [row[0] for row in batch]
@@ -146,10 +146,9 @@ def _undo_bulk(edit: Edit) -> None:
         before.setdefault((by if by in people else None, when), []).append(pk)
     now = timezone.now()
     for (by, when), ids in before.items():
-        when = datetime.datetime.fromisoformat(when) if when else None
         for batch in batches(ids):
             Link.objects.filter(id__in=batch).update(
-                status=LinkStatus.SUGGESTED, decided_by=by, decided_at=when, updated_at=now
+                status=LinkStatus.SUGGESTED, decided_by=by, decided_at=_when(when), updated_at=now
             )
 
 
