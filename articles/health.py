@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.db import connection
+from django.db.models import Count, Max, Min
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -46,25 +47,26 @@ def report() -> tuple[bool, dict]:
 def workers() -> dict:
     """How the task workers are doing, as the jobs they run show it."""
     now = timezone.now()
-    running = [
-        job for model in job_models() for job in model.objects.filter(status=JobStatus.RUNNING)
-    ]
-    beats = [job.heartbeat_at for job in running if job.heartbeat_at]
-    lost = sum(model.objects.stale().count() for model in job_models())
-    oldest = (
-        DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-        .order_by("enqueued_at")
-        .values_list("enqueued_at", flat=True)
-        .first()
+    running, lost, beats = 0, 0, []
+    for model in job_models():
+        found = model.objects.filter(status=JobStatus.RUNNING).aggregate(
+            count=Count("pk"), newest=Max("heartbeat_at")
+        )
+        running += found["count"]
+        beats += [found["newest"]] if found["newest"] else []
+        lost += model.objects.stale().count()
+    queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY).aggregate(
+        count=Count("pk"), oldest=Min("enqueued_at")
     )
+    oldest = queued["oldest"]
     return {
-        "running_jobs": len(running),
+        "running_jobs": running,
         "lost_jobs": lost,
         "newest_heartbeat_seconds": round((now - max(beats)).total_seconds(), 1)
         if beats
         else "no job running",
         "lease_seconds": settings.PARALLAX_JOB_LEASE,
-        "queued_tasks": DBTaskResult.objects.filter(status=TaskResultStatus.READY).count(),
+        "queued_tasks": queued["count"],
         "oldest_queued_seconds": round((now - oldest).total_seconds(), 1) if oldest else None,
     }
 
