@@ -20,7 +20,7 @@ _TITLES = {
     "gov", "president", "secretary", "minister", "spokesman", "spokeswoman", "chief", "the",
 }  # fmt: skip
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|one|some)\s+", re.IGNORECASE)
-_PERSON_PRONOUNS = {"he", "she", "they", "i", "we", "you"}
+_PERSON_PRONOUNS = PRONOUNS - {"it"}  # "it" is never a person
 _PERSON_ROLES = {
     "official", "spokesman", "spokeswoman", "spokesperson", "journalist", "minister", "leader",
     "analyst", "expert", "officer", "commander", "diplomat", "witness", "resident", "lawyer",
