@@ -205,11 +205,15 @@ def claim_context(request, slug, pk):
     claim = get_object_or_404(
         Claim.objects.select_related("article__outlet"), article__story=story, pk=pk
     )
-    around = Claim.objects.filter(
-        article=claim.article,
+    context = {"story": story, "claim": claim, "around": sentences_around(claim)}
+    template = "claims/claim_context.html"
+    return render(request, f"{template}#context" if request.htmx else template, context)
+
+
+def sentences_around(claim):
+    """The claim's sentence and CONTEXT_SENTENCES either side of it, in its article's order."""
+    return Claim.objects.filter(
+        article_id=claim.article_id,
         position__gte=claim.position - CONTEXT_SENTENCES,
         position__lte=claim.position + CONTEXT_SENTENCES,
     ).order_by("position")
-    context = {"story": story, "claim": claim, "around": around}
-    template = "claims/claim_context.html"
-    return render(request, f"{template}#context" if request.htmx else template, context)

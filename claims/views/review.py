@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.access import ANNOTATE, EDIT, Sight, can, get_story
 from claims.actions import annotating
 from claims.forms import LabelForm, ReviewForm, UndoForm
-from claims.models import Annotation, AnnotationChange, Claim, Label
+from claims.models import Annotation, AnnotationChange, Label
 from claims.views import queue as keyboard
 from claims.views import rows
 from claims.views.common import invalid_status, story_link
 from claims.views.diff import word_diff
-from claims.views.event import CONTEXT_SENTENCES
+from claims.views.event import sentences_around
 from claims.views.replaced import link_gone, link_missing
 
 TEMPLATE = "claims/review.html"
@@ -127,14 +127,7 @@ def context(request, slug, pk):
     if link is None:
         raise Http404("No such link in this story.")
     sides = [
-        {
-            "claim": claim,
-            "around": Claim.objects.filter(
-                article_id=claim.article_id,
-                position__gte=claim.position - CONTEXT_SENTENCES,
-                position__lte=claim.position + CONTEXT_SENTENCES,
-            ).order_by("position"),
-        }
+        {"claim": claim, "around": sentences_around(claim)}
         for claim in (link.claim_a, link.claim_b)
     ]
     template = "claims/link_context.html"
