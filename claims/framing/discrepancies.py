@@ -114,19 +114,17 @@ def _places(a, b, fa, fb):
 
 
 def _dates(a, b, fa, fb):
-    of_a = [x for x in fa["dates"] if any(_same_day_of(a, b, x, y) for y in fb["dates"])]
-    of_b = [y for y in fb["dates"] if any(_same_day_of(a, b, x, y) for x in fa["dates"])]
+    around_a = [found.happening(a.text, start, end) for start, end, _ in fa["dates"]]
+    around_b = [found.happening(b.text, start, end) for start, end, _ in fb["dates"]]
+    of_a = [x for x, h in zip(fa["dates"], around_a, strict=True) if any(h & g for g in around_b)]
+    of_b = [y for y, g in zip(fb["dates"], around_b, strict=True) if any(h & g for h in around_a)]
     if not of_a or not of_b:
         return []
-    fa, fb = {"dates": of_a}, {"dates": of_b}
-    va, vb = _day_values(fa["dates"]), _day_values(fb["dates"])
-    if va & vb or not _comparable(of_a, of_b):
+    if _day_values(of_a) & _day_values(of_b) or not _comparable(of_a, of_b):
         return []
-    said_a, said_b = ", ".join(_said(a, fa["dates"])), ", ".join(_said(b, fb["dates"]))
+    said_a, said_b = ", ".join(_said(a, of_a)), ", ".join(_said(b, of_b))
     detail = f"{a.outlet}: {said_a}; {b.outlet}: {said_b}"
-    spans = tuple(span(a, s, e) for s, e, _ in fa["dates"]) + tuple(
-        span(b, s, e) for s, e, _ in fb["dates"]
-    )
+    spans = tuple(span(a, s, e) for s, e, _ in of_a) + tuple(span(b, s, e) for s, e, _ in of_b)
     return [Discrepancy("date", a.id, b.id, "date", detail, spans)]
 
 
@@ -140,10 +138,6 @@ def _comparable(dates_a, dates_b) -> bool:
 
     fa, fb = forms(dates_a), forms(dates_b)
     return "iso" in fa | fb or bool(fa & fb)
-
-
-def _same_day_of(a, b, x, y) -> bool:
-    return bool(found.happening(a.text, *x[:2]) & found.happening(b.text, *y[:2]))
 
 
 def _day_values(dates) -> set[str]:
