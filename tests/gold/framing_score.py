@@ -52,10 +52,9 @@ def gold_items(gold) -> dict[str, set]:
         },
         "hedges": {(o, h) for o, hs in gold.HEDGES.items() for h in hs},
         "discrepancies": set(gold.DISCREPANCIES),
-        "omissions": set(gold.OMISSIONS or ()),
     }
-    if gold.OMISSIONS is None:
-        del items["omissions"]
+    if gold.OMISSIONS is not None:
+        items["omissions"] = set(gold.OMISSIONS)
     return items
 
 
