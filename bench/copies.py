@@ -21,16 +21,18 @@ Prints numbers only; timing is never asserted.
 
 import argparse
 import json
-import os
 import random
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from _corpus import ECB  # noqa: E402
+from import_shapes import setup_django  # noqa: E402
+
 DB = Path("/tmp/parallax-bench-copies.sqlite3")
-ECB = Path("/work/shared/eval/ecbplus")
 THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
 LEAD = "Officials on both sides said on Wednesday that they would say more in the coming days."
 CHROME_TOP = ["Home | World | Politics", "Share this article"]
@@ -106,20 +108,6 @@ def detection(articles) -> None:
     print(f"originals scored as copies of an earlier article at COPY_THRESHOLD: {flagged}")
 
 
-def setup_django():
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-    os.environ["PARALLAX_VAR_DIR"] = "/tmp/parallax-bench-var"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DB}{suffix}").unlink(missing_ok=True)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def batch(n: int) -> list:
     from articles.ingest.importer import Upload
 
@@ -152,7 +140,7 @@ def main():
     detection(seed_articles())
     print("\nECB+ train and dev with the seeds (many articles of each story, none a copy):")
     detection(seed_articles() + ecb_articles())
-    setup_django()
+    setup_django(DB)
     uploads = batch(args.articles)
     print(f"\nImport of {len(uploads)} articles into one story (SQLite):")
     for find_copies in (False, True):

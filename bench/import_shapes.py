@@ -54,12 +54,13 @@ SHAPES = [
 ]
 
 
-def setup_django():
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+def setup_django(db: Path = DB):
+    """Django on a new, migrated SQLite database at `db` (bench/copies.py's too)."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ["PARALLAX_VAR_DIR"] = "/tmp/parallax-bench-var"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     for suffix in ("", "-wal", "-shm"):
-        Path(f"{DB}{suffix}").unlink(missing_ok=True)
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
     import django
 
     django.setup()
