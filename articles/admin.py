@@ -107,7 +107,5 @@ class InvitationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected invitations")
     def revoke(self, request, queryset):
-        count = queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        count = queryset.open().update(revoked_at=timezone.now())
         self.message_user(request, f"{count} invitation(s) revoked.")

@@ -39,9 +39,7 @@ def token_hash(token: str) -> str:
 
 def pending(story: Story):
     """The story's invitations that can still be accepted, newest first."""
-    return story.invitations.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).select_related("created_by")
+    return story.invitations.pending().select_related("created_by")
 
 
 def invite(story: Story, role: str, by, days: int, email: str = "") -> tuple[Invitation, str]:
@@ -80,11 +78,7 @@ def mail_invitation(invitation: Invitation, link: str) -> None:
 
 def revoke(story: Story, pk: int) -> bool:
     """Revoke a pending invitation of the story; False when there was none to revoke."""
-    return bool(
-        story.invitations.filter(pk=pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
-    )
+    return bool(story.invitations.open().filter(pk=pk).update(revoked_at=timezone.now()))
 
 
 def find(token: str) -> Invitation:
@@ -112,10 +106,11 @@ def accept(token: str, user) -> Membership:
     wins: the invitation is taken by one conditional UPDATE, which the second finds done."""
     invitation = find(token)
     Story.objects.filter(pk=invitation.story_id).lock()
-    now = timezone.now()
-    taken = Invitation.objects.filter(
-        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-    ).update(accepted_by=user, accepted_at=now)
+    taken = (
+        Invitation.objects.pending()
+        .filter(pk=invitation.pk)
+        .update(accepted_by=user, accepted_at=timezone.now())
+    )
     if not taken:
         find(token)  # says why
         raise InvitationGone("This invitation link has already been used.")

@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.db.models import Count, F
 from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 UNKNOWN_OUTLET = "Unknown"
@@ -295,6 +296,16 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} of {self.story}"
 
 
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Neither accepted nor revoked (they may have expired)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def pending(self):
+        """Those that can still be accepted: open and not expired."""
+        return self.open().filter(expires_at__gt=timezone.now())
+
+
 class Invitation(models.Model):
     """A one-time link an editor makes to bring someone into a story with a role. Only the
     token's sha256 is kept: the link itself is shown once, to the editor who made it."""
@@ -313,6 +324,8 @@ class Invitation(models.Model):
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
