@@ -230,6 +230,11 @@ def event_links(event: Event):
     page reads them: through the claims' indexes, never the story's every link."""
     own = list(Claim.objects.filter(event=event).values_list("id", flat=True))
     also = list(event.also_claims.exclude(event=event).values_list("id", flat=True))
+    return links_between(own, also)
+
+
+def links_between(own: list[int], also: list[int]):
+    """The links among the claims `own`, and between them and the claims `also`."""
     return Link.objects.filter(
         Q(claim_a_id__in=own, claim_b_id__in=own + also)
         | Q(claim_a_id__in=also, claim_b_id__in=own)

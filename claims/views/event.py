@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 
-from django.db.models import Q
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -116,10 +115,7 @@ def _claims(story, event, shown_outlet) -> dict:
     # it: filtered by the claims (indexed), not by a join through the event, which would read
     # every link of the story.
     links = list(
-        Link.objects.filter(
-            Q(claim_a_id__in=ids, claim_b_id__in=ids + also_ids)
-            | Q(claim_a_id__in=also_ids, claim_b_id__in=ids)
-        )
+        editing.links_between(ids, also_ids)
         .select_related("claim_a__article__outlet", "claim_b__article__outlet", "decided_by")
         .defer(
             "components",
