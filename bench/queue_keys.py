@@ -63,25 +63,18 @@ def setup(work: Path, args) -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     db = work / "parallax.sqlite3"
     cached = web.CACHE / f"queue-keys-v{VERSION}-{args.links}.sqlite3"
     call_command("collectstatic", verbosity=0, interactive=False)
-    if cached.exists() and not args.rebuild:
-        shutil.copy(cached, db)
-        call_command("migrate", verbosity=0, interactive=False)
+    if web.from_cache(db, cached, args.rebuild):
         print(f"story from cache {cached}")
         return
     t = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     build(args.links)
     print(f"built the story in {time.perf_counter() - t:.1f} s (migrate and bulk_create)")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
-    web.CACHE.mkdir(exist_ok=True)
-    shutil.copy(db, cached)
+    web.to_cache(db, cached)
 
 
 def build(n_links: int) -> None:

@@ -151,10 +151,8 @@ def setup(work: Path, args) -> dict[str, dict]:
 
     db = work / "parallax.sqlite3"
     cached = CACHE / f"{cache_key(args.articles)}.sqlite3"
-    if cached.exists() and not args.rebuild:
-        shutil.copy(cached, db)
+    if from_cache(db, cached, args.rebuild):
         info = json.loads(cached.with_suffix(".json").read_text())
-        call_command("migrate", verbosity=0, interactive=False)
         print(
             f"story from cache {cached} (built in {info['build_s']:.1f} s, "
             f"matched in {info['match_s']:.1f} s when it was made)"
@@ -173,11 +171,7 @@ def setup(work: Path, args) -> dict[str, dict]:
             f"setup: migrate + build {t_match - t:.1f} s (bulk_create {build_s:.1f} s); "
             f"match_story {match_s:.1f} s: {summary}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.close()
-        CACHE.mkdir(exist_ok=True)
-        shutil.copy(db, cached)
+        to_cache(db, cached)
         cached.with_suffix(".json").write_text(json.dumps({"build_s": build_s, "match_s": match_s}))
     t = time.perf_counter()
     call_command("collectstatic", verbosity=0, interactive=False)
@@ -185,6 +179,28 @@ def setup(work: Path, args) -> dict[str, dict]:
     pages = choose_pages()
     connection.close()
     return pages
+
+
+def from_cache(db: Path, cached: Path, rebuild: bool) -> bool:
+    """The cached database copied to `db` and migrated, when there is one and it is wanted."""
+    from django.core.management import call_command
+
+    if rebuild or not cached.exists():
+        return False
+    shutil.copy(cached, db)
+    call_command("migrate", verbosity=0, interactive=False)
+    return True
+
+
+def to_cache(db: Path, cached: Path) -> None:
+    """The database just built at `db` kept as `cached` for the next runs."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    CACHE.mkdir(exist_ok=True)
+    shutil.copy(db, cached)
 
 
 def build_story(n_articles: int) -> float:
