@@ -1,6 +1,9 @@
-"""Small helpers that read settings from the environment and fail loudly on bad values."""
+"""Small helpers that read settings from the environment and fail loudly on bad values, and
+the digest of the project's code that versions what outlives a process."""
 
+import hashlib
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -118,3 +121,17 @@ def cache_from_url(name: str, url: str) -> dict:
         # A Redis that stops answering fails a page in seconds, not at the proxy's timeout.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
+
+
+def code_digest(
+    root: Path, folders: tuple[str, ...], suffixes: tuple[str, ...], skip: str = "", seed: str = ""
+) -> str:
+    """sha256 (hex) of `seed` and of the files under root/folder whose names end in one of
+    `suffixes` (each file's path and bytes, in a fixed order), leaving out those under a folder
+    named `skip`: any change to them gives another digest."""
+    digest = hashlib.sha256(seed.encode())
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in suffixes and (not skip or skip not in path.parts):
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -1,6 +1,5 @@
 """Parallax settings, all read from the environment (see README.md, "Settings")."""
 
-import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -9,7 +8,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import cache_from_url, email_from_url, env_bool, env_int, env_list, env_str
+from config.env import (
+    cache_from_url,
+    code_digest,
+    email_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PARALLAX_VAR_DIR", str(BASE_DIR / "var")))
@@ -190,12 +197,8 @@ def _code_version() -> str:
     outlives the processes (Redis), a fragment rendered by the code before a deploy must not
     be served by the code after it: the digest is part of every key. Servers that run the same
     code share their fragments."""
-    digest = hashlib.sha256()
-    for folder in ("articles", "claims", "templates"):
-        for path in sorted((BASE_DIR / folder).rglob("*")):
-            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
-                digest.update(str(path.relative_to(BASE_DIR)).encode() + path.read_bytes())
-    return digest.hexdigest()[:12]
+    folders = ("articles", "claims", "templates")
+    return code_digest(BASE_DIR, folders, (".py", ".html"), skip="migrations")[:12]
 
 
 def _cache(location: str, max_entries: int, timeout: int) -> dict:

@@ -9,7 +9,6 @@ claims/textsearch.py's triggers), Django's and SQLite's versions. Another key, a
 a change to any of it migrates afresh. PostgreSQL always migrates.
 """
 
-import hashlib
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -68,11 +67,10 @@ def install():
 def _key() -> str:
     import django
 
-    digest = hashlib.sha256(f"{django.__version__} {sqlite3.sqlite_version}".encode())
-    for folder in SOURCES:
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    from config.env import code_digest
+
+    seed = f"{django.__version__} {sqlite3.sqlite_version}"
+    return code_digest(ROOT, SOURCES, (".py",), seed=seed)[:16]
 
 
 def _copy_from(path: Path, target) -> bool:
