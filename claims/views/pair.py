@@ -1,6 +1,5 @@
 """Two linked claims side by side, and the matches of one claim (for the reader)."""
 
-from django.db.models import Q
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -84,7 +83,7 @@ def matches_for(claim: Claim, decisions: bool = True) -> list[dict]:
     """The claims of other articles linked to this one, best first, rejected ones left out.
     Not `decisions` (a reader in blind review, articles.access.Sight): rejected ones stay, so
     that their absence does not tell what people decided."""
-    links = Link.objects.filter(Q(claim_a=claim) | Q(claim_b=claim))
+    links = editing.claim_links(claim)
     if decisions:
         links = links.exclude(status=LinkStatus.REJECTED)
     links = (
