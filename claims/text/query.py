@@ -15,12 +15,12 @@ Nothing typed is an operator: NEAR, OR, AND, NOT, *, -, ( ) and an unbalanced qu
 as words (their punctuation dropped), so no input can break the query sent to the index.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
 MAX_CHARS = 200  # what the search box takes; more is cut off, not refused
 MAX_TERMS = 12  # words or phrases: each is one more condition for the index
-INDEX_RUN = 3  # the trigram indexes cannot look up a shorter piece of a word
 LONGEST_NAME = 6  # words in an alias name recognised among words typed without quotes
 
 _PIECE = re.compile(r"[\"“”„]([^\"“”„]*)[\"“”„]|(\S+)")
@@ -61,7 +61,7 @@ class Mark:
 
     @property
     def why(self) -> str:
-        if any(self.needle in alt for alt in self.term.alternatives[:1]):
+        if self.needle in self.term.alternatives[0]:
             return f"matches “{self.term.typed}”"
         return f"“{self.needle}” is another name for “{self.term.typed}” in this story"
 
@@ -179,27 +179,17 @@ def _holds(needle: str, text: str, folded: str) -> bool:
     return all(p in folded for p in _folded_runs(needle)) and bool(_pattern(needle).search(text))
 
 
-_patterns: dict[str, re.Pattern] = {}
-_runs: dict[str, list[str]] = {}
+@functools.lru_cache(maxsize=10_000)
+def _folded_runs(needle: str) -> tuple[str, ...]:
+    return tuple(r.casefold() for r in runs(needle))
 
 
-def _folded_runs(needle: str) -> list[str]:
-    if needle not in _runs:
-        if len(_runs) > 10_000:
-            _runs.clear()
-        _runs[needle] = [r.casefold() for r in runs(needle)]
-    return _runs[needle]
-
-
+@functools.lru_cache(maxsize=10_000)
 def _pattern(needle: str) -> re.Pattern:
     """The needle at the start of a word, its own words separated by any spacing, to the end
     of the word it ends in."""
-    if needle not in _patterns:
-        if len(_patterns) > 10_000:
-            _patterns.clear()
-        words = [
-            "".join(f"[{_APOSTROPHES}]" if c in _APOSTROPHES else re.escape(c) for c in word)
-            for word in needle.split()
-        ]
-        _patterns[needle] = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"\w*", re.IGNORECASE)
-    return _patterns[needle]
+    words = [
+        "".join(f"[{_APOSTROPHES}]" if c in _APOSTROPHES else re.escape(c) for c in word)
+        for word in needle.split()
+    ]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"\w*", re.IGNORECASE)
