@@ -115,11 +115,13 @@ def merge_outlets(gone: Outlet, kept: Outlet, user) -> int:
     if gone.pk == kept.pk or UNKNOWN_OUTLET in (gone.name, kept.name):
         raise ValueError("merge two different outlets, neither of them Unknown")
     with transaction.atomic():
-        stories = list(Story.objects.filter(articles__outlet=gone).distinct().order_by("pk"))
-        Story.objects.filter(pk__in=[s.pk for s in stories]).lock()
+        ids = set(Story.objects.filter(articles__outlet=gone).values_list("pk", flat=True))
+        stories = Story.objects.filter(pk__in=ids)
+        stories.lock()
         gone = Outlet.objects.select_for_update().get(pk=gone.pk)
         kept = Outlet.objects.select_for_update().get(pk=kept.pk)
-        moved = list(Article.objects.filter(outlet=gone).order_by("pk"))
+        # Only what the change log names them by (Article.__str__), not their texts.
+        moved = list(Article.objects.filter(outlet=gone).only("title", "source").order_by("pk"))
         Article.objects.filter(outlet=gone).update(outlet=kept)
         for field in OUTLET_FIELDS:
             if not getattr(kept, field):
@@ -128,10 +130,8 @@ def merge_outlets(gone: Outlet, kept: Outlet, user) -> int:
         kept.save()
         gone.delete()
         _log(user, [kept], f"merged “{gone.name}” into it: {len(moved)} article(s) moved")
-        for article in moved:
-            article.outlet = kept
         _log(user, moved, f"changed outlet “{gone.name}” → “{kept.name}” (outlets merged)")
-        Story.objects.filter(pk__in=[s.pk for s in stories]).touch()
+        stories.touch()
     return len(moved)
 
 
