@@ -7,7 +7,6 @@ the oldest queued task has waited, which grows when no worker is taking tasks.""
 import logging
 import uuid
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
@@ -17,7 +16,8 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles.models import BackgroundJob, JobStatus
+from articles.jobs import job_models
+from articles.models import JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +69,6 @@ def workers() -> dict:
         "queued_tasks": queued["count"],
         "oldest_queued_seconds": round((now - oldest).total_seconds(), 1) if oldest else None,
     }
-
-
-def job_models() -> list[type[BackgroundJob]]:
-    return [m for m in apps.get_models() if issubclass(m, BackgroundJob)]
 
 
 def _database() -> str:

@@ -84,11 +84,16 @@ def check(job: BackgroundJob, task=None) -> None:
         _abandon(job)
 
 
+def job_models() -> list[type[BackgroundJob]]:
+    """Every kind of job (ImportJob here, claims' MatchJob), without importing the apps."""
+    return [m for m in apps.get_models() if issubclass(m, BackgroundJob)]
+
+
 def reap(jobs: Iterable[QuerySet] | None = None) -> int:
     """End every job of these querysets (default: every kind of job) whose worker is gone;
     how many were ended."""
     if jobs is None:
-        jobs = [m.objects.all() for m in apps.get_models() if issubclass(m, BackgroundJob)]
+        jobs = [m.objects.all() for m in job_models()]
     lost_tasks = [
         str(pk)
         for pk in DBTaskResult.objects.running()

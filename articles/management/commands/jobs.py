@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles.health import job_models
-from articles.jobs import reap
+from articles.jobs import job_models, reap
 from articles.models import JobStatus
 
 
