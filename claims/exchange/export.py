@@ -31,7 +31,7 @@ def story_tables(
 ) -> dict[str, list[dict]]:
     """Every record of the story, as plain rows (the CSV tables; JSON nests nothing more)."""
     people = people or People.everyone()
-    blind = sight is not None and not sight.everything
+    blind = _blind(sight)
     articles = list(story.articles.select_related("outlet").order_by("id"))
     outlet_ids = {a.outlet_id for a in articles}
     claims = list(
@@ -72,6 +72,11 @@ def _also_telling(story: Story) -> dict[int, set[int]]:
     return also
 
 
+def _blind(sight: Sight | None) -> bool:
+    """Whether the reader gets their own labels only (blind review, and not an editor)."""
+    return sight is not None and not sight.everything
+
+
 def story_document(story: Story, people: People | None = None, sight: Sight | None = None) -> dict:
     people = people or People.everyone()
     return {
@@ -83,7 +88,7 @@ def story_document(story: Story, people: People | None = None, sight: Sight | No
         "people": "names" if people.named else "pseudonyms",
         # "all"; or "own" in blind review: the reader's own labels, and the decision only of
         # the links they labelled.
-        "labels": "own" if sight is not None and not sight.everything else "all",
+        "labels": "own" if _blind(sight) else "all",
         **story_tables(story, people, sight),
     }
 
@@ -355,7 +360,7 @@ def annotation_records(
     review, as `sight` has it: the reader's own labels, and the adjudications of the links
     they labelled)."""
     people = people or People.everyone()
-    blind = sight is not None and not sight.everything
+    blind = _blind(sight)
     annotations = list(
         _labels(story, sight.user if blind else None)
         .select_related("annotator", "link")
