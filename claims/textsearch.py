@@ -66,9 +66,9 @@ def candidates(claims: QuerySet, query: Query, batch: int = 2000) -> Iterator[tu
     SQLite reads one query as it goes. PostgreSQL would plan such a cursor for its first rows
     (walking every claim in id order, 20 times slower than the index): it gives the ids
     first, then the texts a batch at a time."""
-    found = narrowed(claims, query)
     if connections[claims.db].vendor != "postgresql":
-        yield from found.values_list("id", "text").iterator(chunk_size=batch)
+        found = narrowed(claims, query).values_list("id", "text")
+        yield from found.iterator(chunk_size=batch)
         return
     ids = candidate_ids(claims, query)
     for start in range(0, len(ids), batch):
