@@ -13,7 +13,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import compress
 
 from . import score
 from .normalise import STOP_WORDS, Token, clean, text_terms
@@ -195,7 +194,8 @@ def spelling_variants(sentences: Iterable[list[Token]]) -> list[tuple[str, str]]
     Only names sharing a neighbour are compared, so the cost stays linear in the story."""
     by_neighbour: dict[tuple[str, str], set[str]] = defaultdict(set)
     for toks in sentences:
-        for k in compress(range(len(toks) - 1), map(_NAME, toks)):  # (in C: most are no name)
+        # the pairs that start on a name, picked in C: most tokens are no name
+        for k in itertools.compress(range(len(toks) - 1), map(_NAME, toks)):
             a, b = toks[k], toks[k + 1]
             if b.name and not a.surface.isupper() and not b.surface.isupper():
                 by_neighbour["next", b.term].add(a.term)
