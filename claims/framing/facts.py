@@ -42,6 +42,9 @@ _FUNCTION = _set(
     "of in on at and or to was were is are has have had which that for with from by when after "
     "before as but while who where said says this its"
 )
+# A place put firmly in: "into", or "in the city of" (not a loose "in Aleppo").
+_FIRM = ("into", "inside", "within")
+_FIRM_BEFORE = re.compile(r"\b(?:city|town|village|centre|center|heart) of\s*$")
 _NOT_PLACES = {m.capitalize() for m in MONTHS} | {d.capitalize() for d in WEEKDAYS}
 
 
@@ -253,11 +256,7 @@ def places(text: str) -> list[Place]:
             if k == j and word.endswith(_DEMONYM) and after[:1].islower():
                 continue  # "the Syrian city of": a people's name used as an adjective
             name = text[words[j].start() : words[k].end()]
-            firm = w.group() in ("into", "inside", "within") or bool(
-                re.search(
-                    r"\b(?:city|town|village|centre|center|heart) of\s*$", text[: words[j].start()]
-                )
-            )
+            firm = w.group() in _FIRM or bool(_FIRM_BEFORE.search(text[: words[j].start()]))
             if not out or out[-1].end != words[k].end():
                 out.append(Place(w.start(), words[k].end(), name, relation, firm))
             break
