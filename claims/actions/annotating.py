@@ -300,18 +300,15 @@ class ReviewQueue(KeyboardQueue):
         if self.shared:
             links = links.filter(Exists(share.filter(link=OuterRef("pk"))))
             mine = mine.filter(link__assignments__annotator=user)
-        unsure = Annotation.objects.filter(link=OuterRef("pk"), annotator=user, label=Label.UNSURE)
-        if order == "skipped":
-            links = links.filter(Exists(unsure))
-            mine = mine.filter(label=Label.UNSURE)
+        labelled = Annotation.objects.filter(link=OuterRef("pk"), annotator=user)
+        open = ~Exists(labelled)
+        if order == "skipped":  # only the links marked unsure, open until labelled
+            open = Exists(labelled.filter(label=Label.UNSURE))
+            links, mine = links.filter(open), mine.filter(label=Label.UNSURE)
         if order == "event":
             links, keys = links.alias(event_key=event_last()), ("event_key", "-score", "id")
         else:
             links, keys = links.alias(distance=review_distance()), ("distance", "id")
-        if order == "skipped":
-            open = Exists(unsure)
-        else:
-            open = ~Exists(Annotation.objects.filter(link=OuterRef("pk"), annotator=user))
         super().__init__(links, keys, open=open)
         self.order, self.labels = order, mine
 
