@@ -336,15 +336,16 @@ def search_pages(story, base: str) -> dict[str, dict]:
     phrase."""
     from urllib.parse import urlencode
 
+    from claims.actions.matching import story_aliases
     from claims.models import Alias
     from claims.text.query import parse
-    from claims.views.search import found_ids, story_alias_groups
+    from claims.views.search import found_ids
 
     for terms in BENCH_ALIASES:
         Alias.objects.get_or_create(story=story, terms=terms)
     pages = {}
     for kind, q in SEARCHES.items():
-        n = len(found_ids(story, parse(q, story_alias_groups(story)), {}))
+        n = len(found_ids(story, parse(q, story_aliases(story)), {}))
         print(f"search, {kind}: {q!r} finds {n} claims")
         url = f"{base}/search/?{urlencode({'q': q})}"
         pages[f"search, {kind}"] = {"url": url, "headers": HTMX, "cold_n": 15}

@@ -5,7 +5,7 @@ the query; claims/textsearch.py narrows the claims through the index)."""
 from itertools import islice
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -15,8 +15,9 @@ from articles import pagecache
 from articles.access import get_story
 from articles.models import Outlet, article_texts
 from claims import textsearch
+from claims.actions.matching import story_aliases
 from claims.forms import SearchForm
-from claims.models import Alias, Claim
+from claims.models import Claim
 from claims.text.query import Query, parse
 from claims.views import highlight, rows
 from claims.views.common import url_prefix
@@ -78,7 +79,7 @@ def _page_number(request) -> int:
 
 def _results_html(story, text: str, filters: dict, params: QueryDict, page: int) -> str:
     """The claims found, a page of them, as HTML (the same for every reader)."""
-    query = parse(text, story_alias_groups(story))
+    query = parse(text, story_aliases(story))
     context = {"story": story, "text": text, "query": query, "filters": filters, "params": params}
     if query or filters:
         ids = pagecache.fragment(
@@ -88,12 +89,6 @@ def _results_html(story, text: str, filters: dict, params: QueryDict, page: int)
         context.update(searched=True, page=shown, more=len(ids) > MOST_FOUND)
         context["results"] = _rows(story, query, shown.object_list)
     return render_to_string("claims/search.html#results", context)
-
-
-def story_alias_groups(story) -> list[list[str]]:
-    """The story's names that mean the same, as people typed them (the matcher's learned
-    aliases are not used: a search must find what the story says, nothing guessed)."""
-    return [a.term_list for a in Alias.objects.filter(Q(story=story) | Q(story=None))]
 
 
 def found_ids(story, query: Query, filters: dict) -> list[int]:

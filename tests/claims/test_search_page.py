@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from articles.models import Article, Outlet
 from claims import textsearch
+from claims.actions.matching import story_aliases
 from claims.models import Alias, Claim
 from claims.text.query import parse
-from claims.views.search import found_ids, story_alias_groups
+from claims.views.search import found_ids
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def summary(html: str) -> str:
 
 def every_claim(story, text, groups=None) -> list[int]:
     """What the query matches, read claim by claim: no index, no database text search."""
-    query = parse(text, story_alias_groups(story) if groups is None else groups)
+    query = parse(text, story_aliases(story) if groups is None else groups)
     claims = Claim.objects.filter(article__story=story).order_by("id")
     return [c.pk for c in claims if query.matches(c.text)]
 
@@ -157,7 +158,7 @@ def test_the_same_claims_on_every_database(matched_story, q):
     make_article(
         matched_story, "Index Wire", ["Officials met at the ÉLYSÉE palace.", "Élysée said."]
     )
-    query = parse(q, story_alias_groups(matched_story))
+    query = parse(q, story_aliases(matched_story))
     found = found_ids(matched_story, query, {})
     assert found == every_claim(matched_story, q)
     if SAME[q] is not None:
@@ -166,7 +167,7 @@ def test_the_same_claims_on_every_database(matched_story, q):
 
 def test_the_index_narrows_before_the_query_decides(matched_story):
     claims = Claim.objects.filter(article__story=matched_story)
-    query = parse("Kerry Lavrov", story_alias_groups(matched_story))
+    query = parse("Kerry Lavrov", story_aliases(matched_story))
     with CaptureQueriesContext(connection) as queries:
         narrowed = textsearch.narrowed(claims, query).count()
     assert 7 <= narrowed < claims.count() / 5
