@@ -263,6 +263,11 @@ class Article(models.Model):
         return self.title or f"Untitled ({self.source})"
 
     @property
+    def source_is_url(self) -> bool:
+        """Whether the article came from a web address (else a file name or a label)."""
+        return self.source.startswith(("http://", "https://"))
+
+    @property
     def origin_elsewhere(self) -> bool:
         """Whether the text names an origin other than the outlet it is filed under: the
         article list shows it then (the reader always shows a stated origin)."""

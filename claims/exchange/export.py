@@ -348,7 +348,7 @@ def _labels(story: Story, own=None):
 def article_source(article) -> str:
     """What a target points at: the article's URL when it came from one, else a name for its
     text that holds in any database (the hash of its normalised body)."""
-    if article.source.startswith(("http://", "https://")):
+    if article.source_is_url:
         return article.source
     return f"urn:parallax:article:{article.content_hash}"
 

@@ -50,9 +50,6 @@ def _columns(event) -> tuple[list[dict], list[int], bool]:
     more = len(own) > CLAIMS_SHOWN or len(also) > CLAIMS_SHOWN
     own, also = own[:CLAIMS_SHOWN], also[:CLAIMS_SHOWN]
     by_outlet = defaultdict(lambda: {"claims": [], "also": []})
-    for claim in own + also:
-        # only an address of the web is a link: a file name or anything else stays text
-        claim.source_is_url = claim.article.source.startswith(("http://", "https://"))
     for claim in own:
         by_outlet[claim.article.outlet]["claims"].append(claim)
     for claim in also:
