@@ -786,6 +786,7 @@ class DiscrepancyKind(models.TextChoices):
     DATE = "date", "Dates"
     AGENT = "agent", "Agents"
     INTENT = "intent", "Intent"
+    CAUSE = "cause", "Causes"
 
 
 class DiscrepancyStatus(models.TextChoices):

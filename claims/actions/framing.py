@@ -30,7 +30,7 @@ from claims.models import (
 SNIPPET_GAP = 70  # unmarked text longer than this, around the marks, is cut
 # Bump when the rules of claims/framing/ find other discrepancies in the same claims: every
 # event's are then found again on the next visit of the queue.
-RULES_VERSION = 2  # 2: facts of the same happening, quantities with units
+RULES_VERSION = 3  # 2: facts of the same happening, quantities with units; 3: causes
 # Sums of ids (and of a scrambled id) stand for a set of ids in an event's key: counted in
 # the database, one row an event, instead of reading every claim of the story.
 _SCRAMBLE, _PRIME = 2654435761, 4294967291

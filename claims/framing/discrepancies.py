@@ -12,13 +12,16 @@ it in both claims:
 - date: dates or weekdays of the same happening that share nothing ("Monday" / "September 17");
 - agent: different agents named for the same act ("the coalition bombed" / "bombed by Russian
   planes");
-- intent: one says the act was meant, the other that it was not ("erroneously" / "no mistake").
+- intent: one says the act was meant, the other that it was not ("erroneously" / "no mistake");
+- cause: the same happening put down to causes that share no word ("the crash was caused by
+  technical or human errors" / "the plane crashed because of the wind"); a claim that names a
+  cause the other does not, or one more ("wind and human error" / "human error"), is none.
 
-Counts, places and intent compare every two claims of different outlets on the event (they carry
-their own anchor: the same thing counted, the same place, the act's intent); dates and agents
-only claims the matcher linked, since two claims of one event may well state different days.
-Places, quantities and dates are of the same happening when the words around them share one
-(`facts.happening`: "convoy", "winds").
+Counts, places, intent and causes compare every two claims of different outlets on the event
+(they carry their own anchor: the same thing counted, the same place, the act's intent, what was
+caused); dates and agents only claims the matcher linked, since two claims of one event may well
+state different days. Places, quantities, dates and causes are of the same happening when the
+words around them share one (`facts.happening`: "convoy", "winds", "crash").
 """
 
 import datetime
@@ -35,6 +38,7 @@ KINDS = {
     "date": "dates",
     "agent": "agents",
     "intent": "intent",
+    "cause": "causes",
 }
 
 
@@ -71,6 +75,7 @@ def _facts(claim, lexicon) -> dict:
         "places": found.places(text),
         "dates": found.dates(text, claim.published),
         "intents": found.intents(text, lexicon),
+        "causes": found.causes(text),
         "agents": [act for act in acts(text, lexicon) if act.agent],
     }
 
@@ -196,10 +201,24 @@ def _intent(a, b, fa, fb):
     return []
 
 
+def _causes(a, b, fa, fb):
+    for x in fa["causes"]:
+        for y in fb["causes"]:
+            if x.words & y.words:
+                continue
+            if found.cause_happening(a.text, x) & found.cause_happening(b.text, y):
+                said_a, said_b = a.text[slice(*x.cause)], b.text[slice(*y.cause)]
+                detail = f"{a.outlet}: “{said_a}”; {b.outlet}: “{said_b}”"
+                spans = (span(a, x.start, x.end), span(b, y.start, y.end))
+                return [Discrepancy("cause", a.id, b.id, "cause", detail, spans)]
+    return []
+
+
 RULES = {
     "number": _numbers,
     "place": _places,
     "date": _dates,
     "agent": _agents,
     "intent": _intent,
+    "cause": _causes,
 }

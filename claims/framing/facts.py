@@ -1,8 +1,8 @@
-"""What a claim states about an event, as values with spans: counts, places, dates, intent and
-the facts of the lexicon. Omissions and discrepancies both read these."""
+"""What a claim states about an event, as values with spans: counts, places, dates, intent,
+causes and the facts of the lexicon. Omissions and discrepancies both read these."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claims.text.dates import DATE_DM, DATE_MD, MONTHS, WEEKDAY, WEEKDAYS, dates_in
 
@@ -297,6 +297,86 @@ def intents(text: str, lexicon) -> list[tuple[int, int, str]]:
             negated = any(w in _NEGATORS or w.endswith("n't") or w.endswith("n’t") for w in before)
             out.append((start, end, other if negated else kind))
     return sorted(out)
+
+
+@dataclass(frozen=True)
+class Cause:
+    start: int  # the cue: "caused by", "because of", "blamed"
+    end: int  # the end of the cause
+    cause: tuple[int, int]  # the cause's own words: "technical or human errors"
+    words: frozenset[str]  # its content words, as stems, to tell two causes apart
+
+
+# What introduces a cause, and its cause after it ("caused by X", "blamed on X", "the cause of
+# the crash was X"), or around it ("blamed X for").
+_CAUSE_CUE = re.compile(
+    r"\b(?:(?:caused|triggered|brought about|sparked) by|due to|because(?: of)?|owing to|"
+    r"(?:as )?(?:a |the )?result(?:ed)? (?:of|from)|stemm(?:ed|ing) from|blamed on|"
+    r"attributed to|put down to|the cause (?:of [\w\s’'-]{1,40}? )?(?:was|is|has been)|"
+    r"blam(?:ed|ing|es?)(?=\s+[\w\s’'-]{1,60}?\s+for\b))\s+",
+    re.IGNORECASE,
+)
+# A cause before its verb: "strong winds caused the crash".
+_CAUSED = re.compile(r"\s+(?:caused|triggered|sparked)(?=\s+(?:the|a|an)\b)", re.IGNORECASE)
+_CAUSE_END = re.compile(r"[,;:()“”\"]|[.!?](?:\s|$)|\s(?:for|said|says|according|when|while)\s")
+_CAUSE_WORDS = 8
+_MAY = _set("may might could would have has had likely probably possibly also apparently")
+# The cue's own words, which tell nothing of what was caused.
+_CUE_STEMS = _set("cause trigg spark due becau owing resul stemm blame attri put down")
+
+
+def causes(text: str) -> list[Cause]:
+    """What the text says made something happen: the words after a cue ("caused by", "due
+    to", "because", "blamed ... for"), to the end of the clause, at most eight, or the clause's
+    words before "caused the" (at most four); a negated cause ("not caused by") says what did
+    not, and is left out."""
+    out = []
+    for m in _CAUSE_CUE.finditer(text):
+        if not _negated(text, m.start()):
+            tail = re.split(_CAUSE_END, text[m.end() :])[0]
+            words = list(_WORD.finditer(tail))[:_CAUSE_WORDS]
+            out += _cause(m.start(), [(m.end() + w.start(), m.end() + w.end(), w) for w in words])
+    for m in _CAUSED.finditer(text):
+        head = re.split(_CAUSE_END, text[: m.start()])[-1]
+        offset = m.start() - len(head)
+        words = [(offset + w.start(), offset + w.end(), w) for w in _WORD.finditer(head)]
+        while words and words[-1][2].group().lower() in _MAY:
+            words.pop()
+        run = []  # the words naming the cause, back to the first that names nothing
+        for word in reversed(words[-4:]):
+            if word[2].group().lower() in _FUNCTION | _VAGUE | _NEGATORS:
+                break
+            run.insert(0, word)
+        if run:
+            out += [replace(c, end=m.end()) for c in _cause(run[0][0], run)]
+    return sorted(out, key=lambda c: c.start)
+
+
+def _negated(text: str, start: int) -> bool:
+    before = [w.lower() for w in _WORD.findall(text[:start])][-3:]
+    return any(w in _NEGATORS or w.endswith(("n't", "n’t")) for w in before)
+
+
+def _cause(start: int, words) -> list[Cause]:
+    stems = frozenset(
+        _stem(w.group())
+        for *_, w in words
+        if len(w.group()) > 2 and w.group().lower() not in _FUNCTION | _VAGUE
+    )
+    if not stems:
+        return []
+    return [Cause(start, words[-1][1], (words[0][0], words[-1][1]), stems)]
+
+
+def cause_happening(text: str, cause: Cause) -> set[str]:
+    """What the cause made happen: the words around the cause in its clause ("the crash was
+    caused by", "the cause of the fire was"), or, for a cause that opens the sentence ("Due
+    to fog, the ferry sank"), the next clause's."""
+    around = happening(text, *cause.cause) - _CUE_STEMS
+    comma = re.match(r"\s*[,;:]\s*", text[cause.end :])
+    if not around and comma:
+        return happening(text, cause.end + comma.end(), cause.end + comma.end())
+    return around
 
 
 def lexicon_facts(text: str, lexicon) -> list[tuple[int, int, str]]:
