@@ -17,6 +17,8 @@ def hedging(claims, lexicon) -> list[Flag]:
         anchors = set()
         for _, _, start, end in attributions(claim.text):
             anchors.add(start)
+            if claim.text[start:end] == ":":
+                continue  # a headline's source ("Sheriff: ..."): no verb
             flags.append(_verb(claim, start, end, "attributes the claim to a speaker"))
         masked = mask_quotations(claim.text)
         for start, end in find(masked, lexicon.speech_verbs):

@@ -1,7 +1,8 @@
 """Who a sentence says is speaking: the speaker as written, or "" when nobody is named.
 
 Rules only. A speech verb from `SPEECH_VERBS` (or "according to") outside any quotation marks
-anchors the attribution; the speaker is the noun phrase next to it, cut at the nearest clause
+anchors the attribution, and so does a headline's colon after a role ("Sheriff: suspect fled":
+`headline_source`); the speaker is the noun phrase next to it, cut at the nearest clause
 boundary. The rule for what is returned: the whole noun phrase naming the speaker as the sentence
 writes it, with its titles and role words ("command spokesman Col. John Thomas", "Air Force Col.
 John J. Thomas", "independent investigative journalist Gareth Porter"), without a leading
@@ -114,7 +115,10 @@ def attributions(sentence: str) -> list[tuple[int, int, int, int]]:
     """Every attribution the sentence makes, in order: (speaker start, speaker end, anchor
     start, anchor end), the anchor being the speech verb or "according to"."""
     text = mask_quotations(sentence)
-    return [(*found, *anchor) for anchor, found in _candidates(text) if found]
+    headline = headline_source(text)
+    return [headline] * bool(headline) + [
+        (*found, *anchor) for anchor, found in _candidates(text) if found
+    ]
 
 
 def mask_quotations(text: str) -> str:
@@ -325,3 +329,30 @@ def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return [
         (m.start() + start, m.end() + start, m.group()) for m in _WORD.finditer(text[start:end])
     ]
+
+
+# A headline's source before its colon: "Sheriff: suspect fled on foot", "UN official: convoy
+# was hit from the air". Only a head that holds a speaker's role or title counts, so page
+# furniture ("Photo: ...", "Updated: ...", "Note: ...") and topics ("Syria: ...") do not; a
+# time ("4:43") has no space after its colon.
+_HEADLINE = re.compile(r"\s*([A-Z][\w.’'&-]*(?:[ \t]+[\w.’'&-]+){0,4}):\s+(?=[\w“\"‘'$]+\s+\S)")
+_HEADLINE_ONLY = _lexicon(
+    """
+    sheriff sheriffs coroner mayor governor judge chief coach navy fbi pentagon un
+    mr mrs ms dr gov sen rep gen col lt capt sgt adm
+    """
+)
+# "Source: AP" and "Report: ..." credit or label a page; they name no speaker.
+HEADLINE_ROLES = (SPEAKER_NOUNS | _HEADLINE_ONLY) - _lexicon("source report statement group")
+
+
+def headline_source(sentence: str) -> tuple[int, int, int, int] | None:
+    """(speaker start, speaker end, colon start, colon end) of a headline that opens with its
+    source and a colon, or None."""
+    m = _HEADLINE.match(sentence)
+    if not m:
+        return None
+    words = [re.sub(r"[’']s$", "", w.strip(".")).lower() for w in m.group(1).split()]
+    if not set(words) & HEADLINE_ROLES:
+        return None
+    return m.start(1), m.end(1), m.end(1), m.end(1) + 1
