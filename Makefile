@@ -13,7 +13,7 @@ TEST_WORKERS ?= 2
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
   $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: install run seed test lint format bench clean
+.PHONY: install run seed test test-cluster lint format bench clean
 
 install: $(BIN)/.installed
 
@@ -42,6 +42,12 @@ run: seed
 test: install
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here."; exit 1; fi; exit $$rc
+
+# The cluster test (tests/cluster/, README "The cluster test"): two app servers and two task
+# workers on hosts made with network namespaces, against this machine's PostgreSQL and Redis.
+# It needs root; `make test` leaves it out.
+test-cluster: install
+	$(BIN)/python -m pytest tests/cluster -m cluster
 
 lint: install
 	$(BIN)/ruff check .

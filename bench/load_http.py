@@ -167,8 +167,8 @@ class Response:
 class Browser:
     """Cookies, CSRF from the page's form, and forms posted as a browser posts them."""
 
-    def __init__(self, port: int):
-        self.port, self.cookies = port, {}
+    def __init__(self, port: int, host: str = "127.0.0.1"):
+        self.port, self.host, self.cookies = port, host, {}
 
     def get(self, path: str, htmx=False) -> Response:
         return self.send("GET", path, htmx=htmx)
@@ -178,7 +178,7 @@ class Browser:
             body, kind = multipart(fields, files)
         else:
             body, kind = urlencode(fields).encode(), "application/x-www-form-urlencoded"
-        headers = {"Content-Type": kind, "Origin": f"http://127.0.0.1:{self.port}"}
+        headers = {"Content-Type": kind, "Origin": f"http://{self.host}:{self.port}"}
         return self.send("POST", path, body, headers, htmx)
 
     def send(self, method, path, body=None, headers=None, htmx=False) -> Response:
@@ -187,7 +187,7 @@ class Browser:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if htmx:
             headers["HX-Request"] = "true"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT_S)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT_S)
         try:
             conn.request(method, path, body=body, headers=headers)
             answer = conn.getresponse()

@@ -1,0 +1,191 @@
+"""Proof with real hosts (README "Production", "The cluster test"): two app servers and two task
+workers, each on a host of its own (a network namespace), sharing PostgreSQL and Redis, used
+over HTTP as people would use them. `make test-cluster` runs these; `make test` leaves them
+out (they need root, PostgreSQL and Redis, and take minutes)."""
+
+import re
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from tests.cluster.cluster import ANNOTATORS, LEASE, SEED, WEB_PORT
+from tests.cluster.texts import articles
+
+pytestmark = pytest.mark.cluster
+
+JOB_S = 180  # patience for a job on a loaded machine
+# A killed job ends within the lease and a third (the other worker reaps every third of it);
+# give it the lease twice over before calling it stuck.
+ENDED_WITHIN_S = 2 * LEASE + 10
+STORIES, FILES_PER_STORY = 6, 4  # the parallel round: stories imported and matched at once
+
+
+def browser(cluster, server: str):
+    from load_http import Browser
+
+    return Browser(WEB_PORT, cluster.servers[server].address)
+
+
+def signed_in(cluster, server: str, username: str):
+    person = browser(cluster, server)
+    person.sign_in(username)
+    return person
+
+
+def upload(person, slug: str, files: list[tuple[str, bytes]], outlet: str) -> int:
+    """The import form, filled and sent as a browser sends it; the job's id."""
+    from load_http import csrf
+
+    page = person.get(f"/stories/{slug}/import/")
+    fields = {"csrfmiddlewaretoken": csrf(page.text), "outlet": outlet}
+    fields |= {"text": "", "text_title": "", "text_outlet": ""}
+    answer = person.post(
+        f"/stories/{slug}/import/", fields, [("files", name, data) for name, data in files]
+    )
+    assert answer.status == 302, answer.text[:500]
+    return int(re.search(r"/imports/(\d+)/", answer.headers["Location"]).group(1))
+
+
+def new_story(person, title: str) -> str:
+    from load_http import csrf
+
+    page = person.get("/stories/new/")
+    fields = {"csrfmiddlewaretoken": csrf(page.text), "title": title, "slug": "", "description": ""}
+    answer = person.post("/stories/new/", fields)
+    assert answer.status == 302, answer.text[:500]
+    return re.search(r"/stories/([^/]+)/import/", answer.headers["Location"]).group(1)
+
+
+def job(cluster, pk: int) -> dict:
+    status, worker, error, report = cluster.sql(
+        "SELECT status, worker, error, report FROM articles_importjob WHERE id = %s", pk
+    )[0]
+    return {"status": status, "worker": worker, "error": error, "report": report}
+
+
+def wait_done(cluster, pks: list[int], seconds=JOB_S) -> dict[int, str]:
+    deadline = time.monotonic() + seconds
+    while True:
+        rows = dict(
+            cluster.sql("SELECT id, status FROM articles_importjob WHERE id = ANY(%s)", pks)
+        )
+        if all(s in ("done", "failed") for s in rows.values()) or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.2)
+
+
+def pid_of(worker: str) -> int:
+    return int(worker.rsplit(" ", 1)[1])  # articles.jobs.worker_name: "host pid N"
+
+
+# -- an import through one server, seen on the other -------------------------------------------
+
+
+def test_an_import_through_server_a_runs_on_a_worker_and_server_b_shows_it_at_once(cluster):
+    overview = f"/stories/{SEED}/"
+    outlet = f"Cluster Wire {cluster.hosts.suffix}"
+    reader = browser(cluster, "b")  # no account: served whole from the shared cache
+    started = time.perf_counter()
+    before = reader.get(overview)
+    cold = time.perf_counter() - started
+    assert before.status == 200 and outlet not in before.text
+    fragments = cluster.redis().keys("parallax:*")
+    assert fragments, "server B rendered the overview but nothing went to the shared Redis"
+    started = time.perf_counter()
+    from_a = browser(cluster, "a").get(overview)  # A finds what B rendered
+    warm = time.perf_counter() - started
+    assert from_a.status == 200 and set(cluster.redis().keys("parallax:*")) == set(fragments)
+
+    editor = signed_in(cluster, "a", "editor")
+    files = articles(f"a-{cluster.hosts.suffix}", 2)
+    pk = upload(editor, SEED, files, outlet)
+    assert wait_done(cluster, [pk]) == {pk: "done"}, job(cluster, pk)
+    after = reader.get(overview)  # at once: no waiting for anything to expire
+
+    assert outlet in after.text
+    claims = [int(re.search(r"; (\d+) claims", page.text).group(1)) for page in (before, after)]
+    assert claims[1] > claims[0]
+    ran_on = cluster.worker_of(pid_of(job(cluster, pk)["worker"]))
+    assert ran_on in cluster.workers, job(cluster, pk)["worker"]
+    status_page = signed_in(cluster, "b", "editor").get(f"/stories/{SEED}/imports/{pk}/")
+    assert status_page.status == 200  # B's page of the job started on A lists its files
+    assert all(name in status_page.text for name, _ in files)
+    cluster.figures.append(
+        f"import through server A: run by worker {ran_on}, shown on server B at once "
+        f"(claims {claims[0]} -> {claims[1]}); overview cold on B {1000 * cold:.0f} ms, "
+        f"then on A from the shared Redis {1000 * warm:.0f} ms"
+    )
+
+
+# -- labels sent to both servers at once -----------------------------------------------------
+
+
+def label_links(cluster, username: str, links: list[int], out: dict):
+    """Each link: its review page from one server, the label posted to the other (signed in
+    once, on A: the session is in the shared Redis). Then the first few labelled again."""
+    try:
+        _label_links(cluster, username, links, out)
+    except (Exception, SystemExit) as exc:  # a thread's failure, for the test to report
+        out["errors"].append(f"{username}: {exc!r}")
+
+
+def _label_links(cluster, username, links, out):
+    from load_http import LABELS, Panel
+
+    servers = [signed_in(cluster, "a", username), browser(cluster, "b")]
+    servers[1].cookies = servers[0].cookies
+    user = cluster.sql("SELECT id FROM auth_user WHERE username = %s", username)[0][0]
+    for turn, link in enumerate(links + links[:3]):
+        page = servers[turn % 2].get(f"/stories/{SEED}/review/?order=uncertain&link={link}")
+        shown = Panel(page.text)
+        assert shown.link == link, page.text[:300]
+        label, note = LABELS[(turn + user) % len(LABELS)], f"{username} turn {turn}"
+        fields = {"csrfmiddlewaretoken": shown.csrf, "version": shown.version}
+        fields |= {"order": "uncertain", "label": label, "note": note}
+        answer = servers[(turn + 1) % 2].post(f"/stories/{SEED}/review/links/{link}/", fields)
+        out["answers"][answer.status] += 1
+        if answer.status == 302:
+            out["acknowledged"][(link, user)] = (label, note)
+            out["changes"][user] += 1
+
+
+def test_labels_posted_to_both_servers_at_once_are_all_kept(cluster):
+    from load_http import DISPLAY
+
+    from claims.models import Label
+
+    DISPLAY.update({text: value for value, text in Label.choices})
+    links = [pk for (pk,) in cluster.sql("SELECT id FROM claims_link ORDER BY id")][:12]
+    out = {"answers": Counter(), "acknowledged": {}, "changes": Counter(), "errors": []}
+    people = [f"a{n}" for n in range(ANNOTATORS)]
+    threads = [
+        threading.Thread(target=label_links, args=(cluster, name, links, out)) for name in people
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    took = time.perf_counter() - started
+
+    sent = ANNOTATORS * (len(links) + 3)
+    assert not out["errors"]
+    assert out["answers"] == {302: sent}, out["answers"]
+    stored = {
+        (link, user): (label, note)
+        for link, user, label, note in cluster.sql(
+            "SELECT link_id, annotator_id, label, note FROM claims_annotation"
+        )
+    }
+    assert stored == out["acknowledged"]
+    history = Counter(
+        user for (user,) in cluster.sql("SELECT user_id FROM claims_annotationchange")
+    )
+    assert history == out["changes"]
+    cluster.figures.append(
+        f"labels: {ANNOTATORS} annotators posted {sent} labels to servers A and B at once in "
+        f"{took:.1f} s; {len(out['acknowledged'])} acknowledged (link, annotator) states and "
+        f"{sum(history.values())} history rows, all in the database: lost 0, duplicated 0"
+    )
