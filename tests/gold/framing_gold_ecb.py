@@ -136,10 +136,10 @@ def available() -> bool:
     return DATA.exists()
 
 
-def ecb_claims() -> list[ClaimText]:
+def ecb_claims(topics=TOPICS) -> list[ClaimText]:
     with open(DATA) as f:
         docs = [json.loads(line) for line in f]
-    docs = sorted((d for d in docs if d["topic"] in TOPICS), key=lambda d: d["doc_id"])
+    docs = sorted((d for d in docs if d["topic"] in topics), key=lambda d: d["doc_id"])
     claims = []
     for n, doc in enumerate(docs):
         for s in doc["sentences"]:
@@ -148,8 +148,8 @@ def ecb_claims() -> list[ClaimText]:
     return claims
 
 
-def event_claims(claims, event: str) -> list[ClaimText]:
-    return [c for c in claims if _event_of(c.outlet) == EVENTS[event]]
+def event_claims(claims, event: str, events=EVENTS) -> list[ClaimText]:
+    return [c for c in claims if _event_of(c.outlet) == events[event]]
 
 
 def _event_of(doc_id: str) -> tuple[str, str]:
