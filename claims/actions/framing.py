@@ -13,8 +13,18 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Mod
 
+from articles.models import article_texts
 from claims.actions.matching import story_aliases
-from claims.framing import ClaimText, agency, discrepancies, hedging, naming, omissions, sources
+from claims.framing import (
+    ClaimText,
+    agency,
+    discrepancies,
+    hedging,
+    naming,
+    omissions,
+    quotes,
+    sources,
+)
 from claims.framing import lexicon as lexicons
 from claims.models import (
     Claim,
@@ -74,7 +84,7 @@ def frame_event(story, event, lexicon=None, groups=None) -> dict:
     outlets = {c.article.outlet.name: c.article.outlet for c in claims}
     by_id = {c.id: c for c in claims}
     panels = {name: OutletPanel(outlet) for name, outlet in outlets.items()}
-    _fill(panels, texts, lexicon, groups, by_id)
+    _fill(panels, texts, lexicon, groups, by_id, article_sources(claims))
     return {
         "panels": list(panels.values()),
         "discrepancies": [row_view(r, by_id) for r in rows],
@@ -97,30 +107,67 @@ def _linked(story, claims) -> set[tuple[int, int]]:
     )
 
 
-def _fill(panels, texts, lexicon, groups, by_id) -> None:
+def article_sources(claims) -> list:
+    """The sources flags of these claims, each speaker found in its whole article: "he" is the
+    person the article named sentences before, in these claims or not. Reads the claims of the
+    articles up to the last of these (a speaker is only ever found before)."""
+    if not claims:
+        return []
+    ids, last = {c.id for c in claims}, defaultdict(int)
+    for claim in claims:
+        last[claim.article_id] = max(last[claim.article_id], claim.position)
+    rows = (
+        Claim.objects.filter(article_id__in=last, position__lte=max(last.values()))
+        .select_related("article__outlet")
+        .defer(*article_texts("article"))
+        .order_by("article_id", "position")
+    )
+    texts = [_claim_text(c) for c in rows if c.position <= last[c.article_id]]
+    return [f for f in sources.sources(texts) if f.spans[0].claim in ids]
+
+
+def shared_quotes(claims) -> dict[int, list[quotes.Shared]]:
+    """Per claim, the claims among these of other outlets that quote the same words of the
+    same speaker (claims/framing/quotes.py)."""
+    quoting = [c for c in claims if quotes.has_quotation_marks(c.text)]
+    if len({c.article_id for c in quoting}) < 2:
+        return {}
+    return quotes.shared(quotes.quotations(article_sources(quoting)))
+
+
+def _fill(panels, texts, lexicon, groups, by_id, source_flags) -> None:
     names = naming.naming(texts, groups)
     differs = naming.differing_groups(names)
     per_group = defaultdict(lambda: defaultdict(list))
     for flag in names:
         per_group[flag.outlet][flag.topic].append(_flag_view(flag, by_id))
-    source_flags = sources.sources(texts)
     summary, own = sources.summary(source_flags), sources.own_share(source_flags)
+    same = quotes.shared(quotes.quotations(source_flags))
     hedge_flags = hedging.hedging(texts, lexicon)
     verbs = hedging.counts(hedge_flags, "verb")
     agency_flags = agency.agency(texts, lexicon)
     omitted = omissions.omissions(texts, lexicon)
     for name, panel in panels.items():
         panel.naming = [(g, fs, g in differs) for g, fs in per_group[name].items()]
-        panel.sources = [
-            {**row, "flags": [_flag_view(f, by_id) for f in row["flags"]]}
-            for row in summary.get(name, [])
-        ]
+        panel.sources = [_source_view(row, by_id, same) for row in summary.get(name, [])]
         panel.own = own.get(name, (0, 0))
         panel.verbs = verbs.get(name, [])
         panel.hedges = [_flag_view(f, by_id) for f in hedge_flags if _is(f, "hedge", name)]
         panel.agentless = [_flag_view(f, by_id) for f in agency_flags if _is(f, "agentless", name)]
         panel.agents = [_flag_view(f, by_id) for f in agency_flags if _is(f, "agent", name)]
         panel.omissions = [_flag_view(f, by_id) for f in omitted if f.outlet == name]
+
+
+def _source_view(row, by_id, same) -> dict:
+    """A source of the panel, each of its flags with the quotations other outlets share
+    (`same`: shared_quotes), and the outlets that printed one of its quotations too."""
+    views, outlets = [], set()
+    for flag in row["flags"]:
+        view = _flag_view(flag, by_id)
+        notes = [s for s in same.get(flag.spans[0].claim, []) if s.key == flag.topic]
+        outlets.update(s.outlet for s in notes)
+        views.append({**view, "same": quotes.note(notes)})
+    return {**row, "flags": views, "shared_with": sorted(outlets)}
 
 
 def _is(flag, kind, outlet) -> bool:

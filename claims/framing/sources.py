@@ -7,18 +7,25 @@ named as a speaker, and is not listed when there is none; "it" is never a source
 not a person ("the company") stands for the last organisation named, or is not listed. One
 person is one source whatever the form of the name ("Col. John Thomas", "Thomas"). A claim that
 is nothing but a quotation continues the previous claim's source.
+
+A claim that retells another's reporting has that reporter or outlet as its source
+(`claims.framing.retold`: "according to a report by Reuters", "as The New York Times reported",
+"In Porter's opinion"); a source that names reporting ("journalist Gareth Porter", "Reuters") is
+listed as a retold report, not as the printing outlet's own finding.
 """
 
 import re
 
-from claims.text.attribution import PRONOUNS, attributions, quotation_regions
+from claims.text.attribution import PRONOUNS, attributions, mask_quotations, quotation_regions
 
-from . import Flag, span
+from . import Flag, retold, span
 
 _TITLES = {
     "mr", "mrs", "ms", "dr", "col", "gen", "lt", "maj", "capt", "sgt", "adm", "sen", "rep",
     "gov", "president", "secretary", "minister", "spokesman", "spokeswoman", "chief", "the",
 }  # fmt: skip
+# Titles that only a person's name follows ("Col. Thomas", "Mr. Kerry").
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "col", "gen", "lt", "maj", "capt", "sgt", "adm", "sen"}
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|one|some)\s+", re.IGNORECASE)
 _PERSON_PRONOUNS = PRONOUNS - {"it"}  # "it" is never a person
 _PERSON_ROLES = {
@@ -40,7 +47,10 @@ _ORGANISATION_WORDS = {
 
 
 def source_key(name: str) -> str:
-    """Names of one source: "Col. John Thomas", "Thomas", "Air Force Col. John J. Thomas"."""
+    """Names of one source: "Col. John Thomas", "Thomas", "Air Force Col. John J. Thomas"; a
+    news organisation by its whole name ("The New York Times" is not "The Washington Times")."""
+    if retold.is_news_name(name):
+        return _DETERMINERS.sub("", name).lower()
     words = [re.sub(r"[’']s$", "", w.strip(".,’'")) for w in name.split()]
     names = [w for w in words if w[:1].isupper() and w.lower() not in _TITLES and len(w) > 1]
     if names and not names[-1].isupper():
@@ -61,7 +71,7 @@ def sources(claims) -> list[Flag]:
     flags, last, people, others = [], {}, {}, {}
     for claim in claims:
         regions = quotation_regions(claim.text)
-        found = attributions(claim.text)
+        found = _attributions(claim.text)
         if not found and _only_quotation(claim.text, regions) and claim.article in last:
             name = last[claim.article]
             spans = tuple(span(claim, a, b) for a, b in regions)
@@ -107,6 +117,18 @@ def sources(claims) -> list[Flag]:
     return flags
 
 
+def _attributions(text: str) -> list[tuple[int, int, int, int]]:
+    """What attribution finds, with the retold reports beside it: "a report by Reuters" names
+    Reuters, not "a report"."""
+    reports = retold.reports(mask_quotations(text))
+    found = [
+        a
+        for a in attributions(text)
+        if not any(a[0] < max(r[1], r[3]) and min(r[0], r[2]) < a[1] for r in reports)
+    ]
+    return sorted(found + reports, key=lambda a: min(a[0], a[2]))
+
+
 def _antecedent(said: str, people: dict[str, str], other: str | None) -> str | None:
     """Whom a pronoun or a role stands for: the last person named (a dict keeps the order of
     the last naming), the last organisation for a role that is no person; a person's role with
@@ -125,10 +147,14 @@ def _singular(word: str) -> str:
 
 
 def _is_person(name: str, people: dict[str, str]) -> bool:
-    """A person's name: a title ("Col.", "spokesman"), two capitalised words of no
-    organisation ("Gareth Porter"), or a surname the article gave in full before ("Thomas")."""
+    """A person's name: an honorific before a name ("command spokesman Col. John Thomas"), a
+    title ("Col.", "spokesman"), two capitalised words of no organisation ("Gareth Porter"), or
+    a surname the article gave in full before ("Thomas")."""
     words = [w.strip(".,’'") for w in name.split()]
     lowered = {w.lower() for w in words}
+    pairs = zip(words, words[1:], strict=False)
+    if any(a.lower() in _HONORIFICS and b[:1].isupper() for a, b in pairs):
+        return True  # "command spokesman Col. John Thomas": a person of the command
     if lowered & _ORGANISATION_WORDS or words[0].lower() == "the":
         return False
     if any(w.isupper() and len(w) > 1 for w in words):
@@ -145,14 +171,16 @@ def _only_quotation(text: str, regions) -> bool:
 
 
 def summary(flags) -> dict[str, list[dict]]:
-    """Per outlet: its sources, most quoted first, each with its longest name and its flags."""
+    """Per outlet: its sources, most quoted first, each with its longest name, its flags and
+    whether it is a retold report (one of its names names reporting)."""
     out: dict[str, dict[str, dict]] = {}
     for flag in flags:
         if flag.kind != "source":
             continue
         row = out.setdefault(flag.outlet, {}).setdefault(
-            flag.topic, {"name": flag.label, "flags": [], "quotes": 0}
+            flag.topic, {"name": flag.label, "flags": [], "quotes": 0, "retold": False}
         )
+        row["retold"] = row["retold"] or retold.is_reporting(flag.label)
         if len(flag.label) > len(row["name"]) and not _is_stand_in(flag.label):
             row["name"] = flag.label
         row["flags"].append(flag)

@@ -43,6 +43,13 @@ def close_spellings(names: list[str], cutoff: float = 0.8) -> list[tuple[str, st
     return found
 
 
+def same_words(a: str, b: str) -> float:
+    """How nearly the shorter text is found as it stands in the longer, 0..1 (partial_ratio):
+    a quotation trimmed at either end scores 1. For the framing's shared quotes."""
+    short, long = sorted((a, b), key=len)
+    return fuzz.partial_ratio(short, long) / 100
+
+
 def wording(texts: list[str], a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """token_set_ratio of each pair (texts[a[i]], texts[b[i]]), 0..1, on all cores."""
     if len(a) == 0:
