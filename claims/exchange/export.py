@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from articles.access import Sight
 from articles.models import ARTICLE_TEXTS, Outlet, Story
+from claims import accounts
 from claims.exchange import webannotation
 from claims.exchange.people import People
 from claims.models import Adjudication, Annotation, Claim, Link, standing_also
@@ -44,6 +45,7 @@ def story_tables(
         if claim["event_id"]:
             members[claim["event_id"]].append(claim["id"])
     also = _also_telling(story)
+    told = accounts.for_story(story)
     return {
         "outlets": [_outlet(o) for o in Outlet.objects.filter(id__in=outlet_ids).order_by("id")],
         "articles": [_article(a) for a in articles],
@@ -55,6 +57,7 @@ def story_tables(
                 "label_by_person": bool(e.label),
                 "claim_ids": members[e.id],
                 "also_claim_ids": sorted(also[e.id]),
+                **_accounts(told.get(e.id, accounts.NONE)),
             }
             for e in story.events.order_by("id")
         ],
@@ -70,6 +73,18 @@ def _also_telling(story: Story) -> dict[int, set[int]]:
     for event_id, claim_id in rows:
         also[event_id].add(claim_id)
     return also
+
+
+def _accounts(told: accounts.Accounts) -> dict:
+    """An event's independent accounts and who reported it first (claims/accounts.py)."""
+    first = told.first
+    return {
+        "independent_accounts": told.count,
+        "accounts": [a.name for a in told.accounts],
+        "first_reported_by": list(first.names) if first else [],
+        "first_reported_on": first.on.isoformat() if first and first.on else None,
+        "first_reported_basis": first.basis if first else None,
+    }
 
 
 def _blind(sight: Sight | None) -> bool:
@@ -135,7 +150,18 @@ _EMPTY_HEADERS = {
         "origin",
     ],
     "claims": ["id", "article_id", "position", "start", "end", "text", "speaker", "event_id"],
-    "events": ["id", "label", "label_by_person", "claim_ids", "also_claim_ids"],
+    "events": [
+        "id",
+        "label",
+        "label_by_person",
+        "claim_ids",
+        "also_claim_ids",
+        "independent_accounts",
+        "accounts",
+        "first_reported_by",
+        "first_reported_on",
+        "first_reported_basis",
+    ],
     "links": [
         "claim_a",
         "claim_b",

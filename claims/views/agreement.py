@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.access import EDIT, Sight, can, get_story
 from articles.models import Membership, Role
+from claims import accounts
 from claims.actions import annotating
 from claims.agreement import measure
 from claims.exchange.people import People
@@ -58,6 +59,7 @@ def agreement(request, slug):
     if on_blind:
         per_event = blind_per_event
     events = {e.pk: e for e in story.events.filter(pk__in=[k for k in per_event if k])}
+    told = accounts.for_events(events)  # each event's independent accounts
     editable = can(request.user, story, EDIT)
     # Blind review: a link's labels show to editors and to annotators who labelled it.
     shown = Sight(request.user, story).links(disagreeing)
@@ -67,7 +69,11 @@ def agreement(request, slug):
         "figures": figures,
         "annotators": sorted(figures.annotators, key=people.sort_key),
         "per_event": [
-            {"event": events.get(event_id), "figures": measure(labels)}
+            {
+                "event": events.get(event_id),
+                "accounts": told.get(event_id),
+                "figures": measure(labels),
+            }
             for event_id, labels in sorted(per_event.items(), key=lambda kv: (kv[0] is None, kv[0]))
         ],
         "disagreements": disagreement_rows(

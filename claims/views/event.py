@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from articles import pagecache
 from articles.access import EDIT, Sight, can, get_story
 from articles.models import article_texts
+from claims import accounts
 from claims.actions import editing
 from claims.exchange.people import sees_people
 from claims.forms import MergeForm, MoveClaimsForm, OutletColumnForm, RenameForm
@@ -99,14 +100,16 @@ def _reader_copy(story, pk, shown_outlet, shown_links=None, names=False) -> dict
     context = _claims(story, event, shown_outlet)
     context["link_rows"] = rows.link_rows(story, context["links"], shown=shown_links, names=names)
     html = render_to_string("claims/event_detail.html#claims", {**context, "can_edit": False})
-    counts = {k: context[k] for k in ("outlet_count", "claim_count")}
+    counts = {k: context[k] for k in ("outlet_count", "claim_count", "accounts")}
     return {"event": event, "claims_html": html, **counts}
 
 
 def _claims(story, event, shown_outlet) -> dict:
     """The event's columns (claims with their marks, then the outlet's claims of other events
-    that also tell of this one) and links, and the counts, which are the event's own."""
+    that also tell of this one) and links, and the counts, which are the event's own (its
+    independent accounts among them: claims/accounts.py)."""
     claims = list(in_columns(event.claims))
+    told = accounts.for_event(event)
     # Claims of other events (or of none) the matcher lists on this one, while a link no one
     # rejected ties them to its claims (Claim.objects.also_telling_of).
     also = list(in_columns(Claim.objects.also_telling_of(event)).select_related("event"))
@@ -147,7 +150,12 @@ def _claims(story, event, shown_outlet) -> dict:
             {
                 "outlet": outlet,
                 "claims": [
-                    rows.claim_item(c, pieces(c.text, matched[c.id], differs[outlet]), urls)
+                    rows.claim_item(
+                        c,
+                        pieces(c.text, matched[c.id], differs[outlet]),
+                        urls,
+                        via=told.via.get(c.article_id),
+                    )
                     for c in own[:shown]
                 ],
                 "also": [
@@ -168,6 +176,7 @@ def _claims(story, event, shown_outlet) -> dict:
         "more_links": len(links) > LINKS_SHOWN,
         "outlet_count": len(by_outlet),
         "claim_count": len(claims),
+        "accounts": told,
     }
 
 

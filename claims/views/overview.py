@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from articles import pagecache
 from articles.access import EDIT, MEMBER, Sight, can, get_story
 from articles.models import Outlet
+from claims import accounts
 from claims.actions import undo
 from claims.exchange.export import TABLES
 from claims.forms import AliasForm, BlindReviewForm
@@ -170,7 +171,9 @@ def _rows(story, events, outlets) -> list[SafeString]:
 
 
 def _matrix(events, outlets) -> list[dict]:
-    """Each event with its claim count per outlet column (None where the outlet is silent)."""
+    """Each event with its claim count per outlet column (None where the outlet is silent),
+    each count with whose reporting its claims carry where another outlet's ("copy of CNN"),
+    and the event's independent accounts (claims/accounts.py)."""
     counts = defaultdict(dict)
     for row in (
         Claim.objects.filter(
@@ -180,7 +183,15 @@ def _matrix(events, outlets) -> list[dict]:
         .annotate(n=Count("id"))
     ):
         counts[row["event_id"]][row["article__outlet_id"]] = row["n"]
-    return [{"event": e, "cells": [counts[e.id].get(o.id) for o in outlets]} for e in events]
+    told = accounts.for_events([e.id for e in events])
+    return [
+        {
+            "event": e,
+            "accounts": told[e.id],
+            "cells": [(counts[e.id].get(o.id), told[e.id].notes.get(o.id, ())) for o in outlets],
+        }
+        for e in events
+    ]
 
 
 def _timeline(story) -> list[SafeString]:

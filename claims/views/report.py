@@ -10,11 +10,14 @@ from django.views.decorators.http import require_GET
 
 from articles.access import Sight, get_story
 from articles.models import article_texts
+from claims import accounts
 from claims.actions import framing as framing_data
 from claims.exchange.people import sees_people
 from claims.models import Claim, Event, Link, LinkStatus
+from claims.views.common import url_prefix
 from claims.views.event import in_columns
 from claims.views.gone import follows_gone_events
+from claims.views.rows import via_note
 
 # A report is read whole, so it shows every claim, up to a bound no real event reaches (the
 # largest seed event has a few dozen); past it, the report says the exports hold the rest.
@@ -27,10 +30,12 @@ DECIDED_SHOWN = 200
 def event_report(request, slug, pk):
     story = get_story(request, slug)
     event = get_object_or_404(Event, story=story, pk=pk)
-    columns, claim_ids, more = _columns(event)
+    told = accounts.for_event(event)
+    columns, claim_ids, more = _columns(event, told, url_prefix("articles-detail", story))
     context = {
         "story": story,
         "event": event,
+        "accounts": told,
         "columns": columns,
         "more_claims": more,
         "page_url": request.build_absolute_uri(reverse("claims-event", args=[slug, pk])),
@@ -41,9 +46,11 @@ def event_report(request, slug, pk):
     return render(request, "claims/event_report.html", context)
 
 
-def _columns(event) -> tuple[list[dict], list[int], bool]:
+def _columns(event, told, article_prefix) -> tuple[list[dict], list[int], bool]:
     """Per outlet, its own claims of the event then those that also tell of it, in article
-    order; the ids of all of them; and whether some were left out (CLAIMS_SHOWN)."""
+    order; the ids of all of them; and whether some were left out (CLAIMS_SHOWN). An own
+    claim whose article carries another outlet's reporting says whose (`told`, the event's
+    accounts: claims/accounts.py)."""
     own = list(in_columns(event.claims)[: CLAIMS_SHOWN + 1])
     also = Claim.objects.also_telling_of(event).select_related("event")
     also = list(in_columns(also)[: CLAIMS_SHOWN + 1])
@@ -51,8 +58,11 @@ def _columns(event) -> tuple[list[dict], list[int], bool]:
     own, also = own[:CLAIMS_SHOWN], also[:CLAIMS_SHOWN]
     by_outlet = defaultdict(lambda: {"claims": [], "also": []})
     for claim in own:
+        via = told.via.get(claim.article_id)
+        claim.via = via_note(via, article_prefix) if via else ""
         by_outlet[claim.article.outlet]["claims"].append(claim)
     for claim in also:
+        claim.via = ""  # its article's accounts are those of its own event
         by_outlet[claim.article.outlet]["also"].append(claim)
     columns = [{"outlet": outlet, **claims} for outlet, claims in by_outlet.items()]
     return columns, [c.id for c in own + also], more

@@ -138,16 +138,17 @@ PINNED = mark_safe(
 )
 
 
-def claim_item(claim, text_pieces, urls, also: bool = False) -> SafeString:
+def claim_item(claim, text_pieces, urls, also: bool = False, via=None) -> SafeString:
     """One claim of a column as HTML, built in Python: the largest events show hundreds, and
     a template with its tags per claim costs more than the rest of the page. Every text is
     escaped by format_html. `also`: a claim of another event (or of none) that also tells of
-    this one, which says where it mainly belongs."""
+    this one, which says where it mainly belongs. `via` (claims.accounts.Via): the reporting
+    its article carries is another outlet's, which it names."""
     return format_html(
         '<li id="c{id}">\n'
         '          <p class="claim-text">{text}</p>\n'
         '          <p class="claim-meta">\n'
-        "            {home}{speaker}\n"
+        "            {home}{via}{speaker}\n"
         '            <a href="{context}" hx-get="{context}" hx-target="#ctx-{id}" '
         'hx-swap="innerHTML">Context</a> ·\n'
         '            <a href="{reader}">Full article</a>\n'
@@ -158,6 +159,7 @@ def claim_item(claim, text_pieces, urls, also: bool = False) -> SafeString:
         id=claim.pk,
         text=marked_html(text_pieces),
         home=_home(claim, urls) if also else "",
+        via=via_note(via, urls["article"]) if via else "",
         speaker=format_html('<span class="speaker">{}</span> · ', claim.speaker)
         if claim.speaker
         else "",
@@ -180,14 +182,33 @@ def _home(claim, urls) -> SafeString:
     )
 
 
+def via_note(via, article_prefix: str) -> SafeString:
+    """Whose reporting a claim's article carries, when another outlet's (claims.accounts.Via):
+    the original it copies, with a link, or the origin its text states."""
+    if via.original_id:
+        return format_html(
+            '<span class="via">copy of <a href="{}{}/">{}</a> ({})</span> · ',
+            article_prefix,
+            via.original_id,
+            Truncator(via.original_title).chars(HOME_LABEL_CHARS),
+            via.outlet,
+        )
+    return format_html(
+        '<span class="via" title="The outlet its text says it first appeared in">'
+        "originally {}</span> · ",
+        via.outlet,
+    )
+
+
 # -- the story overview ------------------------------------------------------------------------
 
 NOT_REPORTED = mark_safe('<td class="cell"><span class="visually-hidden">not reported</span></td>')
 
 
 def matrix_row(row: dict, event_url: str) -> SafeString:
-    """An event's row of the coverage matrix: its name and date (one cell, which stays in
-    view while the outlet columns scroll sideways), its claims per outlet."""
+    """An event's row of the coverage matrix: its name, date and independent accounts (one
+    cell, which stays in view while the outlet columns scroll sideways), its claims per
+    outlet, each with whose reporting they carry when another outlet's ("copy of CNN")."""
     event = row["event"]
     label = event.display_label
     day = f"{event.occurred_on.day} {event.occurred_on:%b}" if event.occurred_on else ""
@@ -200,18 +221,30 @@ def matrix_row(row: dict, event_url: str) -> SafeString:
     cells = format_html_join(
         "",
         "{}",
-        (
-            (format_html('<td class="cell reported">{}</td>', n),) if n else (NOT_REPORTED,)
-            for n in row["cells"]
-        ),
+        ((_matrix_cell(n, notes),) if n else (NOT_REPORTED,) for n, notes in row["cells"]),
     )
+    told = row["accounts"]
     return format_html(
-        '<tr>\n        <th scope="row"><a href="{}{}/">{}</a>{}</th>\n        {}\n      </tr>',
+        '<tr>\n        <th scope="row"><a href="{}{}/">{}</a>{}'
+        '<span class="accounts">{} outlet{}, {} independent account{}</span></th>\n'
+        "        {}\n      </tr>",
         event_url,
         event.pk,
         Truncator(label).chars(140),
         date,
+        told.outlets,
+        pluralize(told.outlets),
+        told.count,
+        pluralize(told.count),
         cells,
+    )
+
+
+def _matrix_cell(n: int, notes: tuple[str, ...]) -> SafeString:
+    if not notes:
+        return format_html('<td class="cell reported">{}</td>', n)
+    return format_html(
+        '<td class="cell reported">{}<span class="via">{}</span></td>', n, "; ".join(notes)
     )
 
 

@@ -128,7 +128,7 @@ def test_event_page_shows_claims_of_other_events_that_also_tell_of_it(story):
     # Alpha has no claim that also tells of the strike: no such heading in its column.
     assert also_section(html, "Alpha Wire") == ""
     # The heading counts the event's own claims and outlets; Gamma only mentions it.
-    assert "· 2 outlets</p>" in html
+    assert "· 2 outlets, 2 independent accounts</p>" in html
     gamma = column(html, "Gamma Post")
     assert "No claim of its own in this event." in gamma
     assert "in no event" in also_section(html, "Gamma Post")
