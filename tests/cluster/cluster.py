@@ -30,6 +30,7 @@ LEASE = 6  # PARALLAX_JOB_LEASE: a killed job is noticed within seconds, not 40
 SEED = "syria-ceasefire-2016"
 ANNOTATORS = 4
 START_S = 60
+JOB_WAIT_S = 180
 
 
 class Cluster:
@@ -136,6 +137,12 @@ class Cluster:
     def start_worker(self, name: str):
         command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
         self._spawn(f"worker-{name}", self.workers[name], command + ["--interval", "0.2"])
+
+    def stop_worker(self, name: str):
+        """As a supervisor stops it: SIGTERM, and the worker ends its task first."""
+        process = self.processes.pop(f"worker-{name}")
+        process.terminate()
+        process.wait(timeout=JOB_WAIT_S)
 
     def _spawn(self, name: str, host: Host | None, command: list[str]) -> subprocess.Popen:
         log = open(self.work / f"{name}.log", "a")  # noqa: SIM115 (the process writes it)

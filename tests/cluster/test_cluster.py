@@ -19,7 +19,7 @@ JOB_S = 180  # patience for a job on a loaded machine
 # A killed job ends within the lease and a third (the other worker reaps every third of it);
 # give it the lease twice over before calling it stuck.
 ENDED_WITHIN_S = 2 * LEASE + 10
-STORIES, FILES_PER_STORY = 6, 4  # the parallel round: stories imported and matched at once
+STORIES, FILES_PER_STORY = 8, 6  # the parallel round: stories imported and matched at once
 
 
 def browser(cluster, server: str):
@@ -188,4 +188,127 @@ def test_labels_posted_to_both_servers_at_once_are_all_kept(cluster):
         f"labels: {ANNOTATORS} annotators posted {sent} labels to servers A and B at once in "
         f"{took:.1f} s; {len(out['acknowledged'])} acknowledged (link, annotator) states and "
         f"{sum(history.values())} history rows, all in the database: lost 0, duplicated 0"
+    )
+
+
+# -- many stories at once, on two workers and then on one --------------------------------------
+
+
+def import_stories(cluster, editor, tag: str) -> tuple[float, list[str]]:
+    """STORIES new stories, an upload into each (through A and B in turn), and the time until
+    every one is imported and matched."""
+    slugs = [new_story(editor[n % 2], f"Cluster {tag} {n}") for n in range(STORIES)]
+    started = time.perf_counter()
+    pks = [
+        upload(editor[n % 2], slug, articles(f"{tag}-{n}", FILES_PER_STORY), f"Wire {n}")
+        for n, slug in enumerate(slugs)
+    ]
+    ended = wait_done(cluster, pks)
+    took = time.perf_counter() - started
+    assert set(ended.values()) == {"done"}, [job(cluster, pk) for pk in pks]
+    return took, slugs
+
+
+def test_stories_imported_and_matched_in_parallel_on_two_workers_then_one(cluster):
+    editor = [signed_in(cluster, "a", "editor"), signed_in(cluster, "b", "editor")]
+    two, slugs = import_stories(cluster, editor, f"two-{cluster.hosts.suffix}")
+    cluster.stop_worker("w2")
+    try:
+        one, more = import_stories(cluster, editor, f"one-{cluster.hosts.suffix}")
+    finally:
+        cluster.start_worker("w2")
+
+    for slug in slugs + more:  # every story: its articles stored, and matched into events
+        (articles_in, matched, events), *_ = cluster.sql(
+            "SELECT (SELECT count(*) FROM articles_article a WHERE a.story_id = s.id),"
+            " EXISTS (SELECT 1 FROM claims_matchstate m WHERE m.story_id = s.id),"
+            " (SELECT count(*) FROM claims_event e WHERE e.story_id = s.id)"
+            " FROM articles_story s WHERE s.slug = %s",
+            slug,
+        )
+        assert (articles_in, matched) == (FILES_PER_STORY, True), slug
+        assert events > 0, slug
+    cluster.figures.append(
+        f"parallel: {STORIES} stories of {FILES_PER_STORY} articles uploaded at once, imported "
+        f"and matched in {two:.1f} s with two workers, {one:.1f} s with one: "
+        f"{one / two:.2f}x (2 shared cores; no timed assertion)"
+    )
+    print(f"\n{cluster.figures[-1]}")
+
+
+# -- a worker's host killed in the middle of an import -----------------------------------------
+
+
+def running_on(cluster) -> list[tuple[str, str]]:
+    """(table, worker) of every import or part of one that says it is running."""
+    tables = ["articles_importjob"]
+    if cluster.sql("SELECT to_regclass('articles_importchunk')")[0][0]:
+        tables.append("articles_importchunk")  # an import's parts, where it has them
+    return [
+        (table, worker)
+        for table in tables
+        for (worker,) in cluster.sql(f"SELECT worker FROM {table} WHERE status = 'running'")
+        if worker
+    ]
+
+
+def test_a_worker_host_killed_mid_import_leaves_whole_articles_and_a_truthful_job(cluster):
+    editor = signed_in(cluster, "b", "editor")
+    files = articles(f"kill-{cluster.hosts.suffix}", 30)
+    texts = {name: data.decode() for name, data in files}
+    slug = new_story(editor, f"Killed {cluster.hosts.suffix}")
+    pk = upload(editor, slug, files, "Kill Wire")
+    deadline = time.monotonic() + JOB_S
+    while time.monotonic() < deadline:  # running, with a file or two stored
+        (done,) = cluster.sql("SELECT done FROM articles_importjob WHERE id = %s", pk)[0]
+        running = running_on(cluster)
+        if done >= 2 and running:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"the import never ran: {job(cluster, pk)}")
+    victim = cluster.worker_of(pid_of(running[0][1]))
+    killed = cluster.workers[victim].kill_all()
+    killed_at = time.monotonic()
+    try:
+        # Within the bound, nothing says it runs on a process of the dead host any more.
+        while time.monotonic() < killed_at + ENDED_WITHIN_S:
+            on_dead = [row for row in running_on(cluster) if pid_of(row[1]) in killed]
+            if not on_dead:
+                break
+            time.sleep(0.2)
+        assert not on_dead, f"still 'running' {ENDED_WITHIN_S} s after the kill: {on_dead}"
+        noticed = time.monotonic() - killed_at
+        ended = wait_done(cluster, [pk])[pk]
+        took = time.monotonic() - killed_at
+    finally:
+        cluster.start_worker(victim)
+
+    final = job(cluster, pk)
+    assert ended in ("done", "failed"), final
+    stored = cluster.sql(
+        "SELECT a.source, a.original, (SELECT count(*) FROM claims_claim c"
+        " WHERE c.article_id = a.id) FROM articles_article a JOIN articles_story s"
+        " ON s.id = a.story_id WHERE s.slug = %s",
+        slug,
+    )
+    sources = Counter(source for source, _, _ in stored)
+    assert all(n == 1 for n in sources.values()), sources  # none stored twice
+    for source, original, claims in stored:  # whole articles: all their text, their claims
+        assert original == texts[source] and claims > 0, source
+    report = {row["name"]: row["status"] for row in final["report"]}
+    assert set(report) == set(texts), final  # every file accounted for
+    imported = {name for name, status in report.items() if status == "imported"}
+    assert imported == set(sources), final  # what it says it stored, and only that
+    if ended == "failed":
+        assert final["error"], final
+    else:
+        assert imported == set(texts), final
+    left = cluster.sql("SELECT count(*) FROM articles_importfile WHERE job_id = %s", pk)[0][0]
+    assert left == 0  # the uploads are not kept once the job has ended
+    cluster.figures.append(
+        f"killed: worker host {victim} ({len(killed)} processes) killed mid-import of 30 files; "
+        f"nothing ran on it any more after {noticed:.1f} s (lease {LEASE} s), the import "
+        f"ended {ended} after {took:.1f} s with {len(sources)} whole articles stored, "
+        f"{len(texts) - len(imported)} files reported not imported, no article half-stored"
     )
