@@ -135,6 +135,12 @@ def shared_quotes(claims) -> dict[int, list[quotes.Shared]]:
     return quotes.shared(quotes.quotations(article_sources(quoting)))
 
 
+def quotation_notes(claims) -> dict[int, str]:
+    """Per claim that quotes what another outlet's claim among these quotes, the words a page
+    shows on it: "same quotation as Military Times: Col. John Thomas"."""
+    return {cid: quotes.note(notes) for cid, notes in shared_quotes(claims).items()}
+
+
 def _fill(panels, texts, lexicon, groups, by_id, source_flags) -> None:
     names = naming.naming(texts, groups)
     differs = naming.differing_groups(names)

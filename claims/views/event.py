@@ -11,7 +11,7 @@ from articles import pagecache
 from articles.access import EDIT, Sight, can, get_story
 from articles.models import article_texts
 from claims import accounts
-from claims.actions import editing
+from claims.actions import editing, framing
 from claims.exchange.people import sees_people
 from claims.forms import MergeForm, MoveClaimsForm, OutletColumnForm, RenameForm
 from claims.models import Claim, Event, Link
@@ -114,6 +114,7 @@ def _claims(story, event, shown_outlet) -> dict:
     # rejected ties them to its claims (Claim.objects.also_telling_of).
     also = list(in_columns(Claim.objects.also_telling_of(event)).select_related("event"))
     ids, also_ids = [c.id for c in claims], [c.id for c in also]
+    same = framing.quotation_notes(claims + also)
     # Links between claims of this event, and between them and the claims that also tell of
     # it: filtered by the claims (indexed), not by a join through the event, which would read
     # every link of the story.
@@ -155,11 +156,14 @@ def _claims(story, event, shown_outlet) -> dict:
                         pieces(c.text, matched[c.id], differs[outlet]),
                         urls,
                         via=told.via.get(c.article_id),
+                        same=same.get(c.id, ""),
                     )
                     for c in own[:shown]
                 ],
                 "also": [
-                    rows.claim_item(c, pieces(c.text, matched[c.id]), urls, also=True)
+                    rows.claim_item(
+                        c, pieces(c.text, matched[c.id]), urls, also=True, same=same.get(c.id, "")
+                    )
                     for c in others[:shown]
                 ],
                 "more": shown is not None

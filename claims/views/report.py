@@ -50,12 +50,16 @@ def _columns(event, told, article_prefix) -> tuple[list[dict], list[int], bool]:
     """Per outlet, its own claims of the event then those that also tell of it, in article
     order; the ids of all of them; and whether some were left out (CLAIMS_SHOWN). An own
     claim whose article carries another outlet's reporting says whose (`told`, the event's
-    accounts: claims/accounts.py)."""
+    accounts: claims/accounts.py). A claim whose quotation another outlet's claim here prints
+    too says so (`same_quotation`: claims/framing/quotes.py)."""
     own = list(in_columns(event.claims)[: CLAIMS_SHOWN + 1])
     also = Claim.objects.also_telling_of(event).select_related("event")
     also = list(in_columns(also)[: CLAIMS_SHOWN + 1])
     more = len(own) > CLAIMS_SHOWN or len(also) > CLAIMS_SHOWN
     own, also = own[:CLAIMS_SHOWN], also[:CLAIMS_SHOWN]
+    same = framing_data.quotation_notes(own + also)
+    for claim in own + also:
+        claim.same_quotation = same.get(claim.id, "")
     by_outlet = defaultdict(lambda: {"claims": [], "also": []})
     for claim in own:
         via = told.via.get(claim.article_id)

@@ -138,17 +138,26 @@ PINNED = mark_safe(
 )
 
 
-def claim_item(claim, text_pieces, urls, also: bool = False, via=None) -> SafeString:
+SAME_QUOTE = (
+    "The same words of the same speaker: one quotation that several outlets printed, not a "
+    "second confirmation"
+)
+
+
+def claim_item(
+    claim, text_pieces, urls, also: bool = False, via=None, same: str = ""
+) -> SafeString:
     """One claim of a column as HTML, built in Python: the largest events show hundreds, and
     a template with its tags per claim costs more than the rest of the page. Every text is
     escaped by format_html. `also`: a claim of another event (or of none) that also tells of
     this one, which says where it mainly belongs. `via` (claims.accounts.Via): the reporting
-    its article carries is another outlet's, which it names."""
+    its article carries is another outlet's, which it names. `same`: the quotation it prints
+    is one another outlet prints too (claims/framing/quotes.py), in words."""
     return format_html(
         '<li id="c{id}">\n'
         '          <p class="claim-text">{text}</p>\n'
         '          <p class="claim-meta">\n'
-        "            {home}{via}{speaker}\n"
+        "            {home}{via}{same}{speaker}\n"
         '            <a href="{context}" hx-get="{context}" hx-target="#ctx-{id}" '
         'hx-swap="innerHTML">Context</a> ·\n'
         '            <a href="{reader}">Full article</a>\n'
@@ -160,6 +169,9 @@ def claim_item(claim, text_pieces, urls, also: bool = False, via=None) -> SafeSt
         text=marked_html(text_pieces),
         home=_home(claim, urls) if also else "",
         via=via_note(via, urls["article"]) if via else "",
+        same=format_html('<span class="same-quote" title="{}">{}</span> · ', SAME_QUOTE, same)
+        if same
+        else "",
         speaker=format_html('<span class="speaker">{}</span> · ', claim.speaker)
         if claim.speaker
         else "",

@@ -171,12 +171,15 @@ def test_event_page_framing_and_report_mark_the_seed_shared_quote(client, matche
     mt = Claim.objects.get(article__story=matched_story, text__contains="It’s not a situation")
     assert mt.event_id == event.pk  # both outlets' claims are in this event
     args = [matched_story.slug, event.pk]
+    page = client.get(reverse("claims-event", args=args)).content.decode()
     framing = client.get(reverse("claims-event-framing", args=args)).content.decode()
     report = client.get(reverse("claims-event-report", args=args)).content.decode()
-    for html in (framing, report):
+    for html in (page, framing, report):
         assert "same quotation as Military Times: Col. John Thomas" in html
         assert "same quotation as The Washington Times: Col. John Thomas" in html
     assert "the same quotation printed by Military Times too" in framing
+    # the report marks the claims in its columns as well as in its framing
+    assert report.count("same quotation as Military Times: Col. John Thomas") == 2
 
 
 @pytest.mark.django_db
@@ -208,7 +211,7 @@ def test_shared_quotes_and_retold_reports_are_escaped(client):
     event = Event.objects.create(story=story, key="border", auto_label="Border")
     Claim.objects.filter(pk__in=[one[0].pk, two[0].pk]).update(event=event)
     args = [story.slug, event.pk]
-    for name in ("claims-event-framing", "claims-event-report"):
+    for name in ("claims-event", "claims-event-framing", "claims-event-report"):
         html = client.get(reverse(name, args=args)).content.decode()
         assert SCRIPT not in html
         assert "same quotation as One &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;: " in html
