@@ -237,7 +237,18 @@ def test_export_csv_writes_one_table_per_record_kind(matched, tmp_path):
         assert len(list(csv.DictReader(handle))) == Link.objects.count()
     with (tmp_path / "events.csv").open(encoding="utf-8-sig") as handle:
         events = list(csv.DictReader(handle))
-    assert list(events[0]) == ["id", "label", "label_by_person", "claim_ids", "also_claim_ids"]
+    assert list(events[0]) == [
+        "id",
+        "label",
+        "label_by_person",
+        "claim_ids",
+        "also_claim_ids",
+        "independent_accounts",
+        "accounts",
+        "first_reported_by",
+        "first_reported_on",
+        "first_reported_basis",
+    ]
 
 
 def test_event_counts_are_kept_by_matching_and_edits(matched, editor):
