@@ -80,6 +80,7 @@ def main():
         "--max-requests", type=int, default=200_000, help="bound for the Python client, per page"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
     parser.add_argument(
         "--only", help="load only the pages whose name contains this (and the trivial view)"
     )
@@ -99,7 +100,7 @@ def main():
         pages = setup(work, args)
         if args.only:
             pages = {n: p for n, p in pages.items() if args.only in n or n == "trivial view"}
-        server = Gunicorn(work, env)
+        server = Gunicorn(work, env, port=args.port)
         server.start()
         results = load_all(server.port, pages, client, args)
         server.stop()
@@ -356,7 +357,8 @@ def search_pages(story, base: str) -> dict[str, dict]:
 
 
 class Gunicorn:
-    """gunicorn serving the app on a free port of 127.0.0.1, its log in work/gunicorn.log.
+    """gunicorn serving the app on `port` of 127.0.0.1 (0: a free one), its log in
+    work/gunicorn.log.
     bench/load_http.py starts it with other workers and another page to wait for."""
 
     def __init__(
@@ -367,13 +369,14 @@ class Gunicorn:
         threads: int = 1,
         timeout: int = TIMEOUT_S,
         ready: str = "/bench-trivial/",
+        port: int = 0,
     ):
         self.work, self.env = work, {**os.environ, **env}
         self.worker_class, self.threads = worker_class, threads
         self.timeout, self.ready = timeout, ready
         self.proc = self.log = None
         with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
+            s.bind(("127.0.0.1", port))
             self.port = s.getsockname()[1]
 
     def start(self):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 
@@ -7,7 +8,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims and matching"
 
     def ready(self):
-        from claims import models
+        from claims import models, textsearch
 
         # Writes that change what a story's pages show move its revision (articles/pagecache.py).
         # Every matching run ends by saving its MatchState (a run asked for in the browser has a
@@ -27,6 +28,8 @@ class ClaimsConfig(AppConfig):
             post_save.connect(_touch, sender=model, dispatch_uid=f"claims-touch-{model.__name__}")
         post_delete.connect(_touch, sender=models.Alias, dispatch_uid="claims-touch-alias-delete")
         post_migrate.connect(_repair_search, sender=self, dispatch_uid="claims-repair-search")
+        # The search index's triggers fold the claims' text with a function of ours.
+        connection_created.connect(textsearch.register, dispatch_uid="claims-search-fold")
 
 
 def _touch(sender, instance, **kwargs):

@@ -1,12 +1,17 @@
-"""Substring search over claims' text through an index (migration 0007), with the meaning of
-Django's `icontains`: a claim is found when its text contains the words as typed, case aside.
+"""Substring search over claims' text through an index of the text with its accents taken off
+(migrations 0007 and 0018; claims/text/fold.py).
 
-- SQLite: the FTS5 trigram table `claims_claim_search` (kept in step with claims_claim by
-  triggers) yields, in id order, the claims holding every three-letter piece of the query;
-  each is then checked with `icontains`' own LIKE, so what is found is exactly what a scan
-  finds (FTS5 folds the case of more letters than LIKE does: the check keeps LIKE's meaning).
-  The query stops at the first `limit` found, however many claims hold the words.
-- PostgreSQL: the pg_trgm index on UPPER(text) serves `icontains` as it is: nothing to do here.
+- SQLite: the FTS5 trigram table `claims_claim_search` holds each claim's text folded by
+  `claims_fold` (claims/text/fold.py's `fold`, a function every Django connection to SQLite
+  gets: `register`), kept in step with claims_claim by triggers. A connection without the
+  function (the sqlite3 shell) cannot write claims' text: use `manage.py shell`.
+- PostgreSQL: a pg_trgm index on UPPER(claims_unaccent(text)), `unaccent` made immutable. Where
+  the extension could not be made, nothing narrows: search reads every claim of the story.
+
+`first_ids` keeps the meaning of Django's `icontains` (case aside, accents count): the index
+yields, in id order, the claims that may hold every three-letter piece of the text; each is
+then checked with `icontains`' own LIKE, and the query stops at the first `limit` found. On
+PostgreSQL, `icontains` is a scan.
 
 A trigram index cannot serve a query under three characters: those scan the story's claims
 in id order, as before, and so does a database where the index could not be made.
@@ -20,13 +25,30 @@ from functools import reduce
 from operator import and_, or_
 
 from django.db import connections, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
+from claims.text.fold import fold
 from claims.text.query import Query, runs
 
 TRIGRAM = 3
 _has_table: dict[tuple[str, str], bool] = {}
+_has_fold: dict[tuple[str, str], bool] = {}
+# The database's fold of a text: the function migration 0018 makes on PostgreSQL, the one
+# `register` gives every SQLite connection.
+FOLD = {"postgresql": "claims_unaccent", "sqlite": "claims_fold"}
+
+
+def register(sender, connection, **kwargs):
+    """Give a new SQLite connection `claims_fold` (connection_created, claims/apps.py): the
+    index's triggers call it."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("claims_fold", 1, _fold, deterministic=True)
+
+
+def _fold(text):
+    return None if text is None else fold(text)
+
 
 FIRST_IDS = """
 SELECT claims_claim.id
@@ -46,7 +68,7 @@ def first_ids(story_id: int, text: str, limit: int, using: str = "default") -> l
     if len(text) < TRIGRAM or not _sqlite_index(using):
         return None
     connection = connections[using]
-    phrase = '"' + text.replace('"', '""') + '"'
+    phrase = '"' + fold(text).replace('"', '""') + '"'  # the index holds folded text
     like = "%" + connection.ops.prep_for_like_query(text) + "%"  # as `icontains` has it
     sql = FIRST_IDS.format(icontains=connection.operators["icontains"])
     with connection.cursor() as cursor:
@@ -55,7 +77,7 @@ def first_ids(story_id: int, text: str, limit: int, using: str = "default") -> l
 
 
 MATCHING = "SELECT rowid FROM claims_claim_search WHERE claims_claim_search MATCH %s"
-# PostgreSQL's planner prices UPPER(text) LIKE far below what it costs, and for a name and its
+# PostgreSQL's planner prices UPPER(...) LIKE far below what it costs, and for a name and its
 # alias group scans every claim (230 ms at 50,000 claims) where the pg_trgm index answers in
 # 20: for the candidates' query it is asked to use the index.
 INDEX_ONLY = {"enable_seqscan": "off", "enable_indexscan": "off"}
@@ -100,14 +122,20 @@ def candidate_ids(claims: QuerySet, query: Query) -> list[int]:
 def narrowed(claims: QuerySet, query: Query) -> QuerySet:
     """`claims` down, through the index, to those that may match `query`: every claim that
     matches is kept, and few others (`query.matches` decides). The pieces of a term's words
-    that an index can look up (claims/text/query.py `runs`) must occur, case aside:
+    that an index can look up (claims/text/query.py `runs`, accents off) must occur in the
+    folded text, case aside:
     - SQLite: in the FTS5 trigram table, whose case folding covers the query's (all of
       Unicode); pieces under three letters are not in it, and are looked up with LIKE only
       when ASCII (LIKE folds no other case);
-    - PostgreSQL: with `icontains`, which the pg_trgm index on UPPER(text) serves.
+    - PostgreSQL: in UPPER(claims_unaccent(text)), which the pg_trgm index serves; unaccent
+      folds every letter the query folds, and more.
     A term with a name that has nothing to look up narrows nothing."""
-    sqlite = connections[claims.db].vendor == "sqlite"
+    vendor = connections[claims.db].vendor
+    if vendor not in FOLD or not _db_fold(claims.db):
+        return claims
+    sqlite = vendor == "sqlite"
     fts = sqlite and _sqlite_index(claims.db)
+    claims = claims.alias(folded_text=Func(F("text"), function=FOLD[vendor]))
     whole: list[str] = []  # the terms the FTS5 table serves alone, as FTS5 expressions
     for term in query.terms:
         pieces = [_pieces(alt) for alt in term.alternatives]
@@ -143,11 +171,28 @@ def _condition(pieces: list[str], fts: bool, sqlite: bool) -> Q | None:
         return Q(id__in=RawSQL(MATCHING, [_fts(pieces)]))
     if not pieces or (sqlite and not all(p.isascii() for p in pieces)):
         return None
-    return reduce(and_, (Q(text__icontains=p) for p in pieces))
+    function = FOLD["sqlite" if sqlite else "postgresql"]
+    return reduce(
+        and_, (Q(folded_text__icontains=Func(Value(p), function=function)) for p in pieces)
+    )
 
 
 def _fts(pieces: list[str]) -> str:
     return " AND ".join('"' + p.replace('"', '""') + '"' for p in pieces)
+
+
+def _db_fold(using: str) -> bool:
+    """Whether the database folds text as the index does (PostgreSQL: whether migration 0018
+    could make claims_unaccent)."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        return True
+    key = (using, str(connection.settings_dict["NAME"]))
+    if key not in _has_fold:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'claims_unaccent'")
+            _has_fold[key] = cursor.fetchone() is not None
+    return _has_fold[key]
 
 
 def _sqlite_index(using: str) -> bool:
@@ -161,23 +206,28 @@ def _sqlite_index(using: str) -> bool:
     return _has_table[key]
 
 
-# What migration 0007 creates on SQLite. SQLite drops a table's triggers with the table, and
+# What migration 0018 creates on SQLite. SQLite drops a table's triggers with the table, and
 # Django rebuilds claims_claim for many schema changes: `repair` (after every migrate) puts back
 # what such a rebuild took away, so that the index never silently stops following the claims.
 TRIGGERS = {
     "claims_claim_search_insert": "CREATE TRIGGER IF NOT EXISTS claims_claim_search_insert "
     "AFTER INSERT ON claims_claim BEGIN "
-    "INSERT INTO claims_claim_search(rowid, text) VALUES (new.id, new.text); END",
+    "INSERT INTO claims_claim_search(rowid, text) VALUES (new.id, claims_fold(new.text)); END",
     "claims_claim_search_delete": "CREATE TRIGGER IF NOT EXISTS claims_claim_search_delete "
     "AFTER DELETE ON claims_claim BEGIN "
     "INSERT INTO claims_claim_search(claims_claim_search, rowid, text) "
-    "VALUES ('delete', old.id, old.text); END",
+    "VALUES ('delete', old.id, claims_fold(old.text)); END",
     "claims_claim_search_update": "CREATE TRIGGER IF NOT EXISTS claims_claim_search_update "
     "AFTER UPDATE OF text ON claims_claim BEGIN "
     "INSERT INTO claims_claim_search(claims_claim_search, rowid, text) "
-    "VALUES ('delete', old.id, old.text); "
-    "INSERT INTO claims_claim_search(rowid, text) VALUES (new.id, new.text); END",
+    "VALUES ('delete', old.id, claims_fold(old.text)); "
+    "INSERT INTO claims_claim_search(rowid, text) VALUES (new.id, claims_fold(new.text)); END",
 }
+# The index is contentless: it is filled from the claims' folded text, not read from them.
+REBUILD = [
+    "INSERT INTO claims_claim_search(claims_claim_search) VALUES ('delete-all')",
+    "INSERT INTO claims_claim_search(rowid, text) SELECT id, claims_fold(text) FROM claims_claim",
+]
 
 
 def _sqlite_state(cursor) -> tuple[bool, set[str]]:
@@ -192,15 +242,17 @@ def _sqlite_state(cursor) -> tuple[bool, set[str]]:
 
 def repair(using: str = "default") -> bool:
     """Recreate missing triggers and rebuild the index from the claims; whether it had to."""
+    _has_table.clear()
+    _has_fold.clear()
     connection = connections[using]
     if connection.vendor != "sqlite":
         return False
-    _has_table.clear()
     with connection.cursor() as cursor:
         has_table, missing = _sqlite_state(cursor)
         if not has_table or not missing:
             return False
         for name in sorted(missing):
             cursor.execute(TRIGGERS[name])
-        cursor.execute("INSERT INTO claims_claim_search(claims_claim_search) VALUES ('rebuild')")
+        for sql in REBUILD:
+            cursor.execute(sql)
     return True

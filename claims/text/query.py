@@ -6,10 +6,13 @@ one another. Pure: the database only narrows the claims down through its index
     query = parse('Kerry "aid convoy" ISIS', groups=[["ISIS", "Daesh", "Islamic State"]])
     query.matches("Daesh fighters shelled the aid convoys; Kerry protested.")  # True
 
-A word or phrase matches where a word of the text starts with it, case aside: "convoy" finds
-"convoys", "ISIS" does not find "crisis". A phrase's words follow one another, with any
-spacing between them. Both apostrophes (' and ’) are the same. Accents count: the indexes
-cannot fold them (SQLite's FTS5 trigram table and PostgreSQL's pg_trgm index keep them).
+A word or phrase matches where a word of the text starts with it, case and accents aside
+(claims/text/fold.py): "convoy" finds "convoys", "Sao Paulo" finds "São Paulo" and "Erdoğan"
+finds "Erdogan", "ISIS" does not find "crisis". A phrase's words follow one another, with any
+spacing between them; a hyphen and a space are the same ("Deir ez Zor" finds "Deir-ez-Zor"), and
+the Arabic article typed with its hyphen may be missing from the text ("al-Assad" finds "Assad";
+"Assad" finds "al-Assad", as any word found inside a hyphenated one). Both apostrophes (' and ’)
+are the same.
 
 Nothing typed is an operator: NEAR, OR, AND, NOT, *, -, ( ) and an unbalanced quote are read
 as words (their punctuation dropped), so no input can break the query sent to the index.
@@ -18,6 +21,8 @@ as words (their punctuation dropped), so no input can break the query sent to th
 import functools
 import re
 from dataclasses import dataclass
+
+from claims.text.fold import Folded, fold
 
 MAX_CHARS = 200  # what the search box takes; more is cut off, not refused
 MAX_TERMS = 12  # words or phrases: each is one more condition for the index
@@ -28,6 +33,12 @@ _PIECE = re.compile(r"[\"“”„]([^\"“”„]*)[\"“”„]|(\S+)")
 # other character ( ) * : ^ + ... separates words.
 _WORD = re.compile(r"[\w'’ʼ.&-]+")
 _APOSTROPHES = "'’ʼ"
+# What separates a needle's words, and a text's words that a needle's separator matches: spacing
+# and hyphens (-, the hyphen ‐ and the non-breaking one ‑).
+_SEPARATORS = re.compile(r"[\s\-‐‑]+")
+_SEPARATOR = r"[\s\-‐‑]+"
+# Arabic articles written with a hyphen ("al-Assad", "el-Sisi"): the text may leave them out.
+_ARTICLES = ("al", "el")
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,8 @@ class Term:
         return tuple(alt[0] for alt in self.alternatives[1:])
 
     def matches(self, text: str, folded: str | None = None) -> bool:
-        """Whether the text holds this term; `folded`: text.casefold(), when known."""
+        """Whether the text, accents taken off (claims/text/fold.py), holds this term;
+        `folded`: text.casefold(), when known."""
         folded = text.casefold() if folded is None else folded
         return any(all(_holds(n, text, folded) for n in alt) for alt in self.alternatives)
 
@@ -74,22 +86,24 @@ class Query:
         return bool(self.terms)
 
     def matches(self, text: str) -> bool:
+        text = fold(text)
         folded = text.casefold()
         return all(term.matches(text, folded) for term in self.terms)
 
     def marks(self, text: str) -> list[Mark]:
         """Where the text matches any needle of any term, in order, overlaps merged (the
-        earlier mark wins, stretched to cover the later)."""
+        earlier mark wins, stretched to cover the later). Offsets are the text's own, accents
+        included ("São" is marked whole for "Sao")."""
+        original = Folded(text)
         found = sorted(
-            (m.start(), -m.end(), term, needle)
+            (*original.span(m.start(), m.end()), term, needle)
             for term in self.terms
             for alt in term.alternatives
             for needle in alt
-            for m in _pattern(needle).finditer(text)
+            for m in _pattern(needle).finditer(original.folded)
         )
         merged: list[Mark] = []
-        for start, neg_end, term, needle in found:
-            end = -neg_end
+        for start, end, term, needle in found:
             if merged and start < merged[-1].end:
                 last = merged[-1]
                 merged[-1] = Mark(last.start, max(last.end, end), last.term, last.needle)
@@ -119,16 +133,19 @@ def parse(text: str, groups: list[list[str]] | tuple = ()) -> Query:
 
 
 def key(name: str) -> str:
-    """A name as compared with another: case, spacing and the kind of apostrophe aside."""
+    """A name as compared with another: case, accents, spacing and hyphens ("Deir ez-Zor",
+    "Deir ez Zor") and the kind of apostrophe aside."""
     for apostrophe in _APOSTROPHES[1:]:
         name = name.replace(apostrophe, "'")
-    return " ".join(name.split()).casefold()
+    return " ".join(_SEPARATORS.split(fold(name).strip())).casefold()
 
 
 def runs(needle: str) -> list[str]:
-    """The pieces of a needle an index can look up: its runs of letters and digits. A text
-    the needle matches contains each of them, case aside."""
-    return re.findall(r"[^\W_]+", needle)
+    """The pieces of a needle an index can look up: its runs of letters and digits, accents
+    taken off, without an article the text may leave out. A text the needle matches
+    contains each of them, case and accents aside."""
+    words = (word for word, optional in _words_of(needle) if not optional)
+    return [r for word in words for r in re.findall(r"[^\W_]+", word)]
 
 
 def _clean(piece: str) -> str:
@@ -186,10 +203,26 @@ def _folded_runs(needle: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=10_000)
 def _pattern(needle: str) -> re.Pattern:
-    """The needle at the start of a word, its own words separated by any spacing, to the end
-    of the word it ends in."""
-    words = [
-        "".join(f"[{_APOSTROPHES}]" if c in _APOSTROPHES else re.escape(c) for c in word)
-        for word in needle.split()
+    """The needle, accents taken off, at the start of a word of a folded text, its own words
+    separated by any spacing or hyphens, to the end of the word it ends in; a hyphenated
+    article in it may be missing."""
+    words = _words_of(needle)
+    pattern = ""
+    for i, (word, optional) in enumerate(words):
+        word = "".join(f"[{_APOSTROPHES}]" if c in _APOSTROPHES else re.escape(c) for c in word)
+        if optional:
+            pattern += f"(?:{word}{_SEPARATOR})?"
+        else:
+            pattern += word + (_SEPARATOR if i < len(words) - 1 else "")
+    return re.compile(r"(?<!\w)" + pattern + r"\w*", re.IGNORECASE)
+
+
+def _words_of(needle: str) -> list[tuple[str, bool]]:
+    """The needle's words, accents taken off, each with whether the text may leave it out
+    (an article joined to the next word by a hyphen: "al-Assad")."""
+    needle = fold(needle).strip()
+    separators = _SEPARATORS.findall(needle)
+    return [
+        (word, i < len(separators) and separators[i].strip() != "" and word.casefold() in _ARTICLES)
+        for i, word in enumerate(_SEPARATORS.split(needle))
     ]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"\w*", re.IGNORECASE)

@@ -68,8 +68,10 @@ def test_the_index_serves_queries_of_three_letters_and_more(story):
         assert textsearch.first_ids(story.pk, "co", 5) is None  # no trigram in it: a scan
     else:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'claims_claim_text_trgm'")
-            assert cursor.fetchone(), "the pg_trgm index was not made (migration 0007)"
+            cursor.execute(
+                "SELECT 1 FROM pg_indexes WHERE indexname = 'claims_claim_text_fold_trgm'"
+            )
+            assert cursor.fetchone(), "the pg_trgm index was not made (migration 0018)"
 
 
 def test_the_index_follows_new_changed_and_deleted_claims(story):

@@ -4,6 +4,7 @@ which claims it matches."""
 import pytest
 
 from claims.text import query as q
+from claims.text.fold import fold
 
 GROUPS = [
     ["Islamic State", "ISIS", "ISIL", "Daesh"],
@@ -130,8 +131,8 @@ def test_overlapping_marks_are_merged():
 
 
 def test_runs_are_what_an_index_can_look_up():
-    assert q.runs("Russia's al-Nusra U.S.") == ["Russia", "s", "al", "Nusra", "U", "S"]
-    assert q.runs("Élysée") == ["Élysée"]
+    assert q.runs("Russia's al-Nusra U.S.") == ["Russia", "s", "Nusra", "U", "S"]
+    assert q.runs("Élysée") == ["Elysee"]  # accents off: the indexes fold them too
 
 
 @pytest.mark.parametrize(
@@ -149,4 +150,4 @@ def test_runs_are_what_an_index_can_look_up():
 def test_the_quick_check_before_the_pattern_changes_no_answer(word, text):
     """`matches` first looks for the word's pieces in the case-folded text; the pattern alone
     decides the same."""
-    assert q.parse(word).matches(text) == bool(q._pattern(word).search(text))
+    assert q.parse(word).matches(text) == bool(q._pattern(word).search(fold(text)))
