@@ -240,6 +240,13 @@ def for_event(event) -> Accounts:
     return for_events([event.pk])[event.pk]
 
 
+def vias(article_ids: Iterable[int]) -> dict[int, Via]:
+    """Where each of these articles' reporting comes from, when not from its own outlet (the
+    claims that also tell of an event, whose articles its accounts do not count)."""
+    ids = set(article_ids)
+    return dict(count(ids, _texts(ids)).via) if ids else {}
+
+
 def _counted(claims) -> dict[int, Accounts]:
     pairs = claims.order_by().values_list("event_id", "article_id").distinct()
     by_event = defaultdict(set)

@@ -48,8 +48,8 @@ def event_report(request, slug, pk):
 
 def _columns(event, told, article_prefix) -> tuple[list[dict], list[int], bool]:
     """Per outlet, its own claims of the event then those that also tell of it, in article
-    order; the ids of all of them; and whether some were left out (CLAIMS_SHOWN). An own
-    claim whose article carries another outlet's reporting says whose (`told`, the event's
+    order; the ids of all of them; and whether some were left out (CLAIMS_SHOWN). A claim
+    whose article carries another outlet's reporting says whose (`told`, the event's
     accounts: claims/accounts.py). A claim whose quotation another outlet's claim here prints
     too says so (`same_quotation`: claims/framing/quotes.py)."""
     own = list(in_columns(event.claims)[: CLAIMS_SHOWN + 1])
@@ -58,15 +58,16 @@ def _columns(event, told, article_prefix) -> tuple[list[dict], list[int], bool]:
     more = len(own) > CLAIMS_SHOWN or len(also) > CLAIMS_SHOWN
     own, also = own[:CLAIMS_SHOWN], also[:CLAIMS_SHOWN]
     same = framing_data.quotation_notes(own + also)
+    # The articles of the claims that also tell of it are not counted in its accounts.
+    vias = {**accounts.vias({c.article_id for c in also}), **told.via}
     for claim in own + also:
         claim.same_quotation = same.get(claim.id, "")
+        via = vias.get(claim.article_id)
+        claim.via = via_note(via, article_prefix) if via else ""
     by_outlet = defaultdict(lambda: {"claims": [], "also": []})
     for claim in own:
-        via = told.via.get(claim.article_id)
-        claim.via = via_note(via, article_prefix) if via else ""
         by_outlet[claim.article.outlet]["claims"].append(claim)
     for claim in also:
-        claim.via = ""  # its article's accounts are those of its own event
         by_outlet[claim.article.outlet]["also"].append(claim)
     columns = [{"outlet": outlet, **claims} for outlet, claims in by_outlet.items()]
     return columns, [c.id for c in own + also], more

@@ -243,6 +243,31 @@ def test_the_event_page_counts_a_copy_once_and_shows_it_with_its_original(newsde
         assert SCRIPT not in page
 
 
+def test_a_copy_that_only_also_tells_of_the_event_shows_its_original_and_is_not_counted(
+    newsdesk,
+):
+    story, event, claims = newsdesk
+    aggregator = article(
+        story,
+        "Aggregator",
+        ["Twenty died, officials said."],
+        copy_of_id=claims["cnn"][0].article_id,
+        copy_similarity=0.9,
+    )
+    other = Event.objects.create(story=story, key="toll", auto_label="The toll")
+    Claim.objects.filter(pk=aggregator[0].pk).update(event=other)
+    Link.objects.create(
+        story=story, claim_a=claims["cnn"][0], claim_b=aggregator[0], score=0.6, event=event
+    )
+    event.also_claims.add(aggregator[0])
+    Story.objects.filter(pk=story.pk).touch()
+    for address in ("claims-event", "claims-event-report"):
+        page = Client().get(reverse(address, args=[story.slug, event.pk])).content.decode()
+        assert "4 outlets, 3 independent accounts" in page
+        also = page[page.index(f'id="c{aggregator[0].pk}"') :]
+        assert "copy of <a href=" in also[: also.index("</li>")]
+
+
 def test_the_event_page_names_the_first_reporter_by_date_or_by_import_order(newsdesk):
     story, event, claims = newsdesk
     Article.objects.filter(pk=claims["times"][0].article_id).update(published=SEP_19)
