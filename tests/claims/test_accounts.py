@@ -378,3 +378,23 @@ def test_blind_review_shows_the_accounts_and_still_hides_decisions(newsdesk):
     assert document["labels"] == "own"
     assert document["events"][0]["independent_accounts"] == 3
     assert [link["status"] for link in document["links"]] == [None]
+
+
+def test_counting_accounts_takes_the_same_queries_however_many_copies(newsdesk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    story, event, claims = newsdesk
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            accounts.for_events([event.pk])
+        return len(seen)
+
+    before = queries()
+    original = claims["cnn"][0].article_id
+    for n in range(10):
+        more = article(story, f"Site {n}", [f"Copied {n}."], copy_of_id=original)
+        Claim.objects.filter(pk=more[0].pk).update(event=event)
+    assert accounts.for_event(event).count == 3
+    assert queries() == before
