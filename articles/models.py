@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, F
-from django.db.models.functions import Now
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -219,6 +219,14 @@ class Article(models.Model):
         related_name="articles",
         help_text="The import started in the browser that stored it (none from the command line).",
     )
+    import_chunk = models.ForeignKey(
+        "ImportChunk",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The part of that import that stored it: found again if the part is tried again.",
+    )
     copy_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -373,6 +381,8 @@ class BackgroundJob(models.Model):
     from a slow one (articles/jobs.py)."""
 
     WORKER_LOST = "The task worker stopped (killed or restarted) before the job ended"
+    # A job whose worker was lost is tried again (articles/jobs.py): running it twice is safe.
+    retry_safe = True
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -417,8 +427,24 @@ class BackgroundJob(models.Model):
 
     def beat(self) -> bool:
         """The worker is alive. A plain update of this row only: no story revision, no
-        signals, so a beat never waits on the story's hot rows."""
-        return bool(type(self).objects.filter(pk=self.pk).update(heartbeat_at=Now()))
+        signals, so a beat never waits on the story's hot rows. Only the worker that started
+        the job beats it: one taken for dead and queued again is not kept alive by a beat."""
+        jobs = type(self).objects.filter(pk=self.pk, worker=self.worker)
+        return bool(jobs.update(heartbeat_at=Now()))
+
+    @transaction.atomic
+    def requeue(self) -> bool:
+        """Put back in the queue a job whose worker is gone, for another attempt (articles/
+        jobs.py queues its task again). Conditional, as abandon is: False when the job has
+        ended, started, or its worker beat again, meanwhile."""
+        jobs = type(self).objects
+        jobs = jobs.stale() if self.status == JobStatus.RUNNING else jobs
+        queued = jobs.filter(pk=self.pk, status=self.status).update(
+            status=JobStatus.QUEUED, heartbeat_at=None, worker=""
+        )
+        if queued:
+            self.status, self.heartbeat_at, self.worker = JobStatus.QUEUED, None, ""
+        return bool(queued)
 
     # Failing and what ended_early does (an import's report, its uploads dropped, its stored
     # articles handed to matching) commit together: a process that dies, or an error, between
@@ -431,15 +457,17 @@ class BackgroundJob(models.Model):
         self.ended_early()
 
     @transaction.atomic
-    def abandon(self) -> bool:
+    def abandon(self, attempts: int = 1) -> bool:
         """End as failed a job whose worker is gone. Only one caller wins (the update is
         conditional): False when the job has ended, started, or its worker beat again,
         meanwhile. A running job is ended only if it is still stale by the database's clock
         (its beats are that clock's, to the millisecond on SQLite, so they are not compared
-        with a value read back into Python)."""
+        with a value read back into Python). `attempts`: how many workers it was lost with."""
         reason = self.lost_reason()
+        if attempts > 1:
+            reason += f" It was tried {attempts} times, each time with a worker that was lost."
         jobs = type(self).objects
-        jobs = jobs.stale() if self.status == JobStatus.RUNNING else jobs.filter(started_at=None)
+        jobs = jobs.stale() if self.status == JobStatus.RUNNING else jobs
         ended = jobs.filter(pk=self.pk, status=self.status).update(
             status=JobStatus.FAILED, error=reason
         )
@@ -451,18 +479,34 @@ class BackgroundJob(models.Model):
     def lost_reason(self) -> str:
         return f"{self.WORKER_LOST}."
 
+    def parts(self) -> list["BackgroundJob"]:
+        """Jobs of its own that run apart from it (an import's chunks), checked with it."""
+        return []
+
     def ended_early(self):
         """What a kind of job cleans up, or adds to its error, when it fails."""
 
 
+class ImportJobQuerySet(BackgroundJobQuerySet):
+    def stale(self):
+        """While its chunks import, an import is running with no worker of its own to beat it
+        (each chunk beats itself): only the match that ends it can be lost."""
+        return super().stale().exclude(task_id="")
+
+
 class ImportJob(BackgroundJob):
-    """One import started in the browser: the background task reports its progress here and
-    leaves its report behind (one row per file or JSON line: name, line, status, reason)."""
+    """One import started in the browser, as its user sees it. Its files are imported in
+    chunks (ImportChunk, `PARALLAX_IMPORT_CHUNK` files each), each a task of its own, so
+    that several workers import one large batch at once; when every chunk has ended, the
+    import's own task matches the story once. It adds up its chunks' progress and reports
+    (one row per file or JSON line: name, line, status, reason)."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="import_jobs")
     total = models.PositiveIntegerField(default=0, help_text="Files in this import.")
     done = models.PositiveIntegerField(default=0, help_text="Files read so far.")
     report = models.JSONField(default=list, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta(BackgroundJob.Meta):
         constraints = [
@@ -478,19 +522,153 @@ class ImportJob(BackgroundJob):
     def get_absolute_url(self):
         return reverse("articles-import-status", args=[self.story.slug, self.pk])
 
-    def advance(self):
-        self._set(done=min(self.done + 1, self.total))
+    def article_fields(self) -> dict:
+        """What an article this import stores records of it."""
+        return {"import_job": self}
 
+    def parts(self):
+        return self.chunks.unfinished()
+
+    def chunk_started(self):
+        """The first chunk to start makes the import running."""
+        ImportJob.objects.filter(pk=self.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=Now()
+        )
+
+    def count_done(self):
+        """Its progress, the sum of its chunks' (a chunk tried again counts from naught)."""
+        read = ImportChunk.objects.filter(job=OuterRef("pk")).values("job")
+        read = read.annotate(n=models.Sum("done")).values("n")
+        ImportJob.objects.filter(pk=self.pk).update(done=Coalesce(Subquery(read), 0))
+
+    def chunk_ended(self) -> bool:
+        """Called in the transaction that ends a chunk, after its row is written: take the
+        chunk's report in and, when it was the last, say the import is ready for its match
+        (True: the caller queues it, in the same transaction, with `matching_as`). The update
+        of this row comes first: it queues the chunks ending at once behind one another."""
+        self.count_done()
+        if self.chunks.unfinished().exists():
+            self._set(report=self._chunk_rows())
+            return False
+        return bool(
+            ImportJob.objects.filter(pk=self.pk, task_id="").update(report=self._chunk_rows())
+        )
+
+    def _chunk_rows(self) -> list[dict]:
+        rows = []
+        for report in self.chunks.order_by("number").values_list("report", flat=True):
+            rows.extend(report)
+        return rows
+
+    def finish(self):
+        """Matched: done, or failed when a chunk failed, saying which and why."""
+        failed = list(self.chunks.filter(status=JobStatus.FAILED).order_by("number"))
+        if not failed:
+            self._set(status=JobStatus.DONE, done=self.total)
+            return
+        several = self.chunks.count() > 1
+        errors = [
+            f"{chunk.files_named()}: {chunk.error}" if several else chunk.error for chunk in failed
+        ]
+        self._set(status=JobStatus.FAILED, error=" ".join(errors))
+
+    def lost_reason(self) -> str:
+        return (
+            f"{self.WORKER_LOST}, while matching the story. Every file was read (see below) "
+            "and what was stored is kept; match the story again to take it in."
+        )
+
+    def ended_early(self):
+        """Its chunks' reports stand; uploads of chunks that never ran go."""
+        ImportFile.objects.filter(job=self).delete()
+        self._set(report=self._chunk_rows())
+
+    def rows(self, status: str) -> list[dict]:
+        return [row for row in self.report if row["status"] == status]
+
+    @property
+    def imported(self):
+        return self.rows("imported")
+
+    @property
+    def duplicates(self):
+        return self.rows("duplicate")
+
+    @property
+    def failures(self):
+        return [row for row in self.report if row["status"] not in ("imported", "duplicate")]
+
+
+class ImportChunk(BackgroundJob):
+    """Some of an import's files (at most `PARALLAX_IMPORT_CHUNK`), imported by one task. A
+    chunk is idempotent (what it stored comes back as its own on a second attempt), so one
+    whose worker is lost is tried again (`PARALLAX_JOB_ATTEMPTS`); one that fails does not undo
+    the others, and its report says which of its files were not imported and why."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField(help_text="Its place in the import, from 1.")
+    first = models.PositiveIntegerField(default=0, help_text="Files of the import before it.")
+    total = models.PositiveIntegerField(default=0, help_text="Files in this chunk.")
+    done = models.PositiveIntegerField(default=0, help_text="Files read so far.")
+    report = models.JSONField(default=list, blank=True)
+
+    class Meta(BackgroundJob.Meta):
+        ordering = ["job", "number"]
+        constraints = [
+            *BackgroundJob.Meta.constraints,
+            models.UniqueConstraint(fields=["job", "number"], name="importchunk_unique_number"),
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")),
+                name="importchunk_done_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Chunk {self.number} of import {self.job_id}"
+
+    def files_named(self) -> str:
+        """Its files, as its user counts them: "Files 21-40 of 60"."""
+        last = self.first + self.total
+        which = f"File {last}" if self.total == 1 else f"Files {self.first + 1}-{last}"
+        return f"{which} of {self.job.total}"
+
+    def article_fields(self) -> dict:
+        return {"import_job_id": self.job_id, "import_chunk": self}
+
+    def start(self, worker: str = ""):
+        """Each attempt reads every file of the chunk again (what it stored is found again)."""
+        with transaction.atomic():
+            self._set(done=0)
+            super().start(worker)
+            self.job.chunk_started()
+            self.job.count_done()
+
+    def advance(self):
+        with transaction.atomic():
+            self._set(done=min(self.done + 1, self.total))
+            self.job.count_done()
+
+    @transaction.atomic
     def finish(self, rows: list[dict]):
         self.files.all().delete()
         self._set(status=JobStatus.DONE, done=self.total, report=rows)
+        self._ended()
+
+    def _ended(self):
+        """The import takes this chunk's report in; after its last chunk, its match is queued
+        in the same transaction, so that no import is left with every chunk ended and no
+        match to end it."""
+        if self.job.chunk_ended():
+            from articles.tasks import queue_match
+
+            queue_match(self.job)
 
     def ended_early(self):
         """Say which files were read and which were not, list the articles stored meanwhile
-        (kept, and handed to matching, which would otherwise never see them), and drop the
-        uploads."""
+        (kept, and matched with the rest of the import), drop the uploads, and queue the
+        import's match when this was its last chunk."""
         names = list(self.files.values_list("name", flat=True))  # in the order they are read
-        # Its own articles only: a later import of the story may have stored some since.
         stored = list(self.articles.order_by("id"))
         rows = [_stored_row(article) for article in stored]
         # A file's article is stored a moment before the job counts the file as read: a worker
@@ -516,25 +694,7 @@ class ImportJob(BackgroundJob):
         )
         self.files.all().delete()
         self._set(error=error, report=rows)
-        if stored:
-            from articles.ingest.store import take_in_later
-
-            take_in_later(self.story)
-
-    def rows(self, status: str) -> list[dict]:
-        return [row for row in self.report if row["status"] == status]
-
-    @property
-    def imported(self):
-        return self.rows("imported")
-
-    @property
-    def duplicates(self):
-        return self.rows("duplicate")
-
-    @property
-    def failures(self):
-        return [row for row in self.report if row["status"] not in ("imported", "duplicate")]
+        self._ended()
 
 
 def _stored_row(article: Article) -> dict:
@@ -549,9 +709,13 @@ def _stored_row(article: Article) -> dict:
 
 
 class ImportFile(models.Model):
-    """An uploaded file (or pasted text) waiting for the worker; deleted once it has run."""
+    """An uploaded file (or pasted text) waiting for the worker; deleted once its chunk has
+    ended."""
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="files")
+    chunk = models.ForeignKey(
+        ImportChunk, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
     name = models.CharField(max_length=255)
     data = models.BinaryField()
     outlet = models.CharField(max_length=200, blank=True, help_text="Stated by the user.")
@@ -565,3 +729,17 @@ class ImportFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MatchLock(models.Model):
+    """Who matches a story now: one match at a time, whichever worker runs it (a re-match,
+    the match that ends an import, the matching of what an interrupted import stored). Held
+    for `PARALLAX_JOB_LEASE` seconds at a time by the database's clock and renewed while the
+    match runs, so that a lock whose worker was killed lapses by itself (articles/jobs.py)."""
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, primary_key=True)
+    holder = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Matching {self.story_id} ({self.holder})"

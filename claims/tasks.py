@@ -5,7 +5,7 @@ import logging
 from django.db import transaction
 from django.tasks import task
 
-from articles.jobs import reap, run_job
+from articles.jobs import one_match_at_a_time, reap, run_job
 from articles.models import Story
 from claims.actions.backlog import match_backlog
 from claims.actions.framing import refresh_story
@@ -35,7 +35,8 @@ def run_matching(job_id: int) -> str:
 
 
 def _match(job: MatchJob) -> None:
-    job.finish(str(match_story(job.story)))
+    with one_match_at_a_time(job.story):
+        job.finish(str(match_story(job.story)))
     # The story's discrepancies are found here, in the worker, rather than on the first visit
     # of its queue; a failure here is the queue's to redo, not the match's.
     try:
@@ -47,5 +48,7 @@ def _match(job: MatchJob) -> None:
 @task()
 def run_backlog(story_id: int) -> str:
     """Match the articles an interrupted import stored (see claims/actions/backlog.py)."""
-    summary = match_backlog(Story.objects.get(pk=story_id))
+    story = Story.objects.get(pk=story_id)
+    with one_match_at_a_time(story):
+        summary = match_backlog(story)
     return str(summary) if summary else "nothing to match"

@@ -177,6 +177,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # A running job beats every third of this many seconds; one silent for longer is taken for
 # dead (its worker was killed) and ended as failed by the next worker, status page or action.
 PARALLAX_JOB_LEASE = env_int("PARALLAX_JOB_LEASE", 30, minimum=3)
+# A job whose worker was lost is queued again until it has been tried this many times (each
+# worker that took it is one attempt), then ended as failed: imports and matches are safe to
+# run again (a chunk finds what it stored, a match starts over).
+PARALLAX_JOB_ATTEMPTS = env_int("PARALLAX_JOB_ATTEMPTS", 2, minimum=1)
+# Import: a browser import is split into tasks of this many files, which several task workers
+# import at once; the story is matched once, when the last has ended.
+PARALLAX_IMPORT_CHUNK = env_int("PARALLAX_IMPORT_CHUNK", 20, minimum=1)
 
 # Import: files larger than this are refused before they are read.
 PARALLAX_IMPORT_MAX_BYTES = env_int("PARALLAX_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)

@@ -230,9 +230,9 @@ def test_healthz_is_never_cached_and_open_when_reading_is_closed(client, setting
 @pytest.mark.django_db
 def test_healthz_gives_the_age_of_the_newest_heartbeat_and_counts_lost_jobs(client):
     story = Story.objects.create(slug="geneva", title="Geneva talks")
-    beating = ImportJob.objects.create(story=story, total=1)
+    beating = ImportJob.objects.create(story=story, total=1, task_id="match-1")
     beating.start("web-1 pid 10")
-    lost = ImportJob.objects.create(story=story, total=1)
+    lost = ImportJob.objects.create(story=story, total=1, task_id="match-2")
     lost.start("web-2 pid 20")
     ImportJob.objects.filter(pk=beating.pk).update(
         heartbeat_at=timezone.now() - timedelta(seconds=4)

@@ -31,7 +31,7 @@ from articles.ingest.read import (
 )
 from articles.ingest.store import Duplicate, store, story_copy_index, take_in
 from articles.ingest.text import draft_from_text
-from articles.models import UNKNOWN_OUTLET, Article, ImportJob, Story
+from articles.models import UNKNOWN_OUTLET, Article, ImportChunk, ImportJob, Story
 
 IMPORTED, DUPLICATE, FAILED, SKIPPED = "imported", "duplicate", "failed", "skipped"
 # Lines in this many articles of one outlet are its template, not its reporting.
@@ -56,6 +56,7 @@ class Outcome:
     reason: str = ""
     line: int | None = None
     article: Article | None = None
+    existing: Article | None = None  # a duplicate's article, stored before
 
     def __post_init__(self):
         # Reasons quote the input; the report must print and store whatever that held.
@@ -140,15 +141,18 @@ def import_uploads(
     story: Story,
     progress: Callable[[str], None] = lambda name: None,
     report: Report | None = None,
-    job: ImportJob | None = None,
+    job: ImportJob | ImportChunk | None = None,
     find_copies: bool = True,
+    match: bool = True,
 ) -> Report:
     """Import every upload, each within its time budget, and report each one.
 
     Outcomes are added to `report` (a new one if None) as they happen, so a caller that
     passes its own still knows what was stored if something outside the files fails.
-    `job`: the import started in the browser that runs this (None from the command line);
-    each article it stores records it, so that a job that ends early reports its own.
+    `job`: the import (or chunk of one) started in the browser that runs this (None from the
+    command line); each article it stores records it, so that a job that ends early reports
+    its own. `match`: hand what it stored to matching at the end (take_in); False when a
+    later job matches the whole import (articles/tasks.py).
     `find_copies`: link each article to the earlier one of the story it copies
     (articles/ingest/copies.py); off only to measure what the check costs (bench/copies.py).
     """
@@ -168,7 +172,7 @@ def import_uploads(
                     outcome.reason = outcome.reason or notes[upload.name]
                 report.outcomes.append(outcome)
         progress(upload.name)
-    if report.articles:
+    if match and report.articles:
         take_in(story, report.articles)
     return report
 
@@ -201,7 +205,13 @@ class Read:
 
 
 def _import_one(
-    upload: Upload, read: Read, story: Story, repeated, deadline, job: ImportJob | None, copies
+    upload: Upload,
+    read: Read,
+    story: Story,
+    repeated,
+    deadline,
+    job: ImportJob | ImportChunk | None,
+    copies,
 ) -> Iterator[Outcome]:
     """The outcomes of one file, as they happen: a JSONL file's lines are stored one by one."""
     fmt = format_for(upload.name)
@@ -229,7 +239,7 @@ def _import_one(
 
 
 def _import_lines(
-    upload: Upload, text: str, story: Story, deadline, job: ImportJob | None, copies
+    upload: Upload, text: str, story: Story, deadline, job: ImportJob | ImportChunk | None, copies
 ) -> Iterator[Outcome]:
     lines = 0
     for line in parse_jsonl(text, Path(upload.name).name):
@@ -252,7 +262,7 @@ def _store(
     story: Story,
     deadline,
     line: int | None = None,
-    job: ImportJob | None = None,
+    job: ImportJob | ImportChunk | None = None,
     copies=None,
 ) -> Outcome:
     draft.outlet = upload.outlet or draft.outlet or UNKNOWN_OUTLET
@@ -260,7 +270,7 @@ def _store(
     try:
         article = store(draft, story, deadline, job, copies)
     except Duplicate as dup:
-        return Outcome(upload.name, DUPLICATE, str(dup), line, None)
+        return Outcome(upload.name, DUPLICATE, str(dup), line, existing=dup.existing)
     except ImportFailure as exc:
         return Outcome(upload.name, FAILED, exc.reason, line)
     except Exception as exc:

@@ -16,7 +16,7 @@ from articles.ingest.deadline import NO_DEADLINE, Deadline
 from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure
 from articles.ingest.origin import stated_origin
-from articles.models import Article, ImportJob, Outlet, Story, content_hash
+from articles.models import Article, ImportChunk, ImportJob, Outlet, Story, content_hash
 from claims.models import Claim
 from claims.text.attribution import speaker
 from claims.text.segmentation import segment
@@ -60,11 +60,12 @@ def store(
     draft: Draft,
     story: Story,
     deadline: Deadline = NO_DEADLINE,
-    job: ImportJob | None = None,
+    job: ImportJob | ImportChunk | None = None,
     copies: CopyIndex | None = None,
 ) -> Article:
     """One article and its claims, all or nothing. Raises Duplicate when the story has it.
-    `job`: the import started in the browser that stores it (None from the command line).
+    `job`: the import (or its chunk) started in the browser that stores it (None from the
+    command line).
     `copies`: the story's bodies so far (`story_copy_index`); the article is linked to the one
     it copies, and added to it once stored. None: no copy check."""
     if len(draft.body) == 0:
@@ -92,10 +93,10 @@ def store(
                 display_html=draft.display_html,
                 removed_lines=[{"text": r.text, "reason": r.reason} for r in draft.removed],
                 content_hash=digest,
-                import_job=job,
                 copy_of_id=found.key if found else None,
                 copy_similarity=found.similarity if found else None,
                 origin=stated_origin(draft.body, [r.text for r in draft.removed])[:200],
+                **(job.article_fields() if job else {}),
             )
             Claim.objects.bulk_create(
                 Claim(

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.access import EDIT, can, get_story
 from articles.jobs import check
 from claims.models import Edit, EditAction
-from claims.tasks import run_matching, start_matching
+from claims.tasks import start_matching
 
 TEMPLATE = "claims/story_overview.html#match-status"
 
@@ -33,6 +33,6 @@ def rematch(request, slug):
 def match_status(request, slug, pk):
     story = get_story(request, slug)
     job = get_object_or_404(story.match_jobs, pk=pk)
-    check(job, run_matching)
+    check(job)
     context = {"story": story, "match_job": job, "can_edit": can(request.user, story, EDIT)}
     return render(request, TEMPLATE, context)

@@ -1,5 +1,7 @@
-"""Jobs whose task worker is gone (killed, restarted, out of memory) end as failed, saying what
-was done and what was not; articles an interrupted import stored still get matched."""
+"""Jobs whose task worker is gone (killed, restarted, out of memory) end as failed once they
+have had their attempts (`PARALLAX_JOB_ATTEMPTS`, one here: test_retries.py tries them again),
+saying what was done and what was not; articles an interrupted import stored still get
+matched."""
 
 from datetime import timedelta
 from io import StringIO
@@ -16,13 +18,19 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.ingest.importer import Upload, import_uploads
 from articles.jobs import reap
-from articles.models import Article, ImportFile, ImportJob, JobStatus, Role, Story
+from articles.models import Article, ImportChunk, ImportFile, ImportJob, JobStatus, Role, Story
 from claims.actions.backlog import unindexed
 from claims.actions.matching import load_index, match_story
 from claims.models import Claim, MatchJob
 from tests.conftest import make_article, make_user, run_worker
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def one_attempt(settings):
+    settings.PARALLAX_JOB_ATTEMPTS = 1
+
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 FILES = ["000_fce1e03549333a94.txt", "002_91a21abd64638276.txt", "001_f905e831ff7172e5.txt"]
@@ -68,10 +76,10 @@ def upload(client, story, names):
     return ImportJob.objects.latest("id")
 
 
-def stored_by(job, outlet="Sputnik", sentences=SENTENCES):
-    """An article this job's worker stored before it was killed."""
-    article = make_article(job.story, outlet, sentences)[0].article
-    Article.objects.filter(pk=article.pk).update(import_job=job)
+def stored_by(chunk, outlet="Sputnik", sentences=SENTENCES):
+    """An article this chunk's worker stored before it was killed."""
+    article = make_article(chunk.story, outlet, sentences)[0].article
+    Article.objects.filter(pk=article.pk).update(import_job=chunk.job, import_chunk=chunk)
     return article
 
 
@@ -83,9 +91,13 @@ def test_a_killed_import_ends_failed_with_what_it_stored_and_its_uploads_dropped
     editor_client, story
 ):
     job = upload(editor_client, story, FILES)
-    claimed_by_a_worker_that_died(job, done=1)
-    stored = stored_by(job)  # read before the kill
+    chunk = job.chunks.get()
+    claimed_by_a_worker_that_died(chunk, done=1)
+    stored = stored_by(chunk)  # read before the kill
 
+    editor_client.get(job.get_absolute_url())  # ends the chunk and queues the import's match
+    assert not ImportFile.objects.exists()
+    run_worker()
     html = editor_client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).text
 
     job.refresh_from_db()
@@ -97,30 +109,32 @@ def test_a_killed_import_ends_failed_with_what_it_stored_and_its_uploads_dropped
     assert "1 imported, 0 duplicates, 2 failed." in html
     assert f'{FILES[1]}</td><td class="num"></td><td>the import stopped while reading' in html
     assert f'{FILES[2]}</td><td class="num"></td><td>not read: the import stopped' in html
-    assert not ImportFile.objects.exists()
-    assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
+    assert DBTaskResult.objects.get(id=chunk.task_id).status == "FAILED"
 
 
 def test_a_job_whose_worker_still_beats_is_left_running(editor_client, story):
     job = upload(editor_client, story, FILES[:1])
-    claimed_by_a_worker_that_died(job)
-    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+    chunk = job.chunks.get()
+    claimed_by_a_worker_that_died(chunk)
+    ImportChunk.objects.filter(pk=chunk.pk).update(heartbeat_at=timezone.now())
 
     html = editor_client.get(job.get_absolute_url()).text
 
-    job.refresh_from_db()
-    assert job.status == JobStatus.RUNNING
+    chunk.refresh_from_db()
+    assert chunk.status == JobStatus.RUNNING
     assert "hx-get" in html
     assert ImportFile.objects.count() == 1
 
 
 def test_a_task_taken_by_a_worker_that_died_before_starting_the_job_ends_it(editor_client, story):
     job = upload(editor_client, story, FILES[:1])
+    chunk = job.chunks.get()
     long_ago = timezone.now() - timedelta(seconds=settings.PARALLAX_JOB_LEASE + 1)
-    DBTaskResult.objects.get(id=job.task_id).claim("killed-worker")
-    DBTaskResult.objects.filter(id=job.task_id).update(started_at=long_ago)
+    DBTaskResult.objects.get(id=chunk.task_id).claim("killed-worker")
+    DBTaskResult.objects.filter(id=chunk.task_id).update(started_at=long_ago)
 
     editor_client.get(job.get_absolute_url())
+    run_worker()
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
@@ -166,31 +180,35 @@ def test_the_status_page_of_a_killed_rematch_says_it_failed_and_offers_match_aga
 
 def test_manage_jobs_lists_running_jobs_and_reaps_those_of_dead_workers(editor_client, story):
     job = upload(editor_client, story, FILES[:1])
-    claimed_by_a_worker_that_died(job)
+    chunk = job.chunks.get()
+    claimed_by_a_worker_that_died(chunk)
     out = StringIO()
     call_command("jobs", stdout=out)
-    assert f"ImportJob {job.pk} running  geneva  gone-host pid 1, beat " in out.getvalue()
+    assert f"ImportChunk {chunk.pk} running  geneva  gone-host pid 1, beat " in out.getvalue()
+    assert "; attempts 1 of 1" in out.getvalue()
     assert "killed-worker" in out.getvalue()
 
     out = StringIO()
     call_command("jobs", "--reap", stdout=out)
 
-    assert "ended 1 job(s) whose worker was gone" in out.getvalue()
-    assert f"ImportJob {job.pk}" not in out.getvalue()
-    assert ImportJob.objects.get().status == JobStatus.FAILED
+    assert "queued again or ended 1 job(s) whose worker was gone" in out.getvalue()
+    assert f"ImportChunk {chunk.pk}" not in out.getvalue()
+    assert ImportChunk.objects.get().status == JobStatus.FAILED
     assert not ImportFile.objects.exists()
+    run_worker()
+    assert ImportJob.objects.get().status == JobStatus.FAILED
 
 
 def test_an_import_that_fails_after_storing_articles_leaves_them_matched(
     editor_client, matched, monkeypatch
 ):
-    def second_file_explodes(job):
-        if job.done == 1:
+    def second_file_explodes(chunk):
+        if chunk.done == 1:
             raise RuntimeError("worker ran out of memory")
-        ImportJob.objects.filter(pk=job.pk).update(done=job.done + 1)
-        job.done += 1
+        ImportChunk.objects.filter(pk=chunk.pk).update(done=chunk.done + 1)
+        chunk.done += 1
 
-    monkeypatch.setattr(ImportJob, "advance", second_file_explodes)
+    monkeypatch.setattr(ImportChunk, "advance", second_file_explodes)
     job = upload(editor_client, matched, FILES)
 
     run_worker()  # the import, then the matching of what it stored
@@ -245,29 +263,31 @@ def test_a_reaper_that_fails_halfway_leaves_the_killed_import_for_the_next_to_en
     dropped and its stored articles handed to matching, or not at all (found by
     bench/load_http.py, which saw a killed import failed without its report for a moment)."""
     job = upload(editor_client, story, FILES)
-    claimed_by_a_worker_that_died(job, done=1)
-    stored = stored_by(job)
-    real = ImportJob.ended_early
+    chunk = job.chunks.get()
+    claimed_by_a_worker_that_died(chunk, done=1)
+    stored = stored_by(chunk)
+    real = ImportChunk.ended_early
 
     def dies(self):
         raise DatabaseError("the reaper's connection was lost")
 
-    monkeypatch.setattr(ImportJob, "ended_early", dies)
+    monkeypatch.setattr(ImportChunk, "ended_early", dies)
     with pytest.raises(DatabaseError):
         reap()
-    job.refresh_from_db()
-    assert job.status == JobStatus.RUNNING  # not failed without its report: still to be ended
+    chunk.refresh_from_db()
+    assert chunk.status == JobStatus.RUNNING  # not failed without its report: still to be ended
     assert ImportFile.objects.filter(job=job).count() == len(FILES)
-    assert DBTaskResult.objects.get(id=job.task_id).status == "RUNNING"
+    assert DBTaskResult.objects.get(id=chunk.task_id).status == "RUNNING"
 
-    monkeypatch.setattr(ImportJob, "ended_early", real)
+    monkeypatch.setattr(ImportChunk, "ended_early", real)
     assert reap() == 1
+    run_worker()  # the import's match
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert "It had read 1 of 3 files; it stored 1 article" in job.error
     assert [row["article_id"] for row in job.imported] == [stored.pk]
     assert not ImportFile.objects.exists()
-    assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
+    assert DBTaskResult.objects.get(id=chunk.task_id).status == "FAILED"
 
 
 def test_a_file_stored_before_the_job_counted_it_is_reported_read_not_failed(editor_client, story):
@@ -275,12 +295,14 @@ def test_a_file_stored_before_the_job_counted_it_is_reported_read_not_failed(edi
     file as read (bench/load_http.py: "It had read 1 of 6 files; it stored 2 articles"): the
     report lists that file once, as imported, and counts it read."""
     job = upload(editor_client, story, FILES)
-    claimed_by_a_worker_that_died(job, done=1)
+    chunk = job.chunks.get()
+    claimed_by_a_worker_that_died(chunk, done=1)
     for name in FILES[:2]:
-        article = stored_by(job)
+        article = stored_by(chunk)
         Article.objects.filter(pk=article.pk).update(source=name)
 
     editor_client.get(job.get_absolute_url())
+    run_worker()
 
     job.refresh_from_db()
     assert "It had read 2 of 3 files; it stored 2 articles" in job.error
@@ -297,11 +319,12 @@ def test_a_killed_import_reports_only_the_articles_it_stored_not_a_later_imports
     and before the first was ended (bench/load_http.py: "read 1 of 6 files; it stored 7
     articles"): the first one's report lists only the article it stored itself."""
     first = upload(editor_client, story, FILES)
-    DBTaskResult.objects.get(id=first.task_id).claim("killed-worker")
-    first.start("gone-host pid 1")  # beating still: the next import does not end it
+    chunk = first.chunks.get()
+    DBTaskResult.objects.get(id=chunk.task_id).claim("killed-worker")
+    chunk.start("gone-host pid 1")  # beating still: the next import does not end it
     data = (SEEDS / FILES[0]).read_bytes()
-    own = import_uploads([Upload(FILES[0], data)], story, job=first).articles  # then killed
-    ImportJob.objects.filter(pk=first.pk).update(done=1)
+    own = import_uploads([Upload(FILES[0], data)], story, job=chunk, match=False).articles
+    ImportChunk.objects.filter(pk=chunk.pk).update(done=1)  # then killed
 
     second = upload(editor_client, story, ["003_cac267b27a17f661.txt", "004_e7e81859fba7527d.txt"])
     run_worker()
@@ -311,8 +334,9 @@ def test_a_killed_import_reports_only_the_articles_it_stored_not_a_later_imports
     assert len(later) == 2 and len(second.imported) == 2
 
     long_ago = timezone.now() - timedelta(seconds=settings.PARALLAX_JOB_LEASE + 1)
-    ImportJob.objects.filter(pk=first.pk).update(heartbeat_at=long_ago)
+    ImportChunk.objects.filter(pk=chunk.pk).update(heartbeat_at=long_ago)
     editor_client.get(first.get_absolute_url())
+    run_worker()
 
     first.refresh_from_db()
     assert first.status == JobStatus.FAILED

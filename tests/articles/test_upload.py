@@ -230,13 +230,15 @@ def test_a_task_that_raises_shows_as_failed_with_its_reason(editor_client, story
     html = editor_client.get(job.get_absolute_url()).content.decode()
     assert "The import failed: RuntimeError: disk on fire" in html
     assert "hx-get" not in html
-    assert DBTaskResult.objects.get().status == "FAILED"
+    assert DBTaskResult.objects.get(id=job.chunks.get().task_id).status == "FAILED"
 
 
 def test_a_task_that_died_outside_the_import_still_ends_the_job(editor_client, story):
     post_import(editor_client, story, text=PASTED)
     DBTaskResult.objects.get().set_failed(MemoryError("worker ran out of memory"))
     job = ImportJob.objects.get()
+    editor_client.get(job.get_absolute_url())  # ends its chunk, and queues its match
+    run_worker()
     html = editor_client.get(job.get_absolute_url()).content.decode()
     assert "The import failed: MemoryError: worker ran out of memory" in html
     job.refresh_from_db()

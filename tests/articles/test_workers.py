@@ -97,7 +97,7 @@ def test_manage_jobs_lists_workers_and_jobs_and_which_look_lost(story):
     [lost_line] = [line for line in lines if line.startswith(f"ImportJob {lost.pk} ")]
     assert alive_line.startswith(f"ImportJob {alive.pk} running  geneva  web-1 pid 10, beat ")
     assert "LOST" not in alive_line
-    assert lost_line.endswith(f", LOST: no beat for the {lease} s lease")
+    assert lost_line.endswith(f", LOST: no beat for the {lease} s lease; attempts 1 of 2")
     assert any(line.startswith(f"ImportJob {queued.pk} queued") for line in lines)
     assert "worker web-1 pid 10: 1 job(s), last beat 2 s ago, alive" in lines
     assert any(line.startswith("worker web-2 pid 20: 1 job(s)") for line in lines)
@@ -112,10 +112,12 @@ def test_manage_jobs_says_no_job_is_running_rather_than_inventing_a_worker(story
     assert "no job running: idle workers do not beat" in out.getvalue()
 
 
-def test_a_live_worker_ends_the_job_of_a_vanished_one_past_the_lease_and_no_sooner(story):
+def test_a_live_worker_ends_the_job_of_a_vanished_one_past_the_lease_and_no_sooner(story, settings):
     """What every `db_worker` does at start and then every third of the lease: the job whose
-    worker (a killed server) has not beaten for the lease is ended as failed, its task too, so
-    no page shows it running for ever; one that beat within the lease is left to run."""
+    worker (a killed server) has not beaten for the lease, with no attempt left, is ended as
+    failed, its task too, so no page shows it running for ever; one that beat within the lease
+    is left to run."""
+    settings.PARALLAX_JOB_ATTEMPTS = 1
     vanished = running(story, "web-2 pid 20", LEASE + timedelta(seconds=1))
     slow = running(story, "web-1 pid 10", LEASE - timedelta(seconds=5))
 
@@ -169,6 +171,7 @@ def test_a_job_whose_beats_the_database_timed_is_ended_once_they_stop(story, set
     job.start("web-2 pid 20")
     job.beat()
     settings.PARALLAX_JOB_LEASE = -1
+    settings.PARALLAX_JOB_ATTEMPTS = 1
 
     with mock.patch("articles.management.commands.db_worker.connection"):
         DbWorker()._reap()
