@@ -67,4 +67,5 @@ urlpatterns = [
     path(story + "export.json", exports.export_json, name="claims-export-json"),
     path(story + "annotations.jsonld", exports.export_jsonld, name="claims-export-jsonld"),
     path(story + "export/<slug:table>.csv", exports.export_csv, name="claims-export-csv"),
+    path(story + "export.xlsx", exports.export_xlsx, name="claims-export-xlsx"),
 ]

@@ -1,5 +1,6 @@
 """A story as data other tools read: one JSON document, or one CSV table per kind of record,
-and one joined CSV table for spreadsheets (a claim a row, with its article and event).
+and one joined CSV table for spreadsheets (a claim a row, with its article and event), or all
+the tables as one Excel workbook (claims/exchange/sheet.py).
 
 The JSON layout is documented in README.md ("Export") and stable: fields are only ever added.
 Every function takes `people` (claims/exchange/people.py): who is named and whose notes are
@@ -11,6 +12,7 @@ command line): everything.
 """
 
 import csv
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +22,7 @@ from django.utils import timezone
 from articles.access import Sight
 from articles.models import ARTICLE_TEXTS, Outlet, Story
 from claims import accounts
-from claims.exchange import webannotation
+from claims.exchange import sheet, webannotation
 from claims.exchange.people import People
 from claims.models import Adjudication, Annotation, Claim, Link, standing_also
 
@@ -121,17 +123,27 @@ def write_csv_tables(story: Story, directory: Path, people: People | None = None
 
 
 # Excel reads a CSV as the system's legacy code page unless it starts with a byte order mark;
-# other tools (Python's csv with "utf-8-sig", LibreOffice, pandas) skip it.
+# other tools (Python's csv with "utf-8-sig", pandas) skip it. LibreOffice opening a CSV
+# without being asked for UTF-8 ignores it (bench/spreadsheets.py).
 BOM = "\ufeff"
 
 
 def write_csv(handle, name: str, rows: list[dict]) -> None:
     """One table as CSV, starting with a UTF-8 byte order mark, with its header even when it
-    has no rows."""
+    has no rows, and no text a spreadsheet would run as a formula (`_cell`)."""
     handle.write(BOM)
     writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else _EMPTY_HEADERS[name])
     writer.writeheader()
-    writer.writerows(_flat(row) for row in rows)
+    for row in rows:
+        writer.writerow({k: _cell(v) if isinstance(v, str) else v for k, v in _flat(row).items()})
+
+
+def story_workbook(story: Story, people: People | None = None, sight: Sight | None = None) -> bytes:
+    """Every CSV table, the joined one first, as the sheets of one .xlsx file: the same rows,
+    each text exact and a text cell (claims/exchange/sheet.py)."""
+    tables = {JOINED: joined_claims(story), **story_tables(story, people, sight)}
+    flat = {name: [_flat(row) for row in rows] for name, rows in tables.items()}
+    return sheet.workbook(flat, _EMPTY_HEADERS)
 
 
 _EMPTY_HEADERS = {
@@ -221,7 +233,7 @@ def joined_claims(story: Story) -> list[dict]:
     articles = story.articles.select_related("outlet").defer(*ARTICLE_TEXTS)
     articles = {a.id: a for a in articles}
     events = story.events.only("id", "label", "auto_label")
-    labels = {e.id: _cell(e.display_label) for e in events}
+    labels = {e.id: e.display_label for e in events}
     also = defaultdict(list)
     for event_id, claim_ids in sorted(_also_telling(story).items()):
         for claim_id in claim_ids:
@@ -236,15 +248,15 @@ def joined_claims(story: Story) -> list[dict]:
         rows.append(
             {
                 "claim_id": claim["id"],
-                "text": _cell(claim["text"]),
+                "text": claim["text"],
                 "start": claim["start"],
                 "end": claim["end"],
-                "speaker": _cell(claim["speaker"]),
+                "speaker": claim["speaker"],
                 "article_id": article.id,
-                "article_title": _cell(article.title),
-                "outlet": _cell(article.outlet.name),
+                "article_title": article.title,
+                "outlet": article.outlet.name,
                 "published": article.published.isoformat() if article.published else None,
-                "source": _cell(article.source),
+                "source": article.source,
                 "event_id": claim["event_id"],
                 "event_label": labels.get(claim["event_id"]),
                 "also_event_ids": " ".join(map(str, also[claim["id"]])),
@@ -254,11 +266,15 @@ def joined_claims(story: Story) -> list[dict]:
     return rows
 
 
+# What a spreadsheet reads as the start of a formula, after any apostrophes.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
 def _cell(text: str) -> str:
-    """Text a spreadsheet shows as text: one that starts like a formula (=, +, -, @) gets a
-    leading apostrophe, which Excel and LibreOffice hide, so an article's sentence is never
-    run as a formula ("CSV injection"). The record tables keep texts exact, for tools."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A CSV cell a spreadsheet never runs as a formula ("CSV injection"): a text that starts
+    with =, +, -, @, a tab or a carriage return, after any apostrophes, gets one more leading
+    apostrophe. Taking one apostrophe off such a cell gives the text back exactly."""
+    return "'" + text if _FORMULA.match(text) else text
 
 
 def _flat(row: dict) -> dict:

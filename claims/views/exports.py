@@ -1,10 +1,11 @@
-"""The story as files to download: the JSON document, one CSV table, or the annotations as
-Web Annotations (JSON-LD). Whoever may read the story may download it; who labelled it and
-their notes only members of the story and staff (claims/exchange/people.py), others get
-pseudonyms and no notes. In blind review (articles.access.Sight) only editors get every label
-and decision; an annotator gets their own labels, and the decisions of the links they
-labelled; other readers no labels or decisions. The joined CSV (a claim a row, with its
-article and event) holds no name, label or decision: every reader gets the same."""
+"""The story as files to download: the JSON document, one CSV table, every table as one Excel
+workbook, or the annotations as Web Annotations (JSON-LD). Whoever may read the story may
+download it; who labelled it and their notes only members of the story and staff
+(claims/exchange/people.py), others get pseudonyms and no notes. In blind review
+(articles.access.Sight) only editors get every label and decision; an annotator gets their own
+labels, and the decisions of the links they labelled; other readers no labels or decisions. The
+joined CSV (a claim a row, with its article and event) holds no name, label or decision: every
+reader gets the same. The workbook's sheets are the reader's CSV tables."""
 
 import io
 import json
@@ -20,11 +21,13 @@ from claims.exchange.export import (
     story_annotations_jsonld,
     story_document,
     story_tables,
+    story_workbook,
     write_csv,
 )
 from claims.exchange.people import People
 
 JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _reader(request, story) -> tuple[People, Sight]:
@@ -68,3 +71,10 @@ def export_csv(request, slug, table):
     out = io.StringIO()
     write_csv(out, table, rows)
     return _attachment(out.getvalue(), "text/csv; charset=utf-8", f"{story.slug}-{table}.csv")
+
+
+@require_GET
+def export_xlsx(request, slug):
+    story = get_story(request, slug)
+    content = story_workbook(story, *_reader(request, story))
+    return _attachment(content, XLSX, f"{story.slug}.xlsx")
