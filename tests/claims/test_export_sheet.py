@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -145,3 +146,21 @@ def test_with_reading_closed_a_signed_out_reader_gets_no_workbook(client, settin
     with override_settings(PARALLAX_OPEN_READING=False, MIDDLEWARE=closed):
         assert Client().get(url).status_code == 302  # to sign in
         assert signed_in(make_user("zz-sheet-outsider")).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_export_story_writes_the_workbook(tmp_path, anonymous):
+    story, _, users = build_newsroom()
+    path = tmp_path / "story.xlsx"
+    args = ["--anonymous"] if anonymous else []
+    err = io.StringIO()
+    call_command(
+        "export_story", story.slug, "--format", "xlsx", "--output", str(path), *args, stderr=err
+    )
+    assert f"wrote {path}" in err.getvalue()
+    book = load_workbook(path)
+    every = " ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row)
+    assert ("zz-bea-annotator" in every) == (not anonymous)
+    assert ("annotator-1" in every) == anonymous
+    with pytest.raises(CommandError, match="give --output FILE"):
+        call_command("export_story", story.slug, "--format", "xlsx", stderr=io.StringIO())

@@ -1,6 +1,7 @@
 """Export a story: outlets, articles, claims, events, links and annotations, as JSON (one
 document, to stdout or --output FILE) or as CSV (one table per kind of record, into --output
-DIRECTORY); or its annotations alone as W3C Web Annotations (--format jsonld, JSON-LD).
+DIRECTORY) or as one Excel workbook of the CSV tables (--format xlsx, into --output FILE); or
+its annotations alone as W3C Web Annotations (--format jsonld, JSON-LD).
 Annotators are named and their notes included; --anonymous gives what a reader without a
 role in the story downloads: pseudonyms (annotator-1, ...) and no notes."""
 
@@ -10,7 +11,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Story
-from claims.exchange.export import story_annotations_jsonld, story_document, write_csv_tables
+from claims.exchange.export import (
+    story_annotations_jsonld,
+    story_document,
+    story_workbook,
+    write_csv_tables,
+)
 from claims.exchange.people import People
 
 
@@ -19,8 +25,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("story", help="slug of the story")
-        parser.add_argument("--format", choices=["json", "csv", "jsonld"], default="json")
-        parser.add_argument("--output", type=Path, help="file (JSON) or directory (CSV)")
+        parser.add_argument("--format", choices=["json", "csv", "jsonld", "xlsx"], default="json")
+        parser.add_argument("--output", type=Path, help="file (JSON, xlsx) or directory (CSV)")
         parser.add_argument(
             "--anonymous",
             action="store_true",
@@ -38,6 +44,12 @@ class Command(BaseCommand):
                 raise CommandError("CSV export writes one file per table: give --output DIRECTORY")
             for path in write_csv_tables(story_obj, output, people):
                 self.stderr.write(f"wrote {path}")
+            return
+        if format == "xlsx":
+            if output is None:
+                raise CommandError("an .xlsx workbook is not text: give --output FILE")
+            output.write_bytes(story_workbook(story_obj, people))
+            self.stderr.write(f"wrote {output}")
             return
         document = (
             story_annotations_jsonld(story_obj, people)
