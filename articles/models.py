@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
@@ -27,10 +27,19 @@ class OutletQuerySet(models.QuerySet):
         "Also named: NAME" in its notes, which merging two outlets writes), created when
         there is none."""
         name = " ".join(name.split()) or UNKNOWN_OUTLET
-        outlet = self.filter(name__iexact=name).first() or self._also_named(name)
+        outlet = self._named(name)
         if outlet:
             return outlet
-        return self.create(name=name, slug=_unique_slug(self, name))
+        try:
+            with transaction.atomic():  # a savepoint: the caller's transaction goes on
+                return self.create(name=name, slug=_unique_slug(self, name))
+        except IntegrityError:
+            # Another import made it (or took its slug) meanwhile: the chunks of one upload
+            # import at once on several workers, each naming the same new outlet.
+            return self._named(name) or self.create(name=name, slug=_unique_slug(self, name))
+
+    def _named(self, name: str) -> "Outlet | None":
+        return self.filter(name__iexact=name).first() or self._also_named(name)
 
     def _also_named(self, name: str) -> "Outlet | None":
         line = f"{ALSO_NAMED}{name}".casefold()

@@ -368,3 +368,19 @@ def test_load_seeds_is_safe_to_run_twice():
         "Washington Examiner",
     }
     assert Outlet.objects.get(name="Sputnik International").ownership == "state-funded"
+
+
+def test_an_outlet_another_import_makes_meanwhile_is_the_one_used(monkeypatch):
+    """The chunks of one upload import at once on several workers (tests/cluster/ runs them
+    on two hosts), each naming the same new outlet: each looks, finds none, and makes it. The
+    one that comes second gets the first one's outlet, not an IntegrityError for its file."""
+    from articles.models import OutletQuerySet
+
+    def missed_then_made_elsewhere(queryset, name):  # our look found nothing; then
+        Outlet.objects.create(name=name, slug="race-wire")  # another worker makes it
+        return None
+
+    monkeypatch.setattr(OutletQuerySet, "_also_named", missed_then_made_elsewhere)
+    outlet = Outlet.objects.for_name("Race Wire")
+
+    assert list(Outlet.objects.filter(name="Race Wire")) == [outlet]
