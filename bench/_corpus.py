@@ -199,3 +199,43 @@ def topics_as_jsonl(path: Path) -> dict[str, tuple[list[dict], str]]:
         )
         for topic, tdocs in topics.items()
     }
+
+
+# -- a large corpus for the throughput benchmarks --------------------------------------------
+
+
+# A document holding no sentence but a URL and a headline would fail to import.
+_SENTENCE = re.compile(r"^(?!http).{20,}[.!?\"']$")
+
+
+def scaled_corpus(stories: int, per_story: int) -> dict[str, list[tuple[str, bytes]]]:
+    """`stories` stories of `per_story` articles each, as the files a user would upload: one
+    JSONL file an article (outlet and text, the product segments it). Story k tells ECB+/GVC
+    topic k mod 37: its documents in turn, then (a topic having fewer) the first half of one
+    document with the second half of another, so no two articles of a story are the same text;
+    stories past the 37th start from another document of their topic."""
+    paths = (
+        ECB / "train_documents.jsonl",
+        ECB / "dev_documents.jsonl",
+        GVC / "dev_documents.jsonl",
+    )
+    topics = [
+        [d for d in docs if any(_SENTENCE.search(s["text"]) for s in d["sentences"])]
+        for path in paths
+        for docs, _ in topics_as_jsonl(path).values()
+    ]
+    out = {}
+    for k in range(stories):
+        docs, turn = topics[k % len(topics)], k // len(topics)
+        files = []
+        for n in range(per_story):
+            first = docs[(n + turn) % len(docs)]
+            sentences = [s["text"] for s in first["sentences"]]
+            if n >= len(docs):  # a second round: mixed with a later document
+                other = docs[(n + turn + n // len(docs)) % len(docs)]
+                half, rest = len(sentences) // 2, [s["text"] for s in other["sentences"]]
+                sentences = sentences[:half] + rest[len(rest) // 2 :]
+            line = json.dumps({"outlet": first["doc_id"], "text": " ".join(sentences)})
+            files.append((f"{k:03d}-{n:03d}.jsonl", line.encode()))
+        out[f"bench-{k:03d}"] = files
+    return out
