@@ -11,7 +11,6 @@ import datetime
 import json
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -394,33 +393,55 @@ def _assign(story, assignment: dict[int, int], old_event_of: dict[int, int], ful
     touched |= {old_event_of[c] for c in leaving}
     rows = [(c, event_id) for event_id, ids in moves.items() for c in ids]
     rows += [(c, None) for c in leaving]
-    for batch in _batches(rows):
-        with _writing(story), connection.cursor() as cursor:
-            _move_claims(cursor, batch)
-    return touched
-
-
-def _move_claims(cursor, rows: list[tuple[int, int | None]]) -> None:
-    """(claim id, event id or None) for each claim, skipping the claims a person pinned
-    (the rule is in the statement, so it holds for a pin made meanwhile). The claims are the
-    story's own (the run read them from it). PostgreSQL: one statement for the batch, from a
-    VALUES list; SQLite (in the process, no round trips): one prepared statement a claim."""
     quote = connection.ops.quote_name
     table = quote(Claim._meta.db_table)
     event = quote(Claim._meta.get_field("event").column)
     pk = quote(Claim._meta.pk.column)
     pinned = quote(Claim._meta.get_field("event_pinned").column)
     if connection.vendor == "postgresql":
-        kind = Claim._meta.get_field("event").db_type(connection)
-        cursor.execute(
-            f"UPDATE {table} SET {event} = CAST(v.event AS {kind}) "
-            f"FROM (VALUES {', '.join(['(%s, %s)'] * len(rows))}) AS v (id, event) "
-            f"WHERE {table}.{pk} = v.id AND NOT {table}.{pinned}",
-            [value for row in rows for value in row],
+        # one statement a batch, from the rows staged on the server (_staged)
+        sql = (
+            f"UPDATE {table} SET {event} = s.event FROM {STAGE} s "
+            f"WHERE s.n >= %s AND s.n < %s AND {table}.{pk} = s.id AND NOT {table}.{pinned}"
         )
-    else:
-        sql = f"UPDATE {table} SET {event} = %s WHERE {pk} = %s AND NOT {pinned}"
-        cursor.executemany(sql, [(e, c) for c, e in rows])
+        with _staged(f"{pk} AS id, {event} AS event FROM {table}", rows) as batches:
+            for first, last in batches:
+                with _writing(story), connection.cursor() as cursor:
+                    cursor.execute(sql, [first, last])
+        return touched
+    # SQLite (in the process, no round trips): one prepared statement a claim
+    sql = f"UPDATE {table} SET {event} = %s WHERE {pk} = %s AND NOT {pinned}"
+    for batch in _batches(rows):
+        with _writing(story), connection.cursor() as cursor:
+            cursor.executemany(sql, [(e, c) for c, e in batch])
+    return touched
+
+
+STAGE = "parallax_staged_rows"  # a temporary table of the connection (_staged)
+
+
+@contextmanager
+def _staged(columns: str, rows: list):
+    """PostgreSQL: rows copied to the server in one COPY stream, into a temporary table
+    STAGE of this connection with the given columns ("<expressions> FROM <table>", their
+    types taken from that table) and a row number n from 0; yields the (first, end) row
+    numbers of each write batch, for statements that read their batch from STAGE. The copy
+    locks nothing a label needs: only the batches' own statements take the story's lock.
+    Statements with thousands of parameters instead cost a second or more to quote and parse
+    per batch, the lock held meanwhile."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS SELECT 0 AS n, {columns} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY {STAGE} FROM STDIN") as copy:
+            for n, row in enumerate(rows):
+                copy.write_row((n, *row))
+        cursor.execute(f"CREATE INDEX ON {STAGE} (n)")
+        cursor.execute(f"ANALYZE {STAGE}")
+    try:
+        yield ((first, first + WRITE_BATCH) for first in range(0, len(rows), WRITE_BATCH))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
 
 
 LINK_FIELDS = ["score", "components", "shared_terms", "shared_aliases", "explanation", "event"]
@@ -453,16 +474,7 @@ def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tu
             new.append((link.a, link.b, fields))
         elif _changed(fields, row):
             update.append(Link(id=row[0], **fields))
-    sql, rows = _link_inserts(story, new)
-    for batch in _batches(rows):
-        with _writing(story), connection.cursor() as cursor:
-            # ignoring conflicts: a run matching new articles may have made the pair meanwhile;
-            # PostgreSQL: one statement of many rows (one round trip, one plan), SQLite (in
-            # the process): one prepared statement a row
-            if connection.vendor == "postgresql":
-                cursor.execute(sql(len(batch)), [value for row in batch for value in row])
-            else:
-                cursor.executemany(sql(1), batch)
+    _insert_links(story, new)
     sql, rows = _link_updates(update)
     for batch in _batches(rows):
         with _writing(story), connection.cursor() as cursor:
@@ -523,24 +535,35 @@ def _json(text):
         return text
 
 
-def _link_inserts(story: Story, new: list) -> tuple[Callable[[int], str], list[list]]:
-    """The INSERT of n new links, ignoring a pair that exists (as bulk_create's
-    ignore_conflicts writes it), and each link's parameters, made ready here, outside the
-    transaction."""
+def _insert_links(story: Story, new: list) -> None:
+    """The new links, a batch a transaction, each link's parameters made ready outside the
+    transactions; a pair that exists is skipped (as bulk_create's ignore_conflicts does): a
+    run matching new articles may have made it meanwhile. PostgreSQL: each batch one
+    INSERT ... SELECT of rows staged on the server (_staged); SQLite (in the process): one
+    prepared statement a row."""
     names = ["story", "claim_a", "claim_b", *LINK_FIELDS, "status", "created_at", "updated_at"]
     fields = [Link._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
-    head = "{} {} ({}) VALUES ".format(
-        connection.ops.insert_statement(on_conflict=OnConflict.IGNORE),
-        quote(Link._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-    )
-    one = "({})".format(", ".join(["%s"] * len(fields)))
+    columns = ", ".join(quote(f.column) for f in fields)
+    table = quote(Link._meta.db_table)
+    head = f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} ({columns})"
     suffix = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
+    rows = _link_rows(story, fields, new)
+    if connection.vendor == "postgresql":
+        sql = f"{head} SELECT {columns} FROM {STAGE} WHERE n >= %s AND n < %s ORDER BY n {suffix}"
+        with _staged(f"{columns} FROM {table}", rows) as batches:
+            for first, last in batches:
+                with _writing(story), connection.cursor() as cursor:
+                    cursor.execute(sql, [first, last])
+        return
+    sql = f"{head} VALUES ({', '.join(['%s'] * len(fields))}) {suffix}".rstrip()
+    for batch in _batches(rows):
+        with _writing(story), connection.cursor() as cursor:
+            cursor.executemany(sql, batch)
 
-    def sql(n: int) -> str:
-        return f"{head}{', '.join([one] * n)} {suffix}".rstrip()
 
+def _link_rows(story: Story, fields: list, new: list) -> list[list]:
+    """The column values of each new link, in the order of fields."""
     prep = {f.name: f for f in fields}
     now = timezone.now()
     constant = [
@@ -548,10 +571,11 @@ def _link_inserts(story: Story, new: list) -> tuple[Callable[[int], str], list[l
         prep["status"].get_db_prep_save(LinkStatus.SUGGESTED, connection),
         prep["created_at"].get_db_prep_save(now, connection),
     ]
-    # what JSONField.get_db_prep_save gives for a plain value, without its layers (a third
-    # of a large first run's time in them); score, explanation and event id are plain already
+    # the JSON columns as JSONField writes a plain value (json.dumps: it has no encoder),
+    # without its layers (a third of a large first run's time in them); as text, which
+    # SQLite stores and PostgreSQL's COPY reads; score, explanation and event id are plain
     assert all(prep[n].encoder is None for n in ("components", "shared_terms", "shared_aliases"))
-    adapt = connection.ops.adapt_json_value
+    dumps = json.dumps
     rows = []
     for a, b, values in new:
         rows.append(
@@ -560,9 +584,9 @@ def _link_inserts(story: Story, new: list) -> tuple[Callable[[int], str], list[l
                 a,
                 b,
                 values["score"],
-                adapt(values["components"], None),
-                adapt(values["shared_terms"], None),
-                adapt(values["shared_aliases"], None),
+                dumps(values["components"]),
+                dumps(values["shared_terms"]),
+                dumps(values["shared_aliases"]),
                 values["explanation"],
                 values["event_id"],
                 constant[1],
@@ -570,7 +594,7 @@ def _link_inserts(story: Story, new: list) -> tuple[Callable[[int], str], list[l
                 constant[2],
             ]
         )
-    return sql, rows
+    return rows
 
 
 def _link_updates(links: list[Link]) -> tuple[str, list[list]]:
