@@ -313,3 +313,31 @@ def test_two_workers_on_postgresql_never_take_the_same_chunk():
 
     assert {took["a"], took["b"]} == chunk_tasks
     assert took["c"] is None
+
+
+def test_a_rematch_waits_while_another_match_of_its_story_holds_the_lock(
+    client, story, monkeypatch
+):
+    """The import's match of the story runs (it holds the story's lock) when a re-match is
+    taken by another worker: the re-match waits, and matches only once the lock is free."""
+    make_article(story, "Outlet One", SENTENCES)
+    make_article(story, "Outlet Two", SENTENCES[::-1])
+    assert _take(story.pk, "import's match")
+    waits = []
+
+    def sleep(seconds):
+        assert not MatchState.objects.filter(story=story).exists()  # nothing matched meanwhile
+        waits.append(seconds)
+        if len(waits) == 3:
+            MatchLock.objects.filter(holder="import's match").delete()  # that match ends
+
+    monkeypatch.setattr("articles.jobs.time.sleep", sleep)
+    client.force_login(make_user("edna", story, Role.EDITOR))
+    client.post(reverse("claims-rematch", args=[story.slug]))
+
+    run_worker()
+
+    assert len(waits) == 3
+    assert MatchJob.objects.get().status == JobStatus.DONE
+    assert MatchState.objects.filter(story=story).exists()
+    assert not MatchLock.objects.exists()
