@@ -66,7 +66,13 @@ IMG = "<img src=x onerror=alert(1)>"
 PAYLOADS = (SCRIPT, IMG)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # What a download may be: never read as HTML (SecurityMiddleware sends nosniff).
-NOT_HTML = ("text/plain", "text/csv", "application/json", "application/ld+json")
+NOT_HTML = (
+    "text/plain",
+    "text/csv",
+    "application/json",
+    "application/ld+json",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 # Every view that takes a POST: the form whose every field gets the payload in turn (None: the
 # view reads no field; it gets one it does not know), and fields the view reads beside it.
@@ -139,6 +145,7 @@ GETS = {
     "claims-export-json": (),
     "claims-export-jsonld": (),
     "claims-export-csv": (),
+    "claims-export-xlsx": (),
     "login": ("next",),
     "password_change": (),
     "password_change_done": (),
@@ -218,6 +225,7 @@ def address(name: str, o) -> str:
         "claims-export-json": [s],
         "claims-export-jsonld": [s],
         "claims-export-csv": [s, TABLES[0]],
+        "claims-export-xlsx": [s],
         "password_reset_confirm": [o.uid, o.token],
     }.get(name, [])
     assert args is not None, f"nothing to read at {name} yet"
