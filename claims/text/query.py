@@ -55,9 +55,11 @@ class Term:
         return tuple(alt[0] for alt in self.alternatives[1:])
 
     def matches(self, text: str, folded: str | None = None) -> bool:
-        """Whether the text, accents taken off (claims/text/fold.py), holds this term;
-        `folded`: text.casefold(), when known."""
-        folded = text.casefold() if folded is None else folded
+        """Whether the text holds this term, accents aside (claims/text/fold.py). `folded`,
+        when given: the text's casefold, `text` being already folded (Query.matches)."""
+        if folded is None:
+            text = fold(text)
+            folded = text.casefold()
         return any(all(_holds(n, text, folded) for n in alt) for alt in self.alternatives)
 
 

@@ -97,6 +97,11 @@ def test_the_accented_word_is_marked_where_it_stands(client, story):
     assert '<mark class="found" title="matches “São”">Sa\u0303o</mark>' in html
 
 
+def test_a_term_alone_reads_the_text_accents_aside():
+    assert parse("erdogan").terms[0].matches("Erdoğan said")
+    assert parse("Erdoğan").terms[0].matches("ERDOGAN SAID")
+
+
 def test_marks_are_at_the_texts_own_offsets():
     text = "Near Sa\u0303o Paulo, Erdoğan’s and Deir-ez-Zor’s."
     marks = parse("sao paulo erdogan deir ez zor").marks(text)
