@@ -679,7 +679,7 @@ class ImportChunk(BackgroundJob):
         import's match when this was its last chunk."""
         names = list(self.files.values_list("name", flat=True))  # in the order they are read
         stored = list(self.articles.order_by("id"))
-        rows = [_stored_row(article) for article in stored]
+        rows = [stored_row(article) for article in stored]
         # A file's article is stored a moment before the job counts the file as read: a worker
         # killed in between leaves it stored and not counted. It was read, not failed.
         stored_names = {article.source for article in stored}
@@ -706,7 +706,10 @@ class ImportChunk(BackgroundJob):
         self._ended()
 
 
-def _stored_row(article: Article) -> dict:
+def stored_row(article: Article) -> dict:
+    """An import report's row for an article it stored, with the earlier article of the
+    story it copies, if any (articles/ingest/copies.py)."""
+    copy_of = article.copy_of if article.copy_of_id else None
     return {
         "name": article.source,
         "line": None,
@@ -714,6 +717,8 @@ def _stored_row(article: Article) -> dict:
         "reason": "",
         "article_id": article.pk,
         "title": article.display_title,
+        "copy_of_id": copy_of.pk if copy_of else None,
+        "copy_of_title": copy_of.display_title if copy_of else "",
     }
 
 

@@ -16,7 +16,7 @@ from django.tasks import task
 from articles.ingest.importer import IMPORTED, Outcome, Report, Upload, import_uploads
 from articles.ingest.store import match_if_never_matched, take_in
 from articles.jobs import one_match_at_a_time, reap, run_job
-from articles.models import Article, ImportChunk, ImportFile, ImportJob, Story
+from articles.models import Article, ImportChunk, ImportFile, ImportJob, Story, stored_row
 
 
 def start_import(story: Story, user, files: list[ImportFile]) -> ImportJob:
@@ -82,14 +82,16 @@ def _rows(chunk: ImportChunk, outcomes: list[Outcome]) -> list[dict]:
 
 
 def _row(outcome: Outcome) -> dict:
-    article = outcome.article
+    if outcome.article:
+        where = {"name": outcome.name, "line": outcome.line, "reason": outcome.reason}
+        return {**stored_row(outcome.article), **where}
     return {
         "name": outcome.name,
         "line": outcome.line,
         "status": outcome.status,
         "reason": outcome.reason,
-        "article_id": article.pk if article else None,
-        "title": article.display_title if article else "",
+        "article_id": None,
+        "title": "",
     }
 
 

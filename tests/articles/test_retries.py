@@ -341,3 +341,27 @@ def test_a_rematch_waits_while_another_match_of_its_story_holds_the_lock(
     assert MatchJob.objects.get().status == JobStatus.DONE
     assert MatchState.objects.filter(story=story).exists()
     assert not MatchLock.objects.exists()
+
+
+def test_the_report_says_which_article_an_import_stored_is_a_copy_of(
+    editor_client, story, settings
+):
+    """A chunk finds the copies of what earlier chunks stored; the report links the copy to
+    its original, as stored."""
+    settings.PARALLAX_IMPORT_CHUNK = 1
+    original = (SEEDS / FILES[0]).read_text()
+    kept = [p for p in original.splitlines() if p.strip()]
+    lead = "Officials on both sides said on Wednesday that the talks would go on for now."
+    copy = SimpleUploadedFile("republished.txt", "\n\n".join([lead, *kept[1:]]).encode())
+    job = upload(editor_client, story, [seed(FILES[0]), copy])
+
+    run_worker()
+
+    job.refresh_from_db()
+    first, republished = (Article.objects.get(source=n) for n in (FILES[0], "republished.txt"))
+    assert republished.copy_of == first
+    rows = {row["name"]: row for row in job.imported}
+    assert rows["republished.txt"]["copy_of_id"] == first.pk
+    assert rows[FILES[0]]["copy_of_id"] is None
+    html = editor_client.get(job.get_absolute_url()).text
+    assert f'copy of <a href="{first.get_absolute_url()}">' in html
