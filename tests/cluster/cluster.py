@@ -7,6 +7,7 @@ the machine's PostgreSQL (a database of the run's own, dropped afterwards) and R
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ import redis
 from tests.cluster.hosts import Host, Hosts
 
 ROOT = Path(__file__).resolve().parents[2]
+LOGS = ROOT / "test-artifacts" / "cluster"  # each process's output, kept after the run
 BIN = Path(sys.executable).parent
 PG_SERVER = os.environ.get("PARALLAX_CLUSTER_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS_SERVER = os.environ.get("PARALLAX_CLUSTER_REDIS", "127.0.0.1:6379")
@@ -36,6 +38,8 @@ JOB_WAIT_S = 180
 class Cluster:
     def __init__(self, work: Path):
         self.work = work
+        shutil.rmtree(LOGS, ignore_errors=True)
+        LOGS.mkdir(parents=True)
         self.hosts = Hosts()
         self.database = f"parallax_cluster_{self.hosts.suffix}"
         self.secret = secrets.token_urlsafe(50)
@@ -44,6 +48,7 @@ class Cluster:
         self.workers: dict[str, Host] = {}
         self.figures: list[str] = []  # the summary printed at the end
         self._made_database = False
+        self._starts: dict[str, int] = {}
 
     # -- what the hosts are given ----------------------------------------------------------
 
@@ -122,10 +127,13 @@ class Cluster:
         relay = self._spawn(
             "relay", None, [sys.executable, str(Path(__file__).parent / "relay.py")] + pairs
         )
-        deadline = time.monotonic() + 10
-        while "ready" not in self.log("relay") and time.monotonic() < deadline:
-            if relay.poll() is not None:
-                raise RuntimeError(f"the relay stopped: {self.log('relay')}")
+        self._wait_for("relay", "ready", relay)
+
+    def _wait_for(self, name: str, line: str, process: subprocess.Popen):
+        deadline = time.monotonic() + START_S
+        while line not in self.log(name):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start: {self.log(name)[-3000:]}")
             time.sleep(0.05)
 
     def start_server(self, name: str):
@@ -135,8 +143,15 @@ class Cluster:
         self._spawn(f"server-{name}", host, command)
 
     def start_worker(self, name: str):
+        """`db_worker` on host `name`, its id "NAME.N" (its Nth start there): the task queue
+        records which host took each task."""
+        self._starts[name] = self._starts.get(name, 0) + 1
         command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
-        self._spawn(f"worker-{name}", self.workers[name], command + ["--interval", "0.2"])
+        worker_id = f"{name}.{self._starts[name]}"
+        command += ["--interval", "0.2", "--worker-id", worker_id]
+        process = self._spawn(f"worker-{name}", self.workers[name], command)
+        # Ready when it says so (Django loaded, lost jobs reaped): not while a round is timed.
+        self._wait_for(f"worker-{name}", f"worker_id={worker_id}", process)
 
     def stop_worker(self, name: str):
         """As a supervisor stops it: SIGTERM, and the worker ends its task first."""
@@ -145,7 +160,7 @@ class Cluster:
         process.wait(timeout=JOB_WAIT_S)
 
     def _spawn(self, name: str, host: Host | None, command: list[str]) -> subprocess.Popen:
-        log = open(self.work / f"{name}.log", "a")  # noqa: SIM115 (the process writes it)
+        log = open(LOGS / f"{name}.log", "a")  # noqa: SIM115 (the process writes it)
         env = self.env(host) if host else {"PATH": os.environ["PATH"]}
         start = host.popen if host else subprocess.Popen
         self.processes[name] = start(command, cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -187,8 +202,23 @@ class Cluster:
         host, port = REDIS_SERVER.split(":")
         return redis.Redis(host=host, port=int(port), db=REDIS_DB, socket_connect_timeout=2)
 
+    def tasks_since(self, since) -> list[tuple[str, object, object]]:
+        """(worker host, started, finished or now) of each task queued since then that a
+        worker took: where the imports and matches ran."""
+        rows = self.sql(
+            "SELECT worker_ids, started_at, coalesce(finished_at, now())"
+            " FROM django_tasks_database_dbtaskresult"
+            " WHERE enqueued_at >= %s AND worker_ids != '[]'::jsonb",
+            since,
+        )
+        return [(ids[-1].split(".")[0], started, finished) for ids, started, finished in rows]
+
+    def now(self):
+        """The database's clock, which the task queue's times are written in."""
+        return self.sql("SELECT now()")[0][0]
+
     def log(self, name: str) -> str:
-        path = self.work / f"{name}.log"
+        path = LOGS / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def worker_of(self, pid: int) -> str | None:

@@ -1,6 +1,7 @@
 """The cluster (tests/cluster/cluster.py), made once for the cluster tests and taken down
 afterwards whatever happens; its figures printed at the end of the run."""
 
+import signal
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 import redis
 
 from tests.cluster import hosts
-from tests.cluster.cluster import PG_SERVER, REDIS_SERVER, Cluster
+from tests.cluster.cluster import LOGS, PG_SERVER, REDIS_SERVER, Cluster
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 SUMMARY: list[str] = []
@@ -38,17 +39,24 @@ def cluster(tmp_path_factory):
     if str(BENCH) not in sys.path:
         sys.path.insert(0, str(BENCH))  # bench/load_http.py's browser
     made = Cluster(tmp_path_factory.mktemp("cluster"))
+    # A run stopped with SIGTERM (a CI timeout) takes the cluster down too, as Ctrl-C does.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         made.start()
         SUMMARY.append(
             f"hosts: {', '.join(h.name + ' ' + h.address for h in made.hosts.hosts)} "
-            f"(subnet {made.hosts.subnet}); logs in {made.work}"
+            f"(subnet {made.hosts.subnet}); their output in {LOGS.relative_to(LOGS.parents[1])}/"
         )
         yield made
     finally:
         SUMMARY.extend(made.figures)
         if problems := made.stop():
             SUMMARY.append(f"taking the cluster down: {'; '.join(problems)}")
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def pytest_terminal_summary(terminalreporter):
