@@ -159,11 +159,3 @@ def match_if_never_matched(story: Story) -> bool:
         return False
     match_story(story)
     return True
-
-
-def take_in_later(story: Story) -> None:
-    """An import that ended early stored articles without handing them to matching: queue a
-    task worker's run that does (claims/tasks.py `run_backlog`)."""
-    from claims.tasks import run_backlog
-
-    run_backlog.enqueue(story.pk)

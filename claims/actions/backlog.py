@@ -2,8 +2,8 @@
 the end of a batch (articles/ingest/store.py `take_in`), so an import that failed or whose
 worker was killed leaves the articles it stored outside the story's match index, and a
 re-run skips them as duplicates. Every incremental match therefore takes in whatever the
-index is missing along with its own articles, and an interrupted import queues such a run
-(claims/tasks.py `run_backlog`)."""
+index is missing along with its own articles, and so does the match that ends every browser
+import, whatever its chunks stored before they failed (articles/tasks.py `match_import`)."""
 
 from django.db.models import Count
 
