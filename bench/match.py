@@ -9,11 +9,13 @@ match.
 
 With --process it measures `manage.py match_claims` instead, as a process on a real database:
 a throwaway database (an SQLite file under /tmp, or PostgreSQL database parallax_bench_e2e,
-created and dropped here) holding the 100k story, matched twice (the first run, then the
-unchanged re-run). Per run: wall time, peak memory of the process, the longest write
+created and dropped here; BENCH_PG_DATABASE names another, for two runs at once) holding the
+100k story, matched twice (the first run, then the unchanged re-run). Per run: wall time, CPU
+time (the process's and, for PostgreSQL on this machine, its server process's: on a shared
+machine a steadier figure than wall time), peak memory of the process, the longest write
 transaction (every transaction and every write statement outside one, timed on the
-connection), where the time went (loading, the pipeline, storing), and the wall time as a
-multiple of the pipeline inside it.
+connection), where the time went (loading, the pipeline, storing; wall and CPU seconds), the
+time spent collecting garbage, and the wall time as a multiple of the pipeline inside it.
 
     python bench/match.py            # 10k and 100k
     python bench/match.py --million  # and 1M (a few minutes)
@@ -201,7 +203,7 @@ def event_quality(result, claims) -> str:
 # --- the command end to end (--process) ---
 
 PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
-PG_NAME = "parallax_bench_e2e"
+PG_NAME = os.environ.get("BENCH_PG_DATABASE", "parallax_bench_e2e")
 SLUG = "bench-e2e"
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 STORY_LOCK = ('FROM "articles_story"', "FOR NO KEY UPDATE")  # StoryQuerySet.lock, PostgreSQL
@@ -234,8 +236,8 @@ def process(n: int, database: str, profile: str | None) -> None:
             f"{time.perf_counter() - t:.0f} s, not counted below); the machine may be shared"
         )
         print(
-            f"{'':9} {'wall s':>7} {'peak MB':>8} {'longest write tx s':>19} {'txs':>5} "
-            f"{'pipeline s':>10} {'wall/pipeline':>14}"
+            f"{'':9} {'wall s':>7} {'CPU s':>6} {'peak MB':>8} {'longest write tx s':>19} "
+            f"{'txs':>5} {'pipeline s':>10} {'wall/pipeline':>14}"
         )
         for i, run in enumerate(["first run", "re-run"]):
             stats = tmp / f"run{i}.json"
@@ -259,16 +261,24 @@ def report(run: str, wall: float, r: dict, output: str) -> None:
     txs = r["transactions"]
     longest = max(txs, key=lambda tx: tx[0], default=[0.0, 0, ""])
     print(
-        f"{run:9} {wall:7.1f} {r['peak_mb']:8.0f} {longest[0]:19.2f} {len(txs):5d} "
-        f"{pipeline:10.1f} {wall / max(pipeline, 1e-9):13.1f}x"
+        f"{run:9} {wall:7.1f} {sum(r['cpu']):6.1f} {r['peak_mb']:8.0f} {longest[0]:19.2f} "
+        f"{len(txs):5d} {pipeline:10.1f} {wall / max(pipeline, 1e-9):13.1f}x"
     )
     print(f"          {output}")
     print(
         f"          {r['startup']:.1f} s before the command (interpreter, imports, Django), "
-        f"{r['command']:.1f} s in it, {wall - r['startup'] - r['command']:.1f} s after it (exit)"
+        f"{r['command']:.1f} s in it ({r.get('gc', 0):.1f} s of it collecting garbage), "
+        f"{wall - r['startup'] - r['command']:.1f} s after it (exit)"
+    )
+    process_cpu, server_cpu = r["cpu"]
+    print(
+        f"          CPU: {process_cpu + server_cpu:.1f} s ({process_cpu:.1f} s the process, "
+        f"{server_cpu:.1f} s the database server); per step, wall s / CPU s:"
     )
     for part, names in STEPS.items():
-        steps = {k: round(r["steps"][k], 1) for k in names if k in r["steps"]}
+        steps = {
+            k: f"{r['steps'][k]:.1f}/{r['steps'][f'cpu {k}']:.1f}" for k in names if k in r["steps"]
+        }
         print(f"          {part}: {steps}")
     over = sum(1 for tx in txs if tx[0] > 1)
     print(
@@ -361,9 +371,10 @@ def child(slug: str, stats_path: str, profile: str | None) -> None:
     from django.core.management import execute_from_command_line
 
     steps, transactions = _instrument()
+    collected = _gc_timer()
     startup = time.time() - float(os.environ["BENCH_LAUNCHED"])
     command = ["manage.py", "match_claims", "--story", slug]
-    t = time.perf_counter()
+    t, cpu_before = time.perf_counter(), cpu()
     if profile:
         import cProfile
 
@@ -376,8 +387,49 @@ def child(slug: str, stats_path: str, profile: str | None) -> None:
         peak_mb=peak_mb(),
         startup=startup,
         command=time.perf_counter() - t,
+        cpu=[now - before for now, before in zip(cpu(), cpu_before, strict=True)],
+        gc=collected[0],
     )
     Path(stats_path).write_text(json.dumps(stats))
+
+
+_BACKEND: list[int] = []  # the PostgreSQL server process of the command's connection
+
+
+def cpu() -> tuple[float, float]:
+    """CPU seconds used so far by this process (all its threads) and by the database server
+    process serving its connection (PostgreSQL on this machine; SQLite works in the process):
+    unlike wall time, hardly changed by other work on a shared machine."""
+    from django.db import connection
+
+    server = 0.0
+    if connection.vendor == "postgresql":
+        if not _BACKEND:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                _BACKEND.append(cursor.fetchone()[0])
+        try:
+            fields = Path(f"/proc/{_BACKEND[0]}/stat").read_text().rsplit(")", 1)[1].split()
+            server = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:  # a server elsewhere
+            pass
+    return time.process_time(), server
+
+
+def _gc_timer() -> list[float]:
+    """Seconds the cyclic garbage collector takes from now on (in the list's one item)."""
+    import gc
+
+    spent, began = [0.0], [0.0]
+
+    def timer(phase, info):
+        if phase == "start":
+            began[0] = time.perf_counter()
+        else:
+            spent[0] += time.perf_counter() - began[0]
+
+    gc.callbacks.append(timer)
+    return spent
 
 
 def _instrument() -> tuple[dict, list]:
@@ -395,11 +447,12 @@ def _instrument() -> tuple[dict, list]:
 
     def timed(name, func):
         def run(*args, **kwargs):
-            t = time.perf_counter()
+            t, used = time.perf_counter(), sum(cpu())
             try:
                 return func(*args, **kwargs)
             finally:
                 steps[name] = steps.get(name, 0.0) + time.perf_counter() - t
+                steps[f"cpu {name}"] = steps.get(f"cpu {name}", 0.0) + sum(cpu()) - used
 
         return run
 
