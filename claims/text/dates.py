@@ -45,15 +45,20 @@ def weekday_before(weekday: int, published: datetime.date) -> datetime.date:
     return published - datetime.timedelta(days=(published.weekday() - weekday) % 7)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def dates_in(text: str, published: datetime.date | None) -> list[DateMention]:
     found = []
-    for pattern, month_group, day_group in ((DATE_MD, 1, 2), (DATE_DM, 2, 1)):
+    # the patterns are costly: a stated date needs a digit, a weekday the letters "day"
+    stated = ((DATE_MD, 1, 2), (DATE_DM, 2, 1)) if _DIGIT.search(text) else ()
+    for pattern, month_group, day_group in stated:
         for m in pattern.finditer(text):
             year = int(m.group(3)) if m.group(3) else (published.year if published else None)
             when = _date(year, MONTHS[m.group(month_group).lower()], int(m.group(day_group)))
             if when:
                 found.append(DateMention(m.start(), m.end(), when, "stated"))
-    if published:
+    if published and "day" in text.lower():
         for m in WEEKDAY.finditer(text):
             if not any(d.start <= m.start() < d.end for d in found):
                 when = weekday_before(WEEKDAYS[m.group(1).lower()], published)
