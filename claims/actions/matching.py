@@ -318,8 +318,12 @@ def _writing(story: Story):
 
 def _retire_emptied(story: Story, kept: set, old_event_of: dict[int, int]) -> None:
     """Delete the events this run left empty; each one's address then leads to wherever the
-    claims it held before the run went (GoneEvent)."""
-    emptied = story.events.exclude(id__in=kept).filter(claims__isnull=True)
+    claims it held before the run went (GoneEvent). The empty events are read first and
+    those the run kept set aside here: a statement excluding the run's events by id (one
+    parameter each, thousands) took seconds to build and parse, twice, the lock held."""
+    empty = story.events.filter(claims__isnull=True).values_list("id", flat=True)
+    gone = sorted(set(empty) - kept)
+    emptied = Event.objects.filter(id__in=gone, claims__isnull=True)
     held = defaultdict(list)
     for claim_id, event_id in old_event_of.items():
         held[event_id].append(claim_id)
