@@ -230,10 +230,10 @@ def constraints(story: Story) -> matching.Constraints:
 
 
 def _inputs(articles_qs):
-    articles = [
-        matching.ArticleInput(a.id, a.outlet.name, a.title, a.published, a.body)
-        for a in articles_qs.select_related("outlet").order_by("id")
-    ]
+    rows = articles_qs.order_by("id").values_list(
+        "id", "outlet__name", "title", "published", "body"
+    )
+    articles = [matching.ArticleInput(*row) for row in rows]
     claims = _claim_inputs(Claim.objects.filter(article__in=[a.id for a in articles]))
     return articles, claims
 
