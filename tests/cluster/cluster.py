@@ -31,7 +31,7 @@ PG_PORT, REDIS_PORT, WEB_PORT = 8130, 8131, 8000
 LEASE = 6  # PARALLAX_JOB_LEASE: a killed job is noticed within seconds, not 40
 SEED = "syria-ceasefire-2016"
 ANNOTATORS = 4
-START_S = 60
+START_S = 120  # a server or worker starting on a loaded machine
 JOB_WAIT_S = 180
 
 
@@ -86,20 +86,18 @@ class Cluster:
         for name in ("w1", "w2"):
             self.workers[name] = self.hosts.add(name)
         self._relay()
-        for command in (
-            ["migrate", "--noinput"],
-            ["collectstatic", "--noinput"],
-            ["load_seeds"],
-            ["match_claims", "--story", SEED],
-        ):
-            self.manage(*command)
-        self.manage("shell", "-c", MAKE_USERS, PASSWORD=self.password(), ANNOTATORS=str(ANNOTATORS))
+        static = self._spawn("collectstatic", None, self._manage("collectstatic", "--noinput"))
+        self.manage("migrate", "--noinput")
+        self.manage("shell", "-c", SEED_AND_USERS, PASSWORD=self.password())
+        if static.wait():
+            raise RuntimeError(f"collectstatic: {self.log('collectstatic')[-2000:]}")
         for name in self.servers:
             self.start_server(name)
-        for name in self.workers:
-            self.start_worker(name)
+        ready = [self.start_worker(name, wait=False) for name in self.workers]
         for name in self.servers:
             self._wait_healthy(name)
+        for wait in ready:
+            wait()
 
     def stop(self) -> list[str]:
         """Everything down and away, whatever state it is in; the problems met."""
@@ -142,16 +140,20 @@ class Cluster:
         command += ["--workers", "2", "--worker-class", "gthread", "--threads", "4"]
         self._spawn(f"server-{name}", host, command)
 
-    def start_worker(self, name: str):
+    def start_worker(self, name: str, wait=True):
         """`db_worker` on host `name`, its id "NAME.N" (its Nth start there): the task queue
-        records which host took each task."""
+        records which host took each task. Ready when it says so (Django loaded, lost jobs
+        reaped), not while a round is timed; with wait=False, what waits for that."""
         self._starts[name] = self._starts.get(name, 0) + 1
-        command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
         worker_id = f"{name}.{self._starts[name]}"
+        command = self._manage("db_worker", "--no-reload", "--no-startup-delay")
         command += ["--interval", "0.2", "--worker-id", worker_id]
         process = self._spawn(f"worker-{name}", self.workers[name], command)
-        # Ready when it says so (Django loaded, lost jobs reaped): not while a round is timed.
-        self._wait_for(f"worker-{name}", f"worker_id={worker_id}", process)
+
+        def ready():
+            self._wait_for(f"worker-{name}", f"worker_id={worker_id}", process)
+
+        return ready() if wait else ready
 
     def stop_worker(self, name: str):
         """As a supervisor stops it: SIGTERM, and the worker ends its task first."""
@@ -161,7 +163,7 @@ class Cluster:
 
     def _spawn(self, name: str, host: Host | None, command: list[str]) -> subprocess.Popen:
         log = open(LOGS / f"{name}.log", "a")  # noqa: SIM115 (the process writes it)
-        env = self.env(host) if host else {"PATH": os.environ["PATH"]}
+        env = self.env(host) if host else self.env()
         start = host.popen if host else subprocess.Popen
         self.processes[name] = start(command, cwd=ROOT, env=env, stdout=log, stderr=log)
         log.close()
@@ -180,10 +182,14 @@ class Cluster:
 
     # -- looking on ------------------------------------------------------------------------
 
+    @staticmethod
+    def _manage(*args: str) -> list[str]:
+        return [sys.executable, "manage.py", *args]
+
     def manage(self, *args: str, **env: str) -> str:
         """A `manage.py` command in the host's namespace, as an operator would run it."""
         done = subprocess.run(
-            [sys.executable, "manage.py", *args],
+            self._manage(*args),
             cwd=ROOT,
             env={**self.env(), **env},
             capture_output=True,
@@ -232,17 +238,21 @@ class Cluster:
         return PASSWORD
 
 
-# Run by `manage.py shell -c` on the cluster's database: an editor and annotators of the seed
-# story (the password from the environment).
-MAKE_USERS = """
+# Run by `manage.py shell -c` on the cluster's database (one process, not three): the seed
+# story loaded and matched as `make seed` does, an editor and annotators of it (the password
+# from the environment).
+SEED_AND_USERS = f"""
 import os
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from articles.models import Membership, Role, Story
-story = Story.objects.get(slug="syria-ceasefire-2016")
+call_command("load_seeds")
+call_command("match_claims", "--story", "{SEED}")
+story = Story.objects.get(slug="{SEED}")
 users = get_user_model().objects
 editor = users.create_user("editor", password=os.environ["PASSWORD"])
 Membership.objects.create(story=story, user=editor, role=Role.EDITOR)
-for n in range(int(os.environ["ANNOTATORS"])):
-    user = users.create_user(f"a{n}", password=os.environ["PASSWORD"])
+for n in range({ANNOTATORS}):
+    user = users.create_user(f"a{{n}}", password=os.environ["PASSWORD"])
     Membership.objects.create(story=story, user=user, role=Role.ANNOTATOR)
 """
