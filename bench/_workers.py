@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,8 +125,13 @@ class Workers:
         return self
 
     def kill(self, process: subprocess.Popen) -> None:
-        """kill -9 a worker and whatever it forked, as a lost machine would."""
+        """kill -9 a worker and whatever it forked, as a lost machine would (rq's work-horse
+        puts itself in a process group of its own)."""
+        forked = descendants(process.pid)
         os.killpg(process.pid, signal.SIGKILL)
+        for pid in forked:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         process.wait()
 
     def stop(self) -> None:
@@ -144,6 +150,14 @@ class Workers:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def descendants(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [n for child in map(int, children) for n in (child, *descendants(child))]
 
 
 def wait_for(what: str, check, timeout: float = 3600, every: float = 0.1) -> float:

@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 
 from _corpus import scaled_corpus
 from _workers import (
@@ -131,8 +132,12 @@ def killed(story, corpus, env, engine, observe: float) -> dict:
         ended = wait_for_or_none(lambda: ImportJob.objects.get(pk=job.pk).finished, observe)
         job = ImportJob.objects.get(pk=job.pk)
         by = "the workers" if ended is not None else None
+        page = ""
         if ended is None:  # what a visit of the job's page does
-            check(job)
+            try:
+                check(job)
+            except Exception as exc:  # the page would answer 500
+                page = f"{type(exc).__name__}: {exc}"
             job = ImportJob.objects.get(pk=job.pk)
             by = "its status page" if job.finished else None
             if job.status != JobStatus.DONE:
@@ -149,6 +154,8 @@ def killed(story, corpus, env, engine, observe: float) -> dict:
             "articles": Article.objects.filter(story=story).count(),
             "of": len(corpus[story.slug]),
             "tasks": task_states(job),
+            "page": page,
+            "report": dict(Counter(row["status"] for row in job.report or [])),
         }
 
 
@@ -212,6 +219,7 @@ def rows(result: dict, args) -> list[tuple[str, str]]:
         ("killed mid-import: the job", kind_of(kill["status"])),
         ("  after", f"{kill['seconds']:.0f} s, by {kill['by'] or 'no one'}"),
         ("  articles stored", f"{kill['articles']} of {kill['of']}"),
+        ("  its report", ", ".join(f"{n} {k}" for k, n in kill["report"].items()) or "none"),
         ("  its tasks in the engine", kill["tasks"]),
     ]
     return out
@@ -259,6 +267,8 @@ def main():
     for engine, result in results.items():
         for error in result["load"]["failed"]:
             print(f"{engine}: failed: {error[:200]}")
+        if result["killed"]["page"]:
+            print(f"{engine}: the killed import's status page raised {result['killed']['page']}")
         if result["killed"]["error"]:
             print(f"{engine}: the killed import says: {result['killed']['error'][:200]}")
     print(f"load average at end: {load_average()}")
