@@ -21,7 +21,7 @@ JOB_S = 180  # patience for a job on a loaded machine
 # A killed job ends within the lease and a third (the other worker reaps every third of it);
 # give it the lease twice over before calling it stuck.
 ENDED_WITHIN_S = 2 * LEASE + 10
-STORIES, FILES_PER_STORY = 8, 6  # the parallel round: stories imported and matched at once
+STORIES, FILES_PER_STORY = 6, 5  # the parallel round: stories imported and matched at once
 
 
 def job(cluster, pk: int) -> dict:
