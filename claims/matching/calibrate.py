@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import score
+
 COEFFICIENTS = Path(__file__).with_name("calibration.json")
 
 
@@ -24,7 +26,7 @@ def features(c: dict[str, np.ndarray], decided: np.ndarray) -> np.ndarray:
     return np.column_stack(
         [
             decided,
-            c["terms"],
+            score.words(c),  # "terms": shared terms and a share of their context's likeness
             np.maximum(c["wording"] - 0.5, 0) / 0.5,
             c["concepts"],
             same & apart,

@@ -1,5 +1,6 @@
 """Step 5's evidence: the named components of each pair's score (shared terms, wording, the
-articles' likeness, occurrence, lead, other days or places, shared aliased things), and which
+articles' likeness, occurrence, lead, other days or places, shared aliased things, the
+sentences around them: context.py), and which
 pairs the calibrated model is sure enough of to join claims into one event (MIN_SURE).
 
 Wording (rapidfuzz, the costly one) is compared only where it can change a decision; the
@@ -10,7 +11,7 @@ import itertools
 
 import numpy as np
 
-from . import calibrate, occurrence, score
+from . import calibrate, context, occurrence, score
 
 EDGE_FLOOR = 0.3  # weaker pairs stay out of the clustering graph (they count as 0)
 MIN_SURE = 0.4  # calibrated chance a pair is one event that it takes to join claims into one
@@ -31,6 +32,7 @@ def of(index, a, b, cos, same, aa, ab, asim, exact=None):
     found = (art_keys[pos] == pair_keys) if len(art_keys) else np.zeros(len(a), bool)
     article = np.where(found, art_sims[pos] if len(art_sims) else 0, 0)
     lead = np.frombuffer(index.lead, np.uint8).astype(bool)
+    inside = same & distinct_occurrences(index)
     comps = {
         "terms": cos.astype(np.float32),
         "wording": np.zeros(len(a), np.float32),
@@ -45,6 +47,7 @@ def of(index, a, b, cos, same, aa, ab, asim, exact=None):
         "other_date": _other_date(index, a, b).astype(np.float32),
         "other_place": _other_place(index, a, b).astype(np.float32),
         "concepts": (_shared_concepts(index, a, b) >= 2).astype(np.float32),
+        "context": context.similarity(index, a, b, inside & (cos >= context.FLOOR)),
     }
     worded = _wording_counts(comps)
     if exact is not None:

@@ -103,12 +103,17 @@ class Sharing:
         return got
 
 
+CONTEXT_SAID = 0.2  # context likeness (context.py) from which the explanation names it
+
+
 def sentence(terms: list[str], c: dict[str, float]) -> str:
     """The link in a journalist's words: what both claims mention, how close the wording is,
     and what the two articles have in common."""
     parts = ["Both mention " + ", ".join(terms[:8]) if terms else "Confirmed by a person"]
     if c.get("concepts"):
         parts.append("they name two of the same aliased things, as two accounts of one event do")
+    if c.get("context", 0) >= CONTEXT_SAID:
+        parts.append("the sentences around them in their articles tell alike too")
     parts.append(f"wording {round(100 * c['wording'])}/100 alike")
     if c.get("other_date"):
         parts.append("but they give different days")

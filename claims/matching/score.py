@@ -2,7 +2,9 @@
 
 Sentence evidence decides, and the articles set the bar (a gate, not a sum):
 
-    evidence = shared terms (IDF cosine) + a bonus for wording closer than unrelated sentences
+    evidence = shared terms (IDF cosine) + a share of the likeness of the sentences around them
+               (context.py; only inside an occurrence of a story that covers several)
+               + a bonus for wording closer than unrelated sentences
                + a bonus when both name two of the same aliased things (an action and who it
                struck, two parties: what the story's aliases group, typed or learned)
     bar      = low for two leads of articles about the same occurrence, moderate for other
@@ -25,6 +27,7 @@ CONFLICT = 4.0  # bar multiplier when the claims name different days or differen
 WORDING_BONUS = 0.5  # evidence added per unit of wording above the unrelated level
 WORDING_FLOOR = 0.5  # token_set_ratio of unrelated sentences sits below this
 CONCEPT_BONUS = 0.3  # evidence added when two claims share two or more aliased things
+CONTEXT_SHARE = 0.5  # evidence added per unit of context likeness (context.py)
 
 
 def close_spellings(names: list[str], cutoff: float = 0.8) -> list[tuple[str, str]]:
@@ -81,9 +84,15 @@ def bar(c: dict[str, np.ndarray]) -> np.ndarray:
     return np.where(conflict, need * CONFLICT, need).astype(np.float32)
 
 
+def words(c: dict[str, np.ndarray]) -> np.ndarray:
+    """The evidence of the words: shared terms, and a share of their context's likeness (links
+    stored before context was measured have none)."""
+    return c["terms"] + CONTEXT_SHARE * c.get("context", 0)
+
+
 def evidence(c: dict[str, np.ndarray]) -> np.ndarray:
     extra = np.maximum(c["wording"] - WORDING_FLOOR, 0) / (1 - WORDING_FLOOR)
-    return (c["terms"] + WORDING_BONUS * extra + CONCEPT_BONUS * c["concepts"]).astype(np.float32)
+    return (words(c) + WORDING_BONUS * extra + CONCEPT_BONUS * c["concepts"]).astype(np.float32)
 
 
 def combine(c: dict[str, np.ndarray]) -> np.ndarray:
