@@ -55,13 +55,13 @@ def dates_in(text: str, published: datetime.date | None) -> list[DateMention]:
     for pattern, month_group, day_group in stated:
         for m in pattern.finditer(text):
             year = int(m.group(3)) if m.group(3) else (published.year if published else None)
-            when = _date(year, MONTHS[m.group(month_group).lower()], int(m.group(day_group)))
+            when = _date(year, MONTHS[m.group(month_group).casefold()], int(m.group(day_group)))
             if when:
                 found.append(DateMention(m.start(), m.end(), when, "stated"))
     if published and "day" in text.lower():
         for m in WEEKDAY.finditer(text):
             if not any(d.start <= m.start() < d.end for d in found):
-                when = weekday_before(WEEKDAYS[m.group(1).lower()], published)
+                when = weekday_before(WEEKDAYS[m.group(1).casefold()], published)
                 found.append(
                     DateMention(m.start(), m.end(), when, "weekday before the article's date")
                 )

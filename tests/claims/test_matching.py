@@ -53,6 +53,16 @@ def test_weekday_is_a_date_when_the_article_is_dated():
     assert "monday" in terms("on Monday", tuesday)
 
 
+def test_a_weekday_or_month_in_old_letters_is_read_not_a_crash():
+    """A long s ("ſunday") or the Kelvin sign matches the patterns case aside (re.I); the
+    lookup folds the same way instead of raising KeyError."""
+    from claims.text.dates import dates_in
+
+    tuesday = datetime.date(2016, 9, 20)
+    assert [d.date for d in dates_in("on ſunday", tuesday)] == [datetime.date(2016, 9, 18)]
+    assert [d.date for d in dates_in("on ſeptember 9", tuesday)] == [datetime.date(2016, 9, 9)]
+
+
 def test_light_stemmer():
     assert terms("strikes") == terms("striking") == terms("strike")
     assert terms("bombed") == terms("bombing")
