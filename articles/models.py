@@ -42,9 +42,8 @@ class OutletQuerySet(models.QuerySet):
         return self.filter(name__iexact=name).first() or self._also_named(name)
 
     def _also_named(self, name: str) -> "Outlet | None":
-        line = f"{ALSO_NAMED}{name}".casefold()
         for outlet in self.filter(notes__icontains=f"{ALSO_NAMED}{name}").order_by("pk"):
-            if any(n.strip().casefold() == line for n in outlet.notes.splitlines()):
+            if name.casefold() in (n.casefold() for n in outlet.also_named):
                 return outlet
         return None
 
@@ -82,6 +81,14 @@ class Outlet(models.Model):
     @property
     def is_unknown(self) -> bool:
         return self.name == UNKNOWN_OUTLET
+
+    @property
+    def also_named(self) -> list[str]:
+        """The other names imports may give it: the lines "Also named: NAME" of its notes,
+        which merging two outlets writes (articles/details.py merge_outlets)."""
+        prefix = ALSO_NAMED.casefold()
+        lines = (line.strip() for line in self.notes.splitlines())
+        return [line[len(prefix) :] for line in lines if line.casefold().startswith(prefix)]
 
 
 class StoryQuerySet(models.QuerySet):

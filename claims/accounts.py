@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from articles.models import ALSO_NAMED, ARTICLE_TEXTS, Article
+from articles.models import ARTICLE_TEXTS, Article
 from claims.models import Claim
 
 # How the first report was chosen (the exports' `first_reported_basis`).
@@ -56,21 +56,13 @@ class Text:
             id=article.pk,
             outlet_id=outlet.pk,
             outlet=outlet.name,
-            outlet_names=_names(outlet),
+            outlet_names=(outlet.name, *outlet.also_named),
             known=not outlet.is_unknown,
             title=article.display_title,
             published=article.published,
             copy_of=article.copy_of_id,
             origin=article.origin,
         )
-
-
-def _names(outlet) -> tuple[str, ...]:
-    """The outlet's name, then those it is also named: the lines "Also named: NAME" of its
-    notes, which merging two outlets writes and the importer reads (Outlet.objects.for_name)."""
-    prefix = ALSO_NAMED.casefold()
-    lines = (line.strip() for line in outlet.notes.splitlines())
-    return (outlet.name, *(n[len(prefix) :] for n in lines if n.casefold().startswith(prefix)))
 
 
 @dataclass(frozen=True)
