@@ -20,12 +20,11 @@ from claims.text.attribution import PRONOUNS, attributions, mask_quotations, quo
 
 from . import Flag, retold, span
 
-_TITLES = {
-    "mr", "mrs", "ms", "dr", "col", "gen", "lt", "maj", "capt", "sgt", "adm", "sen", "rep",
-    "gov", "president", "secretary", "minister", "spokesman", "spokeswoman", "chief", "the",
-}  # fmt: skip
 # Titles that only a person's name follows ("Col. Thomas", "Mr. Kerry").
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "col", "gen", "lt", "maj", "capt", "sgt", "adm", "sen"}
+_TITLES = _HONORIFICS | {
+    "rep", "gov", "president", "secretary", "minister", "spokesman", "spokeswoman", "chief", "the",
+}  # fmt: skip
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|one|some)\s+", re.IGNORECASE)
 _PERSON_PRONOUNS = PRONOUNS - {"it"}  # "it" is never a person
 _PERSON_ROLES = {
