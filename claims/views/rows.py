@@ -13,6 +13,7 @@ escaped by format_html; what is marked safe here is a literal.
 from html import escape
 
 from django.template.defaultfilters import floatformat, pluralize
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -138,12 +139,6 @@ PINNED = mark_safe(
 )
 
 
-SAME_QUOTE = (
-    "The same words of the same speaker: one quotation that several outlets printed, not a "
-    "second confirmation"
-)
-
-
 def claim_item(
     claim, text_pieces, urls, also: bool = False, via=None, same: str = ""
 ) -> SafeString:
@@ -169,7 +164,7 @@ def claim_item(
         text=marked_html(text_pieces),
         home=_home(claim, urls) if also else "",
         via=via_note(via, urls["article"]) if via else "",
-        same=format_html('<span class="same-quote" title="{}">{}</span> · ', SAME_QUOTE, same)
+        same=format_html("{} · ", render_to_string("claims/_same_quotation.html", {"note": same}))
         if same
         else "",
         speaker=format_html('<span class="speaker">{}</span> · ', claim.speaker)
