@@ -239,6 +239,14 @@ def vias(article_ids: Iterable[int]) -> dict[int, Via]:
     return dict(count(ids, _texts(ids)).via) if ids else {}
 
 
+def claim_vias(told: Accounts, also_article_ids: Iterable[int]) -> dict[int, Via]:
+    """Where the reporting of each article of an event's claims comes from, when not from its
+    own outlet: the event's accounts (`told`) say it of its own articles; the articles only of
+    the claims that also tell of it, which its accounts do not count, are read apart."""
+    own = {pk for account in told.accounts for pk in account.article_ids}
+    return {**vias(set(also_article_ids) - own), **told.via}
+
+
 def _counted(claims) -> dict[int, Accounts]:
     pairs = claims.order_by().values_list("event_id", "article_id").distinct()
     by_event = defaultdict(set)

@@ -115,8 +115,7 @@ def _claims(story, event, shown_outlet) -> dict:
     also = list(in_columns(Claim.objects.also_telling_of(event)).select_related("event"))
     ids, also_ids = [c.id for c in claims], [c.id for c in also]
     same = framing.quotation_notes(claims + also)
-    # The articles of the claims that also tell of it are not counted in its accounts.
-    also_via = accounts.vias({c.article_id for c in also})
+    via = accounts.claim_vias(told, {c.article_id for c in also})
     # Links between claims of this event, and between them and the claims that also tell of
     # it: filtered by the claims (indexed), not by a join through the event, which would read
     # every link of the story.
@@ -157,7 +156,7 @@ def _claims(story, event, shown_outlet) -> dict:
                         c,
                         pieces(c.text, matched[c.id], differs[outlet]),
                         urls,
-                        via=told.via.get(c.article_id),
+                        via=via.get(c.article_id),
                         same=same.get(c.id, ""),
                     )
                     for c in own[:shown]
@@ -168,7 +167,7 @@ def _claims(story, event, shown_outlet) -> dict:
                         pieces(c.text, matched[c.id]),
                         urls,
                         also=True,
-                        via=also_via.get(c.article_id),
+                        via=via.get(c.article_id),
                         same=same.get(c.id, ""),
                     )
                     for c in others[:shown]

@@ -58,8 +58,7 @@ def _columns(event, told, article_prefix) -> tuple[list[dict], list[int], bool]:
     more = len(own) > CLAIMS_SHOWN or len(also) > CLAIMS_SHOWN
     own, also = own[:CLAIMS_SHOWN], also[:CLAIMS_SHOWN]
     same = framing_data.quotation_notes(own + also)
-    # The articles of the claims that also tell of it are not counted in its accounts.
-    vias = {**accounts.vias({c.article_id for c in also}), **told.via}
+    vias = accounts.claim_vias(told, {c.article_id for c in also})
     for claim in own + also:
         claim.same_quotation = same.get(claim.id, "")
         via = vias.get(claim.article_id)
