@@ -42,7 +42,8 @@ def run_job(job: BackgroundJob, work: Callable[[BackgroundJob], object]) -> str:
     """Run `work(job)` as the job: running and beating while it works, failed with the reason
     when it raises (the task result keeps the traceback)."""
     try:
-        job.start(worker_name())
+        if not job.start(worker_name()):
+            return job.status  # ended by an earlier attempt's worker, taken for lost
         with heartbeat(job.beat):
             work(job)
     except Exception as exc:

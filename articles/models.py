@@ -437,9 +437,16 @@ class BackgroundJob(models.Model):
     def queued_as(self, task_id):
         self._set(task_id=str(task_id))
 
-    def start(self, worker: str = ""):
-        self._set(status=JobStatus.RUNNING, started_at=Now(), heartbeat_at=Now(), worker=worker)
+    def start(self, worker: str = "") -> bool:
+        """Running on this worker; False when the job has ended meanwhile (a worker taken for
+        lost came back and ended it before this attempt began): it is not run again."""
+        fields = dict(status=JobStatus.RUNNING, started_at=Now(), heartbeat_at=Now())
+        if not type(self).objects.unfinished().filter(pk=self.pk).update(**fields, worker=worker):
+            self.refresh_from_db()
+            return False
+        self.status, self.worker = JobStatus.RUNNING, worker
         self.refresh_from_db(fields=["started_at", "heartbeat_at"])
+        return True
 
     def beat(self) -> bool:
         """The worker is alive. A plain update of this row only: no story revision, no
@@ -652,13 +659,15 @@ class ImportChunk(BackgroundJob):
     def article_fields(self) -> dict:
         return {"import_job_id": self.job_id, "import_chunk": self}
 
-    def start(self, worker: str = ""):
+    def start(self, worker: str = "") -> bool:
         """Each attempt reads every file of the chunk again (what it stored is found again)."""
         with transaction.atomic():
+            if not super().start(worker):
+                return False
             self._set(done=0)
-            super().start(worker)
             self.job.chunk_started()
             self.job.count_done()
+        return True
 
     def advance(self):
         with transaction.atomic():
@@ -667,8 +676,14 @@ class ImportChunk(BackgroundJob):
 
     @transaction.atomic
     def finish(self, rows: list[dict]):
+        """Done, with its report; unless another attempt ended it first (this one may have
+        begun after that one dropped the files, and read none)."""
+        fields = dict(status=JobStatus.DONE, done=self.total, report=rows)
+        if not ImportChunk.objects.unfinished().filter(pk=self.pk).update(**fields):
+            return
+        for name, value in fields.items():
+            setattr(self, name, value)
         self.files.all().delete()
-        self._set(status=JobStatus.DONE, done=self.total, report=rows)
         self._ended()
 
     def _ended(self):

@@ -30,6 +30,7 @@ from articles.models import (
     Role,
     Story,
 )
+from articles.tasks import _import
 from claims.actions import backlog, matching
 from claims.actions.backlog import unindexed
 from claims.models import MatchJob, MatchState
@@ -208,6 +209,29 @@ def test_a_chunk_whose_worker_vanished_is_tried_again_and_reports_what_both_stor
     html = editor_client.get(job.get_absolute_url()).text
     assert "Files 1-2 of 2: done, attempt 2 of 2 (a worker was lost)" in html
     assert "2 imported, 0 duplicates, 0 failed." in html
+
+
+def test_a_chunk_its_lost_worker_finished_after_all_is_not_run_again_and_reported_empty(
+    editor_client, story, settings
+):
+    """A worker taken for lost (paused, cut off) comes back and ends its chunk before the
+    chunk's second attempt is taken: that attempt finds the chunk ended and leaves it, its
+    files and its report, as they are."""
+    settings.PARALLAX_IMPORT_CHUNK = 2
+    job = upload(editor_client, story, [seed(name) for name in FILES[:3]])
+    first = job.chunks.get(number=1)
+    lost(first, "slow-worker")
+    assert reap() == 1
+    _import(first)  # it was not dead: it goes on and ends the chunk
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.error
+    assert sorted(row["name"] for row in job.imported) == sorted(FILES[:3])
+    assert Article.objects.filter(story=story).count() == 3
+    first.refresh_from_db()
+    assert first.status == JobStatus.DONE and len(first.report) == 2
 
 
 def test_a_chunk_lost_on_every_attempt_ends_failed_saying_so(editor_client, story):
