@@ -113,12 +113,12 @@ def speaker(sentence: str) -> str:
 
 def attributions(sentence: str) -> list[tuple[int, int, int, int]]:
     """Every attribution the sentence makes, in order: (speaker start, speaker end, anchor
-    start, anchor end), the anchor being the speech verb or "according to"."""
+    start, anchor end), the anchor being the speech verb, "according to" or a headline's colon
+    (`headline_source`, first)."""
     text = mask_quotations(sentence)
     headline = headline_source(text)
-    return [headline] * bool(headline) + [
-        (*found, *anchor) for anchor, found in _candidates(text) if found
-    ]
+    spoken = [(*found, *anchor) for anchor, found in _candidates(text) if found]
+    return [headline, *spoken] if headline else spoken
 
 
 def mask_quotations(text: str) -> str:
