@@ -409,36 +409,39 @@ def _assign(story, assignment: dict[int, int], old_event_of: dict[int, int], ful
     pk = quote(Claim._meta.pk.column)
     pinned = quote(Claim._meta.get_field("event_pinned").column)
     if connection.vendor == "postgresql":
-        # one statement a batch, from the rows staged on the server (_staged)
+        # one statement a batch, from the rows staged on the server (_write_staged)
         sql = (
             f"UPDATE {table} SET {event} = s.event FROM {STAGE} s "
             f"WHERE s.n >= %s AND s.n < %s AND {table}.{pk} = s.id AND NOT {table}.{pinned}"
         )
-        with _staged(f"{pk} AS id, {event} AS event FROM {table}", rows) as batches:
-            for first, last in batches:
-                with _writing(story), connection.cursor() as cursor:
-                    cursor.execute(sql, [first, last])
+        _write_staged(story, f"{pk} AS id, {event} AS event FROM {table}", rows, sql)
         return touched
     # SQLite (in the process, no round trips): one prepared statement a claim
     sql = f"UPDATE {table} SET {event} = %s WHERE {pk} = %s AND NOT {pinned}"
-    for batch in _batches(rows):
-        with _writing(story), connection.cursor() as cursor:
-            cursor.executemany(sql, [(e, c) for c, e in batch])
+    _write_each(story, sql, [(e, c) for c, e in rows])
     return touched
 
 
-STAGE = "parallax_staged_rows"  # a temporary table of the connection (_staged)
+STAGE = "parallax_staged_rows"  # a temporary table of the connection (_write_staged)
 
 
-@contextmanager
-def _staged(columns: str, rows: list):
+def _write_each(story: Story, sql: str, rows: list) -> None:
+    """`sql` run for each row (one prepared statement), a batch a write transaction."""
+    for batch in _batches(rows):
+        with _writing(story), connection.cursor() as cursor:
+            cursor.executemany(sql, batch)
+
+
+def _write_staged(story: Story, columns: str, rows: list, sql: str) -> None:
     """PostgreSQL: rows copied to the server in one COPY stream, into a temporary table
     STAGE of this connection with the given columns ("<expressions> FROM <table>", their
-    types taken from that table) and a row number n from 0; yields the (first, end) row
-    numbers of each write batch, for statements that read their batch from STAGE. The copy
-    locks nothing a label needs: only the batches' own statements take the story's lock.
+    types taken from that table) and a row number n from 0; then `sql` run with the (first,
+    end) row numbers of each write batch, a write transaction each, reading its batch from
+    STAGE. The copy locks nothing a label needs: only the batches take the story's lock.
     Statements with thousands of parameters instead cost a second or more to quote and parse
-    per batch, the lock held meanwhile."""
+    per batch, the lock held meanwhile. The table lives in the server session, from the copy
+    to the last batch: behind a pooler, the pool must give a connection whole (PgBouncer's
+    session pooling), not a transaction at a time."""
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS SELECT 0 AS n, {columns} WITH NO DATA")
@@ -448,7 +451,9 @@ def _staged(columns: str, rows: list):
         cursor.execute(f"CREATE INDEX ON {STAGE} (n)")
         cursor.execute(f"ANALYZE {STAGE}")
     try:
-        yield ((first, first + WRITE_BATCH) for first in range(0, len(rows), WRITE_BATCH))
+        for first in range(0, len(rows), WRITE_BATCH):
+            with _writing(story), connection.cursor() as cursor:
+                cursor.execute(sql, [first, first + WRITE_BATCH])
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
@@ -485,10 +490,7 @@ def _save_links(story: Story, links: list, event_of_key: dict, full: bool) -> tu
         elif _changed(fields, row):
             update.append(Link(id=row[0], **fields))
     _insert_links(story, new)
-    sql, rows = _link_updates(update)
-    for batch in _batches(rows):
-        with _writing(story), connection.cursor() as cursor:
-            cursor.executemany(sql, batch)
+    _write_each(story, *_link_updates(update))
     removed = 0
     if full:
         stale = sorted(row[0] for pair, row in existing.items() if pair not in seen)
@@ -549,7 +551,7 @@ def _insert_links(story: Story, new: list) -> None:
     """The new links, a batch a transaction, each link's parameters made ready outside the
     transactions; a pair that exists is skipped (as bulk_create's ignore_conflicts does): a
     run matching new articles may have made it meanwhile. PostgreSQL: each batch one
-    INSERT ... SELECT of rows staged on the server (_staged); SQLite (in the process): one
+    INSERT ... SELECT of rows staged on the server (_write_staged); SQLite (in the process): one
     prepared statement a row."""
     names = ["story", "claim_a", "claim_b", *LINK_FIELDS, "status", "created_at", "updated_at"]
     fields = [Link._meta.get_field(name) for name in names]
@@ -561,15 +563,10 @@ def _insert_links(story: Story, new: list) -> None:
     rows = _link_rows(story, fields, new)
     if connection.vendor == "postgresql":
         sql = f"{head} SELECT {columns} FROM {STAGE} WHERE n >= %s AND n < %s ORDER BY n {suffix}"
-        with _staged(f"{columns} FROM {table}", rows) as batches:
-            for first, last in batches:
-                with _writing(story), connection.cursor() as cursor:
-                    cursor.execute(sql, [first, last])
+        _write_staged(story, f"{columns} FROM {table}", rows, sql)
         return
     sql = f"{head} VALUES ({', '.join(['%s'] * len(fields))}) {suffix}".rstrip()
-    for batch in _batches(rows):
-        with _writing(story), connection.cursor() as cursor:
-            cursor.executemany(sql, batch)
+    _write_each(story, sql, rows)
 
 
 def _link_rows(story: Story, fields: list, new: list) -> list[list]:
