@@ -11,6 +11,10 @@ decomposition but which PostgreSQL's `unaccent` folds as well. PostgreSQL's sear
 with `unaccent`, which folds every letter folded here and more (ß to ss, æ to ae): its
 candidates always include what this fold finds (tests/claims/test_search_accents.py checks every
 letter), and the query decides. Not folded: ß, æ, œ, Greek and Cyrillic letters.
+
+Changing what `fold` does needs a migration that refills SQLite's index (claims/textsearch.py
+REBUILD): its table is contentless, and a claim's entry is deleted by the folded text it was
+given, which must be folded the same way again.
 """
 
 import re
