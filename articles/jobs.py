@@ -83,7 +83,7 @@ def check(job: BackgroundJob) -> None:
         check(part)
     if job.finished:
         return
-    if job.status == JobStatus.RUNNING:
+    if job.status == JobStatus.RUNNING and job.heartbeat_at:
         if type(job).objects.stale().filter(pk=job.pk).exists():
             _lost(job)
         return
@@ -116,7 +116,8 @@ def reap(jobs: Iterable[QuerySet] | None = None) -> int:
     ]
     handled = 0
     for queryset in jobs:
-        stale = queryset.stale() | queryset.filter(status=JobStatus.QUEUED, task_id__in=lost_tasks)
+        never_began = queryset.unfinished().filter(heartbeat_at=None, task_id__in=lost_tasks)
+        stale = queryset.stale() | never_began
         handled += sum(_lost(job) for job in stale)
     return handled
 
@@ -168,7 +169,7 @@ def _abandon(job: BackgroundJob, attempts: int = 1) -> bool:
         exception_class_path="articles.jobs.WorkerLost",
         traceback=f"WorkerLost: {BackgroundJob.WORKER_LOST}",
     )
-    if (task_ended or job.status == JobStatus.RUNNING) and job.abandon(attempts):
+    if (task_ended or job.heartbeat_at) and job.abandon(attempts):
         return True
     transaction.set_rollback(True)
     return False

@@ -460,11 +460,7 @@ class BackgroundJob(models.Model):
         """Put back in the queue a job whose worker is gone, for another attempt (articles/
         jobs.py queues its task again). Conditional, as abandon is: False when the job has
         ended, started, or its worker beat again, meanwhile."""
-        jobs = type(self).objects
-        jobs = jobs.stale() if self.status == JobStatus.RUNNING else jobs
-        queued = jobs.filter(pk=self.pk, status=self.status).update(
-            status=JobStatus.QUEUED, heartbeat_at=None, worker=""
-        )
+        queued = self._still_lost().update(status=JobStatus.QUEUED, heartbeat_at=None, worker="")
         if queued:
             self.status, self.heartbeat_at, self.worker = JobStatus.QUEUED, None, ""
         return bool(queued)
@@ -489,15 +485,18 @@ class BackgroundJob(models.Model):
         reason = self.lost_reason()
         if attempts > 1:
             reason += f" It was tried {attempts} times, each time with a worker that was lost."
-        jobs = type(self).objects
-        jobs = jobs.stale() if self.status == JobStatus.RUNNING else jobs
-        ended = jobs.filter(pk=self.pk, status=self.status).update(
-            status=JobStatus.FAILED, error=reason
-        )
+        ended = self._still_lost().update(status=JobStatus.FAILED, error=reason)
         if ended:
             self.status, self.error = JobStatus.FAILED, reason
             self.ended_early()
         return bool(ended)
+
+    def _still_lost(self) -> models.QuerySet:
+        """This job's row while it is as it was found lost: one that beat, still stale; one
+        that never beat (queued, or an import whose chunks have ended and whose match was
+        taken by a worker that died before starting it), still without a beat."""
+        jobs = type(self).objects.filter(pk=self.pk, status=self.status)
+        return jobs.stale() if self.heartbeat_at else jobs.filter(heartbeat_at=None)
 
     def lost_reason(self) -> str:
         return f"{self.WORKER_LOST}."

@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 from articles.ingest.importer import Upload, import_uploads
-from articles.jobs import _take, one_match_at_a_time, reap
+from articles.jobs import _take, one_match_at_a_time, reap, run_job
 from articles.models import (
     Article,
     ImportChunk,
@@ -232,6 +232,28 @@ def test_a_chunk_its_lost_worker_finished_after_all_is_not_run_again_and_reporte
     assert Article.objects.filter(story=story).count() == 3
     first.refresh_from_db()
     assert first.status == JobStatus.DONE and len(first.report) == 2
+
+
+def test_an_import_whose_match_was_taken_by_a_worker_that_died_before_starting_it_is_retried(
+    editor_client, story
+):
+    """Its chunks have ended (the import says running); the worker that took its match died
+    before the match began, so nothing ever beat: the import is not left running for ever."""
+    job = upload(editor_client, story, [seed(FILES[0])])
+    chunk = job.chunks.get()
+    take_next("chunk-worker")
+    run_job(chunk, _import)
+    job.refresh_from_db()
+    assert take_next("killed-worker").id == DBTaskResult.objects.get(id=job.task_id).id
+    long_ago = timezone.now() - timedelta(seconds=settings.PARALLAX_JOB_LEASE + 1)
+    DBTaskResult.objects.filter(id=job.task_id).update(started_at=long_ago)
+
+    assert reap() == 1
+
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.error
+    assert [row["name"] for row in job.imported] == [FILES[0]]
 
 
 def test_a_chunk_lost_on_every_attempt_ends_failed_saying_so(editor_client, story):
