@@ -35,8 +35,8 @@ _WORD = re.compile(r"[\w'’ʼ.&-]+")
 _APOSTROPHES = "'’ʼ"
 # What separates a needle's words, and a text's words that a needle's separator matches: spacing
 # and hyphens (-, the hyphen ‐ and the non-breaking one ‑).
-_SEPARATORS = re.compile(r"[\s\-‐‑]+")
 _SEPARATOR = r"[\s\-‐‑]+"
+_SEPARATORS = re.compile(_SEPARATOR)
 # Arabic articles written with a hyphen ("al-Assad", "el-Sisi"): the text may leave them out.
 _ARTICLES = ("al", "el")
 
