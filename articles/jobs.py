@@ -124,10 +124,7 @@ def reap(jobs: Iterable[QuerySet] | None = None) -> int:
 
 def attempts(job: BackgroundJob) -> int:
     """How many workers have taken the job's task so far."""
-    if not job.task_id:
-        return 0
-    ids = DBTaskResult.objects.filter(id=job.task_id).values_list("worker_ids", flat=True)
-    return len(ids.first() or [])
+    return attempts_of([job]).get(job.task_id, 0)
 
 
 def attempts_of(jobs: Iterable[BackgroundJob]) -> dict[str, int]:
