@@ -40,6 +40,11 @@ _NOT_SUBJECT = _set(
     "into for over under near during despite"
 )
 _DETERMINERS = _set("the a an this that these those its their his her")
+_BY_NEXT = re.compile(r"\s+by\s", re.IGNORECASE)
+_HEADLINE_NEXT = re.compile(
+    r"\s*(?:$|[:—–]|-\s|(?:in|at|on|near|after|during|outside|while)\b)", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s*$")
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,11 @@ def acts(text: str, lexicon) -> list[Act]:
     for start, end in find(text, lexicon.actions):
         if end in taken or _after_be(text, start) and not text[start:end].endswith("ing"):
             continue  # a passive, read above
+        if _reduced_passive(text, start, end, lexicon):
+            agent = _by_phrase(text, end)
+            means = agent if agent and _is_means(text[agent[0] : agent[1]], lexicon) else None
+            found.append(Act((start, end), None if means else agent, means, True))
+            continue
         agent = _subject(text, start)
         means = agent if agent and _is_means(text[agent[0] : agent[1]], lexicon) else None
         found.append(Act((start, end), None if means else agent, means, False))
@@ -67,14 +77,31 @@ def acts(text: str, lexicon) -> list[Act]:
 def _passives(text: str, lexicon) -> list[Act]:
     out = []
     for m in _PASSIVE.finditer(text):
-        word = m.group(1).lower()
-        regular = word.endswith("ed") and len(word) > 4
-        if not (regular or word in lexicon.participles) or word in lexicon.not_passive:
+        if not _participle(m.group(1), lexicon):
             continue
         agent = _by_phrase(text, m.end())
         means = agent if agent and _is_means(text[agent[0] : agent[1]], lexicon) else None
         out.append(Act((m.start(), m.end()), None if means else agent, means, True))
     return out
+
+
+def _participle(word: str, lexicon) -> bool:
+    word = word.lower()
+    regular = word.endswith("ed") and len(word) > 4
+    return (regular or word in lexicon.participles) and word not in lexicon.not_passive
+
+
+def _reduced_passive(text: str, start: int, end: int, lexicon) -> bool:
+    """A participle with no "be" that is still passive: before a "by" phrase ("a grandmother
+    killed by a drunk driver"), or in a headline, which drops "was" ("Woman killed in crash",
+    "Cops: Queens Woman Killed In Hit-And-Run"): a line that does not end as a sentence ends.
+    The noun before it is who was acted on, not who acted."""
+    if not _participle(text[start:end], lexicon):
+        return False
+    if _BY_NEXT.match(text, end):
+        return True
+    headline = not _SENTENCE_END.search(text)
+    return headline and _HEADLINE_NEXT.match(text, end) is not None
 
 
 def _after_be(text: str, start: int) -> bool:

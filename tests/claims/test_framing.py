@@ -137,6 +137,38 @@ def test_agency(text, kind, spans):
     assert spans in spans_of(flags, kind)
 
 
+@pytest.mark.parametrize(
+    "text, spans",
+    [
+        # a headline drops "was": the noun before the participle was acted on
+        ("Aid worker killed in Aleppo convoy strike", ["killed"]),
+        ("UN Convoy Bombed Near Aleppo", ["Bombed"]),
+        ("Syria: aid convoy attacked - 20 dead", ["attacked"]),
+    ],
+)
+def test_a_headline_participle_is_a_passive_not_an_act_of_the_noun_before_it(text, spans):
+    flags = agency.agency([claim(text)], LEX)
+    assert spans in spans_of(flags, "agentless")
+    assert not [f for f in flags if f.kind == "agent"]
+
+
+def test_a_participle_before_by_is_a_passive_with_the_by_agent():
+    text = "Twenty drivers killed by Russian jets, officials said."
+    flags = agency.agency([claim(text)], LEX)
+    assert ["killed", "Russian jets"] in spans_of(flags, "agent")
+    # in a full sentence a participle before "in" is still an act of its subject
+    flags = agency.agency([claim("Government jets bombed in the morning.")], LEX)
+    assert ["bombed", "Government jets"] in spans_of(flags, "agent")
+
+
+def test_two_headlines_naming_the_victim_differently_are_no_contradiction_of_agent():
+    claims = [
+        claim("Aid worker killed in Aleppo convoy strike", "One", 1),
+        claim("RED CRESCENT DRIVER KILLED BY AIRSTRIKE NEAR ALEPPO", "Two", 2),
+    ]
+    assert "agent" not in {d.kind for d in discrepancies.discrepancies(claims, LEX)}
+
+
 def test_a_state_is_not_a_passive():
     assert agency.agency([claim("Russia was interested in the agreement.")], LEX) == []
 
