@@ -80,6 +80,19 @@ def test_bad_import_limit_stops_the_app(tmp_path):
         fresh_settings(PARALLAX_IMPORT_MAX_BYTES="lots", PARALLAX_VAR_DIR=str(tmp_path))
 
 
+def test_import_chunks_and_job_attempts_come_from_the_environment(tmp_path):
+    var = str(tmp_path)
+    default = fresh_settings(PARALLAX_VAR_DIR=var)
+    assert (default["PARALLAX_IMPORT_CHUNK"], default["PARALLAX_JOB_ATTEMPTS"]) == (20, 2)
+    set_ = fresh_settings(
+        PARALLAX_IMPORT_CHUNK="5", PARALLAX_JOB_ATTEMPTS="3", PARALLAX_VAR_DIR=var
+    )
+    assert (set_["PARALLAX_IMPORT_CHUNK"], set_["PARALLAX_JOB_ATTEMPTS"]) == (5, 3)
+    for name, value in (("PARALLAX_IMPORT_CHUNK", "0"), ("PARALLAX_JOB_ATTEMPTS", "twice")):
+        with pytest.raises(ImproperlyConfigured, match=name):
+            fresh_settings(**{name: value, "PARALLAX_VAR_DIR": var})
+
+
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
     from django.conf import settings
     from django.db import connection
