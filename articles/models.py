@@ -509,26 +509,19 @@ class BackgroundJob(models.Model):
         """What a kind of job cleans up, or adds to its error, when it fails."""
 
 
-class ImportJobQuerySet(BackgroundJobQuerySet):
-    def stale(self):
-        """While its chunks import, an import is running with no worker of its own to beat it
-        (each chunk beats itself): only the match that ends it can be lost."""
-        return super().stale().exclude(task_id="")
-
-
 class ImportJob(BackgroundJob):
     """One import started in the browser, as its user sees it. Its files are imported in
     chunks (ImportChunk, `PARALLAX_IMPORT_CHUNK` files each), each a task of its own, so
     that several workers import one large batch at once; when every chunk has ended, the
     import's own task matches the story once. It adds up its chunks' progress and reports
-    (one row per file or JSON line: name, line, status, reason)."""
+    (one row per file or JSON line: name, line, status, reason). While its chunks import it
+    is running with no beat of its own (each chunk beats itself), so never stale: only the
+    match that ends it can be lost."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="import_jobs")
     total = models.PositiveIntegerField(default=0, help_text="Files in this import.")
     done = models.PositiveIntegerField(default=0, help_text="Files read so far.")
     report = models.JSONField(default=list, blank=True)
-
-    objects = ImportJobQuerySet.as_manager()
 
     class Meta(BackgroundJob.Meta):
         constraints = [
