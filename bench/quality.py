@@ -20,6 +20,10 @@ and GVC dev; ECB+ dev is for checking.
     python bench/quality.py --pure   # the same table, matcher only
     python bench/quality.py --train  # leave ECB+ dev out
     python bench/quality.py --framing  # only the framing flags' precision and recall
+
+After the matching table: copy detection at import (precision and recall on built copies of
+the seeds and of ECB+ documents, the detection tables of bench/copies.py, which also times a
+10,000-article import with and without the check), then the framing flags.
 """
 
 import argparse
@@ -250,7 +254,7 @@ def main():
     else:
         setup_django()
     if args.framing:
-        return  # the framing table alone: pure rules, no matching
+        return args  # the framing table alone: pure rules, no matching
     from tests.gold.seed_gold import USER_ALIASES
 
     seeds = seed_story()
@@ -274,6 +278,7 @@ def main():
             matched, recall = _through_product(name, bool(aliases))
         table_row(name, matched, baseline, recall, time.perf_counter() - t)
         table_row(ALSO, matched, baseline, recall, 0.0, also=True)
+    return args
 
 
 def _through_product(name: str, demo: bool):
@@ -332,6 +337,17 @@ def framing_table():
         print(f"{kind:14}{line}")
 
 
+def copy_table():
+    """Copy detection on built pairs: bench/copies.py's tables (its import timing is apart)."""
+    from copies import detection, ecb_articles, seed_articles
+
+    print("\ncopy detection, seeds (5 originals, 15 built copies):")
+    detection(seed_articles())
+    print("\ncopy detection, the seeds with ECB+ train and dev (none of those a copy):")
+    detection(seed_articles() + ecb_articles())
+
+
 if __name__ == "__main__":
-    main()
+    if not main().framing:
+        copy_table()
     framing_table()
