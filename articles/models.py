@@ -440,11 +440,12 @@ class BackgroundJob(models.Model):
     def start(self, worker: str = "") -> bool:
         """Running on this worker; False when the job has ended meanwhile (a worker taken for
         lost came back and ended it before this attempt began): it is not run again."""
-        fields = dict(status=JobStatus.RUNNING, started_at=Now(), heartbeat_at=Now())
-        if not type(self).objects.unfinished().filter(pk=self.pk).update(**fields, worker=worker):
-            self.refresh_from_db()
-            return False
-        self.status, self.worker = JobStatus.RUNNING, worker
+        with transaction.atomic():
+            mine = type(self).objects.select_for_update().unfinished().filter(pk=self.pk)
+            if not mine.values("pk"):
+                self.refresh_from_db()
+                return False
+            self._set(status=JobStatus.RUNNING, started_at=Now(), heartbeat_at=Now(), worker=worker)
         self.refresh_from_db(fields=["started_at", "heartbeat_at"])
         return True
 
