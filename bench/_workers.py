@@ -36,6 +36,16 @@ exec(sys.argv[1])
 from django.core.management import call_command
 call_command(*sys.argv[2:])
 """
+# A worker that hangs after storing the first file of its import (bench/killed_worker.py,
+# bench/queues_engines.py kill it there).
+HANG_IMPORT = """
+import time, articles.tasks as t
+real = t.import_uploads
+def hang(uploads, story, *args, **kwargs):
+    real(uploads[:1], story, *args, **kwargs)
+    time.sleep(3600)
+t.import_uploads = hang
+"""
 RQ_MISSING = (
     "django-tasks-rq is not installed: `.venv/bin/pip install django-tasks-rq` to measure rq"
 )

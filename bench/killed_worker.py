@@ -20,34 +20,24 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
+
+from _workers import HANG_IMPORT, WORKER
+from _workers import wait_for as _wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-HANG_IMPORT = """
-import time, articles.tasks as t
-real = t.import_uploads
-def hang(uploads, story, **kwargs):
-    real(uploads[:1], story, **kwargs)
-    time.sleep(3600)
-t.import_uploads = hang
-"""
 HANG_MATCH = """
 import time, claims.tasks as t
 t.match_story = lambda story, *args, **kwargs: time.sleep(3600)
-"""
-WORKER = """
-import django, sys
-django.setup()
-exec(sys.argv[1])
-from django.core.management import call_command
-call_command("db_worker", "--no-startup-delay", "--interval", "0.2", "--worker-id", sys.argv[2])
 """
 
 
 def worker(env, name, hang=""):
     return subprocess.Popen(
-        [sys.executable, "-c", WORKER, hang, name],
+        [sys.executable, "-c", WORKER, hang, "db_worker", "--no-startup-delay"]
+        + ["--interval", "0.2", "--worker-id", name],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -55,13 +45,7 @@ def worker(env, name, hang=""):
     )
 
 
-def wait_for(what, check, timeout=120):
-    started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > timeout:
-            raise SystemExit(f"gave up waiting for {what}")
-        time.sleep(0.2)
-    return time.monotonic() - started
+wait_for = partial(_wait_for, timeout=120, every=0.2)
 
 
 def main():

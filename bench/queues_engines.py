@@ -30,6 +30,7 @@ from collections import Counter
 
 from _corpus import scaled_corpus
 from _workers import (
+    HANG_IMPORT,
     ROOT,
     RQ_MISSING,
     Workers,
@@ -40,16 +41,6 @@ from _workers import (
     setup,
     wait_for,
 )
-
-# The killed worker hangs after storing the first file of its import.
-HANG_IMPORT = """
-import time, articles.tasks as t
-real = t.import_uploads
-def hang(uploads, story, *args, **kwargs):
-    real(uploads[:1], story, *args, **kwargs)
-    time.sleep(3600)
-t.import_uploads = hang
-"""
 
 
 def timed(call) -> float:
