@@ -441,8 +441,7 @@ class BackgroundJob(models.Model):
         """Running on this worker; False when the job has ended meanwhile (a worker taken for
         lost came back and ended it before this attempt began): it is not run again."""
         with transaction.atomic():
-            mine = type(self).objects.select_for_update().unfinished().filter(pk=self.pk)
-            if not mine.values("pk"):
+            if not self._still_unfinished():
                 self.refresh_from_db()
                 return False
             self._set(status=JobStatus.RUNNING, started_at=Now(), heartbeat_at=Now(), worker=worker)
@@ -473,8 +472,18 @@ class BackgroundJob(models.Model):
 
     @transaction.atomic
     def fail(self, reason: str):
+        """Failed; unless it has ended meanwhile (another attempt, started while its worker
+        was taken for lost, ended it): that ending stands."""
+        if not self._still_unfinished():
+            return
         self._set(status=JobStatus.FAILED, error=reason)
         self.ended_early()
+
+    def _still_unfinished(self) -> bool:
+        """Whether it has not ended, its row locked until the transaction ends (on SQLite,
+        whose transactions take the write lock up front, no other writer runs meanwhile)."""
+        rows = type(self).objects.select_for_update().unfinished().filter(pk=self.pk)
+        return bool(rows.values("pk"))
 
     @transaction.atomic
     def abandon(self, attempts: int = 1) -> bool:
@@ -671,12 +680,10 @@ class ImportChunk(BackgroundJob):
     def finish(self, rows: list[dict]):
         """Done, with its report; unless another attempt ended it first (this one may have
         begun after that one dropped the files, and read none)."""
-        fields = dict(status=JobStatus.DONE, done=self.total, report=rows)
-        if not ImportChunk.objects.unfinished().filter(pk=self.pk).update(**fields):
+        if not self._still_unfinished():
             return
-        for name, value in fields.items():
-            setattr(self, name, value)
         self.files.all().delete()
+        self._set(status=JobStatus.DONE, done=self.total, report=rows)
         self._ended()
 
     def _ended(self):

@@ -234,6 +234,27 @@ def test_a_chunk_its_lost_worker_finished_after_all_is_not_run_again_and_reporte
     assert first.status == JobStatus.DONE and len(first.report) == 2
 
 
+def test_a_second_attempt_that_fails_after_the_first_ended_the_chunk_leaves_it_done(
+    editor_client, story
+):
+    """The second attempt began while the worker taken for lost was still at work; that one
+    ended the chunk, then the second failed: the chunk stays as the first ended it."""
+    job = upload(editor_client, story, [seed(FILES[0]), seed(FILES[1])])
+    first = job.chunks.get()
+    lost(first, "slow-worker")
+    assert reap() == 1
+    second = ImportChunk.objects.select_related("job", "story").get(pk=first.pk)
+    assert second.start("second-worker pid 2")
+    _import(first)  # the slow worker ends the chunk
+    second.fail("RuntimeError: the second attempt broke")
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.error
+    assert sorted(row["name"] for row in job.imported) == sorted(FILES[:2])
+
+
 def test_an_import_whose_match_was_taken_by_a_worker_that_died_before_starting_it_is_retried(
     editor_client, story
 ):
