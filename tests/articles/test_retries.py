@@ -3,7 +3,6 @@ that several workers import at once; the user sees one import, and the story is 
 when every chunk has ended. A job whose worker was lost (its lease expired) is tried again,
 `PARALLAX_JOB_ATTEMPTS` times in all, then ended as failed, saying what was done."""
 
-import threading
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -16,7 +15,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from django_tasks_db.utils import exclusive_transaction
 
 from articles.ingest.importer import Upload, import_uploads
 from articles.jobs import _take, one_match_at_a_time, reap, run_job
@@ -34,7 +32,7 @@ from articles.tasks import _import
 from claims.actions import backlog, matching
 from claims.actions.backlog import unindexed
 from claims.models import MatchJob, MatchState
-from tests.articles.test_workers import take_next
+from tests.articles.test_workers import take_next, three_workers_ask
 from tests.conftest import make_article, make_user, run_worker
 
 pytestmark = pytest.mark.django_db
@@ -356,27 +354,7 @@ def test_two_workers_on_postgresql_never_take_the_same_chunk():
     files = [ImportFile(name=f"{n}.txt", data=b"Text.") for n in range(2 * settings_chunk)]
     job = start_import(story, None, files)
     chunk_tasks = set(job.chunks.values_list("task_id", flat=True))
-    a_holds_its_lock, b_is_done = threading.Event(), threading.Event()
-    took = {}
-
-    def worker_a():
-        try:
-            with exclusive_transaction():
-                task = DBTaskResult.objects.ready().get_locked()
-                task.claim("worker-a")
-                took["a"] = str(task.id)
-                a_holds_its_lock.set()
-                b_is_done.wait(30)
-        finally:
-            connection.close()
-
-    a = threading.Thread(target=worker_a)
-    a.start()
-    assert a_holds_its_lock.wait(30)
-    took["b"] = str(take_next("worker-b").id)
-    took["c"] = take_next("worker-c")
-    b_is_done.set()
-    a.join(30)
+    took = three_workers_ask()
 
     assert {took["a"], took["b"]} == chunk_tasks
     assert took["c"] is None

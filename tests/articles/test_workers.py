@@ -32,14 +32,10 @@ def take_next(worker_id: str):
         return task
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_on_postgresql_never_take_the_same_task():
-    """Worker A has locked a task and not yet committed its claim when worker B asks: B skips
-    the locked row and takes the other task; a third finds none. Two connections (A's in a
-    thread), in a fixed order: no timing."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite lets one writer at a time, so one server only")
-    enqueued = {str(run_import.enqueue(0).id), str(run_import.enqueue(0).id)}
+def three_workers_ask() -> dict:
+    """Worker A locks the next ready task and holds its claim uncommitted while workers B and
+    C ask in turn (two connections, A's in a thread, in a fixed order: no timing). What each
+    took: a task id, or None."""
     a_holds_its_lock, b_is_done = threading.Event(), threading.Event()
     took = {}
 
@@ -61,6 +57,18 @@ def test_two_workers_on_postgresql_never_take_the_same_task():
     took["c"] = take_next("worker-c")
     b_is_done.set()
     a.join(30)
+    return took
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_postgresql_never_take_the_same_task():
+    """Worker A has locked a task and not yet committed its claim when worker B asks: B skips
+    the locked row and takes the other task; a third finds none. Two connections (A's in a
+    thread), in a fixed order: no timing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite lets one writer at a time, so one server only")
+    enqueued = {str(run_import.enqueue(0).id), str(run_import.enqueue(0).id)}
+    took = three_workers_ask()
 
     assert {took["a"], took["b"]} == enqueued
     assert took["c"] is None
