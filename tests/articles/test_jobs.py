@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.ingest.importer import Upload, import_uploads
 from articles.jobs import reap
-from articles.models import Article, ImportChunk, ImportFile, ImportJob, JobStatus, Role, Story
+from articles.models import Article, ImportChunk, ImportFile, ImportJob, JobStatus, Role
 from claims.actions.backlog import unindexed
 from claims.actions.matching import load_index, match_story
 from claims.models import Claim, MatchJob
@@ -38,17 +38,6 @@ SENTENCES = [
     "Coalition jets bombed Syrian troops at Deir ez-Zor on Saturday, killing 62 soldiers.",
     "Kerry and Lavrov met in Geneva on Friday to rescue the truce talks.",
 ]
-
-
-@pytest.fixture
-def story():
-    return Story.objects.create(slug="geneva", title="Geneva talks")
-
-
-@pytest.fixture
-def editor_client(client, story):
-    client.force_login(make_user("edna", story, Role.EDITOR))
-    return client
 
 
 @pytest.fixture

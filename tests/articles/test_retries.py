@@ -5,7 +5,6 @@ when every chunk has ended. A job whose worker was lost (its lease expired) is t
 
 from datetime import timedelta
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -32,28 +31,13 @@ from articles.tasks import _import
 from claims.actions import backlog, matching
 from claims.actions.backlog import unindexed
 from claims.models import MatchJob, MatchState
+from tests.articles.test_jobs import SEEDS, SENTENCES
 from tests.articles.test_workers import take_next, three_workers_ask
 from tests.conftest import make_article, make_user, run_worker
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 FILES = sorted(p.name for p in SEEDS.glob("*.txt"))[:4]
-SENTENCES = [
-    "Coalition jets bombed Syrian troops at Deir ez-Zor on Saturday, killing 62 soldiers.",
-    "Kerry and Lavrov met in Geneva on Friday to rescue the truce talks.",
-]
-
-
-@pytest.fixture
-def story():
-    return Story.objects.create(slug="geneva", title="Geneva talks")
-
-
-@pytest.fixture
-def editor_client(client, story):
-    client.force_login(make_user("edna", story, Role.EDITOR))
-    return client
 
 
 def upload(client, story, files):

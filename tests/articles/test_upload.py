@@ -28,24 +28,8 @@ def seed_file(name: str) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def story():
-    return Story.objects.create(slug="geneva", title="Geneva talks")
-
-
-@pytest.fixture
-def story_editor(story):
-    return make_user("edna", story, Role.EDITOR)
-
-
-@pytest.fixture
 def story_annotator(story):
     return make_user("anna", story, Role.ANNOTATOR)
-
-
-@pytest.fixture
-def editor_client(client, story_editor):
-    client.force_login(story_editor)
-    return client
 
 
 def import_url(story):
