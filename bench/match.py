@@ -10,7 +10,8 @@ match.
 With --process it measures `manage.py match_claims` instead, as a process on a real database:
 a throwaway database (an SQLite file under /tmp, or PostgreSQL database parallax_bench_e2e,
 created and dropped here; BENCH_PG_DATABASE names another, for two runs at once) holding the
-100k story, matched twice (the first run, then the unchanged re-run). Per run: wall time, CPU
+100k story, matched three times: the first run, the unchanged re-run (which finds nothing
+changed and matches nothing), and a forced full re-run (`--full`). Per run: wall time, CPU
 time (the process's and, for PostgreSQL on this machine, its server process's: on a shared
 machine a steadier figure than wall time), peak memory of the process, the longest write
 transaction (every transaction and every write statement outside one, timed on the
@@ -210,15 +211,20 @@ STORY_LOCK = ('FROM "articles_story"', "FOR NO KEY UPDATE")  # StoryQuerySet.loc
 # store.py's steps, timed in the command's process (nested ones are inside the one above:
 # _assign in _save_events, _drop_suggestions in _save_links); a missing name is skipped
 STEPS = {
-    "load": ["_inputs", "story_aliases", "constraints"],
+    "load": ["_inputs", "_story_inputs", "story_aliases", "constraints"],
     "pipeline": ["StoryIndex.build", "match_index"],
     "store": ["event_dates", "_store", "_save_events", "_assign", "_save_links"]
     + ["_drop_suggestions", "_save_state"],
+    # what the result depends on and what is stored, compared with the last run's (the
+    # unchanged re-run), then kept at the end of a full run
+    "digest": ["outcome_digest"],
 }
+RUNS = [("first run", []), ("re-run", []), ("--full", ["--full"])]
 
 
 def process(n: int, database: str, profile: str | None) -> None:
-    """Store an n-claim story in a throwaway database, then run match_claims on it twice."""
+    """Store an n-claim story in a throwaway database, then run match_claims on it three times
+    (RUNS)."""
     tmp = Path(tempfile.mkdtemp(prefix="parallax_bench_e2e_"))
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings")
     if database == "sqlite":
@@ -239,10 +245,11 @@ def process(n: int, database: str, profile: str | None) -> None:
             f"{'':9} {'wall s':>7} {'CPU s':>6} {'peak MB':>8} {'longest write tx s':>19} "
             f"{'txs':>5} {'pipeline s':>10} {'wall/pipeline':>14}"
         )
-        for i, run in enumerate(["first run", "re-run"]):
+        for i, (run, options) in enumerate(RUNS):
             stats = tmp / f"run{i}.json"
             cmd = [sys.executable, __file__, "--child", SLUG, str(stats)]
             cmd += ["--profile", f"{profile}.{i}"] if profile else []
+            cmd += ["--full-run"] if "--full" in options else []
             t = time.perf_counter()
             env["BENCH_LAUNCHED"] = repr(time.time())
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -262,7 +269,8 @@ def report(run: str, wall: float, r: dict, output: str) -> None:
     longest = max(txs, key=lambda tx: tx[0], default=[0.0, 0, ""])
     print(
         f"{run:9} {wall:7.1f} {sum(r['cpu']):6.1f} {r['peak_mb']:8.0f} {longest[0]:19.2f} "
-        f"{len(txs):5d} {pipeline:10.1f} {wall / max(pipeline, 1e-9):13.1f}x"
+        f"{len(txs):5d} {pipeline:10.1f} "
+        + (f"{wall / pipeline:13.1f}x" if pipeline else f"{'(not run)':>14}")
     )
     print(f"          {output}")
     print(
@@ -361,7 +369,7 @@ def store_story(n: int, env: dict) -> int:
     return len(articles)
 
 
-def child(slug: str, stats_path: str, profile: str | None) -> None:
+def child(slug: str, stats_path: str, profile: str | None, full: bool = False) -> None:
     """`manage.py match_claims --story SLUG` in this process, timed from inside: its steps,
     its write transactions, its peak memory; written as JSON to stats_path."""
     sys.path.insert(0, str(ROOT))
@@ -373,7 +381,7 @@ def child(slug: str, stats_path: str, profile: str | None) -> None:
     steps, transactions = _instrument()
     collected = _gc_timer()
     startup = time.time() - float(os.environ["BENCH_LAUNCHED"])
-    command = ["manage.py", "match_claims", "--story", slug]
+    command = ["manage.py", "match_claims", "--story", slug] + (["--full"] if full else [])
     t, cpu_before = time.perf_counter(), cpu()
     if profile:
         import cProfile
@@ -394,6 +402,7 @@ def child(slug: str, stats_path: str, profile: str | None) -> None:
 
 
 _BACKEND: list[int] = []  # the PostgreSQL server process of the command's connection
+_SERVER_CPU = [0.0]  # its CPU seconds when last read (the command closes its connection)
 
 
 def cpu() -> tuple[float, float]:
@@ -411,8 +420,9 @@ def cpu() -> tuple[float, float]:
         try:
             fields = Path(f"/proc/{_BACKEND[0]}/stat").read_text().rsplit(")", 1)[1].split()
             server = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except OSError:  # a server elsewhere
-            pass
+            _SERVER_CPU[0] = server
+        except OSError:  # a server elsewhere, or the connection closed: as last read
+            server = _SERVER_CPU[0]
     return time.process_time(), server
 
 
@@ -497,6 +507,14 @@ def _instrument() -> tuple[dict, list]:
                 transactions.append([time.perf_counter() - t, 1, sql[:90], 0.0])
 
     BaseDatabaseWrapper.set_autocommit = set_autocommit
+    real_close = BaseDatabaseWrapper.close
+
+    def close(self, *args, **kwargs):
+        if self.connection is not None and self is connection:
+            cpu()  # the server's CPU read while it still serves this connection
+        real_close(self, *args, **kwargs)
+
+    BaseDatabaseWrapper.close = close
     connection.execute_wrappers.append(statement)
     return steps, transactions
 
@@ -510,9 +528,10 @@ def main():
     parser.add_argument("--claims", type=int, help="with --process: this many claims instead")
     parser.add_argument("--profile", help="with --process: cProfile each run into this path")
     parser.add_argument("--child", nargs=2, metavar=("SLUG", "STATS"), help=argparse.SUPPRESS)
+    parser.add_argument("--full-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(*args.child, profile=args.profile)
+        child(*args.child, profile=args.profile, full=args.full_run)
         return
     if args.process:
         n = args.claims or (1_000_000 if args.million else 100_000)

@@ -8,11 +8,14 @@ claims are still together.
 """
 
 import datetime
+import hashlib
 import json
 import secrets
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import psycopg
 from django.db import connection, transaction
@@ -53,8 +56,15 @@ class Summary:
     removed_links: int
     seconds: float
     incremental: bool = False
+    unchanged: bool = False  # nothing changed since the last full run: it was not run again
 
     def __str__(self):
+        if self.unchanged:
+            return (
+                f"nothing changed since the last full match of {self.claims} claims: "
+                f"{self.events} events, {self.links} links (0 new, 0 dropped), "
+                f"checked in {self.seconds:.2f} s"
+            )
         kind = "matched new articles into" if self.incremental else "matched"
         return (
             f"{kind} {self.claims} claims: {self.events} events, {self.links} links "
@@ -66,14 +76,28 @@ class Summary:
 # for its own steps): while the run's millions of objects are alive, each of its passes walks
 # them all, a tenth of a large run's time spent on finding no cycles.
 @paused_gc()
-def match_story(story: Story) -> Summary:
-    """Match the whole story again from its claims and people's decisions."""
+def match_story(story: Story, full: bool = False) -> Summary:
+    """Match the whole story again from its claims and people's decisions. When nothing the
+    result depends on changed since the last full run stored its result (Digest), the story is
+    not matched again and the Summary says so (`unchanged`); `full` matches it anyway."""
     started = timezone.now()
-    articles, claims = _inputs(story.articles.all())
-    index = matching.StoryIndex.build(articles, claims, story_aliases(story))
-    result = matching.match_index(index, constraints(story))
+    digest = Digest()
+    articles, claims, claim_rows = _story_inputs(story, digest)
+    aliases = story_aliases(story, digest)
+    rules = constraints(story, digest)
+    state = MatchState.objects.filter(story=story).first()
+    kept = state.stats.get(DIGEST) if state is not None else None
+    if not full and kept and kept.split(":")[0] == digest.inputs():
+        claim_events = [(row[0], row[7]) for row in claim_rows]
+        if kept == digest.inputs() + ":" + outcome_digest(story, claim_events):
+            seconds = (timezone.now() - started).total_seconds()
+            counts = (state.claim_count, state.event_count, state.link_count)
+            return Summary(*counts, 0, 0, seconds, unchanged=True)
+    del claim_rows
+    index = matching.StoryIndex.build(articles, claims, aliases)
+    result = matching.match_index(index, rules)
     dates = event_dates(result.events, claims, {a.id: a.published for a in articles})
-    return _store(story, index, result, dates, len(claims), started, full=True)
+    return _store(story, index, result, dates, len(claims), started, full=True, digest=digest)
 
 
 @paused_gc()
@@ -107,7 +131,7 @@ def match_new_articles(story: Story, new_articles: list[Article]) -> Summary | N
     return _store(story, index, result, dates, len(claims), started, full=False)
 
 
-def _store(story, index, result, dates, claim_count, started, full: bool) -> Summary:
+def _store(story, index, result, dates, claim_count, started, full: bool, digest=None) -> Summary:
     """Events, links and the index of one run, written in short transactions (each first
     locks the story, as every label and edit does: editing.lock), so that nobody labelling
     waits long for a large run; what the run did, in a Summary.
@@ -116,13 +140,19 @@ def _store(story, index, result, dates, claim_count, started, full: bool) -> Sum
     that are new, changed or no longer suggested; then the index. A page read in between
     shows part of the run (some claims in their new events, some links still as before);
     a run that stops halfway leaves such a mix, which the next run completes. A link a person
-    labelled or decided is never deleted (see _drop_suggestions)."""
+    labelled or decided is never deleted (see _drop_suggestions). The digest of the last full
+    run goes before the first write and a full run's `digest` (of what it read) is kept with
+    its counts at the end: a run stopped in between leaves none, and the next one runs."""
+    _forget_digest(story)
     event_of_key = _save_events(story, result.events, dates, result.also, full=full)
     created, removed = _save_links(story, result.links, event_of_key, full=full)
     # The index is large (seconds to write on PostgreSQL) and only runs read it: it takes no
     # story lock, so that no label waits for it.
     save_index(story, index.to_bytes())
-    _save_state(story, index, result)
+    kept = None
+    if digest is not None:  # what the run read, and what the story holds now it is stored
+        kept = digest.inputs() + ":" + outcome_digest(story)
+    _save_state(story, index, result, kept)
     seconds = (timezone.now() - started).total_seconds()
     return Summary(
         claim_count,
@@ -189,19 +219,26 @@ def _insert_part(story: Story, generation: int, number: int, data: bytes) -> Non
         cursor.execute(sql, [story.pk, generation, number, data, timezone.now()])
 
 
-def story_aliases(story: Story) -> list[list[str]]:
-    return [a.term_list for a in Alias.objects.filter(Q(story=story) | Q(story__isnull=True))]
+def story_aliases(story: Story, digest: "Digest | None" = None) -> list[list[str]]:
+    aliases = Alias.objects.filter(Q(story=story) | Q(story__isnull=True))
+    terms = [a.term_list for a in aliases]
+    if digest is not None:
+        digest.add("aliases", terms)
+    return terms
 
 
-def constraints(story: Story) -> matching.Constraints:
+def constraints(story: Story, digest: "Digest | None" = None) -> matching.Constraints:
     """What people decided. A confirmed link is a must-link, unless it ties a claim to another
-    event that claim also tells of: then the claim stays in its event, listed on the other."""
-    decided = Link.objects.filter(story=story).decided()
+    event that claim also tells of: then the claim stays in its event, listed on the other.
+    The decisions go into `digest` (the events they name are the stored outcome's)."""
+    decided = Link.objects.filter(story=story).decided().order_by("id")
     rows = list(
         decided.values_list(
             "claim_a", "claim_b", "status", "event", "claim_a__event", "claim_b__event"
         )
     )
+    if digest is not None:
+        digest.add("decided", [row[:3] for row in rows])
     listed = set(
         Event.also_claims.through.objects.filter(event__story=story).values_list(
             "event_id", "claim_id"
@@ -236,6 +273,28 @@ def _inputs(articles_qs):
     articles = [matching.ArticleInput(*row) for row in rows]
     claims = _claim_inputs(Claim.objects.filter(article__in=[a.id for a in articles]))
     return articles, claims
+
+
+def _story_inputs(story: Story, digest: "Digest"):
+    """A full run's articles and claims, each fed to `digest` with what else of them the run
+    reads (offsets, pins); and the claims' rows, their event id last."""
+    rows = list(
+        story.articles.order_by("id").values_list(
+            "id", "outlet__name", "title", "published", "body"
+        )
+    )
+    digest.add("articles", rows)
+    articles = [matching.ArticleInput(*row) for row in rows]
+    del rows
+    claim_rows = Claim.objects.filter(article__story=story).order_by("id")
+    claim_rows = list(
+        claim_rows.values_list(
+            "id", "article_id", "text", "position", "start", "end", "event_pinned", "event_id"
+        )
+    )
+    digest.add("claims", claim_rows, width=7)
+    claims = [matching.ClaimInput(*row[:4]) for row in claim_rows]
+    return articles, claims, claim_rows
 
 
 def _claim_inputs(claims_qs) -> list:
@@ -646,16 +705,113 @@ def _drop_suggestions(story: Story, ids: list[int]) -> int:
         return Link.objects.filter(id__in=doomed).delete()[1].get(Link._meta.label, 0)
 
 
-def _save_state(story, index, result) -> None:
+def _save_state(story, index, result, digest: str | None = None) -> None:
     """The run's counts, read before its transaction (they are a summary: a label meanwhile
-    changes none of them); only the row's write holds the story's lock."""
+    changes none of them), and a full run's digest (match_story); only the row's write holds
+    the story's lock."""
+    stats = json.loads(json.dumps(result.stats, default=str))
+    if digest is not None:
+        stats[DIGEST] = digest
     defaults = {
         "claim_count": len(index.claim_ids),
         "unmatched_count": Claim.objects.filter(article__story=story, event=None).count(),
         "event_count": story.events.count(),
         "link_count": story.links.count(),
         "matched_at": timezone.now(),
-        "stats": json.loads(json.dumps(result.stats, default=str)),
+        "stats": stats,
     }
     with _writing(story):
         MatchState.objects.update_or_create(story=story, defaults=defaults)
+
+
+DIGEST = "digest"  # MatchState.stats: "<inputs>:<outcome>" of the last full run (Digest)
+
+
+class Digest:
+    """What a full run's result depends on, hashed: the matcher's code and calibration, the
+    story's articles (outlet, title, date, text), claims (text, offsets, position, pin),
+    aliases and decided links, as a run reads them (match_story). Kept with the run's
+    outcome as the story then held it (outcome_digest): a run that finds both the same has
+    nothing to do. Rows are hashed as their repr, in the order read (by id)."""
+
+    def __init__(self):
+        self.hash = hashlib.blake2b(matcher_version().encode(), digest_size=20)
+
+    def add(self, name: str, rows: list, width: int | None = None) -> None:
+        _feed(self.hash, name, rows, width)
+
+    def inputs(self) -> str:
+        return self.hash.hexdigest()
+
+
+def _feed(hash, name: str, rows, width: int | None = None) -> None:
+    """Rows (their first `width` values) into `hash`, under a name and their count, a few
+    thousand at a time (a repr of millions of rows at once would double a run's memory)."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    hash.update(f"{name} {len(rows)}\n".encode())
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start : start + 5000]
+        hash.update(repr(chunk if width is None else [row[:width] for row in chunk]).encode())
+
+
+@cache
+def matcher_version() -> str:
+    """A hash of the code that makes and stores a result: the matcher (claims/matching with
+    its calibration), the text helpers it uses (claims/text) and this module."""
+    here = Path(__file__).resolve()
+    claims_dir = here.parents[1]
+    files = sorted(
+        [*(claims_dir / "matching").glob("*.py"), *(claims_dir / "matching").glob("*.json")]
+        + [*(claims_dir / "text").glob("*.py"), here]
+    )
+    hash = hashlib.blake2b(digest_size=20)
+    for path in files:
+        hash.update(f"{path.relative_to(claims_dir)} {path.stat().st_size}\n".encode())
+        hash.update(path.read_bytes())
+    return hash.hexdigest()
+
+
+def outcome_digest(story: Story, claim_events: list | None = None) -> str:
+    """A hash of what matching stored for the story: each claim's event, the events (key,
+    name the matcher gave, date), the claims listed as also telling of each, every link's row
+    and the kept index (its generation and parts). `claim_events`: (claim id, event id) of
+    each claim, when already read."""
+    hash = hashlib.blake2b(digest_size=20)
+    if claim_events is None:
+        claims = Claim.objects.filter(article__story=story).order_by("id")
+        claim_events = list(claims.values_list("id", "event_id"))
+    _feed(hash, "claims", claim_events)
+    events = story.events.order_by("id")
+    _feed(hash, "events", events.values_list("id", "key", "auto_label", "occurred_on"))
+    also = Event.also_claims.through.objects.filter(event__story=story)
+    _feed(hash, "also", also.order_by("event_id", "claim_id").values_list("event_id", "claim_id"))
+    table = Link._meta.db_table
+    quote = connection.ops.quote_name
+    columns = ["id", "claim_a", "claim_b", "status", *LINK_FIELDS]
+    sql = "SELECT {} FROM {} WHERE {} = %s ORDER BY {}".format(
+        ", ".join(quote(Link._meta.get_field(c).column) for c in columns),
+        quote(table),
+        quote(Link._meta.get_field("story").column),
+        quote(Link._meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [story.pk])
+        while rows := cursor.fetchmany(5000):
+            hash.update(repr(rows).encode())
+    index = list(MatchIndex.objects.filter(story=story).values_list("generation", "parts", "size"))
+    _feed(hash, "index", index)
+    parts = MatchIndexPart.objects.filter(story=story, generation__in=[i[0] for i in index])
+    _feed(hash, "parts", parts.order_by("number").values_list("number", flat=True))
+    return hash.hexdigest()
+
+
+def _forget_digest(story: Story) -> None:
+    """Drop the kept digest before a run's first write (a plain update: no page is stale)."""
+    state = MatchState.objects.filter(story=story).values_list("id", "stats").first()
+    if state is None or DIGEST not in (state[1] or {}):
+        return
+    with _writing(story):
+        stats = MatchState.objects.filter(pk=state[0]).values_list("stats", flat=True).first()
+        if stats and DIGEST in stats:
+            del stats[DIGEST]
+            MatchState.objects.filter(pk=state[0]).update(stats=stats)

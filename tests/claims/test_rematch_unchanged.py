@@ -1,0 +1,172 @@
+"""`match_claims` on a story in which nothing changed since its last full match does not match
+it again; any change to what the result depends on, or to what the match stored, does."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+from claims.actions import editing
+from claims.actions import matching as store
+from claims.models import Claim, Event, Link, LinkStatus, MatchIndexPart, MatchState
+from tests.claims.test_store import snapshot
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+UNCHANGED = "nothing changed since the last full match"
+
+
+def match_claims(story, *args) -> str:
+    out = StringIO()
+    call_command("match_claims", "--story", story.slug, *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def story(matched_story):
+    """The seed story, matched by this code (the fixture's rows may be another's)."""
+    match_claims(matched_story, "--full")
+    return matched_story
+
+
+def test_an_unchanged_story_is_not_matched_again(story):
+    before, state = snapshot(story), MatchState.objects.get(story=story)
+    out = match_claims(story)
+    assert UNCHANGED in out
+    counts = f"{state.claim_count} claims: {state.event_count} events, {state.link_count} links"
+    assert f"{counts} (0 new, 0 dropped)" in out
+    assert snapshot(story) == before
+    assert MatchState.objects.get(story=story).matched_at == state.matched_at
+
+
+def test_full_matches_an_unchanged_story_again(story):
+    before, state = snapshot(story), MatchState.objects.get(story=story)
+    out = match_claims(story, "--full")
+    assert UNCHANGED not in out and "(0 new, 0 dropped)" in out
+    assert snapshot(story) == before
+    assert MatchState.objects.get(story=story).matched_at > state.matched_at
+    assert UNCHANGED in match_claims(story)  # and it is recognised again after
+
+
+def _two_events(story):
+    return list(story.events.order_by("id")[:2])
+
+
+def _claim_edited(story, editor):
+    claim = Claim.objects.filter(article__story=story).order_by("id").first()
+    Claim.objects.filter(pk=claim.pk).update(text=claim.text.swapcase())
+
+
+def _claim_added(story, editor):
+    make_article(story, "The Dispatch", ["Aid trucks were hit near Aleppo on Monday, said the UN."])
+
+
+def _article_redated(story, editor):
+    article = story.articles.order_by("id").first()
+    Article.objects.filter(pk=article.pk).update(published=datetime.date(2016, 9, 1))
+
+
+def _alias_added(story, editor):
+    editing.add_alias(story, ["Zorblat", "the convoy"], editor)
+
+
+def _link_confirmed(story, editor):
+    Link.objects.filter(story=story, status=LinkStatus.SUGGESTED).first().decide(
+        LinkStatus.CONFIRMED, editor
+    )
+
+
+def _link_rejected(story, editor):
+    Link.objects.filter(story=story, status=LinkStatus.SUGGESTED).first().decide(
+        LinkStatus.REJECTED, editor
+    )
+
+
+def _claim_moved(story, editor):
+    event, target = _two_events(story)
+    editing.move_claims(event, [event.claims.order_by("id").first().pk], target, editor)
+
+
+def _events_merged(story, editor):
+    target, other = _two_events(story)
+    editing.merge_events(target, other, editor)
+
+
+def _link_row_edited(story, editor):
+    link = Link.objects.filter(story=story).order_by("id").first()
+    Link.objects.filter(pk=link.pk).update(explanation="written over")
+
+
+def _claim_taken_out(story, editor):
+    claim = Claim.objects.filter(article__story=story, event__isnull=False).order_by("id")[0]
+    Claim.objects.filter(pk=claim.pk).update(event=None)
+
+
+def _event_deleted(story, editor):
+    Event.objects.filter(pk=_two_events(story)[0].pk).delete()
+
+
+def _index_lost(story, editor):
+    MatchIndexPart.objects.filter(story=story).delete()
+
+
+def _matcher_changed(story, editor, monkeypatch):
+    monkeypatch.setattr(store, "matcher_version", lambda: "another version")
+
+
+CHANGES = [
+    _claim_edited,
+    _claim_added,
+    _article_redated,
+    _alias_added,
+    _link_confirmed,
+    _link_rejected,
+    _claim_moved,
+    _events_merged,
+    _link_row_edited,
+    _claim_taken_out,
+    _event_deleted,
+    _index_lost,
+    _matcher_changed,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__.strip("_"))
+def test_any_change_matches_the_story_again(story, editor, change, monkeypatch):
+    assert UNCHANGED in match_claims(story)
+    if change is _matcher_changed:
+        change(story, editor, monkeypatch)
+    else:
+        change(story, editor)
+    out = match_claims(story)
+    assert UNCHANGED not in out and out.startswith(f"{story.slug}: matched ")
+    assert UNCHANGED in match_claims(story)  # what it stored is recognised in turn
+
+
+def test_a_run_stopped_while_storing_leaves_nothing_to_skip(story, monkeypatch):
+    """A run killed between its first write and its last leaves no digest: the next run
+    matches the story whatever it finds (here the story as before, written again)."""
+    assert UNCHANGED in match_claims(story)
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store, "_save_links", killed)
+        with pytest.raises(KeyboardInterrupt):
+            match_claims(story, "--full")
+    assert store.DIGEST not in MatchState.objects.get(story=story).stats
+    out = match_claims(story)
+    assert UNCHANGED not in out and "matched" in out
+    assert UNCHANGED in match_claims(story)
+
+
+def test_an_import_matched_into_the_story_is_matched_again_in_full(story):
+    """A run that matches new articles only (match_new_articles) keeps no digest."""
+    claims = make_article(story, "The Dispatch", ["Aid trucks were hit near Aleppo, said the UN."])
+    article = Article.objects.get(pk=claims[0].article_id)
+    assert store.match_new_articles(story, [article]).incremental
+    assert store.DIGEST not in MatchState.objects.get(story=story).stats
+    assert UNCHANGED not in match_claims(story)
