@@ -88,7 +88,8 @@ def _links(run: "Run", mask, explain_links, event_keys):
     shown = {n: v[picked] for n, v in comps.items()}
     shown["decided"] = s[picked]
     names = list(shown)
-    values = zip(*(_floats(shown[n]) for n in names), strict=True)
+    rounded = {n: np.round(v.astype(np.float64), 3) for n, v in shown.items()}
+    values = zip(*(_floats(rounded[n]) for n in names), strict=True)
     scores = calibrate.probability(shown, shown["decided"]).astype(np.float64).tolist()
     lo, hi = np.minimum(x, y).tolist(), np.maximum(x, y).tolist()
     if not explain_links:
@@ -96,26 +97,23 @@ def _links(run: "Run", mask, explain_links, event_keys):
             Link(p, q, round(score_, 3), dict(zip(names, vals, strict=True)), (), (), "", e)
             for p, q, score_, vals, e in zip(lo, hi, scores, values, event_keys, strict=True)
         ]
-    share = explain.Sharing(index, index.idf())
+    terms, aliases = explain.sharing(index, a[picked], b[picked], index.idf())
+    texts = explain.sentences(terms, rounded)
     out = []
     swapped = (x > y).tolist()
-    pairs = zip(
-        a[picked].tolist(), b[picked].tolist(), lo, hi, swapped, scores, values, event_keys,
-        strict=True,
-    )  # fmt: skip
-    for i, j, p, q, swap, score_, vals, e in pairs:
-        c = dict(zip(names, vals, strict=True))
-        terms, aliases = share(i, j)
+    rows = zip(lo, hi, swapped, scores, values, terms, texts, event_keys, strict=True)
+    for k, (p, q, swap, score_, vals, shared, text, e) in enumerate(rows):
+        written = aliases.get(k, [])
         if swap:
-            aliases = [(v, u) for u, v in aliases]
-        text = explain.sentence(terms, c)
-        out.append(Link(p, q, round(score_, 3), c, terms, aliases, text, e))
+            written = [(v, u) for u, v in written]
+        c = dict(zip(names, vals, strict=True))
+        out.append(Link(p, q, round(score_, 3), c, shared, written, text, e))
     return out
 
 
-def _floats(values: np.ndarray) -> list[float]:
-    """Rounded to 3 places, as Python floats; one object per distinct value, so that a
+def _floats(rounded: np.ndarray) -> list[float]:
+    """Values (rounded to 3 places) as Python floats; one object per distinct value, so that a
     component most links share (0 or 1) costs a pointer a link, not a float."""
-    distinct, which = np.unique(np.round(values.astype(np.float64), 3), return_inverse=True)
+    distinct, which = np.unique(rounded, return_inverse=True)
     objects = distinct.tolist()
     return [objects[i] for i in which.tolist()]

@@ -35,81 +35,122 @@ def readable(term: str, surface: str) -> str:
 def shared(index: StoryIndex, i: int, j: int, idf: np.ndarray):
     """Shared terms (rarest first, as the story first wrote them) and aliases written two ways
     ((as in claim i, as in claim j))."""
-    return Sharing(index, idf)(i, j)
+    terms, aliases = sharing(index, np.array([i]), np.array([j]), idf)
+    return terms[0], aliases.get(0, [])
 
 
-class Sharing:
-    """`shared` for the many links of one run: each claim's terms (rarest first), the words
-    they are shown as and the way it wrote its aliases are worked out once a claim, not once a
-    link. What it keeps is dropped every CLAIMS claims, so that a million links cost no more
-    memory than that many claims; what it answers is the same either way."""
+def sharing(index: StoryIndex, a: np.ndarray, b: np.ndarray, idf: np.ndarray):
+    """`shared` for the many links of one run, at once: for each pair (a[k], b[k]) the terms
+    both claims use (rarest first, the lower id first among equals) as a reader sees them; and
+    k -> the aliases the two claims write two ways, for the pairs that share an aliased thing.
+    Array operations over all pairs' terms: a link costs a slice of a list, not a loop."""
+    pair, term = _common_terms(index, np.asarray(a, np.int64), np.asarray(b, np.int64))
+    order = np.lexsort((term, -idf[term], pair))
+    pair, term = pair[order], term[order]
+    counts = np.bincount(pair, minlength=len(a))
+    ends = np.cumsum(counts)
+    flat = _shown(index, term)
+    terms = [flat[x:y] for x, y in zip((ends - counts).tolist(), ends.tolist(), strict=True)]
+    return terms, _aliases(index, a.tolist(), b.tolist(), pair, term)
 
-    CLAIMS = 200_000
 
-    def __init__(self, index: StoryIndex, idf: np.ndarray):
-        self.index, self.idf = index, idf.tolist()
-        names = index.names
-        self.shown: dict[int, str] = {}  # term id -> as a reader sees it
-        self.canon = {t for t, name in enumerate(names) if name.startswith("=")}  # aliased
-        self.ordered: dict[int, tuple] = {}  # row -> (its terms, as a set, any aliased)
-        self.forms: dict[int, dict[str, str]] = {}  # row -> aliased term -> as written
+def _common_terms(index: StoryIndex, a: np.ndarray, b: np.ndarray):
+    """(pair, term id) of every term both claims of a pair use, pair by pair, in order of id."""
+    pair_a, terms_a = _pair_terms(index, a)
+    pair_b, terms_b = _pair_terms(index, b)
+    v = np.int64(len(index.names))
+    keys_b = pair_b * v + terms_b  # sorted: pairs in order, each claim's terms in order of id
+    keys_a = pair_a * v + terms_a
+    at = np.searchsorted(keys_b, keys_a).clip(max=max(len(keys_b) - 1, 0))
+    both = keys_b[at] == keys_a if len(keys_b) else np.zeros(len(keys_a), bool)
+    return pair_a[both], terms_a[both]
 
-    def __call__(self, i: int, j: int):
-        mine, _, aliased = self._terms(i)
-        theirs = self._terms(j)
-        both = [t for t in mine if t in theirs[1]]
-        shown = self.shown
-        terms = [shown[t] if t in shown else self._show(t) for t in both]
-        if not (aliased and theirs[2]):
-            return terms, []
-        names, canon = self.index.names, self.canon
-        canon = [names[t] for t in both if t in canon]
-        if not canon:
-            return terms, []
-        fa, fb = self._forms(i), self._forms(j)
-        aliases = [
-            (fa[c], fb[c]) for c in canon if c in fa and c in fb and fa[c].lower() != fb[c].lower()
+
+def _pair_terms(index: StoryIndex, rows: np.ndarray):
+    """(pair, term id) of the terms of each pair's claim `rows[pair]`."""
+    ptr = np.frombuffer(index.term_ptr, np.int64)
+    size = ptr[rows + 1] - ptr[rows]
+    _, terms = index.terms_of_rows(rows)
+    return np.repeat(np.arange(len(rows)), size), terms.astype(np.int64)
+
+
+def _shown(index: StoryIndex, term: np.ndarray) -> list[str]:
+    """Each term as a reader sees it (`readable`), worked out once a distinct term."""
+    distinct, which = np.unique(term, return_inverse=True)
+    names, surface = index.names, index.surface
+    words = [readable(names[t], surface[t]) for t in distinct.tolist()]
+    return np.array(words, dtype=object)[which].tolist()
+
+
+def _aliases(index: StoryIndex, a: list[int], b: list[int], pair, term) -> dict:
+    """Pair -> the aliased things (terms "=...") its claims share that they write two ways,
+    as (as in a, as in b), in the order of `term`; pairs sharing none are left out."""
+    names = index.names
+    canon = np.fromiter((t.startswith("=") for t in names), bool, len(names))
+    hit = canon[term]
+    by_pair: dict[int, list[str]] = {}
+    for k, t in zip(pair[hit].tolist(), term[hit].tolist(), strict=True):
+        by_pair.setdefault(k, []).append(names[t])
+    forms: dict[int, dict[str, str]] = {}
+    out = {}
+    for k, things in by_pair.items():
+        fa, fb = _forms(index, a[k], forms), _forms(index, b[k], forms)
+        out[k] = [
+            (fa[c], fb[c]) for c in things if c in fa and c in fb and fa[c].lower() != fb[c].lower()
         ]
-        return terms, aliases
+    return out
 
-    def _show(self, t: int) -> str:
-        text = self.shown[t] = readable(self.index.names[t], self.index.surface[t])
-        return text
 
-    def _terms(self, row: int) -> tuple[list[int], frozenset, bool]:
-        """The claim's distinct terms, rarest first (the lower id first among equals, as
-        numpy's stable sort of intersect1d's sorted ids gives them), as a set, and whether it
-        names an aliased thing."""
-        got = self.ordered.get(row)
-        if got is None:
-            if len(self.ordered) >= self.CLAIMS:
-                self.ordered.clear()
-            idf = self.idf
-            distinct = frozenset(self.index.terms(row).tolist())
-            ids = sorted(distinct, key=lambda t: (-idf[t], t))
-            got = self.ordered[row] = (ids, distinct, not self.canon.isdisjoint(distinct))
-        return got
-
-    def _forms(self, row: int) -> dict[str, str]:
-        """How the claim wrote each aliased thing it names (its last mention)."""
-        got = self.forms.get(row)
-        if got is None:
-            if len(self.forms) >= self.CLAIMS:
-                self.forms.clear()
-            index = self.index
-            article = index.articles[index.claim_article[row]]
-            toks = index.alias_table.apply(tokens(index.raw[row], article.published))
-            got = self.forms[row] = {t.term: t.surface for t in toks if t.term.startswith("=")}
-        return got
+def _forms(index: StoryIndex, row: int, done: dict) -> dict[str, str]:
+    """How the claim wrote each aliased thing it names (its last mention); kept in `done`."""
+    got = done.get(row)
+    if got is None:
+        article = index.articles[index.claim_article[row]]
+        toks = index.alias_table.apply(tokens(index.raw[row], article.published))
+        got = done[row] = {t.term: t.surface for t in toks if t.term.startswith("=")}
+    return got
 
 
 CONTEXT_SAID = 0.2  # context likeness (context.py) from which the explanation names it
+# the components `sentence` reads as yes or no, and what a link stored without one says
+_YES_NO = dict(
+    concepts=0.0, other_date=0.0, other_place=0.0, same_occurrence=0.0, occurrences_apart=1.0,
+    lead=0.0,
+)  # fmt: skip
 
 
 def sentence(terms: list[str], c: dict[str, float]) -> str:
     """The link in a journalist's words: what both claims mention, how close the wording is,
     and what the two articles have in common."""
-    parts = ["Both mention " + ", ".join(terms[:8]) if terms else "Confirmed by a person"]
+    return _opening(terms) + "; " + _reasons(c)
+
+
+def sentences(terms: list[list[str]], c: dict[str, np.ndarray]) -> list[str]:
+    """`sentence` of many links: `c` holds each component's values, one a link, as the links
+    show them (rounded). The reasons depend on the wording and a few yes-or-no facts only, so
+    they are worded once per distinct combination of those."""
+    n = len(terms)
+    wording, code = np.unique(c["wording"], return_inverse=True)
+    code = code.astype(np.int64).reshape(-1) << 8
+    flags = {name: c.get(name, np.full(n, default)) != 0 for name, default in _YES_NO.items()}
+    flags["context"] = c.get("context", np.zeros(n)) >= CONTEXT_SAID
+    for bit, values in enumerate(flags.values()):
+        code |= values.astype(np.int64) << bit
+    distinct, first, which = np.unique(code, return_index=True, return_inverse=True)
+    reasons = []
+    for k, r in zip(distinct.tolist(), first.tolist(), strict=True):
+        one = {name: float(values[r]) for name, values in flags.items()}
+        reasons.append(_reasons(one | {"wording": float(wording[k >> 8])}))
+    which = which.reshape(-1).tolist()
+    return [_opening(t) + "; " + reasons[k] for t, k in zip(terms, which, strict=True)]
+
+
+def _opening(terms: list[str]) -> str:
+    return "Both mention " + ", ".join(terms[:8]) if terms else "Confirmed by a person"
+
+
+def _reasons(c: dict[str, float]) -> str:
+    parts = []
     if c.get("concepts"):
         parts.append("they name two of the same aliased things, as two accounts of one event do")
     if c.get("context", 0) >= CONTEXT_SAID:
