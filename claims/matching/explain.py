@@ -42,36 +42,44 @@ def shared(index: StoryIndex, i: int, j: int, idf: np.ndarray):
 def sharing(index: StoryIndex, a: np.ndarray, b: np.ndarray, idf: np.ndarray):
     """`shared` for the many links of one run, at once: for each pair (a[k], b[k]) the terms
     both claims use (rarest first, the lower id first among equals) as a reader sees them; and
-    k -> the aliases the two claims write two ways, for the pairs that share an aliased thing.
-    Array operations over all pairs' terms: a link costs a slice of a list, not a loop."""
-    pair, term = _common_terms(index, np.asarray(a, np.int64), np.asarray(b, np.int64))
-    order = np.lexsort((term, -idf[term], pair))
-    pair, term = pair[order], term[order]
+    k -> the aliases the two claims write two ways, for the pairs that have some. Array
+    operations over all pairs' terms: a link costs a slice of a list, not a loop."""
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    pair, term = _rarest_first(*_common_terms(index, a, b), idf)
     counts = np.bincount(pair, minlength=len(a))
     ends = np.cumsum(counts)
     flat = _shown(index, term)
     terms = [flat[x:y] for x, y in zip((ends - counts).tolist(), ends.tolist(), strict=True)]
-    return terms, _aliases(index, a.tolist(), b.tolist(), pair, term)
+    return terms, _aliases(index, a, b, pair, term)
 
 
 def _common_terms(index: StoryIndex, a: np.ndarray, b: np.ndarray):
-    """(pair, term id) of every term both claims of a pair use, pair by pair, in order of id."""
-    pair_a, terms_a = _pair_terms(index, a)
-    pair_b, terms_b = _pair_terms(index, b)
+    """(pair, term id) of every term both claims of a pair use. A claim's terms are distinct,
+    so a (pair, term) found twice among both claims' is one they share."""
     v = np.int64(len(index.names))
-    keys_b = pair_b * v + terms_b  # sorted: pairs in order, each claim's terms in order of id
-    keys_a = pair_a * v + terms_a
-    at = np.searchsorted(keys_b, keys_a).clip(max=max(len(keys_b) - 1, 0))
-    both = keys_b[at] == keys_a if len(keys_b) else np.zeros(len(keys_a), bool)
-    return pair_a[both], terms_a[both]
+    keys = np.concatenate([_pair_terms(index, a, v), _pair_terms(index, b, v)])
+    keys.sort(kind="stable")  # (two sorted runs: merged)
+    both = keys[1:][keys[1:] == keys[:-1]]
+    return both // v, both % v
 
 
-def _pair_terms(index: StoryIndex, rows: np.ndarray):
-    """(pair, term id) of the terms of each pair's claim `rows[pair]`."""
+def _pair_terms(index: StoryIndex, rows: np.ndarray, v: np.int64) -> np.ndarray:
+    """pair * v + term id of the terms of each pair's claim `rows[pair]`, in order."""
     ptr = np.frombuffer(index.term_ptr, np.int64)
     size = ptr[rows + 1] - ptr[rows]
     _, terms = index.terms_of_rows(rows)
-    return np.repeat(np.arange(len(rows)), size), terms.astype(np.int64)
+    return np.repeat(np.arange(len(rows), dtype=np.int64) * v, size) + terms
+
+
+def _rarest_first(pair: np.ndarray, term: np.ndarray, idf: np.ndarray):
+    """The same entries, pair by pair, each pair's terms rarest first (the lower id first
+    among equals)."""
+    v = np.int64(len(idf))
+    ranked = np.lexsort((np.arange(len(idf)), -idf))  # term ids by (-idf, id)
+    rank = np.empty(len(idf), np.int64)
+    rank[ranked] = np.arange(len(idf))
+    keys = np.sort(pair * v + rank[term])
+    return keys // v, ranked[keys % v]
 
 
 def _shown(index: StoryIndex, term: np.ndarray) -> list[str]:
@@ -82,33 +90,62 @@ def _shown(index: StoryIndex, term: np.ndarray) -> list[str]:
     return np.array(words, dtype=object)[which].tolist()
 
 
-def _aliases(index: StoryIndex, a: list[int], b: list[int], pair, term) -> dict:
+def _aliases(index: StoryIndex, a: np.ndarray, b: np.ndarray, pair, term) -> dict:
     """Pair -> the aliased things (terms "=...") its claims share that they write two ways,
-    as (as in a, as in b), in the order of `term`; pairs sharing none are left out."""
+    as (as in a, as in b), in the order of `term`; pairs with none are left out. Only the
+    claims sharing an aliased thing are read again (`_written`)."""
     names = index.names
     canon = np.fromiter((t.startswith("=") for t in names), bool, len(names))
     hit = canon[term]
-    by_pair: dict[int, list[str]] = {}
-    for k, t in zip(pair[hit].tolist(), term[hit].tolist(), strict=True):
-        by_pair.setdefault(k, []).append(names[t])
-    forms: dict[int, dict[str, str]] = {}
-    out = {}
-    for k, things in by_pair.items():
-        fa, fb = _forms(index, a[k], forms), _forms(index, b[k], forms)
-        out[k] = [
-            (fa[c], fb[c]) for c in things if c in fa and c in fb and fa[c].lower() != fb[c].lower()
-        ]
+    pair, term = pair[hit], term[hit]
+    if not len(pair):
+        return {}
+    v = np.int64(len(names))
+    keys, written, lowered = _written(index, np.unique(np.r_[a[pair], b[pair]]), v)
+    in_a, in_b = _lookup(keys, a[pair] * v + term), _lookup(keys, b[pair] * v + term)
+    found = (in_a >= 0) & (in_b >= 0)
+    found[found] = lowered[in_a[found]] != lowered[in_b[found]]
+    out: dict[int, list[tuple[str, str]]] = {}
+    for k, x, y in zip(
+        pair[found].tolist(), in_a[found].tolist(), in_b[found].tolist(), strict=True
+    ):
+        out.setdefault(k, []).append((written[x], written[y]))
     return out
 
 
-def _forms(index: StoryIndex, row: int, done: dict) -> dict[str, str]:
-    """How the claim wrote each aliased thing it names (its last mention); kept in `done`."""
-    got = done.get(row)
-    if got is None:
-        article = index.articles[index.claim_article[row]]
-        toks = index.alias_table.apply(tokens(index.raw[row], article.published))
-        got = done[row] = {t.term: t.surface for t in toks if t.term.startswith("=")}
-    return got
+def _written(index: StoryIndex, rows: np.ndarray, v: np.int64):
+    """How these claims write the aliased things they name (`_forms`): keys row * v + term
+    id (sorted), the forms in that order, and an id per form lowered (forms alike but for
+    case share one)."""
+    vocab = index.vocab
+    keys, written = [], []
+    for r in rows.tolist():
+        for t, form in _forms(index, r).items():
+            i = vocab.get(t)
+            if i is not None:  # (an alias learned since the claim was indexed: never shared)
+                keys.append(r * v + i)
+                written.append(form)
+    order = np.argsort(np.array(keys, np.int64))
+    keys = np.array(keys, np.int64)[order]
+    written = [written[i] for i in order.tolist()]
+    ids: dict[str, int] = {}
+    lowered = np.array([ids.setdefault(w.lower(), len(ids)) for w in written], np.int64)
+    return keys, written, lowered
+
+
+def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where each wanted key is in the sorted keys, -1 where it is not."""
+    if not len(keys):
+        return np.full(len(wanted), -1, np.int64)
+    at = np.searchsorted(keys, wanted).clip(max=len(keys) - 1)
+    return np.where(keys[at] == wanted, at, -1)
+
+
+def _forms(index: StoryIndex, row: int) -> dict[str, str]:
+    """How the claim wrote each aliased thing it names (its last mention)."""
+    article = index.articles[index.claim_article[row]]
+    toks = index.alias_table.apply(tokens(index.raw[row], article.published))
+    return {t.term: t.surface for t in toks if t.term.startswith("=")}
 
 
 CONTEXT_SAID = 0.2  # context likeness (context.py) from which the explanation names it
