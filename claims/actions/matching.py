@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import psycopg
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.constants import OnConflict
@@ -195,8 +195,13 @@ def save_index(story: Story, data: bytes) -> None:
         previous = row.generation
         row.generation, row.parts, row.size = generation, len(parts), len(data)
         row.save(update_fields=["generation", "parts", "size"])
-        stale = Q(generation=previous) | Q(created_at__lt=timezone.now() - ORPHANS_AFTER)
-        MatchIndexPart.objects.filter(stale, story=story).exclude(generation=generation).delete()
+    # the parts no reader uses now, a part a transaction (a large one each, freed on SQLite
+    # while every other writer waits)
+    stale = Q(generation=previous) | Q(created_at__lt=timezone.now() - ORPHANS_AFTER)
+    stale = MatchIndexPart.objects.filter(stale, story=story).exclude(generation=generation)
+    for part in stale.values_list("id", flat=True):
+        with transaction.atomic():
+            MatchIndexPart.objects.filter(pk=part).delete()
 
 
 def _insert_part(story: Story, generation: int, number: int, data: bytes) -> None:
@@ -462,6 +467,7 @@ def _assign(story, assignment: dict[int, int], old_event_of: dict[int, int], ful
     touched |= {old_event_of[c] for c in leaving}
     rows = [(c, event_id) for event_id, ids in moves.items() for c in ids]
     rows += [(c, None) for c in leaving]
+    rows.sort(key=lambda row: row[0])  # in the table's order: batches touch fewer pages
     quote = connection.ops.quote_name
     table = quote(Claim._meta.db_table)
     event = quote(Claim._meta.get_field("event").column)
@@ -473,7 +479,8 @@ def _assign(story, assignment: dict[int, int], old_event_of: dict[int, int], ful
             f"UPDATE {table} SET {event} = s.event FROM {STAGE} s "
             f"WHERE s.n >= %s AND s.n < %s AND {table}.{pk} = s.id AND NOT {table}.{pinned}"
         )
-        _write_staged(story, f"{pk} AS id, {event} AS event FROM {table}", rows, sql)
+        after = _gin_cleaner(Claim._meta.db_table)
+        _write_staged(story, f"{pk} AS id, {event} AS event FROM {table}", rows, sql, after)
         return touched
     # SQLite (in the process, no round trips): one prepared statement a claim
     sql = f"UPDATE {table} SET {event} = %s WHERE {pk} = %s AND NOT {pinned}"
@@ -484,6 +491,34 @@ def _assign(story, assignment: dict[int, int], old_event_of: dict[int, int], ful
 STAGE = "parallax_staged_rows"  # a temporary table of the connection (_write_staged)
 
 
+def _gin_cleaner(table: str):
+    """PostgreSQL: a function that moves the pending entries of the table's GIN indexes (the
+    claims' trigram search) into the index, each in a statement of its own. A claim that
+    changes event is a new row version with new entries in every index; GIN queues them,
+    and the write that finds the queue over 4 MB merges it all, a second or more inside
+    that write's transaction (with the story's lock held, when it is the run's). Called
+    after each of the run's batches, the queue stays a batch long. Only the index's owner
+    may: for any other user the queue is merged as before."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+            "WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
+            [connection.ops.quote_name(table)],
+        )
+        names = [row[0] for row in cursor.fetchall()]
+
+    def clean():
+        for name in list(names):
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
+            except DatabaseError:  # not the owner
+                names.remove(name)
+
+    return clean
+
+
 def _write_each(story: Story, sql: str, rows: list) -> None:
     """`sql` run for each row (one prepared statement), a batch a write transaction."""
     for batch in _batches(rows):
@@ -491,7 +526,7 @@ def _write_each(story: Story, sql: str, rows: list) -> None:
             cursor.executemany(sql, batch)
 
 
-def _write_staged(story: Story, columns: str, rows: list, sql: str) -> None:
+def _write_staged(story: Story, columns: str, rows: list, sql: str, after=None) -> None:
     """PostgreSQL: rows copied to the server in one COPY stream, into a temporary table
     STAGE of this connection with the given columns ("<expressions> FROM <table>", their
     types taken from that table) and a row number n from 0; then `sql` run with the (first,
@@ -500,7 +535,8 @@ def _write_staged(story: Story, columns: str, rows: list, sql: str) -> None:
     Statements with thousands of parameters instead cost a second or more to quote and parse
     per batch, the lock held meanwhile. The table lives in the server session, from the copy
     to the last batch: behind a pooler, the pool must give a connection whole (PgBouncer's
-    session pooling), not a transaction at a time."""
+    session pooling), not a transaction at a time. `after` is called after each batch,
+    outside its transaction."""
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS SELECT 0 AS n, {columns} WITH NO DATA")
@@ -513,6 +549,8 @@ def _write_staged(story: Story, columns: str, rows: list, sql: str) -> None:
         for first in range(0, len(rows), WRITE_BATCH):
             with _writing(story), connection.cursor() as cursor:
                 cursor.execute(sql, [first, first + WRITE_BATCH])
+            if after is not None:
+                after()
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
@@ -690,8 +728,7 @@ def _drop_suggestions(story: Story, ids: list[int]) -> int:
     at the moment of the delete: no status set by a person, no label, no label history (an
     undone label stays on record), no adjudication. The story's lock keeps every label out
     until the delete commits, so none can be cascaded away. Returns the links deleted."""
-    with transaction.atomic():
-        lock(story.pk)
+    with _writing(story):
         labelled = Q(Exists(Annotation.objects.filter(link=OuterRef("pk"))))
         labelled |= Q(Exists(AnnotationChange.objects.filter(link=OuterRef("pk"))))
         labelled |= Q(Exists(Adjudication.objects.filter(link=OuterRef("pk"))))
@@ -788,8 +825,15 @@ def outcome_digest(story: Story, claim_events: list | None = None) -> str:
     table = Link._meta.db_table
     quote = connection.ops.quote_name
     columns = ["id", "claim_a", "claim_b", "status", *LINK_FIELDS]
+    json_columns = {"components", "shared_terms", "shared_aliases"}
+    # the JSON columns as the database writes them out, not decoded (PostgreSQL's driver
+    # would decode each into Python objects)
+    as_text = "::text" if connection.vendor == "postgresql" else ""
     sql = "SELECT {} FROM {} WHERE {} = %s ORDER BY {}".format(
-        ", ".join(quote(Link._meta.get_field(c).column) for c in columns),
+        ", ".join(
+            quote(Link._meta.get_field(c).column) + (as_text if c in json_columns else "")
+            for c in columns
+        ),
         quote(table),
         quote(Link._meta.get_field("story").column),
         quote(Link._meta.pk.column),
