@@ -153,32 +153,17 @@ class StoryIndex:
         self.raw.extend([c.text for c in claims])
         self.positions.extend([c.position for c in claims])
         self.lead.extend(bytes(len(claims)))
-        apply, term, counts = self.alias_table.apply, self._term, self.article_counts
-        known, is_name, vocab = self.vocab.get, self.is_name, self.vocab
-        term_ids, term_ptr, texts, places = self.term_ids, self.term_ptr, self.texts, self.places
-        rows = range(first_row, len(self.claim_ids))
-        for row, art, ts in zip(rows, arts, toks, strict=True):
-            aliased = apply(ts)
-            kept = [t for t in aliased if not t.stop]
-            ids = []
-            for t in kept:  # self._term(t), inlined for the terms already known
-                i = known(t.term)
-                if i is None:
-                    i = term(t)
-                elif t.name:
-                    is_name[i] = 1
-                ids.append(i)
-            term_ids.extend(sorted(set(ids)))
-            term_ptr.append(len(term_ids))
-            texts.append(" ".join([t.term for t in kept]))
-            counts[art].update(ids)
-            place = _places(aliased, vocab)
-            if place:
-                places[row] = place
+        if claims:
+            aliased = [self.alias_table.apply(ts) for ts in toks]
+            batch = _Batch(aliased)
+            born = self._number_terms(batch)
+            self._add_terms(batch)
+            self._add_counts(batch, np.array(arts, np.int64))
+            self._add_places(aliased, batch, first_row, born)
         self._mark_leads(first_row)
         for a in articles:
             title = self.terms_of(tokens(a.title, a.published))
-            self.article_counts[self.article_row[a.id]].update(term(t) for t in title)
+            self.article_counts[self.article_row[a.id]].update(self._term(t) for t in title)
         n_terms = len(self.names)
         self.df = _grow(self.df, n_terms)
         new_terms = np.frombuffer(self.term_ids, np.int32)[self.term_ptr[first_row] :]
@@ -188,6 +173,75 @@ class StoryIndex:
             keys = list(self.article_counts[self.article_row[a.id]])
             self.article_df[np.array(keys, np.int64)] += 1
         self.occurrence = _grow(self.occurrence, len(self.articles))
+
+    def _number_terms(self, batch: "_Batch") -> np.ndarray:
+        """Term ids for the batch's kept tokens (`batch.ids`): the terms not yet known are
+        numbered in the order they first appear, claim by claim, as `_term` would. Returns,
+        per new term id (from the first one this batch numbers), the batch row that first
+        uses it."""
+        first_new = len(self.names)
+        keys, first = np.unique(batch.keys, return_index=True)
+        order = np.argsort(first, kind="stable")
+        keys, first = keys[order], first[order]
+        id_of = np.zeros(len(batch.terms), np.int64)
+        for key, at in zip(keys.tolist(), first.tolist(), strict=True):
+            term = batch.terms[key]
+            i = self.vocab.get(term)
+            if i is None:
+                i = self.vocab[term] = len(self.names)
+                self.names.append(term)
+                self.surface.append(self.alias_table.display.get(term, batch.token(at).surface))
+                self.is_name.append(0)
+            id_of[key] = i
+        for key in _sorted_set(batch.keys[batch.named]).tolist():
+            self.is_name[id_of[key]] = 1
+        batch.ids = id_of[batch.keys]
+        new = id_of[keys] >= first_new
+        born = np.zeros(len(self.names) - first_new, np.int64)
+        born[id_of[keys[new]] - first_new] = batch.rows[first[new]]
+        return born
+
+    def _add_terms(self, batch: "_Batch") -> None:
+        """Each claim's distinct term ids (in order of id) and its kept terms as text."""
+        n, v = batch.n, max(len(self.names), 1)
+        entries = _sorted_set(batch.rows * v + batch.ids)
+        self.term_ids.frombytes((entries % v).astype(np.int32).tobytes())
+        sizes = np.bincount(entries // v, minlength=n)
+        ends = self.term_ptr[-1] + np.cumsum(sizes)
+        self.term_ptr.frombytes(ends.astype(np.int64).tobytes())
+        words = np.array(batch.terms, object)[batch.keys].tolist()
+        ends = np.cumsum(np.bincount(batch.rows, minlength=n)).tolist()
+        starts = [0, *ends[:-1]]
+        self.texts.extend([" ".join(words[a:b]) for a, b in zip(starts, ends, strict=True)])
+
+    def _add_counts(self, batch: "_Batch", arts: np.ndarray) -> None:
+        """Each article's term counts, its new terms in the order they first appear (as
+        Counter.update with the claims' terms one by one would give)."""
+        v = max(len(self.names), 1)
+        keys, first, counts = np.unique(
+            arts[batch.rows] * v + batch.ids, return_index=True, return_counts=True
+        )
+        order = np.lexsort((first, keys // v))
+        keys, counts = keys[order], counts[order]
+        art = keys // v
+        bounds = np.flatnonzero(np.diff(art)) + 1
+        if not len(art):  # claims with no term but stop words
+            return
+        starts = np.r_[np.int64(0), bounds]
+        for a, ts, cs in zip(
+            art[starts].tolist(), np.split(keys % v, bounds), np.split(counts, bounds), strict=True
+        ):
+            self.article_counts[a].update(dict(zip(ts.tolist(), cs.tolist(), strict=True)))
+
+    def _add_places(self, aliased, batch: "_Batch", first_row: int, born: np.ndarray) -> None:
+        """The places of the claims that have a place word. A term a later claim of the batch
+        brought is not one yet (as when the claims were indexed one by one)."""
+        first_new = len(self.names) - len(born)
+        for row, at in batch.place_words().items():
+            place = _places(aliased[row], self.vocab, at)
+            place = tuple(i for i in place if i < first_new or born[i - first_new] <= row)
+            if place:
+                self.places[first_row + row] = place
 
     def _mark_leads(self, first_row: int) -> None:
         """The first LEAD substantive claims of each article (in order of position)."""
@@ -328,11 +382,67 @@ class StoryIndex:
         return self._article_entries
 
 
-def _places(toks: list[Token], vocab: dict[str, int]) -> tuple[int, ...]:
+class _Batch:
+    """A batch of claims' tokens (after aliases) flat, as arrays: the tokens repeat (they come
+    from a cache), so each distinct one is read once rather than at each of its uses.
+
+    `rows`, `keys`: per kept token (not a stop word), its claim (0..n-1 in the batch) and its
+    term as an index into `terms`; `named`: whether it is written as a name. `ids` (the term
+    ids) is set by StoryIndex._number_terms."""
+
+    def __init__(self, aliased: list[list[Token]]):
+        self.n = len(aliased)
+        self.flat = list(itertools.chain.from_iterable(aliased))
+        distinct, code = _distinct_objects(self.flat)
+        index: dict[str, int] = {}
+        key = [index.setdefault(t.term, len(index)) for t in distinct]
+        self.terms = list(index)
+        kept = ~np.array([t.stop for t in distinct], bool)[code]
+        self.where = np.flatnonzero(kept)  # kept token -> position in flat
+        sizes = np.fromiter(map(len, aliased), np.int64, self.n)
+        self.starts = np.r_[np.int64(0), np.cumsum(sizes)]
+        self._all_rows = np.repeat(np.arange(self.n), sizes)
+        self.rows = self._all_rows[kept]
+        self.keys = np.array(key, np.int64)[code[kept]]
+        self.named = np.array([t.name for t in distinct], bool)[code[kept]]
+        self._place = np.array([t.surface in _PLACE_FORMS for t in distinct], bool)[code]
+        self.ids = np.zeros(0, np.int64)
+
+    def token(self, kept_at: int) -> Token:
+        return self.flat[self.where[kept_at]]
+
+    def place_words(self) -> dict[int, list[int]]:
+        """Claim -> where its place words ("in", "at", "near") are among its tokens, for the
+        claims that have one."""
+        at = np.flatnonzero(self._place)
+        rows = self._all_rows[at]
+        out: dict[int, list[int]] = {}
+        for row, i in zip(rows.tolist(), (at - self.starts[rows]).tolist(), strict=True):
+            out.setdefault(row, []).append(i)
+        return out
+
+
+def _distinct_objects(items: list) -> tuple[list, np.ndarray]:
+    """The distinct objects of `items` (by identity, in no particular order) and, per item,
+    the index of its object among them."""
+    objects = np.fromiter(map(id, items), np.uint64, len(items))
+    order = np.argsort(objects)
+    ordered = objects[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]] if len(items) else np.zeros(0, bool)
+    code = np.empty(len(items), np.int64)
+    code[order] = np.cumsum(new) - 1
+    return [items[i] for i in order[new].tolist()], code
+
+
+def _places(
+    toks: list[Token], vocab: dict[str, int], at: list[int] | None = None
+) -> tuple[int, ...]:
     """Names written after "in", "at" or "near" (a few words may come between: "in the city
-    of Aleppo"): where the claim says it happened."""
+    of Aleppo"): where the claim says it happened. `at`: where those words are, if known."""
     found = []
-    for i in [i for i, t in enumerate(toks) if t.surface in _PLACE_FORMS]:
+    if at is None:
+        at = [i for i, t in enumerate(toks) if t.surface in _PLACE_FORMS]
+    for i in at:
         for j in range(i + 1, min(i + 5, len(toks))):
             if toks[j].name:
                 k = j
@@ -344,6 +454,13 @@ def _places(toks: list[Token], vocab: dict[str, int]) -> tuple[int, ...]:
             if toks[j].surface in _PLACE_FORMS or toks[j].term.startswith(("@", "#")):
                 break
     return tuple(sorted(set(found))) if found else ()
+
+
+def _sorted_set(values: np.ndarray) -> np.ndarray:
+    """np.unique(values), sorting: numpy 2's np.unique without return_* hashes instead, and
+    takes a hundred times longer on a million integers."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def _grow(arr: np.ndarray, size: int) -> np.ndarray:
