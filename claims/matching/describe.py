@@ -44,8 +44,8 @@ def events_and_links(run: "Run", link_mask, also_pairs, told, explain_links: boo
     events, used, found, key_of_group = [], set(pinned.values()), [], {}
     unread = bool(existing)  # the keys in use, gathered when a new event first needs a key
     for group, members in groups.items():
-        if len(members) < 2 and not (pinned.keys() & members or key_of.keys() & members):
-            continue
+        if len(members) < 2 and members[0] not in pinned and members[0] not in key_of:
+            continue  # a claim alone, neither pinned nor in an event
         keys = [pinned[r] for r in members if r in pinned] or [
             key_of[r] for r in members if r in key_of
         ]
@@ -115,5 +115,4 @@ def _floats(rounded: np.ndarray) -> list[float]:
     """Values (rounded to 3 places) as Python floats; one object per distinct value, so that a
     component most links share (0 or 1) costs a pointer a link, not a float."""
     distinct, which = np.unique(rounded, return_inverse=True)
-    objects = distinct.tolist()
-    return [objects[i] for i in which.tolist()]
+    return np.array(distinct.tolist(), dtype=object)[which.reshape(-1)].tolist()
