@@ -3,12 +3,11 @@
 import pytest
 from django.db import connection
 
-from claims.actions.matching import match_story
+from claims.actions import matching as store
+from claims.actions.matching import load_index, match_story
+from claims.models import MatchIndex
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes: PostgreSQL"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def pending_gin_rows() -> dict[str, int]:
@@ -28,6 +27,7 @@ def pending_gin_rows() -> dict[str, int]:
         return pending
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes: PostgreSQL")
 def test_a_run_leaves_no_claims_queued_in_the_search_index(seed_story):
     """The claims a run moves into events are new row versions, queued in the trigram index;
     the run merges them into it after each batch, outside its transactions, instead of
@@ -39,3 +39,37 @@ def test_a_run_leaves_no_claims_queued_in_the_search_index(seed_story):
     match_story(seed_story)
     assert seed_story.events.exists()
     assert pending_gin_rows() == dict.fromkeys(pending, 0)
+
+
+def test_the_index_is_kept_compressed_and_read_back(seed_story):
+    match_story(seed_story)
+    index = load_index(seed_story)
+    kept = MatchIndex.objects.get(story=seed_story)
+    assert kept.size * 2 < len(index.to_bytes())
+    assert set(index.claim_ids) == set(seed_story.articles.values_list("claims", flat=True))
+
+
+def test_an_index_kept_uncompressed_is_still_read(seed_story):
+    """As runs before compression kept it."""
+    match_story(seed_story)
+    index = load_index(seed_story)
+    store.save_index(seed_story, index.to_bytes())
+    assert load_index(seed_story).claim_ids == index.claim_ids
+
+
+def test_batches_grow_while_transactions_are_short_and_shrink_when_long(monkeypatch):
+    """_write_timed: each batch sized from how long the last took (a fake clock here)."""
+    sizes, clock = [], [0.0]
+    monkeypatch.setattr(store.time, "perf_counter", lambda: clock[0])
+
+    def write(first, end):
+        sizes.append(end - first)
+        # 0.1 ms a row for the first 10,000 rows, then 2 ms a row (the machine got busy)
+        clock[0] += (end - first) * (1e-4 if first < 10_000 else 2e-3)
+
+    store._write_timed(14_000, write)
+    assert sum(sizes) == 14_000
+    assert sizes[:3] == [500, 1000, 2000]  # at most twice the last
+    assert max(sizes) == 2000  # 0.2 s at 0.1 ms a row
+    slow = next(i for i, _ in enumerate(sizes) if sum(sizes[:i]) >= 10_000)
+    assert sizes[slow + 1] == 100  # 0.2 s at 2 ms a row
