@@ -14,8 +14,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from . import score
-from .normalise import STOP_WORDS, Token, clean, text_terms
+from .normalise import STOP_WORDS, Token, clean, distinct_tokens, sorted_set, text_terms
 
 _ACR = r"[A-Z][A-Z0-9]{1,7}"
 _PHRASE = r"[A-Z][\w'-]*(?:\s+(?:(?:of|the|for|and|on)\s+)?[A-Z][\w'-]*){1,6}"
@@ -154,16 +156,41 @@ def _cued(text: str, cues: list[re.Pattern]) -> bool:
     return all(cue.search(text) for cue in cues)
 
 
-def spelled_out(sentences: Iterable[list[Token]]) -> list[tuple[str, str]]:
+class Sentences:
+    """Sentences' tokens flat, for the passes that look at a whole story at once: each
+    distinct token object is read once (`distinct`, `code`: see normalise.distinct_tokens);
+    `starts` holds where each sentence starts in `flat`, and the end of the last."""
+
+    def __init__(self, sentences: Iterable[list[Token]]):
+        sentences = list(sentences)
+        self.flat = list(itertools.chain.from_iterable(sentences))
+        sizes = np.fromiter(map(len, sentences), np.int64, len(sentences))
+        self.starts = np.r_[np.int64(0), np.cumsum(sizes)]
+        self.distinct, self.code = distinct_tokens(self.flat)
+
+    def column(self, values: list, dtype=object) -> np.ndarray:
+        """Per token, the value given for its distinct object."""
+        return np.array(values, dtype)[self.code]
+
+
+def _flat(sentences: Iterable[list[Token]]) -> Sentences:
+    return sentences if isinstance(sentences, Sentences) else Sentences(sentences)
+
+
+def spelled_out(sentences: Iterable[list[Token]] | Sentences) -> list[tuple[str, str]]:
     """Capitalised phrases whose initials the story also uses as an acronym."""
-    end = Token("", "", False, True)  # closes each sentence's last run
-    words = [t.surface for t in itertools.chain.from_iterable((*ts, end) for ts in sentences)]
-    kinds = set(words)
+    s = _flat(sentences)
+    surfaces = [t.surface for t in s.distinct]
+    kinds = set(surfaces)
     acronyms = {w for w in kinds if len(w) >= 2 and w.isupper() and w.isalpha()}
     # a letter a word: Capitalised, joiner, other. A run is a capitalised word, then more of
-    # them or joiners (trailing joiners dropped), two words or more; looked at once each
-    code = {w: "C" if w[:1].isupper() else "j" if w in _JOINERS else "o" for w in kinds}
-    coded = "".join(map(code.__getitem__, words))
+    # them or joiners (trailing joiners dropped), two words or more; looked at once each.
+    # Each sentence ends on "" ("o"), which closes its last run.
+    code = ["C" if w[:1].isupper() else "j" if w in _JOINERS else "o" for w in surfaces]
+    ends = s.starts[1:]
+    words = np.insert(s.column(surfaces), ends, "").tolist()
+    coded = np.insert(s.column([ord(c) for c in code], np.uint8), ends, ord("o"))
+    coded = coded.tobytes().decode("ascii")
     runs = {tuple(words[m.start() : m.end()]) for m in _RUN.finditer(coded)}
     # the beginnings of the acronyms: initials that begin none can grow into none
     # ("" too: a capitalised joiner, "The", adds no letter)
@@ -188,18 +215,26 @@ def spelled_out(sentences: Iterable[list[Token]]) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def spelling_variants(sentences: Iterable[list[Token]]) -> list[tuple[str, str]]:
+def spelling_variants(sentences: Iterable[list[Token]] | Sentences) -> list[tuple[str, str]]:
     """Two close spellings of a name written next to the same other name (Sergei/Sergey Lavrov).
 
     Only names sharing a neighbour are compared, so the cost stays linear in the story."""
+    s = _flat(sentences)
+    index: dict[str, int] = {}
+    term = s.column([index.setdefault(t.term, len(index)) for t in s.distinct], np.int64)
+    terms = list(index)
+    # two names in a row (neither written in capitals) of one sentence, each pair of terms once
+    fit = s.column([t.name and not t.surface.isupper() for t in s.distinct], bool)
+    pair = fit[:-1] & fit[1:]
+    starts = s.starts[1:-1]  # a pair across two sentences is none
+    pair[starts[(starts > 0) & (starts < len(s.flat))] - 1] = False
+    at = np.flatnonzero(pair)
+    size = max(len(terms), 1)
     by_neighbour: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for toks in sentences:
-        # the pairs that start on a name, picked in C: most tokens are no name
-        for k in itertools.compress(range(len(toks) - 1), map(_NAME, toks)):
-            a, b = toks[k], toks[k + 1]
-            if b.name and not a.surface.isupper() and not b.surface.isupper():
-                by_neighbour["next", b.term].add(a.term)
-                by_neighbour["prev", a.term].add(b.term)
+    for key in sorted_set(term[at] * size + term[at + 1]).tolist():
+        a, b = terms[key // size], terms[key % size]
+        by_neighbour["next", b].add(a)
+        by_neighbour["prev", a].add(b)
     found = set()
     for names in by_neighbour.values():
         if 1 < len(names) <= 50:
@@ -217,7 +252,7 @@ def build(
     sentences: Iterable[list[Token]] = (),
 ) -> AliasTable:
     """Merge a user's alias groups with what the story's texts define and spell."""
-    sentences = list(sentences)
+    sentences = Sentences(sentences)
     pairs: list[tuple[str, str, str]] = []
     for group in user:
         members = [m for m in group if m.strip()]

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from . import aliases as alias_step
-from .normalise import Token, tokens
+from .normalise import Token, distinct_tokens, sorted_set, tokens
 from .pause import paused_gc
 from .types import ArticleInput, ClaimInput
 
@@ -193,7 +193,7 @@ class StoryIndex:
                 self.surface.append(self.alias_table.display.get(term, batch.token(at).surface))
                 self.is_name.append(0)
             id_of[key] = i
-        for key in _sorted_set(batch.keys[batch.named]).tolist():
+        for key in sorted_set(batch.keys[batch.named]).tolist():
             self.is_name[id_of[key]] = 1
         batch.ids = id_of[batch.keys]
         new = id_of[keys] >= first_new
@@ -204,7 +204,7 @@ class StoryIndex:
     def _add_terms(self, batch: "_Batch") -> None:
         """Each claim's distinct term ids (in order of id) and its kept terms as text."""
         n, v = batch.n, max(len(self.names), 1)
-        entries = _sorted_set(batch.rows * v + batch.ids)
+        entries = sorted_set(batch.rows * v + batch.ids)
         self.term_ids.frombytes((entries % v).astype(np.int32).tobytes())
         sizes = np.bincount(entries // v, minlength=n)
         ends = self.term_ptr[-1] + np.cumsum(sizes)
@@ -393,7 +393,7 @@ class _Batch:
     def __init__(self, aliased: list[list[Token]]):
         self.n = len(aliased)
         self.flat = list(itertools.chain.from_iterable(aliased))
-        distinct, code = _distinct_objects(self.flat)
+        distinct, code = distinct_tokens(self.flat)
         index: dict[str, int] = {}
         key = [index.setdefault(t.term, len(index)) for t in distinct]
         self.terms = list(index)
@@ -422,18 +422,6 @@ class _Batch:
         return out
 
 
-def _distinct_objects(items: list) -> tuple[list, np.ndarray]:
-    """The distinct objects of `items` (by identity, in no particular order) and, per item,
-    the index of its object among them."""
-    objects = np.fromiter(map(id, items), np.uint64, len(items))
-    order = np.argsort(objects)
-    ordered = objects[order]
-    new = np.r_[True, ordered[1:] != ordered[:-1]] if len(items) else np.zeros(0, bool)
-    code = np.empty(len(items), np.int64)
-    code[order] = np.cumsum(new) - 1
-    return [items[i] for i in order[new].tolist()], code
-
-
 def _places(
     toks: list[Token], vocab: dict[str, int], at: list[int] | None = None
 ) -> tuple[int, ...]:
@@ -454,13 +442,6 @@ def _places(
             if toks[j].surface in _PLACE_FORMS or toks[j].term.startswith(("@", "#")):
                 break
     return tuple(sorted(set(found))) if found else ()
-
-
-def _sorted_set(values: np.ndarray) -> np.ndarray:
-    """np.unique(values), sorting: numpy 2's np.unique without return_* hashes instead, and
-    takes a hundred times longer on a million integers."""
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def _grow(arr: np.ndarray, size: int) -> np.ndarray:
