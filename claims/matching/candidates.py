@@ -16,6 +16,7 @@ Rows are multiplied a chunk at a time and each row keeps its `k` best pairs, whi
 import numpy as np
 from scipy import sparse
 
+from .normalise import sorted_set
 from .story import StoryIndex
 
 PER_CLAIM = 12  # best candidates kept per claim and product
@@ -71,7 +72,7 @@ def _with_concept_pairs(index, rows, art, occ, a1, b1, c1, inside):
     x, per_row = index.alias_matrix(max_df(n))
     if not x.nnz:
         return a1, b1, c1, 0
-    x = x[:, np.unique(x.indices)].tocsr()
+    x = x[:, sorted_set(x.indices)].tocsr()
     x = sparse.diags((per_row >= 2).astype(np.float32)) @ x  # rows naming two or more
     x.eliminate_zeros()
     a3, b3, _, generated = top_pairs(_qualified(x, occ), rows, PER_CLAIM, 2.0, art)

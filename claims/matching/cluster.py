@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from .normalise import sorted_set
+
 THRESHOLD = 0.35  # mean link score of two groups to merge: one bridging claim is not enough
 FEW = 64  # merges a round below which the rest is merged one at a time
 
@@ -252,7 +254,7 @@ class _Graph:
         nearest = np.full(int(self.n), self.n, np.int64)
         np.minimum.at(nearest, frm[top], to[top])
         tied = np.bincount(frm[top], minlength=int(self.n)) > 1
-        x = np.unique(frm[top])
+        x = sorted_set(frm[top])
         y = nearest[x]
         mutual = (nearest[y] == x) & (x < y)
         x, y = x[mutual], y[mutual]

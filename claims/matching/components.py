@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 
 from . import calibrate, context, occurrence, score
+from .normalise import sorted_set
 
 EDGE_FLOOR = 0.3  # weaker pairs stay out of the clustering graph (they count as 0)
 MIN_SURE = 0.4  # calibrated chance a pair is one event that it takes to join claims into one
@@ -113,7 +114,7 @@ def _is_day(term: str) -> bool:
 def _other_date(index, a, b) -> np.ndarray:
     """Both claims name days, and no day in common."""
     rows, terms = index.terms_of_rows(_rows_in(index, a, b))
-    kinds = np.unique(terms)
+    kinds = sorted_set(terms)
     day = np.zeros(len(index.names), bool)
     day[kinds] = np.fromiter((_is_day(index.names[t]) for t in kinds.tolist()), bool, len(kinds))
     has = np.zeros(len(index.claim_ids), bool)

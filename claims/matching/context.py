@@ -17,6 +17,8 @@ context would merge them. Measured in bench/quality.py: GVC dev F1 .797 -> .831,
 import numpy as np
 from scipy import sparse
 
+from .normalise import sorted_set
+
 WINDOW = 2  # sentences on each side that make a claim's context
 DECAY = 0.5  # weight of a neighbour, per sentence away
 FLOOR = 0.1  # least cosine of the two claims' own terms for their context to count
@@ -42,7 +44,7 @@ def matrix(index, rows: np.ndarray) -> sparse.csr_matrix:
         weight.append(np.full(int(ok.sum()), DECAY ** abs(step), np.float32))
     frm = np.concatenate(frm)
     spread = sparse.csr_matrix((np.concatenate(weight), (np.concatenate(to), frm)), shape=(n, n))
-    m = (spread @ index.claim_matrix(rows=np.unique(frm))).tocsr()
+    m = (spread @ index.claim_matrix(rows=sorted_set(frm))).tocsr()
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     return (sparse.diags(1 / np.maximum(norms, 1e-9)) @ m).tocsr()
 
@@ -53,7 +55,7 @@ def similarity(index, a: np.ndarray, b: np.ndarray, where: np.ndarray) -> np.nda
     pairs = np.flatnonzero(where)
     if not len(pairs):
         return out
-    m = matrix(index, np.unique(np.r_[a[pairs], b[pairs]]))
+    m = matrix(index, sorted_set(np.r_[a[pairs], b[pairs]]))
     for start in range(0, len(pairs), CHUNK):
         k = pairs[start : start + CHUNK]
         out[k] = np.asarray(m[a[k]].multiply(m[b[k]]).sum(axis=1)).ravel()

@@ -15,7 +15,7 @@ import numpy as np
 
 from claims.text.dates import DATE_DM, DATE_MD, WEEKDAYS
 
-from .normalise import clean, located_tokens, tokens
+from .normalise import clean, located_tokens, sorted_set, tokens
 from .story import StoryIndex
 
 _MONTHS = dict(
@@ -84,7 +84,10 @@ def _rarest_first(pair: np.ndarray, term: np.ndarray, idf: np.ndarray):
 
 def _shown(index: StoryIndex, term: np.ndarray) -> list[str]:
     """Each term as a reader sees it (`readable`), worked out once a distinct term."""
-    distinct, which = np.unique(term, return_inverse=True)
+    present = np.zeros(len(index.names), bool)
+    present[term] = True  # (a table of the vocabulary: no sort of a million entries)
+    distinct = np.flatnonzero(present)
+    which = (np.cumsum(present) - 1)[term]
     names, surface = index.names, index.surface
     words = [readable(names[t], surface[t]) for t in distinct.tolist()]
     return np.array(words, dtype=object)[which].tolist()
@@ -101,7 +104,7 @@ def _aliases(index: StoryIndex, a: np.ndarray, b: np.ndarray, pair, term) -> dic
     if not len(pair):
         return {}
     v = np.int64(len(names))
-    keys, written, lowered = _written(index, np.unique(np.r_[a[pair], b[pair]]), v)
+    keys, written, lowered = _written(index, sorted_set(np.r_[a[pair], b[pair]]), v)
     in_a, in_b = _lookup(keys, a[pair] * v + term), _lookup(keys, b[pair] * v + term)
     found = (in_a >= 0) & (in_b >= 0)
     found[found] = lowered[in_a[found]] != lowered[in_b[found]]
