@@ -132,13 +132,8 @@ def top_pairs(x, rows, k, least, article, group=None):
             continue
         chunk = left[start:stop]
         rows_x = x[start:stop] if rows is None else x[chunk]
-        prod = (rows_x @ xt).tocoo()
-        generated += prod.nnz
-        a, b, c = chunk[prod.row], prod.col.astype(np.int64), prod.data
-        keep = (c >= least) & (article[a] != article[b])
-        if group is not None:
-            keep &= group[a] != group[b]
-        a, b, c = a[keep], b[keep], c[keep]
+        a, b, c, made = _kept_products(rows_x @ xt, chunk, least, article, group)
+        generated += made
         keep = _best_k(a, c, k)
         out_a.append(a[keep])
         out_b.append(b[keep])
@@ -155,6 +150,21 @@ def top_pairs(x, rows, k, least, article, group=None):
     n = np.int64(x.shape[0])
     keys, first = np.unique(lo * n + hi, return_index=True)
     return keys // n, keys % n, c[first].astype(np.float32), generated
+
+
+def _kept_products(prod, chunk, least, article, group):
+    """The entries of one chunk's product (rows: `chunk`) that reach `least`, between other
+    articles (and other groups): (a, b, c) in the product's order, and how many it made. The
+    cosine is tested first, on the product as it stands, so that only the entries reaching it
+    are looked up: most of a large story's products fall below it."""
+    ptr, cols, data = prod.indptr, prod.indices, prod.data
+    at = np.flatnonzero(data >= least)
+    row = np.repeat(np.arange(len(chunk), dtype=np.int32), np.diff(ptr))[at]
+    a, b = chunk[row], cols[at]
+    keep = article[a] != article[b]
+    if group is not None:
+        keep &= group[a] != group[b]
+    return a[keep], b[keep].astype(np.int64), data[at[keep]], prod.nnz
 
 
 def _best_k(a, c, k):
