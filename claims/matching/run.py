@@ -15,6 +15,7 @@ import itertools
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -49,8 +50,20 @@ class Run:
     local: np.ndarray | None  # row -> node (incremental: the neighbourhood only); None: same
 
     def label(self, rows: np.ndarray) -> np.ndarray:
-        """The group of each of these rows."""
-        return self.labels[rows if self.local is None else self.local[rows]]
+        """The group of each of these rows. An old claim outside an incremental run's
+        neighbourhood is in none of its groups: it has a label of its own (as if alone)."""
+        return self.labels[rows] if self.local is None else self._row_labels[rows]
+
+    @cached_property
+    def _row_labels(self) -> np.ndarray:
+        """Incremental: the group of every row, those outside the neighbourhood numbered after
+        the run's groups (still under the number of claims, as row * n + label keys need)."""
+        inside = self.local >= 0
+        out = np.empty(len(self.local), np.int64)
+        out[inside] = self.labels[self.local[inside]]
+        first = int(self.labels.max()) + 1 if len(self.labels) else 0
+        out[~inside] = first + np.arange(int((~inside).sum()))
+        return out
 
     def nodes(self) -> np.ndarray:
         """The rows this run grouped: all (full run) or the new claims' neighbourhood."""

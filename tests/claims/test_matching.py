@@ -320,6 +320,37 @@ def test_an_incremental_run_judges_only_the_new_claims_for_also_tells_of():
     assert [c for c, _ in result.also] == [BOTH]
 
 
+def test_incremental_with_no_new_claim_keeps_a_confirmed_link():
+    """A confirmed link between two unlike old claims, and an import that brings no claim:
+    the run used to fail (IndexError) looking up the group of claims it had not grouped."""
+    articles, claims = two_events()
+    before = match(articles, claims)
+    index = StoryIndex.build(articles, claims)
+    confirmed = Constraints(must_link=frozenset({(100, 400)}))
+    empty = ArticleInput(9, "outlet 9", "", None, "")
+    result = match_incremental(index, [empty], [], confirmed, existing=event_of(before))
+    assert result.events == [] and result.links == []
+
+
+def test_incremental_links_only_claims_of_one_event():
+    """Each link an incremental run returns joins two claims of one event, or a claim and an
+    event it also tells of. An old claim the new ones did not reach used to take the group of
+    the run's last claim, and link to new claims of an event it is not in (seed story, its last
+    three articles added: 6 such links)."""
+    articles, claims = seed_story()
+    old = [c for c in claims if c.article_id <= 2]
+    before = event_of(match(articles[:2], old))
+    index = StoryIndex.build(articles[:2], old)
+    new = [c for c in claims if c.article_id > 2]
+    result = match_incremental(index, articles[2:], new, existing=before)
+    now = before | event_of(result)
+    assert result.links
+    for link in result.links:
+        assert link.event in {now.get(link.a), now.get(link.b)} - {None}
+        told = {(link.a, link.event), (link.b, link.event)} & set(result.also)
+        assert now.get(link.a) == now.get(link.b) or told
+
+
 # -- the seed story ------------------------------------------------------------------------
 
 
