@@ -114,7 +114,8 @@ def _qualified(x: sparse.csr_matrix, group: np.ndarray) -> sparse.csr_matrix:
 
 def top_pairs(x, rows, k, least, article, group=None):
     """Best `k` partners per row (cosine >= least, other article, and other group when `group`
-    is given), as deduplicated pairs a < b. `rows` limits the left side (None: all rows)."""
+    is given: a grouping of the articles' claims), as deduplicated pairs a < b. `rows` limits
+    the left side (None: all rows)."""
     xt = x.T.tocsr()
     left = np.arange(x.shape[0]) if rows is None else np.asarray(rows, np.int64)
     out_a, out_b, out_c, generated = [], [], [], 0
@@ -161,9 +162,8 @@ def _kept_products(prod, chunk, least, article, group):
     at = np.flatnonzero(data >= least)
     row = np.repeat(np.arange(len(chunk), dtype=np.int32), np.diff(ptr))[at]
     a, b = chunk[row], cols[at]
-    keep = article[a] != article[b]
-    if group is not None:
-        keep &= group[a] != group[b]
+    # claims of one article are in one group: other groups are other articles
+    keep = article[a] != article[b] if group is None else group[a] != group[b]
     return a[keep], b[keep].astype(np.int64), data[at[keep]], prod.nnz
 
 
