@@ -366,7 +366,7 @@ class StoryIndex:
         articles added since; rebuilt when the claims added went to an article already here."""
         cached = getattr(self, "_article_entries", None)
         done = 0 if cached is None else len(cached[0]) - 1
-        if done == len(self.article_counts):
+        if cached is not None and done == len(self.article_counts):
             return cached
         new = self.article_counts[done:]
         sizes = np.fromiter(map(len, new), np.int64, len(new))

@@ -11,6 +11,7 @@ from claims.matching import (
     StoryIndex,
     match,
     match_incremental,
+    match_index,
 )
 from claims.matching.aliases import build as build_aliases
 from claims.matching.aliases import definitions
@@ -318,6 +319,16 @@ def test_an_incremental_run_judges_only_the_new_claims_for_also_tells_of():
     before = match(articles[:-1], old)
     result = match_incremental(index, articles[-1:], new, existing=event_of(before))
     assert [c for c, _ in result.also] == [BOTH]
+
+
+def test_a_story_matched_while_empty_takes_its_first_articles():
+    """A story with no article yet matches to nothing (it used to fail: TypeError), and the
+    index it keeps takes the first import incrementally."""
+    index = StoryIndex.build([], [])
+    assert match_index(index).events == []
+    articles, claims = two_events()
+    result = match_incremental(StoryIndex.from_bytes(index.to_bytes()), articles, claims)
+    assert event_of(result) == event_of(match(articles, claims))
 
 
 def test_incremental_with_no_new_claim_keeps_a_confirmed_link():
