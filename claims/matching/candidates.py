@@ -144,13 +144,16 @@ def top_pairs(x, rows, k, least, article, group=None):
         z = np.zeros(0, np.int64)
         return z, z, np.zeros(0, np.float32), 0
     a, b, c = np.concatenate(out_a), np.concatenate(out_b), np.concatenate(out_c)
-    # a pair found from both sides takes the cosine computed from its smaller row
-    order = np.argsort(a > b, kind="stable")
-    a, b, c = a[order], b[order], c[order]
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    # a pair found from both sides takes the cosine computed from its smaller row: sorted by
+    # (pair, found from the larger row), the first of each pair
     n = np.int64(x.shape[0])
-    keys, first = np.unique(lo * n + hi, return_index=True)
-    return keys // n, keys % n, c[first].astype(np.float32), generated
+    keys = (np.minimum(a, b) * n + np.maximum(a, b)) << 1 | (a > b)
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order] >> 1
+    first = np.ones(len(keys), bool)
+    first[1:] = keys[1:] != keys[:-1]
+    keys = keys[first]
+    return keys // n, keys % n, c[order[first]].astype(np.float32), generated
 
 
 def _kept_products(prod, chunk, least, article, group):
