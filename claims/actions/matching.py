@@ -543,10 +543,11 @@ def _write_each(story: Story, sql: str, rows: list) -> None:
 def _write_timed(count: int, write, after=None) -> None:
     """write(first, end) for batches of `count` rows, each a write transaction, `after()`
     after each: WRITE_BATCH rows first, then as many as the last transaction suggests fit in
-    TX_SECONDS (at most twice as many as the last, at least a tenth of WRITE_BATCH). Each
-    commit writes again the pages its batch touched (ten indexes on links): fewer, fuller
-    transactions write less, while a label still waits a fraction of a second for the
-    story's lock."""
+    TX_SECONDS (at most twice as many as the last, at least a tenth of WRITE_BATCH, at most
+    WRITE_BATCH_MOST: a machine that slows down after a fast batch holds the lock for at most
+    that many rows). Each commit writes again the pages its batch touched (ten indexes on
+    links): fewer, fuller transactions write less, while a label still waits a fraction of a
+    second for the story's lock."""
     first, size = 0, WRITE_BATCH
     while first < count:
         end = min(count, first + size)
@@ -556,7 +557,7 @@ def _write_timed(count: int, write, after=None) -> None:
         if after is not None:
             after()
         fit = round((end - first) * TX_SECONDS / seconds)
-        size = max(WRITE_BATCH // 10, min(2 * size, fit))
+        size = max(WRITE_BATCH // 10, min(2 * size, fit, WRITE_BATCH_MOST))
         first = end
 
 
@@ -595,6 +596,7 @@ LINK_FIELDS = ["score", "components", "shared_terms", "shared_aliases", "explana
 # Rows one of a run's write transactions writes: few enough that a label posted meanwhile
 # waits well under a second for the story's lock.
 WRITE_BATCH = 500
+WRITE_BATCH_MOST = 4 * WRITE_BATCH  # a 1M-claim run under load held the lock 1.33 s uncapped
 TX_SECONDS = 0.2  # what a transaction of the run's large writes aims at (_write_timed)
 
 

@@ -73,3 +73,18 @@ def test_batches_grow_while_transactions_are_short_and_shrink_when_long(monkeypa
     assert max(sizes) == 2000  # 0.2 s at 0.1 ms a row
     slow = next(i for i, _ in enumerate(sizes) if sum(sizes[:i]) >= 10_000)
     assert sizes[slow + 1] == 100  # 0.2 s at 2 ms a row
+
+
+def test_batches_stop_growing_at_a_ceiling_however_fast_the_writes(monkeypatch):
+    """A fast start must not grow a batch so large that a machine slowing down afterwards
+    holds the story's lock for seconds: batches stop at WRITE_BATCH_MOST rows."""
+    sizes, clock = [], [0.0]
+    monkeypatch.setattr(store.time, "perf_counter", lambda: clock[0])
+
+    def write(first, end):
+        sizes.append(end - first)
+        clock[0] += (end - first) * 1e-6  # a microsecond a row: 0.2 s would fit 200,000
+
+    store._write_timed(60_000, write)
+    assert sum(sizes) == 60_000
+    assert max(sizes) == store.WRITE_BATCH_MOST == 2000
