@@ -562,9 +562,16 @@ class MatchJob(BackgroundJob):
 
     story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="match_jobs")
     summary = models.TextField(blank=True, help_text="What the run found, in words.")
+    # how a summary begins when the story was not matched again (matching.Summary.unchanged)
+    UNCHANGED = "nothing changed since the last full match"
 
     def __str__(self):
         return f"Matching {self.story} ({self.status})"
+
+    @property
+    def unchanged(self) -> bool:
+        """Done without matching: nothing changed since the story's last full match."""
+        return self.summary.startswith(self.UNCHANGED)
 
     def finish(self, summary: str):
         self._set(status=JobStatus.DONE, summary=summary)

@@ -11,12 +11,15 @@ import datetime
 import hashlib
 import json
 import secrets
+import sys
 import time
+import unicodedata
 import zlib
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 import psycopg
@@ -42,6 +45,7 @@ from claims.models import (
     LinkStatus,
     MatchIndex,
     MatchIndexPart,
+    MatchJob,
     MatchState,
 )
 from claims.text.dates import dates_in
@@ -63,8 +67,8 @@ class Summary:
     def __str__(self):
         if self.unchanged:
             return (
-                f"nothing changed since the last full match of {self.claims} claims: "
-                f"{self.events} events, {self.links} links (0 new, 0 dropped), "
+                f"{MatchJob.UNCHANGED} of {self.claims} claims: {self.events} events, "
+                f"{self.links} links (0 new, 0 dropped); not matched again, "
                 f"checked in {self.seconds:.2f} s"
             )
         kind = "matched new articles into" if self.incremental else "matched"
@@ -829,10 +833,16 @@ def _feed(hash, name: str, rows, width: int | None = None) -> None:
         hash.update(repr(chunk if width is None else [row[:width] for row in chunk]).encode())
 
 
+# The libraries the matcher's result depends on: an upgrade (of rapidfuzz's scores, syntok's
+# sentences, numpy's or scipy's sorting) may change it with no line of ours changed.
+LIBRARIES = ("numpy", "scipy", "rapidfuzz", "syntok")
+
+
 @cache
 def matcher_version() -> str:
     """A hash of the code that makes and stores a result: the matcher (claims/matching with
-    its calibration), the text helpers it uses (claims/text) and this module."""
+    its calibration), the text helpers it uses (claims/text) and this module; the versions
+    of the libraries they use (LIBRARIES), of Python and of its Unicode tables (folding)."""
     here = Path(__file__).resolve()
     claims_dir = here.parents[1]
     files = sorted(
@@ -840,6 +850,9 @@ def matcher_version() -> str:
         + [*(claims_dir / "text").glob("*.py"), here]
     )
     hash = hashlib.blake2b(digest_size=20)
+    versions = [f"{name} {metadata.version(name)}" for name in LIBRARIES]
+    versions += [f"python {sys.version_info[:3]}", f"unicode {unicodedata.unidata_version}"]
+    hash.update(("\n".join(versions) + "\n").encode())
     for path in files:
         hash.update(f"{path.relative_to(claims_dir)} {path.stat().st_size}\n".encode())
         hash.update(path.read_bytes())

@@ -6,13 +6,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from articles.models import Article
 from claims.actions import editing
 from claims.actions import matching as store
-from claims.models import Claim, Event, Link, LinkStatus, MatchIndexPart, MatchState
+from claims.models import Claim, Event, Link, LinkStatus, MatchIndexPart, MatchJob, MatchState
 from tests.claims.test_store import snapshot
-from tests.conftest import make_article
+from tests.conftest import make_article, run_worker, signed_in
 
 pytestmark = pytest.mark.django_db
 UNCHANGED = "nothing changed since the last full match"
@@ -170,3 +171,34 @@ def test_an_import_matched_into_the_story_is_matched_again_in_full(story):
     assert store.match_new_articles(story, [article]).incremental
     assert store.DIGEST not in MatchState.objects.get(story=story).stats
     assert UNCHANGED not in match_claims(story)
+
+
+def test_a_library_upgrade_matches_the_story_again(story, monkeypatch):
+    """The matcher's result depends on rapidfuzz's scores (and syntok's sentences, numpy's
+    and scipy's sorting): with one of them at another version, the story is matched again."""
+    assert UNCHANGED in match_claims(story)
+    real = store.metadata.version
+    monkeypatch.setattr(
+        store.metadata, "version", lambda name: "99.0" if name == "rapidfuzz" else real(name)
+    )
+    store.matcher_version.cache_clear()
+    try:
+        out = match_claims(story)
+        assert UNCHANGED not in out and out.startswith(f"{story.slug}: matched ")
+        assert UNCHANGED in match_claims(story)
+    finally:
+        monkeypatch.undo()
+        store.matcher_version.cache_clear()
+
+
+def test_the_browser_says_a_match_asked_for_was_not_run_again(story, editor):
+    """ "Match again" on an unchanged story: the status says it was not matched again, not
+    that it was, and offers no new events."""
+    client = signed_in(editor)
+    client.post(reverse("claims-rematch", args=[story.slug]))
+    run_worker()
+    job = MatchJob.objects.get()
+    status = reverse("claims-match-status", args=[story.slug, job.pk])
+    html = client.get(status, HTTP_HX_REQUEST="true").content.decode()
+    assert "not matched again" in html and UNCHANGED in html
+    assert "Last matched on request" not in html and "Show the new events" not in html
