@@ -97,7 +97,13 @@ def match_story(story: Story, full: bool = False) -> Summary:
         claim_events = [(row[0], row[7]) for row in claim_rows]
         if kept == digest.inputs() + ":" + outcome_digest(story, claim_events):
             seconds = (timezone.now() - started).total_seconds()
-            counts = (state.claim_count, state.event_count, state.link_count)
+            # the figures that run reported (the stored counts also hold links people
+            # rejected and events people made)
+            counts = state.stats.get(DIGEST_COUNTS) or (
+                state.claim_count,
+                state.event_count,
+                state.link_count,
+            )
             return Summary(*counts, 0, 0, seconds, unchanged=True)
     del claim_rows
     index = matching.StoryIndex.build(articles, claims, aliases)
@@ -158,7 +164,7 @@ def _store(story, index, result, dates, claim_count, started, full: bool, digest
     kept = None
     if digest is not None:  # what the run read, and what the story holds now it is stored
         kept = digest.inputs() + ":" + outcome_digest(story)
-    _save_state(story, index, result, kept)
+    _save_state(story, index, result, kept, [claim_count, len(result.events), len(result.links)])
     seconds = (timezone.now() - started).total_seconds()
     return Summary(
         claim_count,
@@ -784,13 +790,13 @@ def _drop_suggestions(story: Story, ids: list[int]) -> int:
         return Link.objects.filter(id__in=doomed).delete()[1].get(Link._meta.label, 0)
 
 
-def _save_state(story, index, result, digest: str | None = None) -> None:
+def _save_state(story, index, result, digest: str | None = None, counts=None) -> None:
     """The run's counts, read before its transaction (they are a summary: a label meanwhile
-    changes none of them), and a full run's digest (match_story); only the row's write holds
-    the story's lock."""
+    changes none of them), and a full run's digest (match_story) with the figures its Summary
+    gave (claims, events, links); only the row's write holds the story's lock."""
     stats = json.loads(json.dumps(result.stats, default=str))
     if digest is not None:
-        stats[DIGEST] = digest
+        stats[DIGEST], stats[DIGEST_COUNTS] = digest, counts
     defaults = {
         "claim_count": len(index.claim_ids),
         "unmatched_count": Claim.objects.filter(article__story=story, event=None).count(),
@@ -804,6 +810,7 @@ def _save_state(story, index, result, digest: str | None = None) -> None:
 
 
 DIGEST = "digest"  # MatchState.stats: "<inputs>:<outcome>" of the last full run (Digest)
+DIGEST_COUNTS = "digest_counts"  # and the claims, events and links its Summary reported
 
 
 class Digest:

@@ -202,3 +202,13 @@ def test_the_browser_says_a_match_asked_for_was_not_run_again(story, editor):
     html = client.get(status, HTTP_HX_REQUEST="true").content.decode()
     assert "not matched again" in html and UNCHANGED in html
     assert "Last matched on request" not in html and "Show the new events" not in html
+
+
+@pytest.mark.parametrize("change", [_link_rejected, _claim_moved], ids=["rejected", "moved"])
+def test_an_unchanged_run_reports_the_figures_of_the_full_run(story, editor, change):
+    """The figures a skipped run reports are those the full run it stands for reported."""
+    change(story, editor)
+    full = match_claims(story).split(": ", 1)[1]
+    counts = full.split(" (")[0].removeprefix("matched ")
+    out = match_claims(story)
+    assert UNCHANGED in out and f"of {counts} (0 new, 0 dropped)" in out
