@@ -7,8 +7,6 @@ acronym: "United Nations" / "UN"; two close spellings of a name next to the same
 "Sergei Lavrov" / "Sergey Lavrov"). Nothing here knows about any particular story.
 """
 
-import itertools
-import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import score
-from .normalise import STOP_WORDS, Token, clean, distinct_tokens, sorted_set, text_terms
+from .normalise import STOP_WORDS, Sentences, Token, clean, sorted_set, text_terms
 
 _ACR = r"[A-Z][A-Z0-9]{1,7}"
 _PHRASE = r"[A-Z][\w'-]*(?:\s+(?:(?:of|the|for|and|on)\s+)?[A-Z][\w'-]*){1,6}"
@@ -50,7 +48,6 @@ _CUES = [
 ]
 _JOINERS = {"of", "the", "for", "and", "on"}
 _RUN = re.compile("C[Cj]*C")
-_NAME = operator.attrgetter("name")
 
 
 @dataclass
@@ -156,23 +153,6 @@ def _cued(text: str, cues: list[re.Pattern]) -> bool:
     return all(cue.search(text) for cue in cues)
 
 
-class Sentences:
-    """Sentences' tokens flat, for the passes that look at a whole story at once: each
-    distinct token object is read once (`distinct`, `code`: see normalise.distinct_tokens);
-    `starts` holds where each sentence starts in `flat`, and the end of the last."""
-
-    def __init__(self, sentences: Iterable[list[Token]]):
-        sentences = list(sentences)
-        self.flat = list(itertools.chain.from_iterable(sentences))
-        sizes = np.fromiter(map(len, sentences), np.int64, len(sentences))
-        self.starts = np.r_[np.int64(0), np.cumsum(sizes)]
-        self.distinct, self.code = distinct_tokens(self.flat)
-
-    def column(self, values: list, dtype=object) -> np.ndarray:
-        """Per token, the value given for its distinct object."""
-        return np.array(values, dtype)[self.code]
-
-
 def _flat(sentences: Iterable[list[Token]]) -> Sentences:
     return sentences if isinstance(sentences, Sentences) else Sentences(sentences)
 
@@ -220,9 +200,7 @@ def spelling_variants(sentences: Iterable[list[Token]] | Sentences) -> list[tupl
 
     Only names sharing a neighbour are compared, so the cost stays linear in the story."""
     s = _flat(sentences)
-    index: dict[str, int] = {}
-    term = s.column([index.setdefault(t.term, len(index)) for t in s.distinct], np.int64)
-    terms = list(index)
+    terms, term = s.term_codes()
     # two names in a row (neither written in capitals) of one sentence, each pair of terms once
     fit = s.column([t.name and not t.surface.isupper() for t in s.distinct], bool)
     pair = fit[:-1] & fit[1:]

@@ -7,8 +7,10 @@ is the date it names when the article's date is known.
 """
 
 import datetime
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -505,6 +507,30 @@ def distinct_tokens(toks: list[Token]) -> tuple[list[Token], np.ndarray]:
     code = np.empty(len(toks), np.int64)
     code[order] = np.cumsum(new) - 1
     return [toks[i] for i in order[new].tolist()], code
+
+
+class Sentences:
+    """Sentences' tokens flat, for the passes that read many sentences at once (a story's
+    aliases, a batch of claims indexed): each distinct token object is read once (`distinct`,
+    `code`: see distinct_tokens) and what is read spread to its uses by `column`; `starts`
+    holds where each sentence starts in `flat`, and the end of the last."""
+
+    def __init__(self, sentences: Iterable[list[Token]]):
+        sentences = list(sentences)
+        self.flat = list(itertools.chain.from_iterable(sentences))
+        sizes = np.fromiter(map(len, sentences), np.int64, len(sentences))
+        self.starts = np.r_[np.int64(0), np.cumsum(sizes)]
+        self.distinct, self.code = distinct_tokens(self.flat)
+
+    def column(self, values: list, dtype=object) -> np.ndarray:
+        """Per token, the value given for its distinct object."""
+        return np.array(values, dtype)[self.code]
+
+    def term_codes(self) -> tuple[list[str], np.ndarray]:
+        """The distinct terms, and per token the index of its term among them."""
+        index: dict[str, int] = {}
+        per_object = [index.setdefault(t.term, len(index)) for t in self.distinct]
+        return list(index), self.column(per_object, np.int64)
 
 
 def sorted_set(values: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from . import aliases as alias_step
-from .normalise import Token, distinct_tokens, sorted_set, tokens
+from .normalise import Sentences, Token, sorted_set, tokens
 from .pause import paused_gc
 from .types import ArticleInput, ClaimInput
 
@@ -223,10 +223,10 @@ class StoryIndex:
         )
         order = np.lexsort((first, keys // v))
         keys, counts = keys[order], counts[order]
+        if not len(keys):  # claims with no term but stop words
+            return
         art = keys // v
         bounds = np.flatnonzero(np.diff(art)) + 1
-        if not len(art):  # claims with no term but stop words
-            return
         starts = np.r_[np.int64(0), bounds]
         for a, ts, cs in zip(
             art[starts].tolist(), np.split(keys % v, bounds), np.split(counts, bounds), strict=True
@@ -391,21 +391,16 @@ class _Batch:
     ids) is set by StoryIndex._number_terms."""
 
     def __init__(self, aliased: list[list[Token]]):
-        self.n = len(aliased)
-        self.flat = list(itertools.chain.from_iterable(aliased))
-        distinct, code = distinct_tokens(self.flat)
-        index: dict[str, int] = {}
-        key = [index.setdefault(t.term, len(index)) for t in distinct]
-        self.terms = list(index)
-        kept = ~np.array([t.stop for t in distinct], bool)[code]
+        s = Sentences(aliased)
+        self.n, self.flat, self.starts = len(aliased), s.flat, s.starts
+        self.terms, term = s.term_codes()
+        kept = ~s.column([t.stop for t in s.distinct], bool)
         self.where = np.flatnonzero(kept)  # kept token -> position in flat
-        sizes = np.fromiter(map(len, aliased), np.int64, self.n)
-        self.starts = np.r_[np.int64(0), np.cumsum(sizes)]
-        self._all_rows = np.repeat(np.arange(self.n), sizes)
+        self._all_rows = np.repeat(np.arange(self.n), np.diff(s.starts))
         self.rows = self._all_rows[kept]
-        self.keys = np.array(key, np.int64)[code[kept]]
-        self.named = np.array([t.name for t in distinct], bool)[code[kept]]
-        self._place = np.array([t.surface in _PLACE_FORMS for t in distinct], bool)[code]
+        self.keys = term[kept]
+        self.named = s.column([t.name for t in s.distinct], bool)[kept]
+        self._place = s.column([t.surface in _PLACE_FORMS for t in s.distinct], bool)
         self.ids = np.zeros(0, np.int64)
 
     def token(self, kept_at: int) -> Token:
