@@ -174,7 +174,7 @@ def test_an_import_matched_into_the_story_is_matched_again_in_full(story):
 
 
 def test_a_library_upgrade_matches_the_story_again(story, monkeypatch):
-    """The matcher's result depends on rapidfuzz's scores (and syntok's sentences, numpy's
+    """The matcher's result depends on rapidfuzz's scores (and numpy's
     and scipy's sorting): with one of them at another version, the story is matched again."""
     assert UNCHANGED in match_claims(story)
     real = store.metadata.version
