@@ -867,6 +867,11 @@ def matcher_version() -> str:
     return hash.hexdigest()
 
 
+# Hashed as this module is loaded, with the matcher it imports: a worker that keeps running
+# while newer code is deployed goes on naming the code it runs, not the files now on disk.
+matcher_version()
+
+
 def outcome_digest(story: Story, claim_events: list | None = None) -> str:
     """A hash of what matching stored for the story: each claim's event, the events (key,
     name the matcher gave, date), the claims listed as also telling of each, every link's row

@@ -2,6 +2,9 @@
 it again; any change to what the result depends on, or to what the match stored, does."""
 
 import datetime
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -212,3 +215,18 @@ def test_an_unchanged_run_reports_the_figures_of_the_full_run(story, editor, cha
     counts = full.split(" (")[0].removeprefix("matched ")
     out = match_claims(story)
     assert UNCHANGED in out and f"of {counts} (0 new, 0 dropped)" in out
+
+
+def test_the_code_is_hashed_when_it_is_loaded_not_when_first_matched():
+    """A task worker that keeps running while newer code is deployed must not name the new
+    files for results of the code it runs: the hash is taken as the module loads."""
+    script = (
+        "import django; django.setup()\n"
+        "from claims.actions import matching\n"
+        "print(matching.matcher_version.cache_info().currsize)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "1"
