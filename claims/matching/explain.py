@@ -32,18 +32,12 @@ def readable(term: str, surface: str) -> str:
     return surface
 
 
-def shared(index: StoryIndex, i: int, j: int, idf: np.ndarray):
-    """Shared terms (rarest first, as the story first wrote them) and aliases written two ways
-    ((as in claim i, as in claim j))."""
-    terms, aliases = sharing(index, np.array([i]), np.array([j]), idf)
-    return terms[0], aliases.get(0, [])
-
-
 def sharing(index: StoryIndex, a: np.ndarray, b: np.ndarray, idf: np.ndarray):
-    """`shared` for the many links of one run, at once: for each pair (a[k], b[k]) the terms
-    both claims use (rarest first, the lower id first among equals) as a reader sees them; and
-    k -> the aliases the two claims write two ways, for the pairs that have some. Array
-    operations over all pairs' terms: a link costs a slice of a list, not a loop."""
+    """What the claims of each link of one run share, at once: for each pair (a[k], b[k]) the
+    terms both claims use (rarest first, the lower id first among equals) as a reader sees them
+    (as the story first wrote them); and k -> the aliases the two claims write two ways (as in
+    a[k], as in b[k]), for the pairs that have some. Array operations over all pairs' terms:
+    a link costs a slice of a list, not a loop."""
     a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
     pair, term = _rarest_first(*_common_terms(index, a, b), idf)
     counts = np.bincount(pair, minlength=len(a))
@@ -152,23 +146,18 @@ def _forms(index: StoryIndex, row: int) -> dict[str, str]:
 
 
 CONTEXT_SAID = 0.2  # context likeness (context.py) from which the explanation names it
-# the components `sentence` reads as yes or no, and what a link stored without one says
+# the components `_reasons` reads as yes or no, and what a link stored without one says
 _YES_NO = dict(
     concepts=0.0, other_date=0.0, other_place=0.0, same_occurrence=0.0, occurrences_apart=1.0,
     lead=0.0,
 )  # fmt: skip
 
 
-def sentence(terms: list[str], c: dict[str, float]) -> str:
-    """The link in a journalist's words: what both claims mention, how close the wording is,
-    and what the two articles have in common."""
-    return _opening(terms) + "; " + _reasons(c)
-
-
 def sentences(terms: list[list[str]], c: dict[str, np.ndarray]) -> list[str]:
-    """`sentence` of many links: `c` holds each component's values, one a link, as the links
-    show them (rounded). The reasons depend on the wording and a few yes-or-no facts only, so
-    they are worded once per distinct combination of those."""
+    """Each link in a journalist's words: what both claims mention (`terms`), how close the
+    wording is, and what the two articles have in common. `c` holds each component's values,
+    one a link, as the links show them (rounded). The reasons depend on the wording and a few
+    yes-or-no facts only, so they are worded once per distinct combination of those."""
     n = len(terms)
     wording, code = np.unique(c["wording"], return_inverse=True)
     code = code.astype(np.int64).reshape(-1) << 8
