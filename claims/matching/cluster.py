@@ -329,9 +329,8 @@ class _Graph:
         hot = mean_now >= threshold - 1e-9
         rest = _OneAtATime(self, hot)
         # the means now are those of the arrays (the same sums and pair counts, divided alike)
-        shift = 4 * rest.bits
         heap = [
-            (rank << shift) | (x << rest.x_at) | (y << rest.y_at)
+            rest.entry(rank, x, y, 0, 0)
             for rank, x, y in zip(
                 _ranks(mean_now[hot]).tolist(), self.lo[hot].tolist(), self.hi[hot].tolist(),
                 strict=True,
@@ -371,13 +370,14 @@ class _OneAtATime:
 
     An entry is current while neither group has changed since it was pushed (same versions); an
     older one is checked against the mean now, as it was pushed. Each entry is one int, its
-    fields side by side (`_rank(mean)`, then the groups and versions, `bits` bits each): it
+    fields side by side (`entry`, read back by `fields`: `_rank(mean)`, then the groups and
+    versions, `bits` bits each): it
     orders as the tuple would, and ints compare several times faster than tuples whose means
     tie (most do, at 1)."""
 
     def __init__(self, graph: _Graph, hot: np.ndarray):
         self.bits = int(graph.n).bit_length()  # groups and versions (one a merge) are < n
-        self.x_at, self.y_at = 3 * self.bits, 2 * self.bits
+        self.mask = (1 << self.bits) - 1
         concerned = np.zeros(int(graph.n), bool)
         concerned[graph.lo[hot]] = concerned[graph.hi[hot]] = True
         among = concerned[graph.lo] & concerned[graph.hi]
@@ -402,6 +402,19 @@ class _OneAtATime:
         self.remap = list(range(int(graph.n)))  # group -> the group it merged into
         self.version = dict.fromkeys(self.arts, 0)
 
+    def entry(self, rank: int, x: int, y: int, vx: int, vy: int) -> int:
+        """A heap entry: `_rank(mean)`, groups x < y and their versions, side by side."""
+        bits = self.bits
+        return ((((rank << bits | x) << bits | y) << bits | vx) << bits) | vy
+
+    def fields(self, entry: int) -> tuple[int, int, int, int, int]:
+        """What `entry` packed: (rank, x, y, vx, vy)."""
+        bits, mask = self.bits, self.mask
+        return (
+            entry >> 4 * bits, entry >> 3 * bits & mask, entry >> 2 * bits & mask,
+            entry >> bits & mask, entry & mask,
+        )  # fmt: skip
+
     def mean(self, cx: int, cy: int, v: float) -> float:
         """The mean of groups cx and cy whose links sum to v, over their cross-article pairs."""
         ax, ay = self.arts[cx], self.arts[cy]
@@ -422,20 +435,17 @@ class _OneAtATime:
     def merge(self, heap: list, threshold: float) -> None:
         """Pop the best pair, merge it if it is current and allowed, push the merged group's
         pairs that reach the threshold; until the best is below it."""
-        remap, version, nbr = self.remap, self.version, self.nbr
-        bits, x_at, y_at = self.bits, self.x_at, self.y_at
-        shift, mask, limit = 4 * bits, (1 << bits) - 1, _rank(threshold)
+        remap, version, nbr, fields = self.remap, self.version, self.nbr, self.fields
+        limit = _rank(threshold)
         while heap:
-            key = heapq.heappop(heap)
-            if key >> shift > limit:
+            rank, cx, cy, vx, vy = fields(heapq.heappop(heap))
+            if rank > limit:
                 break  # the best mean is below the threshold
-            cx, cy = key >> x_at & mask, key >> y_at & mask
-            vx, vy = key >> bits & mask, key & mask
             if remap[cx] != cx or remap[cy] != cy:
                 continue  # merged away since
             if vx != version[cx] or vy != version[cy]:
                 v = nbr[cx].get(cy)
-                if v is None or abs(self.mean(cx, cy, v) - _mean_of(key >> shift)) > 1e-9:
+                if v is None or abs(self.mean(cx, cy, v) - _mean_of(rank)) > 1e-9:
                     continue  # stale: the groups changed since this entry
             if not self.allowed(cx, cy):
                 continue
@@ -469,17 +479,13 @@ class _OneAtATime:
     def _push(self, heap: list, keep: int, threshold: float) -> None:
         """The merged group's pairs whose mean reaches the threshold (the others would never
         be popped before the end)."""
-        version, bits, x_at, y_at = self.version, self.bits, self.x_at, self.y_at
-        shift, k_version = 4 * bits, version[keep]
+        version = self.version
         for other, v in self.nbr[keep].items():
             m = self.mean(keep, other, v)
             if m < threshold:
                 continue
-            if keep < other:
-                fields = (keep << x_at) | (other << y_at) | (k_version << bits) | version[other]
-            else:
-                fields = (other << x_at) | (keep << y_at) | (version[other] << bits) | k_version
-            heapq.heappush(heap, (_rank(m) << shift) | fields)
+            x, y = (keep, other) if keep < other else (other, keep)
+            heapq.heappush(heap, self.entry(_rank(m), x, y, version[x], version[y]))
 
     def relabel(self, labels: np.ndarray) -> np.ndarray:
         """Labels with each group followed to the group it ended in."""
