@@ -414,7 +414,11 @@ def editor(browser, story_id, deadline, kills, share, workers, out):
 def upload(browser, n, out) -> int | None:
     from match import PER_ARTICLE, corpus
 
-    page = browser.get(f"/stories/{SLUG}/import/")
+    try:
+        page = browser.get(f"/stories/{SLUG}/import/")
+    except WENT:  # the web worker serving the form was killed: no upload this time
+        out["no_answer"]["GET"] += 1
+        return None
     # new articles: ids far above the story's, another seed
     articles, _ = corpus(FILES_PER_IMPORT * PER_ARTICLE, first_article=100_000 * n, seed=n)
     files = [
@@ -433,14 +437,21 @@ def upload(browser, n, out) -> int | None:
         return None
     job = int(re.search(r"/imports/(\d+)/", answer.headers["Location"]).group(1))
     out["imports"][job] = [name for _, name, _ in files]
-    browser.get(answer.headers["Location"])  # where the browser goes
+    try:
+        browser.get(answer.headers["Location"])  # where the browser goes
+    except WENT:
+        out["no_answer"]["GET"] += 1
     return job
 
 
 def match_again(browser, out) -> int | None:
     from claims.models import MatchJob
 
-    page = browser.get(f"/stories/{SLUG}/")
+    try:
+        page = browser.get(f"/stories/{SLUG}/")
+    except WENT:
+        out["no_answer"]["GET"] += 1
+        return None
     try:
         answer = browser.post(f"/stories/{SLUG}/match/", {"csrfmiddlewaretoken": csrf(page.text)})
     except WENT:
