@@ -292,10 +292,14 @@ def constraints(story: Story, digest: "Digest | None" = None) -> matching.Constr
     )
 
 
+# What matching.ArticleInput and matching.ClaimInput hold, in their order: every reader of a
+# run's articles and claims reads these.
+ARTICLE_FIELDS = ("id", "outlet__name", "title", "published", "body")
+CLAIM_FIELDS = ("id", "article_id", "text", "position")
+
+
 def _inputs(articles_qs):
-    rows = articles_qs.order_by("id").values_list(
-        "id", "outlet__name", "title", "published", "body"
-    )
+    rows = articles_qs.order_by("id").values_list(*ARTICLE_FIELDS)
     articles = [matching.ArticleInput(*row) for row in rows]
     claims = _claim_inputs(Claim.objects.filter(article__in=[a.id for a in articles]))
     return articles, claims
@@ -304,27 +308,21 @@ def _inputs(articles_qs):
 def _story_inputs(story: Story, digest: "Digest"):
     """A full run's articles and claims, each fed to `digest` with what else of them the run
     reads (offsets, pins); and the claims' rows, their event id last."""
-    rows = list(
-        story.articles.order_by("id").values_list(
-            "id", "outlet__name", "title", "published", "body"
-        )
-    )
+    rows = list(story.articles.order_by("id").values_list(*ARTICLE_FIELDS))
     digest.add("articles", rows)
     articles = [matching.ArticleInput(*row) for row in rows]
     del rows
     claim_rows = Claim.objects.filter(article__story=story).order_by("id")
     claim_rows = list(
-        claim_rows.values_list(
-            "id", "article_id", "text", "position", "start", "end", "event_pinned", "event_id"
-        )
+        claim_rows.values_list(*CLAIM_FIELDS, "start", "end", "event_pinned", "event_id")
     )
     digest.add("claims", claim_rows, width=7)
-    claims = [matching.ClaimInput(*row[:4]) for row in claim_rows]
+    claims = [matching.ClaimInput(*row[: len(CLAIM_FIELDS)]) for row in claim_rows]
     return articles, claims, claim_rows
 
 
 def _claim_inputs(claims_qs) -> list:
-    rows = claims_qs.order_by("id").values_list("id", "article_id", "text", "position")
+    rows = claims_qs.order_by("id").values_list(*CLAIM_FIELDS)
     return [matching.ClaimInput(*row) for row in rows]
 
 
