@@ -153,13 +153,8 @@ def _cued(text: str, cues: list[re.Pattern]) -> bool:
     return all(cue.search(text) for cue in cues)
 
 
-def _flat(sentences: Iterable[list[Token]]) -> Sentences:
-    return sentences if isinstance(sentences, Sentences) else Sentences(sentences)
-
-
-def spelled_out(sentences: Iterable[list[Token]] | Sentences) -> list[tuple[str, str]]:
+def spelled_out(s: Sentences) -> list[tuple[str, str]]:
     """Capitalised phrases whose initials the story also uses as an acronym."""
-    s = _flat(sentences)
     surfaces = [t.surface for t in s.distinct]
     kinds = set(surfaces)
     acronyms = {w for w in kinds if len(w) >= 2 and w.isupper() and w.isalpha()}
@@ -195,11 +190,10 @@ def spelled_out(sentences: Iterable[list[Token]] | Sentences) -> list[tuple[str,
     return sorted(found)
 
 
-def spelling_variants(sentences: Iterable[list[Token]] | Sentences) -> list[tuple[str, str]]:
+def spelling_variants(s: Sentences) -> list[tuple[str, str]]:
     """Two close spellings of a name written next to the same other name (Sergei/Sergey Lavrov).
 
     Only names sharing a neighbour are compared, so the cost stays linear in the story."""
-    s = _flat(sentences)
     terms, term = s.term_codes()
     # two names in a row (neither written in capitals) of one sentence, each pair of terms once
     fit = s.column([t.name and not t.surface.isupper() for t in s.distinct], bool)
