@@ -122,8 +122,9 @@ def _written(index: StoryIndex, rows: np.ndarray, v: np.int64):
             if i is not None:  # (an alias learned since the claim was indexed: never shared)
                 keys.append(r * v + i)
                 written.append(form)
-    order = np.argsort(np.array(keys, np.int64))
-    keys = np.array(keys, np.int64)[order]
+    keys = np.array(keys, np.int64)
+    order = np.argsort(keys)
+    keys = keys[order]
     written = [written[i] for i in order.tolist()]
     ids: dict[str, int] = {}
     lowered = np.array([ids.setdefault(w.lower(), len(ids)) for w in written], np.int64)
