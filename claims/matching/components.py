@@ -33,7 +33,8 @@ def of(index, a, b, cos, same, aa, ab, asim, exact=None):
     found = (art_keys[pos] == pair_keys) if len(art_keys) else np.zeros(len(a), bool)
     article = np.where(found, art_sims[pos] if len(art_sims) else 0, 0)
     lead = np.frombuffer(index.lead, np.uint8).astype(bool)
-    inside = same & distinct_occurrences(index)
+    apart = distinct_occurrences(index)
+    inside = same & apart
     comps = {
         "terms": cos.astype(np.float32),
         "wording": np.zeros(len(a), np.float32),
@@ -41,7 +42,7 @@ def of(index, a, b, cos, same, aa, ab, asim, exact=None):
         "same_occurrence": same.astype(np.float32),
         # whether occurrences set articles apart here: a story that is one occurrence says
         # nothing about which of its events a claim is
-        "occurrences_apart": np.full(len(a), distinct_occurrences(index), np.float32),
+        "occurrences_apart": np.full(len(a), apart, np.float32),
         "lead": (lead[a] & lead[b] & (article >= index.article_baseline + occurrence.TIGHT)).astype(
             np.float32
         ),
