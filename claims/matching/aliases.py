@@ -197,9 +197,7 @@ def spelling_variants(s: Sentences) -> list[tuple[str, str]]:
     terms, term = s.term_codes()
     # two names in a row (neither written in capitals) of one sentence, each pair of terms once
     fit = s.column([t.name and not t.surface.isupper() for t in s.distinct], bool)
-    pair = fit[:-1] & fit[1:]
-    starts = s.starts[1:-1]  # a pair across two sentences is none
-    pair[starts[(starts > 0) & (starts < len(s.flat))] - 1] = False
+    pair = fit[:-1] & fit[1:] & (s.sentence[:-1] == s.sentence[1:])
     at = np.flatnonzero(pair)
     size = max(len(terms), 1)
     by_neighbour: dict[tuple[str, str], set[str]] = defaultdict(set)

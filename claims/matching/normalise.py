@@ -513,13 +513,15 @@ class Sentences:
     """Sentences' tokens flat, for the passes that read many sentences at once (a story's
     aliases, a batch of claims indexed): each distinct token object is read once (`distinct`,
     `code`: see distinct_tokens) and what is read spread to its uses by `column`; `starts`
-    holds where each sentence starts in `flat`, and the end of the last."""
+    holds where each sentence starts in `flat`, and the end of the last; `sentence`, per token,
+    the sentence it is in."""
 
     def __init__(self, sentences: Iterable[list[Token]]):
         sentences = list(sentences)
         self.flat = list(itertools.chain.from_iterable(sentences))
         sizes = np.fromiter(map(len, sentences), np.int64, len(sentences))
         self.starts = np.r_[np.int64(0), np.cumsum(sizes)]
+        self.sentence = np.repeat(np.arange(len(sentences), dtype=np.int64), sizes)
         self.distinct, self.code = distinct_tokens(self.flat)
 
     def column(self, values: list, dtype=object) -> np.ndarray:

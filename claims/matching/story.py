@@ -396,8 +396,8 @@ class _Batch:
         self.terms, term = s.term_codes()
         kept = ~s.column([t.stop for t in s.distinct], bool)
         self.where = np.flatnonzero(kept)  # kept token -> position in flat
-        self._all_rows = np.repeat(np.arange(self.n), np.diff(s.starts))
-        self.rows = self._all_rows[kept]
+        self._all_rows = s.sentence  # per token, its claim
+        self.rows = s.sentence[kept]
         self.keys = term[kept]
         self.named = s.column([t.name for t in s.distinct], bool)[kept]
         self._place = s.column([t.surface in _PLACE_FORMS for t in s.distinct], bool)
