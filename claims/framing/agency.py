@@ -63,15 +63,16 @@ def acts(text: str, lexicon) -> list[Act]:
     for start, end in find(text, lexicon.actions):
         if end in taken or _after_be(text, start) and not text[start:end].endswith("ing"):
             continue  # a passive, read above
-        if _reduced_passive(text, start, end, lexicon):
-            agent = _by_phrase(text, end)
-            means = agent if agent and _is_means(text[agent[0] : agent[1]], lexicon) else None
-            found.append(Act((start, end), None if means else agent, means, True))
-            continue
-        agent = _subject(text, start)
-        means = agent if agent and _is_means(text[agent[0] : agent[1]], lexicon) else None
-        found.append(Act((start, end), None if means else agent, means, False))
+        passive = _reduced_passive(text, start, end, lexicon)
+        agent = _by_phrase(text, end) if passive else _subject(text, start)
+        found.append(_act(text, (start, end), agent, passive, lexicon))
     return sorted(found, key=lambda a: a.verb)
+
+
+def _act(text: str, verb: tuple[int, int], agent, passive: bool, lexicon) -> Act:
+    """The act, with what it names as its agent taken as a means when it is one."""
+    means = agent if agent and _is_means(text[agent[0] : agent[1]], lexicon) else None
+    return Act(verb, None if means else agent, means, passive)
 
 
 def _passives(text: str, lexicon) -> list[Act]:
@@ -79,9 +80,7 @@ def _passives(text: str, lexicon) -> list[Act]:
     for m in _PASSIVE.finditer(text):
         if not _participle(m.group(1), lexicon):
             continue
-        agent = _by_phrase(text, m.end())
-        means = agent if agent and _is_means(text[agent[0] : agent[1]], lexicon) else None
-        out.append(Act((m.start(), m.end()), None if means else agent, means, True))
+        out.append(_act(text, (m.start(), m.end()), _by_phrase(text, m.end()), True, lexicon))
     return out
 
 
