@@ -159,7 +159,7 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     conflict &= ~is_must & ~is_cannot
     edge = ~is_cannot & (((s >= components.EDGE_FLOOR) & sure) | conflict)
     weight = np.where(conflict, -CONFLICT_WEIGHT, s)
-    inside = (comps["same_occurrence"] > 0) & components.distinct_occurrences(index)
+    inside = (comps["same_occurrence"] > 0) & (comps["occurrences_apart"] > 0)
     pinned = {row_of[c]: k for c, k in constraints.pinned.items() if c in row_of}
     labels, local = _cluster(
         index, rows, a[edge], b[edge], weight[edge], inside[edge], must, cannot, pinned, existing
