@@ -10,7 +10,7 @@ import datetime
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -417,15 +417,34 @@ def _weekday_date(word: str, published: datetime.date | None) -> str | None:
 
 def tokens(text: str, published: datetime.date | None = None) -> list[Token]:
     """Every word of a sentence, stop words included (aliases may span them)."""
-    out: list[Token] = []
-    words = iter(_TOKEN.findall(clean(text)))
-    for raw in words:  # up to the first word that gives a token: it starts the sentence
-        out.extend(_word(raw, True, published))
-        if out:
-            break
-    for raw in words:
-        out.extend(_word(raw, False, published))
-    return out
+    return _tokens(text, _LaterWords(published))
+
+
+_LATER_WORDS = 300_000  # words kept in front of `_word` by one batch, over all its dates
+
+
+class _LaterWords(dict):
+    """The tokens of words that do not start a sentence, by word, for one article date: in
+    front of `_word`'s cache, read by a C-level map rather than a call a word (a sentence's
+    words are most of its tokenising time)."""
+
+    def __init__(self, published: datetime.date | None):
+        self.published = published
+
+    def __missing__(self, raw: str) -> tuple[Token, ...]:
+        toks = self[raw] = _word(raw, False, self.published)
+        return toks
+
+
+def _tokens(text: str, later: _LaterWords) -> list[Token]:
+    words = _TOKEN.findall(clean(text))
+    for i, raw in enumerate(words):  # up to the first word that gives a token: it starts
+        first = _word(raw, True, later.published)  # the sentence
+        if first:
+            out = list(first)
+            out.extend(itertools.chain.from_iterable(map(later.__getitem__, words[i + 1 :])))
+            return out
+    return []
 
 
 def located_tokens(
@@ -456,6 +475,21 @@ def located_tokens(
                 if left <= 0:
                     break
     return cleaned, out, spans
+
+
+def tokens_of(texts: Sequence[str], published: Sequence[datetime.date | None]) -> list[list[Token]]:
+    """`tokens` of each text, with its article's date: a story's claims at once, their words
+    read through one `_LaterWords` a date."""
+    by_date: dict[datetime.date | None, _LaterWords] = {}
+    out = []
+    for text, when in zip(texts, published, strict=True):
+        later = by_date.get(when)
+        if later is None:
+            if sum(map(len, by_date.values())) > _LATER_WORDS:
+                by_date.clear()
+            later = by_date[when] = _LaterWords(when)
+        out.append(_tokens(text, later))
+    return out
 
 
 @lru_cache(maxsize=1_000_000)

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from . import aliases as alias_step
-from .normalise import Sentences, Token, sorted_set, tokens
+from .normalise import Sentences, Token, sorted_set, tokens, tokens_of
 from .pause import paused_gc
 from .types import ArticleInput, ClaimInput
 
@@ -99,7 +99,7 @@ class StoryIndex:
         articles, claims = list(articles), sorted(claims, key=lambda c: c.id)
         user_aliases = [list(g) for g in user_aliases]
         published = {a.id: a.published for a in articles}
-        toks = [tokens(c.text, published.get(c.article_id)) for c in claims]
+        toks = tokens_of([c.text for c in claims], [published.get(c.article_id) for c in claims])
         texts = [a.title + "\n" + a.body for a in articles]
         table = alias_step.build(user_aliases, texts, toks)
         index = cls(alias_table=table, user_aliases=user_aliases)
@@ -112,7 +112,7 @@ class StoryIndex:
         learned for the new claims only (stats say so; a full re-run applies them everywhere)."""
         articles, claims = list(articles), sorted(claims, key=lambda c: c.id)
         published = {a.id: a.published for a in [*self.articles, *articles]}
-        toks = [tokens(c.text, published.get(c.article_id)) for c in claims]
+        toks = tokens_of([c.text for c in claims], [published.get(c.article_id) for c in claims])
         new = alias_step.build(self.user_aliases, [a.title + "\n" + a.body for a in articles], toks)
         self.new_aliases = [x for x in new.learned if x[2] != "you said so"]
         for phrase, canon in new.phrases.items():
