@@ -65,8 +65,52 @@ class AliasTable:
         terms = [t.term for t in toks]
         starts = self.starts()
         hits = [i for i, term in enumerate(terms) if term in starts]
-        if not hits:
-            return toks
+        return self._replace(toks, terms, hits) if hits else toks
+
+    def apply_all(self, sentences: list[list[Token]], flat: Sentences) -> list[list[Token]]:
+        """`apply` to each sentence (`flat`: the same sentences flat). Where a phrase may begin
+        is found for all of them at once, from its first two terms: most places `apply` tries
+        (a phrase's first word) begin none, and most sentences have no place left to try."""
+        at = self._may_begin(flat) if self.phrases else np.zeros(0, np.int64)
+        if not len(at):
+            return sentences
+        rows = flat.sentence[at]
+        bounds = np.flatnonzero(np.diff(rows)) + 1
+        out = list(sentences)
+        firsts = rows[np.r_[0, bounds]].tolist()
+        for row, hits in zip(firsts, np.split(at - flat.starts[rows], bounds), strict=True):
+            toks = sentences[row]
+            out[row] = self._replace(toks, [t.term for t in toks], hits.tolist())
+        return out
+
+    def _may_begin(self, flat: Sentences) -> np.ndarray:
+        """Where, among `flat`'s tokens, a phrase of the table may begin: a phrase of one term
+        at its term, a longer one where its first two terms are next to each other."""
+        terms, term = flat.term_codes()
+        code = {t: i for i, t in enumerate(terms)}
+        size = max(len(terms), 1)
+        single, pair_start, pairs = np.zeros(size, bool), np.zeros(size, bool), []
+        for phrase in self.phrases:
+            first = code.get(phrase[0])
+            if first is None:
+                continue
+            if len(phrase) == 1:
+                single[first] = True
+            elif phrase[1] in code:
+                pair_start[first] = True
+                pairs.append(first * size + code[phrase[1]])
+        pairs = sorted_set(np.array(pairs, np.int64))
+        may = single[term]
+        at = np.flatnonzero(pair_start[term[:-1]] & (flat.sentence[:-1] == flat.sentence[1:]))
+        keys = term[at] * size + term[at + 1]
+        found = np.searchsorted(pairs, keys).clip(max=max(len(pairs) - 1, 0))
+        may[at[pairs[found] == keys]] = True  # (no pair: `at` is empty)
+        return np.flatnonzero(may)
+
+    def _replace(self, toks: list[Token], terms: list[str], hits: list[int]) -> list[Token]:
+        """`toks` with the phrases that begin at `hits` (in order) replaced, each by one token
+        of its canonical term, the longest phrase first; `toks` itself if none is there."""
+        starts = self.starts()
         out, done = [], 0  # toks[:done] are dealt with
         for i in hits:
             if i < done:
@@ -219,10 +263,11 @@ def spelling_variants(s: Sentences) -> list[tuple[str, str]]:
 def build(
     user: Iterable[Iterable[str]] = (),
     texts: Iterable[str] = (),
-    sentences: Iterable[list[Token]] = (),
+    sentences: Iterable[list[Token]] | Sentences = (),
 ) -> AliasTable:
     """Merge a user's alias groups with what the story's texts define and spell."""
-    sentences = Sentences(sentences)
+    if not isinstance(sentences, Sentences):
+        sentences = Sentences(sentences)
     pairs: list[tuple[str, str, str]] = []
     for group in user:
         members = [m for m in group if m.strip()]

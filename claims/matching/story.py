@@ -100,10 +100,11 @@ class StoryIndex:
         user_aliases = [list(g) for g in user_aliases]
         published = {a.id: a.published for a in articles}
         toks = tokens_of([c.text for c in claims], [published.get(c.article_id) for c in claims])
+        flat = Sentences(toks)
         texts = [a.title + "\n" + a.body for a in articles]
-        table = alias_step.build(user_aliases, texts, toks)
+        table = alias_step.build(user_aliases, texts, flat)
         index = cls(alias_table=table, user_aliases=user_aliases)
-        index._add(articles, claims, toks)
+        index._add(articles, claims, toks, flat)
         return index
 
     @paused_gc()
@@ -113,13 +114,14 @@ class StoryIndex:
         articles, claims = list(articles), sorted(claims, key=lambda c: c.id)
         published = {a.id: a.published for a in [*self.articles, *articles]}
         toks = tokens_of([c.text for c in claims], [published.get(c.article_id) for c in claims])
-        new = alias_step.build(self.user_aliases, [a.title + "\n" + a.body for a in articles], toks)
+        flat = Sentences(toks)
+        new = alias_step.build(self.user_aliases, [a.title + "\n" + a.body for a in articles], flat)
         self.new_aliases = [x for x in new.learned if x[2] != "you said so"]
         for phrase, canon in new.phrases.items():
             if phrase not in self.alias_table.phrases:
                 self.alias_table.add(phrase, canon, new.display[canon])
         first = len(self.claim_ids)
-        self._add(articles, claims, toks)
+        self._add(articles, claims, toks, flat)
         return list(range(first, len(self.claim_ids)))
 
     def terms_of(self, toks: list[Token]) -> list[Token]:
@@ -136,7 +138,8 @@ class StoryIndex:
             self.is_name[i] = 1
         return i
 
-    def _add(self, articles, claims, toks) -> None:
+    def _add(self, articles, claims, toks, flat: Sentences) -> None:
+        """Index the claims, their tokens `toks` (`flat`: the same, flat)."""
         first_article = len(self.articles)
         for a in articles:
             self.article_row[a.id] = len(self.articles)
@@ -154,7 +157,7 @@ class StoryIndex:
         self.positions.extend([c.position for c in claims])
         self.lead.extend(bytes(len(claims)))
         if claims:
-            aliased = [self.alias_table.apply(ts) for ts in toks]
+            aliased = self.alias_table.apply_all(toks, flat)
             batch = _Batch(aliased)
             born = self._number_terms(batch)
             self._add_terms(batch)
