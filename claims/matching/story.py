@@ -104,7 +104,9 @@ class StoryIndex:
         texts = [a.title + "\n" + a.body for a in articles]
         table = alias_step.build(user_aliases, texts, flat)
         index = cls(alias_table=table, user_aliases=user_aliases)
-        index._add(articles, claims, toks, flat)
+        aliased = table.apply_all(toks, flat)
+        del toks, flat  # every token once more, flat: not kept while the claims are indexed
+        index._add(articles, claims, aliased)
         return index
 
     @paused_gc()
@@ -121,7 +123,7 @@ class StoryIndex:
             if phrase not in self.alias_table.phrases:
                 self.alias_table.add(phrase, canon, new.display[canon])
         first = len(self.claim_ids)
-        self._add(articles, claims, toks, flat)
+        self._add(articles, claims, self.alias_table.apply_all(toks, flat))
         return list(range(first, len(self.claim_ids)))
 
     def terms_of(self, toks: list[Token]) -> list[Token]:
@@ -138,8 +140,8 @@ class StoryIndex:
             self.is_name[i] = 1
         return i
 
-    def _add(self, articles, claims, toks, flat: Sentences) -> None:
-        """Index the claims, their tokens `toks` (`flat`: the same, flat)."""
+    def _add(self, articles, claims, aliased: list[list[Token]]) -> None:
+        """Index the claims, each with its tokens after the alias table (`aliased`)."""
         first_article = len(self.articles)
         for a in articles:
             self.article_row[a.id] = len(self.articles)
@@ -157,7 +159,6 @@ class StoryIndex:
         self.positions.extend([c.position for c in claims])
         self.lead.extend(bytes(len(claims)))
         if claims:
-            aliased = self.alias_table.apply_all(toks, flat)
             batch = _Batch(aliased)
             born = self._number_terms(batch)
             self._add_terms(batch)
