@@ -29,12 +29,7 @@ def events_and_links(run: "Run", link_mask, also_pairs, told, explain_links: boo
     groups = defaultdict(list)
     for r, g in zip(node_rows.tolist(), node_labels.tolist(), strict=True):
         groups[g].append(r)
-    centrality = defaultdict(float)
-    for x, y, w in zip(
-        a[inside_mask].tolist(), b[inside_mask].tolist(), s[inside_mask].tolist(), strict=True
-    ):
-        centrality[x] += w
-        centrality[y] += w
+    centrality = _centrality(a[inside_mask], b[inside_mask], s[inside_mask])
     key_of = run.existing_keys(node_rows.tolist())
     new_rows = set() if rows is None else set(rows.tolist())
     art = index.claim_article
@@ -72,6 +67,16 @@ def events_and_links(run: "Run", link_mask, also_pairs, told, explain_links: boo
     event_keys = [key_of_group.get(g, "") for g in told[link_mask].tolist()]
     links = _links(run, link_mask, explain_links, event_keys)
     return events, links, sorted(found)
+
+
+def _centrality(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> dict[int, float]:
+    """Row -> the scores of its links inside its event, summed: how central its claim is.
+    Summed in the order a loop over the links would (a, then b, of each: bincount adds in
+    order), to the last bit: ties between claims break as they always did."""
+    rows = np.column_stack([a, b]).reshape(-1)
+    total = np.bincount(rows, np.repeat(w.astype(np.float64), 2))
+    present = np.flatnonzero(np.bincount(rows))
+    return dict(zip(present.tolist(), total[present].tolist(), strict=True))
 
 
 def _links(run: "Run", mask, explain_links, event_keys):

@@ -243,10 +243,12 @@ def label(index: StoryIndex, rows: list[int], centrality: dict[int, float]) -> s
     its articles share and the rest of the story rarely says ("UN aid convoy near Aleppo"), a
     few words, at most LABEL_CHARS. Without such a phrase, the shortest informative clause of
     its most central claim. Never a sentence cut short. The caller adds the date (`dated`)."""
-    central = max(rows, key=lambda r: (centrality.get(r, 0.0), -r))
     weights = _shared_weights(index, rows)
     found = _best_phrase(index, rows, weights, centrality) if weights else None
-    return _headline(found or _clause(index, central))
+    if not found:  # (the most central claim is worked out only then)
+        central = max(rows, key=lambda r: (centrality.get(r, 0.0), -r))
+        found = _clause(index, central)
+    return _headline(found)
 
 
 def dated(name: str, when: datetime.date | None) -> str:
@@ -387,7 +389,7 @@ def _stretches(index, row, by_term, top, elsewhere):
                 break
             score += gain[k]
             if w[k] > 0 and (k > i or alone):
-                guess = score - top * max(chars - SHORT, 0) / PER_TOP
+                guess = score - top * (chars - SHORT if chars > SHORT else 0) / PER_TOP
                 if best is None or guess > best[0]:
                     best = (guess, score, i, k)
         if best:
