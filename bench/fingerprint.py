@@ -22,8 +22,8 @@ from io import StringIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ECB_DEV = ROOT.parent / "shared" / "eval" / "ecbplus" / "dev_documents.jsonl"
-DB = Path(tempfile.gettempdir()) / "parallax-fingerprint.sqlite3"
+# one database a run: two runs at once (from two worktrees) must not share it
+DB = Path(tempfile.gettempdir()) / f"parallax-fingerprint-{os.getpid()}.sqlite3"
 
 
 def setup_django():
@@ -63,11 +63,11 @@ def stories(seeds_only: bool) -> list[str]:
 
 
 def ecb_dev() -> list[str]:
-    from _corpus import topics_as_jsonl
+    from _corpus import ECB, topics_as_jsonl
 
     folder = Path(tempfile.mkdtemp(prefix="parallax-fingerprint-"))
     slugs = []
-    for topic, (_, jsonl) in topics_as_jsonl(ECB_DEV).items():
+    for topic, (_, jsonl) in topics_as_jsonl(ECB / "dev_documents.jsonl").items():
         path = folder / f"topic-{topic}.jsonl"
         path.write_text(jsonl)
         run("import_articles", str(path), "--story", f"ecb-dev-{topic}")
@@ -128,6 +128,8 @@ def main():
         whole.update(digest.encode())
         print(f"{slug:24} {n_events:4} events {n_links:5} links  {digest[:16]}")
     print(f"{'all':24} {whole.hexdigest()}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{DB}{suffix}").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
