@@ -35,21 +35,42 @@ def confirmed(row_of, keys, n, also_confirmed):
     return kept, outside_is_a
 
 
-def ties(run: "Run", edge, w, shown, is_kept, outside_is_a):
-    """The links of claims that also tell of the other claim's event: which pairs (among
-    `shown`, of pairs of two events), the (row, group) pairs of those claims and events, and
-    the group each pair's link tells of. `edge`, `w`: the clustering graph's pairs and weights;
-    `is_kept`, `outside_is_a`: the confirmed ties (`confirmed`)."""
+def telling(run: "Run", edge, w, is_kept, outside_is_a) -> np.ndarray:
+    """The claims that also tell of another event, as keys row * n + label: by the
+    clustering's rule (`tells_of`; `edge`, `w`: the clustering graph's pairs and weights) and
+    as people confirmed (`is_kept`, `outside_is_a`: the confirmed ties, `confirmed`). It reads
+    no score but the graph's, so the scores of other pairs may wait until it is known."""
     a, b = run.a, run.b
     n = np.int64(len(run.index.claim_ids))
     label_a, label_b = run.label(a), run.label(b)
-    also = tells_of(run, a[edge], b[edge], w)
     apart = label_a != label_b
     # what people confirmed stays: the claim keeps telling of the other event
     forced_a, forced_b = is_kept & outside_is_a & apart, is_kept & ~outside_is_a & apart
-    also = np.union1d(
-        also, np.r_[a[forced_a] * n + label_b[forced_a], b[forced_b] * n + label_a[forced_b]]
+    return np.union1d(
+        tells_of(run, a[edge], b[edge], w),
+        np.r_[a[forced_a] * n + label_b[forced_a], b[forced_b] * n + label_a[forced_b]],
     )
+
+
+def may_tell(run: "Run", also) -> np.ndarray:
+    """Pairs of two events one of whose claims also tells of the other's event (`also`, from
+    `telling`): the only pairs of two events whose link `ties` may show."""
+    a, b = run.a, run.b
+    n = np.int64(len(run.index.claim_ids))
+    label_a, label_b = run.label(a), run.label(b)
+    return (label_a != label_b) & (np.isin(a * n + label_b, also) | np.isin(b * n + label_a, also))
+
+
+def ties(run: "Run", also, shown, is_kept, outside_is_a):
+    """The links of claims that also tell of the other claim's event: which pairs (among
+    `shown`, of pairs of two events), the (row, group) pairs of those claims and events, and
+    the group each pair's link tells of. `also`: the claims that tell of another event
+    (`telling`); `is_kept`, `outside_is_a`: the confirmed ties (`confirmed`)."""
+    a, b = run.a, run.b
+    n = np.int64(len(run.index.claim_ids))
+    label_a, label_b = run.label(a), run.label(b)
+    apart = label_a != label_b
+    forced_b = is_kept & ~outside_is_a & apart
     shown = shown & apart
     a_tells = shown & np.isin(a * n + label_b, also)  # a also tells of b's event
     b_tells = shown & np.isin(b * n + label_a, also)

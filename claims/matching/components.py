@@ -19,9 +19,12 @@ MIN_SURE = 0.4  # calibrated chance a pair is one event that it takes to join cl
 
 
 def of(index, a, b, cos, same, aa, ab, asim, exact=None):
-    """The named components of each pair's score, and where its wording was compared: only
-    where the wording can change what the score decides (see `_wording_counts`), and for the
-    pairs in `exact`. Pairs kept as links get theirs from `word_links`."""
+    """The named components of each pair's score, where its wording was compared, and where
+    it waits (`later`). Compared: where the wording can change what the score decides (see
+    `_wording_counts`), and for the pairs in `exact`. Waiting: pairs whose score the wording
+    changes but that the model can never be sure of (`_never_sure`): they stay out of the
+    clustering graph whatever their wording, and their score matters only if they end up
+    shown (`word_later`). Pairs kept as links get theirs from `word_links`."""
     art = index.article_of()
     n_art = np.int64(max(len(index.articles), 1))
     pa, pb = art[a], art[b]
@@ -52,10 +55,14 @@ def of(index, a, b, cos, same, aa, ab, asim, exact=None):
         "context": context.similarity(index, a, b, inside & (cos >= context.FLOOR)),
     }
     worded = _wording_counts(comps)
+    later = np.zeros(len(a), bool)
+    later[worded] = _never_sure(_subset(comps, worded))
     if exact is not None:
         worded |= exact
+        later &= ~exact
+    worded &= ~later
     comps["wording"][worded] = score.wording(index.texts, a[worded], b[worded])
-    return comps, worded
+    return comps, worded, later
 
 
 def sure(index, a, b, comps, worded, s) -> np.ndarray:
@@ -69,6 +76,14 @@ def sure(index, a, b, comps, worded, s) -> np.ndarray:
         comps["wording"][need] = score.wording(index.texts, a[need], b[need])
         worded |= need
     return calibrate.probability(comps, s) >= MIN_SURE
+
+
+def word_later(index, a, b, comps, s, pairs) -> None:
+    """Compare the wording of these pairs that waited (`of`'s `later`) and score them again,
+    in place: those that may be shown now that the events are known."""
+    if pairs.any():
+        comps["wording"][pairs] = score.wording(index.texts, a[pairs], b[pairs])
+        s[pairs] = score.combine(_subset(comps, pairs))
 
 
 def word_links(index, a, b, comps, missing) -> None:
@@ -106,6 +121,26 @@ def _wording_counts(comps) -> np.ndarray:
     low = score.combine(comps | {"wording": np.zeros_like(comps["terms"])})
     high = score.combine(comps | {"wording": np.ones_like(comps["terms"])})
     return (low != high) & (high >= EDGE_FLOOR)
+
+
+def _subset(comps, mask) -> dict[str, np.ndarray]:
+    """The components of the pairs in mask (a component given as a number stays one)."""
+    return {k: v[mask] if isinstance(v, np.ndarray) else v for k, v in comps.items()}
+
+
+def _never_sure(comps) -> np.ndarray:
+    """Pairs the model gives less than MIN_SURE whatever their wording. Its chance rises or
+    falls steadily with the wording and with the score (a logistic model), and the score lies
+    between that with the least and that with the most alike wording: the highest chance is at
+    a corner of that box. A small margin covers the rounding."""
+    low = score.combine(comps | {"wording": np.zeros_like(comps["terms"])})
+    high = score.combine(comps | {"wording": np.ones_like(comps["terms"])})
+    best = np.zeros(len(low), np.float32)
+    for wording in (0.0, 1.0):
+        c = comps | {"wording": np.full_like(comps["terms"], wording)}
+        for decided in (low, high):
+            best = np.maximum(best, calibrate.probability(c, decided))
+    return best < MIN_SURE - 1e-3
 
 
 def _is_day(term: str) -> bool:

@@ -151,7 +151,9 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     is_cannot = np.isin(keys, [x * n + y for x, y in cannot]) if cannot else np.zeros(len(a), bool)
     is_must = np.isin(keys, [x * n + y for x, y in must]) if must else np.zeros(len(a), bool)
     is_kept, outside_is_a = also_step.confirmed(row_of, keys, n, constraints.also_confirmed)
-    comps, worded = components.of(index, a, b, cos, same, aa, ab, asim, exact=is_must | is_kept)
+    comps, worded, later = components.of(
+        index, a, b, cos, same, aa, ab, asim, exact=is_must | is_kept
+    )
     s = score.combine(comps)
     sure = components.sure(index, a, b, comps, worded, s) | is_must
     lap("score")
@@ -168,10 +170,16 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     lap("cluster")
     run = Run(index, rows, existing, pinned, a, b, s, comps, labels, local)
     label_a, label_b = run.label(a), run.label(b)
+    also = also_step.telling(run, edge, weight[edge], is_kept, outside_is_a)
+    # the pairs that waited for their wording and may be shown: inside one event, or of two
+    # events one of whose claims also tells of the other's (their scores change in place)
+    shown_later = later & ((label_a == label_b) | also_step.may_tell(run, also))
+    components.word_later(index, a, b, comps, s, shown_later)
+    worded |= shown_later
     link_mask = ~is_cannot & (label_a == label_b) & ((s >= LINK_FLOOR) | is_must)
     link_mask &= _best_per_claim(a, b, s, link_mask, LINKS_PER_CLAIM) | is_must
     shown = ~is_cannot & ((s >= LINK_FLOOR) | is_kept)  # of pairs of two events
-    tells, also_pairs, told = also_step.ties(run, edge, weight[edge], shown, is_kept, outside_is_a)
+    tells, also_pairs, told = also_step.ties(run, also, shown, is_kept, outside_is_a)
     link_mask |= tells
     components.word_links(index, a, b, comps, link_mask & ~worded)
     events, links, also_found = describe.events_and_links(
