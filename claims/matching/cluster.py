@@ -329,14 +329,15 @@ class _Graph:
         hot = mean_now >= threshold - 1e-9
         rest = _OneAtATime(self, hot)
         # the means now are those of the arrays (the same sums and pair counts, divided alike)
+        ranks, lo, hi = _ranks(mean_now[hot]).tolist(), self.lo[hot], self.hi[hot]
         heap = [
             rest.entry(rank, x, y, 0, 0)
-            for rank, x, y in zip(
-                _ranks(mean_now[hot]).tolist(), self.lo[hot].tolist(), self.hi[hot].tolist(),
-                strict=True,
-            )
-        ]  # fmt: skip
+            for rank, x, y in zip(ranks, lo.tolist(), hi.tolist(), strict=True)
+        ]
         heapq.heapify(heap)
+        rest.pushed = dict(
+            zip((lo << rest.bits | hi).tolist(), mean_now[hot].tolist(), strict=True)
+        )
         rest.merge(heap, threshold)
         self.labels = rest.relabel(self.labels)
 
@@ -401,6 +402,8 @@ class _OneAtATime:
             self.nbr[x][y] = self.nbr[y][x] = v
         self.remap = list(range(int(graph.n)))  # group -> the group it merged into
         self.version = dict.fromkeys(self.arts, 0)
+        # pair (x << bits | y) -> the mean of its entry that holds its mean now, if it has one
+        self.pushed: dict[int, float] = {}
 
     def entry(self, rank: int, x: int, y: int, vx: int, vy: int) -> int:
         """A heap entry: `_rank(mean)`, groups x < y and their versions, side by side."""
@@ -435,14 +438,17 @@ class _OneAtATime:
     def merge(self, heap: list, threshold: float) -> None:
         """Pop the best pair, merge it if it is current and allowed, push the merged group's
         pairs that reach the threshold; until the best is below it."""
-        remap, version, nbr, fields = self.remap, self.version, self.nbr, self.fields
-        limit = _rank(threshold)
+        remap, version, nbr, bits, mask = self.remap, self.version, self.nbr, self.bits, self.mask
+        below = (_rank(threshold) + 1) << 4 * bits  # entries from here have a lower mean
+        heappop = heapq.heappop
         while heap:
-            rank, cx, cy, vx, vy = fields(heapq.heappop(heap))
-            if rank > limit:
+            entry = heappop(heap)
+            if entry >= below:
                 break  # the best mean is below the threshold
+            cx, cy = entry >> 3 * bits & mask, entry >> 2 * bits & mask
             if remap[cx] != cx or remap[cy] != cy:
-                continue  # merged away since
+                continue  # merged away since (most entries end so: read no more of them)
+            rank, _, _, vx, vy = self.fields(entry)
             if vx != version[cx] or vy != version[cy]:
                 v = nbr[cx].get(cy)
                 if v is None or abs(self.mean(cx, cy, v) - _mean_of(rank)) > 1e-9:
@@ -478,14 +484,33 @@ class _OneAtATime:
 
     def _push(self, heap: list, keep: int, threshold: float) -> None:
         """The merged group's pairs whose mean reaches the threshold (the others would never
-        be popped before the end)."""
-        version = self.version
+        be popped before the end). A pair whose mean did not change keeps its entry: that
+        older entry pops where a new one would (same mean and groups) and, its mean unchanged,
+        counts as current. Two merges in three leave most of their pairs' means as they were.
+        (`mean`, inline: this is the loop of the clustering.)"""
+        version, pushed, bits, arts, size = (
+            self.version,
+            self.pushed,
+            self.bits,
+            self.arts,
+            self.size,
+        )
+        mine, n_mine = arts[keep], size[keep]
         for other, v in self.nbr[keep].items():
-            m = self.mean(keep, other, v)
+            theirs = arts[other]
+            small, big = (theirs, mine) if len(theirs) < len(mine) else (mine, theirs)
+            possible = n_mine * size[other]
+            for art, k in small.items():
+                if art in big:
+                    possible -= k * big[art]
+            m = v / possible if possible > 0 else 0.0
+            pair = keep << bits | other if keep < other else other << bits | keep
             if m < threshold:
-                continue
-            x, y = (keep, other) if keep < other else (other, keep)
-            heapq.heappush(heap, self.entry(_rank(m), x, y, version[x], version[y]))
+                pushed.pop(pair, None)
+            elif pushed.get(pair) != m:
+                pushed[pair] = m
+                x, y = (keep, other) if keep < other else (other, keep)
+                heapq.heappush(heap, self.entry(_rank(m), x, y, version[x], version[y]))
 
     def relabel(self, labels: np.ndarray) -> np.ndarray:
         """Labels with each group followed to the group it ended in."""
