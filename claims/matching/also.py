@@ -52,13 +52,27 @@ def telling(run: "Run", edge, w, is_kept, outside_is_a) -> np.ndarray:
     )
 
 
-def may_tell(run: "Run", also) -> np.ndarray:
-    """Pairs of two events one of whose claims also tells of the other's event (`also`, from
-    `telling`): the only pairs of two events whose link `ties` may show."""
+def may_tell(run: "Run", also, pairs) -> np.ndarray:
+    """Which of `pairs` (a mask) are of two events one of whose claims also tells of the
+    other's event (`also`, from `telling`): the only pairs of two events whose link `ties` may
+    show."""
+    a_tells, b_tells = _telling_sides(run, also, pairs)
+    return a_tells | b_tells
+
+
+def _telling_sides(run: "Run", also, pairs):
+    """Of `pairs` (a mask) of two events, those whose first claim tells of the second's event,
+    and those whose second tells of the first's: looked up for those pairs only."""
     a, b = run.a, run.b
     n = np.int64(len(run.index.claim_ids))
-    label_a, label_b = run.label(a), run.label(b)
-    return (label_a != label_b) & (np.isin(a * n + label_b, also) | np.isin(b * n + label_a, also))
+    idx = np.flatnonzero(pairs)
+    label_a, label_b = run.label(a[idx]), run.label(b[idx])
+    apart = label_a != label_b
+    idx, label_a, label_b = idx[apart], label_a[apart], label_b[apart]
+    a_tells, b_tells = np.zeros(len(a), bool), np.zeros(len(a), bool)
+    a_tells[idx] = np.isin(a[idx] * n + label_b, also)
+    b_tells[idx] = np.isin(b[idx] * n + label_a, also)
+    return a_tells, b_tells
 
 
 def ties(run: "Run", also, shown, is_kept, outside_is_a):
@@ -67,13 +81,10 @@ def ties(run: "Run", also, shown, is_kept, outside_is_a):
     the group each pair's link tells of. `also`: the claims that tell of another event
     (`telling`); `is_kept`, `outside_is_a`: the confirmed ties (`confirmed`)."""
     a, b = run.a, run.b
-    n = np.int64(len(run.index.claim_ids))
     label_a, label_b = run.label(a), run.label(b)
     apart = label_a != label_b
     forced_b = is_kept & ~outside_is_a & apart
-    shown = shown & apart
-    a_tells = shown & np.isin(a * n + label_b, also)  # a also tells of b's event
-    b_tells = shown & np.isin(b * n + label_a, also)
+    a_tells, b_tells = _telling_sides(run, also, shown)  # a also tells of b's event, b of a's
     pairs = (np.r_[a[a_tells], b[b_tells]], np.r_[label_b[a_tells], label_a[b_tells]])
     # the event the link tells of (when each claim tells of the other's: what people confirmed)
     a_first = a_tells & ~forced_b

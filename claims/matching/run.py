@@ -173,7 +173,7 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     also = also_step.telling(run, edge, weight[edge], is_kept, outside_is_a)
     # the pairs that waited for their wording and may be shown: inside one event, or of two
     # events one of whose claims also tells of the other's (their scores change in place)
-    shown_later = later & ((label_a == label_b) | also_step.may_tell(run, also))
+    shown_later = later & ((label_a == label_b) | also_step.may_tell(run, also, later))
     components.word_later(index, a, b, comps, s, shown_later)
     worded |= shown_later
     link_mask = ~is_cannot & (label_a == label_b) & ((s >= LINK_FLOOR) | is_must)
