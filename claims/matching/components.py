@@ -67,15 +67,20 @@ def of(index, a, b, cos, same, aa, ab, asim, exact=None):
 
 def sure(index, a, b, comps, worded, s) -> np.ndarray:
     """Pairs the calibrated model gives at least MIN_SURE: only they may join claims into an
-    event. Pairs whose wording was not compared get it compared first where it decides."""
-    edge = ~worded & (s >= EDGE_FLOOR)
-    high = calibrate.probability(comps | {"wording": np.ones_like(comps["terms"])}, s)
-    low = calibrate.probability(comps | {"wording": np.zeros_like(comps["terms"])}, s)
-    need = edge & (high >= MIN_SURE) & (low < MIN_SURE)
-    if need.any():
+    event. Asked of the pairs that reach EDGE_FLOOR only (the others stay out of the graph
+    whatever the model says); pairs whose wording was not compared get it compared first
+    where it decides."""
+    idx = np.flatnonzero(s >= EDGE_FLOOR)
+    c, decided = _subset(comps, idx), s[idx]
+    high = calibrate.probability(c | {"wording": np.ones_like(c["terms"])}, decided)
+    low = calibrate.probability(c | {"wording": np.zeros_like(c["terms"])}, decided)
+    need = idx[~worded[idx] & (high >= MIN_SURE) & (low < MIN_SURE)]
+    if len(need):
         comps["wording"][need] = score.wording(index.texts, a[need], b[need])
-        worded |= need
-    return calibrate.probability(comps, s) >= MIN_SURE
+        worded[need] = True
+    out = np.zeros(len(s), bool)
+    out[idx] = calibrate.probability(_subset(comps, idx), decided) >= MIN_SURE
+    return out
 
 
 def word_later(index, a, b, comps, s, pairs) -> None:
