@@ -137,15 +137,26 @@ def _never_sure(comps) -> np.ndarray:
     """Pairs the model gives less than MIN_SURE whatever their wording. Its chance rises or
     falls steadily with the wording and with the score (a logistic model), and the score lies
     between that with the least and that with the most alike wording: the highest chance is at
-    a corner of that box. A small margin covers the rounding."""
-    low = score.combine(comps | {"wording": np.zeros_like(comps["terms"])})
-    high = score.combine(comps | {"wording": np.ones_like(comps["terms"])})
-    best = np.zeros(len(low), np.float32)
-    for wording in (0.0, 1.0):
-        c = comps | {"wording": np.full_like(comps["terms"], wording)}
-        for decided in (low, high):
-            best = np.maximum(best, calibrate.probability(c, decided))
-    return best < MIN_SURE - 1e-3
+    a corner of that box, the same corner for every pair (`_likeliest`). A small margin covers
+    the rounding."""
+    wording, score_up = _likeliest(comps)
+    c = comps | {"wording": np.full_like(comps["terms"], wording)}
+    decided = score.combine(comps | {"wording": np.full_like(comps["terms"], float(score_up))})
+    return calibrate.probability(c, decided) < MIN_SURE - 1e-3
+
+
+def _likeliest(comps) -> tuple[float, bool]:
+    """The wording (0 or 1) at which the model's chance is highest, and whether it is
+    highest at the higher score: asked of a pair with nothing else in common, since the model
+    moves the same way for every pair."""
+    nothing = {k: np.zeros(1, np.float32) for k in comps}
+
+    def chance(wording: float, decided: float) -> float:
+        c = nothing | {"wording": np.full(1, wording, np.float32)}
+        return calibrate.probability(c, np.full(1, decided, np.float32))[0]
+
+    base = chance(0.0, 0.0)
+    return (1.0 if chance(1.0, 0.0) >= base else 0.0), bool(chance(0.0, 1.0) >= base)
 
 
 def _is_day(term: str) -> bool:
