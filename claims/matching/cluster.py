@@ -329,15 +329,14 @@ class _Graph:
         hot = mean_now >= threshold - 1e-9
         rest = _OneAtATime(self, hot)
         # the means now are those of the arrays (the same sums and pair counts, divided alike)
-        ranks, lo, hi = _ranks(mean_now[hot]).tolist(), self.lo[hot], self.hi[hot]
+        pairs = (self.lo[hot] << rest.bits | self.hi[hot]).tolist()
+        two = 2 * rest.bits  # entries of (rank, x, y, 0, 0): the two groups side by side
         heap = [
-            rest.entry(rank, x, y, 0, 0)
-            for rank, x, y in zip(ranks, lo.tolist(), hi.tolist(), strict=True)
+            (rank << two | pair) << two
+            for rank, pair in zip(_ranks(mean_now[hot]).tolist(), pairs, strict=True)
         ]
         heapq.heapify(heap)
-        rest.pushed = dict(
-            zip((lo << rest.bits | hi).tolist(), mean_now[hot].tolist(), strict=True)
-        )
+        rest.pushed = dict(zip(pairs, mean_now[hot].tolist(), strict=True))
         rest.merge(heap, threshold)
         self.labels = rest.relabel(self.labels)
 
@@ -388,8 +387,10 @@ class _OneAtATime:
         for g, art in zip(graph.labels[rows].tolist(), graph.articles[rows].tolist(), strict=True):
             counts = self.arts.setdefault(g, {})
             counts[art] = counts.get(art, 0) + 1
-        self.size = {g: int(graph.size[g]) for g in self.arts}
-        self.pin = {g: int(graph.pin[g]) for g in self.arts if graph.pin[g] >= 0}
+        groups = np.fromiter(self.arts, np.int64, len(self.arts))
+        self.size = dict(zip(groups.tolist(), graph.size[groups].tolist(), strict=True))
+        pinned = groups[graph.pin[groups] >= 0]
+        self.pin = dict(zip(pinned.tolist(), graph.pin[pinned].tolist(), strict=True))
         self.cannot: dict[int, set[int]] = {}
         for x, y in graph.labels[graph.cannot].tolist():
             if x == y:
