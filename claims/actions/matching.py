@@ -155,16 +155,18 @@ def _store(story, index, result, dates, claim_count, started, full: bool, digest
     labelled or decided is never deleted (see _drop_suggestions). The digest of the last full
     run goes before the first write and a full run's `digest` (of what it read) is kept with
     its counts at the end: a run stopped in between leaves none, and the next one runs."""
-    _forget_digest(story)
-    event_of_key = _save_events(story, result.events, dates, result.also, full=full)
-    created, removed = _save_links(story, result.links, event_of_key, full=full)
-    # The index is large (seconds to write on PostgreSQL) and only runs read it: it takes no
-    # story lock, so that no label waits for it.
-    save_index(story, zlib.compress(index.to_bytes(), 1))
-    kept = None
-    if digest is not None:  # what the run read, and what the story holds now it is stored
-        kept = digest.inputs() + ":" + outcome_digest(story)
-    _save_state(story, index, result, kept, [claim_count, len(result.events), len(result.links)])
+    with _store_cache():
+        _forget_digest(story)
+        event_of_key = _save_events(story, result.events, dates, result.also, full=full)
+        created, removed = _save_links(story, result.links, event_of_key, full=full)
+        # The index is large (seconds to write on PostgreSQL) and only runs read it: it takes
+        # no story lock, so that no label waits for it.
+        save_index(story, zlib.compress(index.to_bytes(), 1))
+        kept = None
+        if digest is not None:  # what the run read, and what the story holds now it is stored
+            kept = digest.inputs() + ":" + outcome_digest(story)
+        counts = [claim_count, len(result.events), len(result.links)]
+        _save_state(story, index, result, kept, counts)
     seconds = (timezone.now() - started).total_seconds()
     return Summary(
         claim_count,
@@ -175,6 +177,32 @@ def _store(story, index, result, dates, claim_count, started, full: bool, digest
         seconds,
         incremental=not full,
     )
+
+
+# SQLite's page cache while a run stores (KiB): the pages of the links' indexes that 200k
+# new links land in at random places stay in it instead of being read again from the file,
+# a quarter of the CPU time of inserting them (2 MB by default). Allocated as pages are
+# read, and given back when the run is done (_store_cache).
+STORE_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def _store_cache():
+    """SQLite: the connection's page cache at STORE_CACHE_KIB for the block, then as it was
+    (a web worker's connection, kept between requests, keeps the small one). Nothing on
+    PostgreSQL, whose server has its own."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-STORE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 INDEX_PART = 4 * 1024 * 1024  # bytes of the pickled index a transaction writes

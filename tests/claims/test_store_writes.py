@@ -88,3 +88,26 @@ def test_batches_stop_growing_at_a_ceiling_however_fast_the_writes(monkeypatch):
     store._write_timed(60_000, write)
     assert sum(sizes) == 60_000
     assert max(sizes) == store.WRITE_BATCH_MOST == 2000
+
+
+def cache_size() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_a_run_stores_its_links_with_a_large_page_cache_and_gives_it_back(seed_story, monkeypatch):
+    """The pages of the links' indexes a run's inserts land in stay in the connection's
+    cache while it stores; a kept connection (a web worker's) then has its small one back."""
+    before, seen = cache_size(), []
+    save_links = store._save_links
+
+    def recording(*args, **kwargs):
+        seen.append(cache_size())
+        return save_links(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_save_links", recording)
+    match_story(seed_story)
+    assert seen == [-store.STORE_CACHE_KIB]
+    assert cache_size() == before != seen[0]
