@@ -62,7 +62,8 @@ WORDS = [
 
 def links(count: int = 200_000, claims: int = 100_000) -> list[tuple]:
     """Pairs of claims within groups of 180 (an occurrence's six articles of 30 claims), in
-    no particular order, with JSON and text of the sizes the matcher writes."""
+    the order the matcher gives them (by claim a, then b), each of one of the group's five
+    events, with JSON and text of the sizes the matcher writes."""
     rng = random.Random(1)
     pairs = set()
     while len(pairs) < count:
@@ -70,13 +71,13 @@ def links(count: int = 200_000, claims: int = 100_000) -> list[tuple]:
         pairs.add(tuple(sorted(rng.sample(range(group + 1, group + 181), 2))))
     now = "2026-12-07 19:00:00"
     rows = []
-    for a, b in pairs:
+    for a, b in sorted(pairs):
         score = rng.random()
         parts = ("lexical", "entities", "numbers", "dates", "places", "actors", "embedding")
         components = {k: round(rng.random(), 4) for k in parts}
         reason = "Both say " + " ".join(rng.sample(WORDS, 6)) + f"; score {score:.2f}."
         terms = json.dumps(rng.sample(WORDS, 4))
-        event = rng.randrange(1, 20_000)
+        event = a // 180 * 5 + rng.randrange(5) + 1
         rows.append(
             (1, a, b, score, json.dumps(components), terms, "[]", reason, event, "suggested")
             + (now, now)
