@@ -14,6 +14,8 @@ of DATABASE_URL, dropped at the end.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/parallax_x \\
         python bench/link_inserts.py --drop claim_a_id,decided_by_id   # PostgreSQL: by column
 
+    python bench/link_inserts.py --json   # writing the JSON columns' text, per link
+
 --drop names indexes (SQLite) or the columns of single-column indexes (PostgreSQL) the second
 table lacks; --old-schema builds the SQLite tables as migration claims 0018 left them.
 """
@@ -191,13 +193,38 @@ def run_postgres(args, rows) -> dict:
             db.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+def json_cost(rows) -> None:
+    """CPU per link of writing its three JSON columns: json.dumps, and matching.json_text."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from claims.actions.matching import json_text
+
+    values = [tuple(json.loads(text) for text in row[4:7]) for row in rows]
+    spent = {"json.dumps": [], "json_text": []}
+    for _ in range(5):
+        for name, dumps in (("json.dumps", json.dumps), ("json_text", json_text())):
+            began = time.process_time()
+            for a, b, c in values:
+                dumps(a), dumps(b), dumps(c)
+            spent[name].append((time.process_time() - began) / len(values) * 1e6)
+    for name, us in spent.items():
+        print(f"{name:10} {sorted(us)[2]:.2f} us a link (median of 5)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--drop", type=lambda s: s.split(","), default=[])
     parser.add_argument("--cache-kib", type=int, default=0, help="SQLite: the changed cache")
     parser.add_argument("--old-schema", action="store_true", help="SQLite: as of claims 0018")
+    parser.add_argument("--json", action="store_true", help="the JSON columns' text only")
     args = parser.parse_args()
     rows = links()
+    if args.json:
+        json_cost(rows)
+        return
     postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     spent = (run_postgres if postgres else run_sqlite)(args, rows)
     clock = "server CPU" if postgres else "CPU"

@@ -1,5 +1,7 @@
 """How a run writes: what it leaves for the next writer to do."""
 
+import json
+
 import pytest
 from django.db import connection
 
@@ -111,3 +113,25 @@ def test_a_run_stores_its_links_with_a_large_page_cache_and_gives_it_back(seed_s
     match_story(seed_story)
     assert seen == [-store.STORE_CACHE_KIB]
     assert cache_size() == before != seen[0]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"terms": 0.162, "wording": 1e-07, "same_occurrence": 1.0, "lead": 0, "x": None},
+        ["Daesh", "Islamic State", "Ködur", "“quoted”", 'a "b" \\ c', "\n\t"],
+        [["SAA", "Syrian troops"], ["ünïcode", "日本"]],
+        {"nested": {"deep": [True, False, 1.5e300, -0.0, 12345678901234567890]}},
+        [],
+        {},
+        "plain",
+    ],
+)
+def test_link_json_is_the_text_json_dumps_gives(value):
+    """New links' JSON columns are written as json.dumps would (and JSONField does)."""
+    assert store.json_text()(value) == json.dumps(value)
+
+
+def test_link_json_refuses_what_json_dumps_refuses():
+    with pytest.raises(TypeError):
+        store.json_text()({"a": object()})
