@@ -15,7 +15,7 @@ import numpy as np
 
 from claims.text.dates import DATE_DM, DATE_MD, WEEKDAYS
 
-from .normalise import clean, located_tokens, sorted_set, tokens
+from .normalise import clean, located_tokens, tokens
 from .story import StoryIndex
 
 _MONTHS = dict(
@@ -89,8 +89,8 @@ def _shown(index: StoryIndex, term: np.ndarray) -> list[str]:
 
 def _aliases(index: StoryIndex, a: np.ndarray, b: np.ndarray, pair, term) -> dict:
     """Pair -> the aliased things (terms "=...") its claims share that they write two ways,
-    as (as in a, as in b), in the order of `term`; pairs with none are left out. Only the
-    claims sharing an aliased thing are read again (`_written`)."""
+    as (as in a, as in b), in the order of `term`; pairs with none are left out. How each
+    claim wrote them the index keeps (`_written`): no claim is read again."""
     names = index.names
     canon = np.fromiter((t.startswith("=") for t in names), bool, len(names))
     hit = canon[term]
@@ -98,37 +98,29 @@ def _aliases(index: StoryIndex, a: np.ndarray, b: np.ndarray, pair, term) -> dic
     if not len(pair):
         return {}
     v = np.int64(len(names))
-    keys, written, lowered = _written(index, sorted_set(np.r_[a[pair], b[pair]]), v)
+    keys, form, lowered = _written(index, v)
     in_a, in_b = _lookup(keys, a[pair] * v + term), _lookup(keys, b[pair] * v + term)
     found = (in_a >= 0) & (in_b >= 0)
     found[found] = lowered[in_a[found]] != lowered[in_b[found]]
-    out: dict[int, list[tuple[str, str]]] = {}
+    forms, out = index.alias_forms, {}
     for k, x, y in zip(
-        pair[found].tolist(), in_a[found].tolist(), in_b[found].tolist(), strict=True
+        pair[found].tolist(), form[in_a[found]].tolist(), form[in_b[found]].tolist(), strict=True
     ):
-        out.setdefault(k, []).append((written[x], written[y]))
+        out.setdefault(k, []).append((forms[x], forms[y]))
     return out
 
 
-def _written(index: StoryIndex, rows: np.ndarray, v: np.int64):
-    """How these claims write the aliased things they name (`_forms`): keys row * v + term
-    id (sorted), the forms in that order, and an id per form lowered (forms alike but for
-    case share one)."""
-    vocab = index.vocab
-    keys, written = [], []
-    for r in rows.tolist():
-        for t, form in _forms(index, r).items():
-            i = vocab.get(t)
-            if i is not None:  # (an alias learned since the claim was indexed: never shared)
-                keys.append(r * v + i)
-                written.append(form)
-    keys = np.array(keys, np.int64)
-    order = np.argsort(keys)
-    keys = keys[order]
-    written = [written[i] for i in order.tolist()]
+def _written(index: StoryIndex, v: np.int64):
+    """How the story's claims write the aliased things they name, as the index keeps it:
+    keys row * v + term id (sorted: the index keeps them in order of row, then term), the
+    form of each (into `alias_forms`), and an id per form lowered (forms alike but for case
+    share one)."""
+    rows = np.frombuffer(index.alias_rows, np.int32).astype(np.int64)
+    keys = rows * v + np.frombuffer(index.alias_terms, np.int32)
+    form = np.frombuffer(index.alias_form, np.int32)
     ids: dict[str, int] = {}
-    lowered = np.array([ids.setdefault(w.lower(), len(ids)) for w in written], np.int64)
-    return keys, written, lowered
+    lowered = [ids.setdefault(f.lower(), len(ids)) for f in index.alias_forms]
+    return keys, form, np.array(lowered, np.int64)[form]
 
 
 def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -137,13 +129,6 @@ def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
         return np.full(len(wanted), -1, np.int64)
     at = np.searchsorted(keys, wanted).clip(max=len(keys) - 1)
     return np.where(keys[at] == wanted, at, -1)
-
-
-def _forms(index: StoryIndex, row: int) -> dict[str, str]:
-    """How the claim wrote each aliased thing it names (its last mention)."""
-    article = index.articles[index.claim_article[row]]
-    toks = index.alias_table.apply(tokens(index.raw[row], article.published))
-    return {t.term: t.surface for t in toks if t.term.startswith("=")}
 
 
 CONTEXT_SAID = 0.2  # context likeness (context.py) from which the explanation names it

@@ -25,7 +25,7 @@ from .types import ArticleInput, ClaimInput
 
 # Raise it with any change to StoryIndex's fields or to what they hold: indexes kept in the
 # database under another number are built again rather than misread.
-FORMAT = 2
+FORMAT = 3
 ARTICLE_TERMS = 100  # the most distinctive terms of an article describe its occurrence
 # Names, dates and numbers set one happening apart from another of its kind (this town, this
 # victim, this day); common words ("boy", "gun", "mother") tell only the kind. Measured on
@@ -69,6 +69,13 @@ class StoryIndex:
     row_of: dict[int, int] = field(default_factory=dict)  # claim id -> row
     occurrence: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # per article
     article_baseline: float = 0.0  # median likeness of two articles (set by a full match)
+    # how claims wrote the aliased things they name ("=..." terms), for the explanations: one
+    # entry a (claim, term) of the claims that name one, in order of row then term id; the
+    # form is its last mention's, an index into `alias_forms` (each distinct form once)
+    alias_rows: array = field(default_factory=lambda: array("i"))
+    alias_terms: array = field(default_factory=lambda: array("i"))
+    alias_form: array = field(default_factory=lambda: array("i"))
+    alias_forms: list[str] = field(default_factory=list)
 
     def to_bytes(self) -> bytes:
         """The index as kept between runs, stamped with this code's FORMAT."""
@@ -164,6 +171,7 @@ class StoryIndex:
             self._add_terms(batch)
             self._add_counts(batch, np.array(arts, np.int64))
             self._add_places(aliased, batch, first_row, born)
+            self._add_forms(batch, first_row)
         self._mark_leads(first_row)
         for a in articles:
             title = self.terms_of(tokens(a.title, a.published))
@@ -246,6 +254,32 @@ class StoryIndex:
             place = tuple(i for i in place if i < first_new or born[i - first_new] <= row)
             if place:
                 self.places[first_row + row] = place
+
+    def _add_forms(self, batch: "_Batch", first_row: int) -> None:
+        """How each claim of the batch wrote each aliased thing it names (its last mention), so
+        the explanations need not read the claims again. Only the few claims naming one cost
+        an entry."""
+        distinct = batch.distinct
+        canon = np.fromiter((t.term[:1] == "=" for t in distinct), bool, len(distinct))
+        at = np.flatnonzero(canon[batch.code])
+        if not len(at):
+            return
+        code = batch.code[at]
+        vocab = self.vocab
+        tid = np.array([vocab.get(distinct[c].term, -1) for c in code.tolist()], np.int64)
+        known = tid >= 0  # (a term not indexed is never one two claims share)
+        at, code, tid = at[known], code[known], tid[known]
+        v = np.int64(max(len(self.names), 1))
+        keys = batch.all_rows[at] * v + tid
+        # the last mention of each (claim, term): the first one found from the end
+        keys, last = np.unique(keys[::-1], return_index=True)
+        code = code[::-1][last]
+        form_id = {f: i for i, f in enumerate(self.alias_forms)}
+        forms = [form_id.setdefault(distinct[c].surface, len(form_id)) for c in code.tolist()]
+        self.alias_forms.extend(list(form_id)[len(self.alias_forms) :])
+        self.alias_rows.frombytes((first_row + keys // v).astype(np.int32).tobytes())
+        self.alias_terms.frombytes((keys % v).astype(np.int32).tobytes())
+        self.alias_form.frombytes(np.array(forms, np.int32).tobytes())
 
     def _mark_leads(self, first_row: int) -> None:
         """The first LEAD substantive claims of each article (in order of position)."""
@@ -397,10 +431,11 @@ class _Batch:
     def __init__(self, aliased: list[list[Token]]):
         s = Sentences(aliased)
         self.n, self.flat, self.starts = len(aliased), s.flat, s.starts
+        self.distinct, self.code = s.distinct, s.code
         self.terms, term = s.term_codes()
         kept = ~s.column([t.stop for t in s.distinct], bool)
         self.where = np.flatnonzero(kept)  # kept token -> position in flat
-        self._all_rows = s.sentence  # per token, its claim
+        self.all_rows = s.sentence  # per token, its claim
         self.rows = s.sentence[kept]
         self.keys = term[kept]
         self.named = s.column([t.name for t in s.distinct], bool)[kept]
@@ -414,7 +449,7 @@ class _Batch:
         """Claim -> where its place words ("in", "at", "near") are among its tokens, for the
         claims that have one."""
         at = np.flatnonzero(self._place)
-        rows = self._all_rows[at]
+        rows = self.all_rows[at]
         out: dict[int, list[int]] = {}
         for row, i in zip(rows.tolist(), (at - self.starts[rows]).tolist(), strict=True):
             out.setdefault(row, []).append(i)
