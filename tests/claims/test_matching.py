@@ -1,7 +1,9 @@
 """The matcher's pure core: no database."""
 
 import datetime
+import pickle
 
+import numpy as np
 import pytest
 
 from claims.matching import (
@@ -9,6 +11,7 @@ from claims.matching import (
     ClaimInput,
     Constraints,
     StoryIndex,
+    explain,
     match,
     match_incremental,
     match_index,
@@ -329,6 +332,46 @@ def test_a_story_matched_while_empty_takes_its_first_articles():
     articles, claims = two_events()
     result = match_incremental(StoryIndex.from_bytes(index.to_bytes()), articles, claims)
     assert event_of(result) == event_of(match(articles, claims))
+
+
+def test_an_index_kept_before_it_held_how_claims_write_aliases_is_built_again():
+    """An index kept in format 2 has no alias forms (explaining a link from it would fail):
+    it is refused, so that the caller builds it again from the story."""
+    from claims.matching import StaleIndex
+
+    articles, claims = two_events()
+    index = StoryIndex.build(articles, claims)
+    for name in ("alias_rows", "alias_terms", "alias_form", "alias_forms"):
+        index.__dict__.pop(name, None)
+    with pytest.raises(StaleIndex, match="format 2"):
+        StoryIndex.from_bytes(pickle.dumps((2, index)))
+
+
+def test_an_added_article_s_claims_explain_their_aliases_as_in_a_full_build():
+    """The forms an index keeps for the explanations: a new article's claims, added to a kept
+    index, are explained writing the aliased things two ways as a full build explains them.
+    (The second seed article: the first and the last define aliases, which an added article
+    learns for its own claims only.)"""
+    articles, claims = seed_story()
+    held = articles[1]
+    kept = StoryIndex.build(
+        [a for a in articles if a is not held],
+        [c for c in claims if c.article_id != held.id],
+        USER_ALIASES,
+    )
+    kept = StoryIndex.from_bytes(kept.to_bytes())
+    kept.add([held], [c for c in claims if c.article_id == held.id])
+    new = [c.id for c in claims if c.article_id == held.id]
+    pairs = [(x, y) for x in new for y in (c.id for c in claims) if x != y]
+
+    def written(index):
+        a, b = (np.array([index.row_of[p[k]] for p in pairs]) for k in (0, 1))
+        _, aliases = explain.sharing(index, a, b, index.idf())
+        return {pairs[k]: found for k, found in aliases.items()}
+
+    expected = written(StoryIndex.build(articles, claims, USER_ALIASES))
+    assert any(x != y for found in expected.values() for x, y in found)
+    assert written(kept) == expected
 
 
 def test_incremental_with_no_new_claim_keeps_a_confirmed_link():
