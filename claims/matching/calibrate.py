@@ -60,6 +60,11 @@ def probability(c: dict[str, np.ndarray], decided: np.ndarray) -> np.ndarray:
     """The chance, 0..1, that each pair tells of one event."""
     if not len(decided):
         return np.zeros(0, np.float32)
+    return (1 / (1 + np.exp(-logit(c, decided)))).astype(np.float32)
+
+
+def logit(c: dict[str, np.ndarray], decided: np.ndarray) -> np.ndarray:
+    """The model's log-odds of each pair, float64: which way it moves with a feature, read
+    where `probability` would round to 0 or 1 and hide it."""
     weights, bias = _model()
-    z = features(c, decided) @ weights + bias
-    return (1 / (1 + np.exp(-z))).astype(np.float32)
+    return features(c, decided) @ weights + bias

@@ -148,12 +148,13 @@ def _never_sure(comps) -> np.ndarray:
 def _likeliest(comps) -> tuple[float, bool]:
     """The wording (0 or 1) at which the model's chance is highest, and whether it is
     highest at the higher score: asked of a pair with nothing else in common, since the model
-    moves the same way for every pair."""
+    moves the same way for every pair. Its log-odds, not its chance: a chance that rounds to
+    0 or 1 there would tie and pick a corner whatever the coefficients' signs."""
     nothing = {k: np.zeros(1, np.float32) for k in comps}
 
     def chance(wording: float, decided: float) -> float:
         c = nothing | {"wording": np.full(1, wording, np.float32)}
-        return calibrate.probability(c, np.full(1, decided, np.float32))[0]
+        return calibrate.logit(c, np.full(1, decided, np.float32))[0]
 
     base = chance(0.0, 0.0)
     return (1.0 if chance(1.0, 0.0) >= base else 0.0), bool(chance(0.0, 1.0) >= base)

@@ -28,10 +28,27 @@ def random_pairs(n=5000, seed=0):
 
 
 def test_a_pair_left_unworded_is_below_the_bar_at_every_wording():
-    comps = random_pairs()
+    assert_never_sure_holds(random_pairs())
+
+
+def assert_never_sure_holds(comps):
+    """The pairs `_never_sure` picks are below MIN_SURE at every wording."""
     never = components._never_sure(comps)
     assert 0 < never.sum() < len(never)  # the check below has pairs of both kinds to judge
     for wording in np.linspace(0, 1, 21):
         c = comps | {"wording": np.full_like(comps["terms"], wording)}
         chance = calibrate.probability(c, score.combine(c))
         assert (chance[never] < components.MIN_SURE).all()
+
+
+def test_the_corner_is_found_where_the_models_chance_rounds_to_nothing(monkeypatch):
+    """Coefficients that make a pair with nothing in common 0 to float32 (a steep refit):
+    the likeliest corner is still the one the coefficients' signs give."""
+    weights, _ = calibrate._model()
+    steep = weights.copy()
+    for name, value in {"wording": -3.0, "decided": -2.0, "terms": 120.0}.items():
+        steep[calibrate.FEATURES.index(name)] = value
+    monkeypatch.setattr(calibrate, "_model", lambda: (steep, -120.0))
+    comps = random_pairs()
+    assert components._likeliest(comps) == (0.0, False)
+    assert_never_sure_holds(comps)
