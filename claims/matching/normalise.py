@@ -426,13 +426,16 @@ _LATER_WORDS = 300_000  # words kept in front of `_word` by one batch, over all 
 class _LaterWords(dict):
     """The tokens of words that do not start a sentence, by word, for one article date: in
     front of `_word`'s cache, read by a C-level map rather than a call a word (a sentence's
-    words are most of its tokenising time)."""
+    words are most of its tokenising time). `kept` counts the words kept by it and the other
+    dates' of its batch (one count, shared), so that the batch can keep them bounded."""
 
-    def __init__(self, published: datetime.date | None):
+    def __init__(self, published: datetime.date | None, kept: list[int] | None = None):
         self.published = published
+        self.kept = [0] if kept is None else kept
 
     def __missing__(self, raw: str) -> tuple[Token, ...]:
         toks = self[raw] = _word(raw, False, self.published)
+        self.kept[0] += 1
         return toks
 
 
@@ -479,15 +482,18 @@ def located_tokens(
 
 def tokens_of(texts: Sequence[str], published: Sequence[datetime.date | None]) -> list[list[Token]]:
     """`tokens` of each text, with its article's date: a story's claims at once, their words
-    read through one `_LaterWords` a date."""
+    read through one `_LaterWords` a date, all of them let go past _LATER_WORDS words (one
+    date, or none, is the common case: the bound is checked a text, not a new date)."""
     by_date: dict[datetime.date | None, _LaterWords] = {}
+    kept = [0]  # words kept by by_date's maps
     out = []
     for text, when in zip(texts, published, strict=True):
+        if kept[0] > _LATER_WORDS:
+            by_date.clear()
+            kept[0] = 0
         later = by_date.get(when)
         if later is None:
-            if sum(map(len, by_date.values())) > _LATER_WORDS:
-                by_date.clear()
-            later = by_date[when] = _LaterWords(when)
+            later = by_date[when] = _LaterWords(when, kept)
         out.append(_tokens(text, later))
     return out
 

@@ -3,6 +3,7 @@ sentence at a time forms give."""
 
 import datetime
 
+from claims.matching import normalise
 from claims.matching.aliases import AliasTable
 from claims.matching.normalise import Sentences, tokens, tokens_of
 
@@ -53,3 +54,19 @@ def test_apply_all_is_apply_to_each_sentence():
 def test_apply_all_without_phrases_leaves_the_sentences():
     toks = [tokens(s) for s in SENTENCES]
     assert AliasTable().apply_all(toks, Sentences(toks)) is toks
+
+
+def test_tokens_of_keeps_no_more_words_than_its_bound(monkeypatch):
+    """A story of one date (or none, the usual import) is bounded too, not only one of many."""
+    seen = []
+    tokenise = normalise._tokens
+
+    def spy(text, later):
+        seen.append(len(later))
+        return tokenise(text, later)
+
+    monkeypatch.setattr(normalise, "_LATER_WORDS", 10)
+    monkeypatch.setattr(normalise, "_tokens", spy)
+    texts = [f"Word{i} met word{i}a and word{i}b in town{i}." for i in range(50)]
+    assert tokens_of(texts, [None] * len(texts)) == [tokens(t) for t in texts]
+    assert max(seen) <= 10 + 6  # the bound, and one text's words past it
