@@ -417,7 +417,7 @@ def _weekday_date(word: str, published: datetime.date | None) -> str | None:
 
 def tokens(text: str, published: datetime.date | None = None) -> list[Token]:
     """Every word of a sentence, stop words included (aliases may span them)."""
-    return _tokens(text, _LaterWords(published))
+    return _tokens(text, published, None)
 
 
 _LATER_WORDS = 300_000  # words kept in front of `_word` by one batch, over all its dates
@@ -429,9 +429,9 @@ class _LaterWords(dict):
     words are most of its tokenising time). `kept` counts the words kept by it and the other
     dates' of its batch (one count, shared), so that the batch can keep them bounded."""
 
-    def __init__(self, published: datetime.date | None, kept: list[int] | None = None):
+    def __init__(self, published: datetime.date | None, kept: list[int]):
         self.published = published
-        self.kept = [0] if kept is None else kept
+        self.kept = kept
 
     def __missing__(self, raw: str) -> tuple[Token, ...]:
         toks = self[raw] = _word(raw, False, self.published)
@@ -439,14 +439,20 @@ class _LaterWords(dict):
         return toks
 
 
-def _tokens(text: str, later: _LaterWords) -> list[Token]:
+def _tokens(text: str, published: datetime.date | None, later: _LaterWords | None) -> list[Token]:
+    """`tokens`, the words after the first read through `later` (a batch's, of this date) or,
+    with none, straight from `_word`'s cache (one sentence: a map of its own would cost more
+    than it saves)."""
     words = _TOKEN.findall(clean(text))
     for i, raw in enumerate(words):  # up to the first word that gives a token: it starts
-        first = _word(raw, True, later.published)  # the sentence
+        first = _word(raw, True, published)  # the sentence
         if first:
-            out = list(first)
-            out.extend(itertools.chain.from_iterable(map(later.__getitem__, words[i + 1 :])))
-            return out
+            rest = words[i + 1 :]
+            if later is None:
+                found = map(_word, rest, itertools.repeat(False), itertools.repeat(published))
+            else:
+                found = map(later.__getitem__, rest)
+            return [*first, *itertools.chain.from_iterable(found)]
     return []
 
 
@@ -494,7 +500,7 @@ def tokens_of(texts: Sequence[str], published: Sequence[datetime.date | None]) -
         later = by_date.get(when)
         if later is None:
             later = by_date[when] = _LaterWords(when, kept)
-        out.append(_tokens(text, later))
+        out.append(_tokens(text, when, later))
     return out
 
 

@@ -61,9 +61,10 @@ def test_tokens_of_keeps_no_more_words_than_its_bound(monkeypatch):
     seen = []
     tokenise = normalise._tokens
 
-    def spy(text, later):
-        seen.append(len(later))
-        return tokenise(text, later)
+    def spy(text, published, later):
+        if later is not None:  # (`tokens`, one text, reads no batch's map)
+            seen.append(len(later))
+        return tokenise(text, published, later)
 
     monkeypatch.setattr(normalise, "_LATER_WORDS", 10)
     monkeypatch.setattr(normalise, "_tokens", spy)
