@@ -190,7 +190,11 @@ STORE_CACHE_KIB = 64 * 1024
 def _store_cache():
     """SQLite: the connection's page cache at STORE_CACHE_KIB for the block, then as it was
     (a web worker's connection, kept between requests, keeps the small one). Nothing on
-    PostgreSQL, whose server has its own."""
+    PostgreSQL, whose server has its own.
+
+    Given back through the DB-API connection: Django refuses any query inside an atomic
+    block a failed write broke, and its TransactionManagementError would hide the error of
+    the store (and keep the large cache). A connection closed meanwhile has none to give."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -201,8 +205,8 @@ def _store_cache():
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+        if connection.connection is not None:
+            connection.connection.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 INDEX_PART = 4 * 1024 * 1024  # bytes of the pickled index a transaction writes

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from claims.actions import matching as store
 from claims.actions.matching import load_index, match_story
@@ -113,6 +113,21 @@ def test_a_run_stores_its_links_with_a_large_page_cache_and_gives_it_back(seed_s
     match_story(seed_story)
     assert seen == [-store.STORE_CACHE_KIB]
     assert cache_size() == before != seen[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_a_store_that_breaks_its_callers_transaction_raises_its_own_error_and_gives_back():
+    """A write that fails inside a caller's atomic block (as Model.save marks it) is what the
+    caller sees, not Django's refusal to run the PRAGMA that gives the cache back."""
+    before = cache_size()
+    with (
+        pytest.raises(IntegrityError, match="a write failed"),
+        transaction.atomic(),
+        store._store_cache(),
+        transaction.mark_for_rollback_on_error(),
+    ):
+        raise IntegrityError("a write failed")
+    assert cache_size() == before != -store.STORE_CACHE_KIB
 
 
 @pytest.mark.parametrize(
