@@ -2,8 +2,11 @@
 that another index already serves: each index is written for every link a matching run
 inserts (200k at 100k claims)."""
 
+import importlib
+
 import pytest
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 
 from claims.actions import editing
@@ -96,3 +99,33 @@ def test_pages_find_links_by_index(matched_story):
         Link.objects.filter(story=matched_story).order_by("id"),
     ]
     assert_links_found_by_index(sql_of(lambda: [list(queryset) for queryset in querysets]))
+
+
+def test_migration_0019_back_and_forth_on_a_table_with_links(matched_story):
+    """Back (the partial index gone, Django's two foreign-key indexes made again under the
+    names Django gives them), then forth: the table as a fresh `migrate` leaves it, links
+    kept. Its operations alone: a migration inside the test's transaction is refused."""
+    migration = importlib.import_module("claims.migrations.0019_link_fewer_indexes")
+    apps = MigrationLoader(connection).project_state(("claims", "0018_search_unaccent")).apps
+    editor = connection.SchemaEditorClass(connection)  # not entered: no atomic of its own
+    editor.deferred_sql = []  # as entering would
+    if connection.vendor == "postgresql":  # no index is made while a check is pending
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    partial = next(i for i in Link._meta.indexes if i.name == "link_decided_by")
+    links, after = Link.objects.count(), link_indexes()
+
+    editor.execute(partial.remove_sql(Link, editor))
+    migration.create_own_indexes(apps, editor)
+    table = Link._meta.db_table
+    made = {editor._create_index_name(table, [column]): [column] for column in migration.COLUMNS}
+    assert link_indexes() == {**without(after, "link_decided_by"), **made}
+
+    migration.drop_own_indexes(apps, editor)
+    editor.execute(partial.create_sql(Link, editor))
+    assert link_indexes() == after
+    assert Link.objects.count() == links > 0
+
+
+def without(indexes: dict, name: str) -> dict:
+    return {key: value for key, value in indexes.items() if key != name}
