@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from io import StringIO
@@ -72,6 +73,7 @@ def ecb_dev() -> list[str]:
         path.write_text(jsonl)
         run("import_articles", str(path), "--story", f"ecb-dev-{topic}")
         slugs.append(f"ecb-dev-{topic}")
+    shutil.rmtree(folder)
     return slugs
 
 
@@ -121,15 +123,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", action="store_true", help="the two seed stories only")
     args = parser.parse_args()
-    setup_django()
-    whole = hashlib.sha256()
-    for slug in stories(args.seeds):
-        digest, n_events, n_links = fingerprint(slug)
-        whole.update(digest.encode())
-        print(f"{slug:24} {n_events:4} events {n_links:5} links  {digest[:16]}")
-    print(f"{'all':24} {whole.hexdigest()}")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    try:
+        setup_django()
+        whole = hashlib.sha256()
+        for slug in stories(args.seeds):
+            digest, n_events, n_links = fingerprint(slug)
+            whole.update(digest.encode())
+            print(f"{slug:24} {n_events:4} events {n_links:5} links  {digest[:16]}")
+        print(f"{'all':24} {whole.hexdigest()}")
+    finally:  # a failed run's database too (one a run: they would pile up)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DB}{suffix}").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -116,7 +117,15 @@ def sqlite_schema(old: bool) -> Path:
 
 
 def run_sqlite(args, rows) -> dict:
+    """The two tables' databases (180 MB with their links) are removed at the end."""
     schema = sqlite_schema(args.old_schema)
+    try:
+        return sqlite_variants(args, rows, schema)
+    finally:
+        shutil.rmtree(schema.parent, ignore_errors=True)
+
+
+def sqlite_variants(args, rows, schema: Path) -> dict:
     marks = ", ".join("?" * len(COLUMNS))
     sql = f'INSERT OR IGNORE INTO "claims_link" ({", ".join(COLUMNS)}) VALUES ({marks})'
     insert = {}
