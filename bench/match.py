@@ -134,6 +134,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def child_peak_mb() -> float:
+    """The largest resident size of a child the matcher forked (claims/matching/beside.py);
+    the pages it shares with this process (until either writes them) counted in both."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def one(n: int) -> dict:
     articles, claims = corpus(n)
     t = time.perf_counter()
@@ -183,6 +189,7 @@ def one(n: int) -> dict:
         out["incremental_all_ms"] = [round(x) for x in times]
         out["incremental_links"] = links
     out["peak_explained_mb"] = peak_mb()  # with the explained result and the imports too
+    out["child_peak_mb"] = child_peak_mb()
     return out
 
 
@@ -273,6 +280,11 @@ def report(run: str, wall: float, r: dict, output: str) -> None:
         + (f"{wall / pipeline:13.1f}x" if pipeline else f"{'(not run)':>14}")
     )
     print(f"          {output}")
+    if r.get("child_peak_mb"):
+        print(
+            f"          a forked child (labels, definitions) at most {r['child_peak_mb']:.0f} MB "
+            "resident, the pages it shares with the command counted"
+        )
     print(
         f"          {r['startup']:.1f} s before the command (interpreter, imports, Django), "
         f"{r['command']:.1f} s in it ({r.get('gc', 0):.1f} s of it collecting garbage), "
@@ -393,6 +405,7 @@ def child(slug: str, stats_path: str, profile: str | None, full: bool = False) -
         steps=steps,
         transactions=transactions,
         peak_mb=peak_mb(),
+        child_peak_mb=child_peak_mb(),
         startup=startup,
         command=time.perf_counter() - t,
         cpu=[now - before for now, before in zip(cpu(), cpu_before, strict=True)],
@@ -406,9 +419,10 @@ _SERVER_CPU = [0.0]  # its CPU seconds when last read (the command closes its co
 
 
 def cpu() -> tuple[float, float]:
-    """CPU seconds used so far by this process (all its threads) and by the database server
-    process serving its connection (PostgreSQL on this machine; SQLite works in the process):
-    unlike wall time, hardly changed by other work on a shared machine."""
+    """CPU seconds used so far by this process (all its threads, and the children it forked and
+    waited for: claims/matching/beside.py) and by the database server process serving its
+    connection (PostgreSQL on this machine; SQLite works in the process): unlike wall time,
+    hardly changed by other work on a shared machine."""
     from django.db import connection
 
     server = 0.0
@@ -423,7 +437,8 @@ def cpu() -> tuple[float, float]:
             _SERVER_CPU[0] = server
         except OSError:  # a server elsewhere, or the connection closed: as last read
             server = _SERVER_CPU[0]
-    return time.process_time(), server
+    times = os.times()
+    return time.process_time() + times.children_user + times.children_system, server
 
 
 def _gc_timer() -> list[float]:
@@ -556,7 +571,9 @@ def main():
         )
         print(
             f"          explanations: {r['explain_us']:.0f} us a link more; peak "
-            f"{r['peak_explained_mb']:.0f} MB with the explained result held as well"
+            f"{r['peak_explained_mb']:.0f} MB with the explained result held as well; "
+            f"a forked child (labels, definitions) at most {r['child_peak_mb']:.0f} MB "
+            "resident, the pages it shares with the parent counted"
         )
         if "exhaustive" in r:
             print(

@@ -198,6 +198,11 @@ PARALLAX_IMPORT_FILE_SECONDS = env_int("PARALLAX_IMPORT_FILE_SECONDS", 300, mini
 CACHE_URL = env_str("CACHE_URL", "")
 PARALLAX_PAGE_CACHE = env_bool("PARALLAX_PAGE_CACHE", True)
 
+# A large match forks a child for its event labels and the aliases its articles define, on a
+# free core (claims/matching/beside.py reads the variable; read here too, so that a bad value
+# stops the app at start).
+PARALLAX_MATCH_FORK = env_bool("PARALLAX_MATCH_FORK", True)
+
 
 def _code_version() -> str:
     """A digest of the code and templates that render the cached fragments. In a cache that

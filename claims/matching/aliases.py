@@ -193,6 +193,11 @@ def definitions(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def defined_in(texts: Iterable[str]) -> list[tuple[str, str]]:
+    """(long form, acronym) pairs the texts define, text by text."""
+    return [pair for text in texts for pair in definitions(text)]
+
+
 def _cued(text: str, cues: list[re.Pattern]) -> bool:
     return all(cue.search(text) for cue in cues)
 
@@ -264,16 +269,19 @@ def build(
     user: Iterable[Iterable[str]] = (),
     texts: Iterable[str] = (),
     sentences: Iterable[list[Token]] | Sentences = (),
+    defined: list[tuple[str, str]] | None = None,
 ) -> AliasTable:
-    """Merge a user's alias groups with what the story's texts define and spell."""
+    """Merge a user's alias groups with what the story's texts define and spell. `defined`:
+    what the texts define (`defined_in(texts)`), when already found."""
     if not isinstance(sentences, Sentences):
         sentences = Sentences(sentences)
     pairs: list[tuple[str, str, str]] = []
     for group in user:
         members = [m for m in group if m.strip()]
         pairs += [(members[0], m, "you said so") for m in members[1:]]
-    for text in texts:
-        pairs += [(a, b, "the text defines it") for a, b in definitions(text)]
+    if defined is None:
+        defined = defined_in(texts)
+    pairs += [(a, b, "the text defines it") for a, b in defined]
     pairs += [(a, b, "initials") for a, b in spelled_out(sentences)]
     pairs += [(a, b, "spelling variant") for a, b in spelling_variants(sentences)]
     return _table(pairs)

@@ -9,11 +9,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import calibrate, explain
+from . import beside, calibrate, explain
 from .types import Event, Link, free_key
 
 if TYPE_CHECKING:
     from .run import Run
+
+
+# The share of the events whose labels a forked child makes (beside.py), when one can.
+LABELS_BESIDE = 0.75
+LABELS_BESIDE_FROM = 500  # events (a label takes about a quarter of a millisecond)
 
 
 def events_and_links(run: "Run", link_mask, also_pairs, told, explain_links: bool):
@@ -37,7 +42,7 @@ def events_and_links(run: "Run", link_mask, also_pairs, told, explain_links: boo
     also = defaultdict(set)  # group -> rows of other groups that also tell of it
     for r, g in zip(also_pairs[0].tolist(), also_pairs[1].tolist(), strict=True):
         also[g].add(r)
-    events, used, found, key_of_group = [], set(pinned.values()), [], {}
+    events, named, used, found, key_of_group = [], [], set(pinned.values()), [], {}
     unread = bool(existing)  # the keys in use, gathered when a new event first needs a key
     for group, members in groups.items():
         if len(members) < 2 and members[0] not in pinned and members[0] not in key_of:
@@ -60,13 +65,28 @@ def events_and_links(run: "Run", link_mask, also_pairs, told, explain_links: boo
         used.add(key)
         key_of_group[group] = key
         also_ids = sorted(index.claim_ids[r] for r in also.get(group, ()))
-        label = explain.label(index, members, centrality)
-        events.append(Event(key=key, claim_ids=ids, label=label, also_ids=also_ids))
+        events.append((key, ids, also_ids))
+        named.append(members)
         found += [(c, key) for c in also_ids]
-    events.sort(key=lambda e: e.claim_ids[0])
     event_keys = [key_of_group.get(g, "") for g in told[link_mask].tolist()]
-    links = _links(run, link_mask, explain_links, event_keys)
+    # most labels (half the step) on the other core while the links and the rest of the
+    # labels are made here: the two take about as long (bench/explain.py --fork)
+    split = round(len(named) * LABELS_BESIDE)
+    worth = len(named) >= LABELS_BESIDE_FROM
+    with beside.beside(_labels, index, named[:split], centrality, worth=worth) as labels:
+        links = _links(run, link_mask, explain_links, event_keys)
+        rest = _labels(index, named[split:], centrality)
+        events = [
+            Event(key=key, claim_ids=ids, label=label, also_ids=also_ids)
+            for (key, ids, also_ids), label in zip(events, labels() + rest, strict=True)
+        ]
+    events.sort(key=lambda e: e.claim_ids[0])
     return events, links, sorted(found)
+
+
+def _labels(index, groups: list[list[int]], centrality: dict[int, float]) -> list[str]:
+    """explain.label of each group of rows."""
+    return [explain.label(index, rows, centrality) for rows in groups]
 
 
 def _centrality(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> dict[int, float]:
