@@ -774,7 +774,9 @@ def _link_rows(story: Story, fields: list, new: list) -> list[list]:
     now = timezone.now()
     constant = [
         prep["story"].get_db_prep_save(story.pk, connection),
-        prep["status"].get_db_prep_save(LinkStatus.SUGGESTED, connection),
+        # the plain str, not the enum member: SQLite's driver looks up an adapter for each
+        # value of a str subclass (0.4 s in a 200k-link run)
+        prep["status"].get_db_prep_save(LinkStatus.SUGGESTED.value, connection),
         prep["created_at"].get_db_prep_save(now, connection),
     ]
     # the JSON columns as JSONField writes a plain value (json.dumps: it has no encoder),

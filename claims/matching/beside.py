@@ -4,18 +4,19 @@ the next one, and sends its answer back pickled down a pipe.
 
 A child is forked only where it can gain: os.fork exists, the machine has two cores or more
 and another one is free now (fewer threads runnable, this one counted, than cores: Linux's
-/proc/loadavg; elsewhere the 1-minute load average under the cores less a half),
-this process runs one Python thread (a fork copies no other thread, and a lock another one
-held would stay held in the child) and PARALLAX_MATCH_FORK is not off. Otherwise, or when the
-child fails or dies, the work is done here, in order: the answer is the same either way.
+/proc/loadavg; elsewhere the 1-minute load average under the cores less a half), and
+PARALLAX_MATCH_FORK is not off. Otherwise, or when the child fails or dies, the work is done
+here, in order: the answer is the same either way.
 
-The child shares this process's memory until either writes a page (copy on write), uses no
-database connection, and leaves with os._exit (no clean-up of what it shares)."""
+The child shares this process's memory until either writes a page (copy on write) and has
+only the thread that forked it. It runs the matcher's pure Python on what it was given: no
+database connection, no logging, no import, none of the locks the process's other threads
+(a task worker's heartbeat and reaper) may hold as it forks; it leaves with os._exit, without
+clean-up of what it shares."""
 
 import os
 import pickle
 import signal
-import threading
 import warnings
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
@@ -31,9 +32,7 @@ def usable() -> bool:
     if not hasattr(os, "fork") or not env_bool(SETTING, True):
         return False
     cores = os.cpu_count() or 1
-    if cores < 2 or threading.active_count() > 1:
-        return False
-    return _busy() < cores
+    return cores >= 2 and _busy() < cores
 
 
 def _busy() -> float:
@@ -73,8 +72,9 @@ def _fork(func, args) -> tuple[int, int] | None:
     read, write = os.pipe()
     try:
         with warnings.catch_warnings():
-            # Python warns when it sees other OS threads: those of numpy's BLAS and rapidfuzz,
-            # idle between calls; the child calls neither.
+            # Python warns when it sees other threads: numpy's BLAS and rapidfuzz's, idle
+            # between calls, a task worker's heartbeat and reaper, asleep or in the database;
+            # the child uses none of what they may hold (see above).
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
     except OSError:

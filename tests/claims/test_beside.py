@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,7 @@ PARENT = os.getpid()
 
 @pytest.fixture
 def forks(monkeypatch):
-    """A child is forked whatever the machine is doing (the test process may run threads);
-    the children's pids."""
+    """A child is forked whatever the machine is doing; the children's pids."""
     made = []
     real_fork = os.fork
 
@@ -94,18 +94,14 @@ def test_an_error_in_the_block_ends_the_child(can_fork):
         raise ZeroDivisionError
 
 
-def test_not_usable_with_other_threads_or_busy_cores_or_off(monkeypatch):
+def test_not_usable_with_busy_cores_one_core_or_off(monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(beside.threading, "active_count", lambda: 1)
     monkeypatch.setattr(beside, "_busy", lambda: 1)
     monkeypatch.delenv(beside.SETTING, raising=False)
     assert beside.usable()
     monkeypatch.setattr(beside, "_busy", lambda: 2)  # the other core is taken
     assert not beside.usable()
     monkeypatch.setattr(beside, "_busy", lambda: 1)
-    monkeypatch.setattr(beside.threading, "active_count", lambda: 2)
-    assert not beside.usable()
-    monkeypatch.setattr(beside.threading, "active_count", lambda: 1)
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert not beside.usable()
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
@@ -141,3 +137,23 @@ def test_a_match_is_the_same_with_and_without_children(monkeypatch, forks):
 
 def words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
+
+
+def test_a_child_forked_beside_a_thread_holding_a_lock(can_fork):
+    """As in a task worker, whose heartbeat thread may be in the database as the match forks:
+    the child, which has only the forking thread, does its work and the parent gets it."""
+    held, release = threading.Lock(), threading.Event()
+
+    def hold():
+        with held:
+            release.wait()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        with beside.beside(pid_and, "x") as value:
+            pid, got = value()
+        assert got == "x" and pid != os.getpid()
+    finally:
+        release.set()
+        thread.join()
