@@ -216,11 +216,12 @@ SLUG = "bench-e2e"
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 STORY_LOCK = ('FROM "articles_story"', "FOR NO KEY UPDATE")  # StoryQuerySet.lock, PostgreSQL
 # store.py's steps, timed in the command's process (nested ones are inside the one above:
-# _assign in _save_events, _drop_suggestions in _save_links); a missing name is skipped
+# _assign in _save_events, _drop_suggestions in _save_links); a missing name is skipped, and
+# so is event_dates when a forked child works them out (claims/matching/beside.py)
 STEPS = {
     "load": ["_inputs", "_story_inputs", "story_aliases", "constraints"],
     "pipeline": ["StoryIndex.build", "match_index"],
-    "store": ["event_dates", "_store", "_save_events", "_assign", "_save_links"]
+    "store": ["event_dates", "_store", "_LinkRows", "_save_events", "_assign", "_save_links"]
     + ["_drop_suggestions", "_save_state"],
     # what the result depends on and what is stored, compared with the last run's (the
     # unchanged re-run), then kept at the end of a full run

@@ -157,3 +157,31 @@ def test_a_child_forked_beside_a_thread_holding_a_lock(can_fork):
     finally:
         release.set()
         thread.join()
+
+
+@pytest.mark.django_db
+def test_a_stored_match_is_the_same_with_its_dates_worked_out_beside(
+    seed_story, forks, monkeypatch
+):
+    """The events' dates (and so their names) and the links a run stores, with the dates
+    made in a forked child while the store begins, and made in the process."""
+    from claims.actions import matching as store
+    from claims.models import Event, Link
+
+    def stored():
+        events = Event.objects.filter(story=seed_story).order_by("key")
+        links = Link.objects.filter(story=seed_story).order_by("claim_a", "claim_b")
+        return (
+            list(events.values_list("key", "auto_label", "occurred_on")),
+            list(links.values_list("claim_a", "claim_b", "score", "event__key", "explanation")),
+        )
+
+    monkeypatch.setattr(store, "DATES_BESIDE_FROM", 1)
+    store.match_story(seed_story)
+    assert len(forks) == 1
+    beside_ = stored()
+    monkeypatch.setattr(beside, "usable", lambda: False)
+    store.match_story(seed_story, full=True)
+    assert len(forks) == 1
+    assert stored() == beside_
+    assert any(day for _, _, day in beside_[0]) and beside_[1]
