@@ -283,7 +283,7 @@ def report(run: str, wall: float, r: dict, output: str) -> None:
     print(f"          {output}")
     if r.get("child_peak_mb"):
         print(
-            f"          a forked child (labels, definitions) at most {r['child_peak_mb']:.0f} MB "
+            f"          a forked child (labels, definitions, dates) at most {r['child_peak_mb']:.0f} MB "
             "resident, the pages it shares with the command counted"
         )
     print(
@@ -573,7 +573,7 @@ def main():
         print(
             f"          explanations: {r['explain_us']:.0f} us a link more; peak "
             f"{r['peak_explained_mb']:.0f} MB with the explained result held as well; "
-            f"a forked child (labels, definitions) at most {r['child_peak_mb']:.0f} MB "
+            f"a forked child (labels, definitions, dates) at most {r['child_peak_mb']:.0f} MB "
             "resident, the pages it shares with the parent counted"
         )
         if "exhaustive" in r:

@@ -661,11 +661,7 @@ class _LinkRows:
         self.existing = _stored_links(story)
         self.seen = {(link.a, link.b) for link in links}
         self.kept = [link for link in links if (link.a, link.b) in self.existing]
-        new = [
-            (link.a, link.b, _link_fields(link, link.event))
-            for link in links
-            if (link.a, link.b) not in self.existing
-        ]
+        new = [link for link in links if (link.a, link.b) not in self.existing]
         self.rows = _link_rows(story, _insert_fields(), new)
 
 
@@ -803,7 +799,8 @@ def json_text():
 
 
 def _link_rows(story: Story, fields: list, new: list) -> list[list]:
-    """The column values of each new link, in the order of fields."""
+    """The column values of each new link (the matcher's), in the order of fields; the
+    event as the run's key (_save_links puts its id in)."""
     prep = {f.name: f for f in fields}
     now = timezone.now()
     constant = [
@@ -819,18 +816,19 @@ def _link_rows(story: Story, fields: list, new: list) -> list[list]:
     assert all(prep[n].encoder is None for n in ("components", "shared_terms", "shared_aliases"))
     dumps = json_text()
     rows = []
-    for a, b, values in new:
+    for link in new:
+        # tuples as lists: the same JSON (_link_fields gives the lists the rows are compared to)
         rows.append(
             [
                 constant[0],
-                a,
-                b,
-                values["score"],
-                dumps(values["components"]),
-                dumps(values["shared_terms"]),
-                dumps(values["shared_aliases"]),
-                values["explanation"],
-                values["event_id"],
+                link.a,
+                link.b,
+                min(max(link.score, 0.0), 1.0),
+                dumps(link.components),
+                dumps(link.shared_terms),
+                dumps(link.shared_aliases),
+                link.explanation,
+                link.event,
                 constant[1],
                 constant[2],
                 constant[2],
