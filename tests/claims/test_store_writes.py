@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from claims.actions import matching as store
 from claims.actions.matching import load_index, match_story
@@ -152,3 +153,26 @@ def test_link_json_is_the_text_json_dumps_gives(value):
 def test_link_json_refuses_what_json_dumps_refuses():
     with pytest.raises(TypeError):
         store.json_text()({"a": object()})
+
+
+def test_the_events_a_run_inserts_are_the_rows_the_orm_would_make(seed_story):
+    """A run inserts its new events with prepared statements, not bulk_create: each row holds
+    what saving the same Event would (its own key, name and day; the defaults; the run's
+    time), and the events know their ids."""
+    from django.forms.models import model_to_dict
+
+    from claims.models import Event
+
+    before = timezone.now()
+    match_story(seed_story)
+    made = list(Event.objects.filter(story=seed_story).order_by("id"))
+    assert len(made) > 3
+    same = Event.objects.create(story=seed_story, key="orm-made", auto_label="x")
+    own = {"id", "key", "auto_label", "occurred_on", "claim_count", "outlet_count"}
+    expected = {k: v for k, v in model_to_dict(same).items() if k not in own}
+    for event in made:
+        assert {k: v for k, v in model_to_dict(event).items() if k not in own} == expected
+        assert before <= event.created_at == event.updated_at <= same.created_at
+        assert event.claim_count == event.claims.count() > 1
+    assert len({e.occurred_on for e in made}) > 1  # each its own day
+    assert len({e.auto_label for e in made}) == len(made)
