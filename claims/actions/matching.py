@@ -687,14 +687,14 @@ class _LinkRows:
     """A run's links against those the story holds: the rows of the new ones made ready to
     insert (their event still as the run's key), the others kept to compare."""
 
-    EVENT = 8  # the event's column in a row of _link_rows
-
     def __init__(self, story: Story, links: list):
         self.existing = _stored_links(story)
         self.seen = {(link.a, link.b) for link in links}
         self.kept = [link for link in links if (link.a, link.b) in self.existing]
         new = [link for link in links if (link.a, link.b) not in self.existing]
-        self.rows = _link_rows(story, _insert_fields(), new)
+        fields = _insert_fields()
+        self.rows = _link_rows(story, fields, new)
+        self.event = [f.name for f in fields].index("event")  # its column in a new row
 
 
 def _link_fields(link, event) -> dict:
@@ -716,11 +716,16 @@ def _save_links(story: Story, links: _LinkRows, event_of_key: dict, full: bool) 
     batch is a transaction of its own. Returns (links created, links deleted)."""
     existing = links.existing
     for row in links.rows:
-        row[links.EVENT] = event_of_key.get(row[links.EVENT])
+        row[links.event] = event_of_key.get(row[links.event])
     update = []
+    # the stored links were read before the events were saved: an event deleted since (the
+    # run left it empty) is no longer theirs (its foreign key set them to NULL)
+    events = set(story.events.values_list("id", flat=True)) if links.kept else set()
     for link in links.kept:
         fields = _link_fields(link, event_of_key.get(link.event))
         row = existing[link.a, link.b]
+        if row[-1] is not None and row[-1] not in events:
+            row = (*row[:-1], None)
         if _changed(fields, row):
             update.append(Link(id=row[0], **fields))
     _insert_links(story, links.rows)

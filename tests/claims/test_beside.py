@@ -2,11 +2,12 @@
 when it gives one, the same answer made here when it cannot or fails, no child left behind;
 and a match gives the same events, labels and links either way."""
 
+import importlib.util
 import os
 import re
 import signal
-import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -14,15 +15,28 @@ import pytest
 from claims.matching import beside, describe, match_index, story
 from claims.matching.story import StoryIndex
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from match import corpus  # noqa: E402
-
+# (under pytest-xdist the test process runs threads: Python warns of each fork)
+pytestmark = pytest.mark.filterwarnings("ignore:.*use of fork:DeprecationWarning")
 PARENT = os.getpid()
+REAL_JOIN = beside._join
+BENCH_MATCH = Path(__file__).resolve().parents[2] / "bench" / "match.py"
+
+
+@pytest.fixture
+def corpus(monkeypatch):
+    """bench/match.py's synthetic story of n claims; bench/ on the path only meanwhile
+    (its module names would shadow others)."""
+    monkeypatch.syspath_prepend(str(BENCH_MATCH.parent))
+    spec = importlib.util.spec_from_file_location("bench_match", BENCH_MATCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.corpus
 
 
 @pytest.fixture
 def forks(monkeypatch):
-    """A child is forked whatever the machine is doing; the children's pids."""
+    """A child is forked whatever the machine is doing; the children's pids. Every child
+    answers: none fails and has its work done again here unseen."""
     made = []
     real_fork = os.fork
 
@@ -32,10 +46,23 @@ def forks(monkeypatch):
             made.append(pid)
         return pid
 
+    def join(child):
+        got = REAL_JOIN(child)
+        assert got is not None, "the child gave no answer"
+        return got
+
     monkeypatch.delenv(beside.SETTING, raising=False)
     monkeypatch.setattr(beside, "usable", lambda: True)
     monkeypatch.setattr(beside.os, "fork", fork)
+    monkeypatch.setattr(beside, "_join", join)
     return made
+
+
+@pytest.fixture
+def failing_forks(forks, monkeypatch):
+    """Children allowed to fail (their work is then done here)."""
+    monkeypatch.setattr(beside, "_join", REAL_JOIN)
+    return forks
 
 
 @pytest.fixture
@@ -84,14 +111,42 @@ def fails_in_a_child(how):
 
 
 @pytest.mark.parametrize("how", ["raise", "kill", "unpicklable"])
-def test_a_child_that_fails_or_dies_is_done_again_here(can_fork, how):
+def test_a_child_that_fails_or_dies_is_done_again_here(failing_forks, can_fork, how):
     with beside.beside(fails_in_a_child, how) as value:
         assert value() == os.getpid() == PARENT
 
 
 def test_an_error_in_the_block_ends_the_child(can_fork):
-    with pytest.raises(ZeroDivisionError), beside.beside(signal.pause):  # waits for ever
+    started = time.monotonic()
+    with pytest.raises(ZeroDivisionError), beside.beside(time.sleep, 30):
         raise ZeroDivisionError
+    assert time.monotonic() - started < 10  # ended, not waited for
+
+
+def fails_everywhere():
+    raise ValueError("the work itself is wrong")
+
+
+def test_work_that_fails_here_too_raises_its_own_error(failing_forks, can_fork):
+    """The child failed, the work done again here fails alike: its error is what the caller
+    sees (not one of closing the pipe twice), and the child is gone."""
+    with pytest.raises(ValueError, match="the work itself"), beside.beside(fails_everywhere) as v:
+        v()
+
+
+def test_interrupted_while_waiting_for_the_child_it_ends_the_child(can_fork):
+    """A signal's exception (a task worker told to stop) while the answer is awaited: raised
+    at once, the child ended rather than waited for."""
+    previous = signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    started = time.monotonic()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with pytest.raises(KeyboardInterrupt), beside.beside(time.sleep, 30) as value:
+            value()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 10
 
 
 def test_not_usable_with_busy_cores_one_core_or_off(monkeypatch):
@@ -115,7 +170,7 @@ def matched(articles, claims):
     return index.alias_table.learned, result.events, result.links
 
 
-def test_a_match_is_the_same_with_and_without_children(monkeypatch, forks):
+def test_a_match_is_the_same_with_and_without_children(monkeypatch, forks, corpus):
     """Labels and definitions made in children (every event and article, however few) give
     the events, labels, aliases and links made in one process."""
     articles, claims = corpus(3000)
@@ -139,16 +194,11 @@ def words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
-def test_a_child_forked_beside_a_thread_holding_a_lock(can_fork):
-    """As in a task worker, whose heartbeat thread may be in the database as the match forks:
-    the child, which has only the forking thread, does its work and the parent gets it."""
-    held, release = threading.Lock(), threading.Event()
-
-    def hold():
-        with held:
-            release.wait()
-
-    thread = threading.Thread(target=hold)
+def test_a_child_forked_while_another_thread_runs(can_fork):
+    """As in a task worker, whose heartbeat thread runs as the match forks: the child, which
+    has only the forking thread, does its work and the parent gets it."""
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
     thread.start()
     try:
         with beside.beside(pid_and, "x") as value:
@@ -157,6 +207,19 @@ def test_a_child_forked_beside_a_thread_holding_a_lock(can_fork):
     finally:
         release.set()
         thread.join()
+
+
+def files_open():
+    return sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
+
+
+def test_the_child_keeps_no_file_of_the_parent_but_its_pipe(can_fork, tmp_path):
+    """The database's sockets and files among them: the child cannot write to them."""
+    with open(tmp_path / "kept", "w") as kept:
+        with beside.beside(files_open) as value:
+            theirs = value()
+        assert kept.fileno() not in theirs
+    assert set(theirs) - {0, 1, 2} and len(set(theirs) - {0, 1, 2}) <= 2  # the pipe, listdir's
 
 
 @pytest.mark.django_db
