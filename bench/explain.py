@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from match import corpus  # noqa: E402
 
-from claims.matching import StoryIndex, describe, explain, match_index  # noqa: E402
+from claims.matching import StoryIndex, beside, describe, explain, match_index  # noqa: E402
 
 
 def captured(n: int):
@@ -85,46 +85,28 @@ def serial(calls, reps: int) -> None:
         print(f"  {name:22} {statistics.median(values):6.2f} s CPU (median of {reps})")
 
 
-def forked_labels(calls):
-    """Start the labels in a forked child; returns a function that waits for them."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: labels, pickled down the pipe, and out without clean-up
-        os.close(read)
-        try:
-            out = pickle.dumps([explain.label(*args) for args in calls], protocol=5)
-            with os.fdopen(write, "wb") as f:
-                f.write(out)
-        finally:
-            os._exit(0)
-    os.close(write)
-
-    def join():
-        with os.fdopen(read, "rb") as f:
-            data = f.read()
-        os.waitpid(pid, 0)
-        return pickle.loads(data)
-
-    return join
+def all_labels(calls):
+    return [explain.label(*args) for args in calls]
 
 
 def fork(calls, reps: int) -> None:
     labels, links = calls["labels"], calls["links"]
+    beside.usable = lambda: True  # the split measured whatever else the machine does
     rows = {}
     for _ in range(reps):
         gc.collect()
         gc.disable()
         wall, start = time.perf_counter(), time.process_time()
-        expected = [explain.label(*args) for args in labels], describe._links(*links)
+        expected = all_labels(labels), describe._links(*links)
         rows.setdefault("serial wall", []).append(time.perf_counter() - wall)
         rows.setdefault("serial CPU", []).append(time.process_time() - start)
         children = os.times()
         wall, start = time.perf_counter(), time.process_time()
-        join = forked_labels(labels)
-        rows.setdefault("fork() call, wall", []).append(time.perf_counter() - wall)
-        built = describe._links(*links)
-        waited = time.perf_counter()
-        got = join()
+        with beside.beside(all_labels, labels) as join:  # the matcher's own fork
+            rows.setdefault("fork() call, wall", []).append(time.perf_counter() - wall)
+            built = describe._links(*links)
+            waited = time.perf_counter()
+            got = join()
         rows.setdefault("forked wall", []).append(time.perf_counter() - wall)
         rows.setdefault("  parent CPU", []).append(time.process_time() - start)
         after = os.times()

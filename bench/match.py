@@ -283,8 +283,8 @@ def report(run: str, wall: float, r: dict, output: str) -> None:
     print(f"          {output}")
     if r.get("child_peak_mb"):
         print(
-            f"          a forked child (labels, definitions, dates) at most {r['child_peak_mb']:.0f} MB "
-            "resident, the pages it shares with the command counted"
+            "          a forked child (labels, definitions, dates) at most "
+            f"{r['child_peak_mb']:.0f} MB resident, the pages it shares with the command counted"
         )
     print(
         f"          {r['startup']:.1f} s before the command (interpreter, imports, Django), "

@@ -441,9 +441,8 @@ def _save_events(story: Story, events: list, dates: dict, also: list, full: bool
 def _insert_events(story: Story, created: list) -> None:
     """The new events (unsaved Event objects), a batch a write transaction, each one's
     parameters made ready outside the transactions (bulk_create made them inside, through
-    the ORM's layers: a second of a 12k-event run's lock held), on PostgreSQL staged on the
-    server first (_write_staged); their ids then read back by key (unique in a story). A
-    value the events share is made ready once."""
+    the ORM's layers: a second of a 12k-event run's lock held; _insert_rows); their ids then
+    read back by key (unique in a story). A value the events share is made ready once."""
     if not created:
         return
     now = timezone.now()
@@ -460,16 +459,7 @@ def _insert_events(story: Story, created: list) -> None:
             if value is not first[i] and value != first[i]:
                 row[i] = field.get_db_prep_save(value, connection)
         rows.append(row)
-    quote = connection.ops.quote_name
-    table = quote(Event._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    if connection.vendor == "postgresql":  # as the links (_insert_links)
-        sql = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} "
-        sql += "WHERE n >= %s AND n < %s ORDER BY n"
-        _write_staged(story, f"{columns} FROM {table}", rows, sql)
-    else:
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-        _write_each(story, sql, rows)
+    _insert_rows(story, Event, fields, rows)
     ids = dict(story.events.values_list("key", "id"))  # (a parameter a key cost more)
     for event in created:
         event.pk = ids[event.key]
@@ -797,16 +787,20 @@ def _insert_fields() -> list:
 
 
 def _insert_links(story: Story, rows: list) -> None:
-    """The new links' rows (_link_rows), a batch a transaction; a pair that exists is skipped
-    (as bulk_create's ignore_conflicts does): a run matching new articles may have made it
-    meanwhile. PostgreSQL: each batch one INSERT ... SELECT of rows staged on the server
-    (_write_staged); SQLite (in the process): one prepared statement a row."""
-    fields = _insert_fields()
+    """The new links' rows (_link_rows); a pair that exists is skipped (as bulk_create's
+    ignore_conflicts does): a run matching new articles may have made it meanwhile."""
+    _insert_rows(story, Link, _insert_fields(), rows, OnConflict.IGNORE)
+
+
+def _insert_rows(story: Story, model, fields: list, rows: list, on_conflict=None) -> None:
+    """Rows of `fields` into the model's table, a batch a write transaction, their parameters
+    made ready before. PostgreSQL: each batch one INSERT ... SELECT of rows staged on the
+    server (_write_staged); SQLite (in the process): one prepared statement a row."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    table = quote(Link._meta.db_table)
-    head = f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} ({columns})"
-    suffix = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
+    table = quote(model._meta.db_table)
+    head = f"{connection.ops.insert_statement(on_conflict=on_conflict)} {table} ({columns})"
+    suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
     if connection.vendor == "postgresql":
         sql = f"{head} SELECT {columns} FROM {STAGE} WHERE n >= %s AND n < %s ORDER BY n {suffix}"
         _write_staged(story, f"{columns} FROM {table}", rows, sql)
