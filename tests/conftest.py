@@ -108,7 +108,14 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session):
-    """In the controller (or the one process): what each test took, for the next run's order."""
+    """In the controller (or the one process): what each test took, for the next run's order.
+    In each process, its SQLite test database's journal files (tests/migrated.py)."""
+    from django.db import connections
+
+    from tests import migrated
+
+    for connection in connections.all(initialized_only=True):
+        migrated.forget_journals(connection)
     config = session.config
     cache = getattr(config, "cache", None)
     if hasattr(config, "workerinput") or cache is None or not _took:

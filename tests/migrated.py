@@ -1,4 +1,4 @@
-"""The migrated test database, kept between runs (SQLite in memory only).
+"""The migrated test database, kept between runs (SQLite only).
 
 Making the test database runs every migration, some 2.5 s of CPU in each pytest process (each
 pytest-xdist worker, each `pytest tests/one_file.py`). The first process copies the database
@@ -34,6 +34,7 @@ def install():
 
     def creating(self, *args, **kwargs):
         global _making_test_database
+        forget_journals(self.connection)
         _making_test_database = True
         try:
             return create_test_db(self, *args, **kwargs)
@@ -45,10 +46,7 @@ def install():
 
         connection = connections[options["database"]]
         if not (
-            _making_test_database
-            and connection.vendor == "sqlite"
-            and connection.is_in_memory_db()
-            and not options.get("app_label")
+            _making_test_database and connection.vendor == "sqlite" and not options.get("app_label")
         ):
             return handle(self, *args, **options)
         path = CACHE / f"{PREFIX}{_key()}.sqlite3"
@@ -62,6 +60,17 @@ def install():
     creation.BaseDatabaseCreation.create_test_db = creating
     migrate_or_copy.parallax_cached = True
     migrate.Command.handle = migrate_or_copy
+
+
+def forget_journals(connection):
+    """An SQLite test file's -wal and -shm, before it is made and once the session is over:
+    Django removes the database file, not its journal (a thread's connection may outlive it),
+    and SQLite would read an old journal into the next database of the same name."""
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return
+    name = connection.creation._get_test_db_name()
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(name + suffix).unlink(missing_ok=True)
 
 
 def _key() -> str:

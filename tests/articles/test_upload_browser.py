@@ -1,11 +1,10 @@
 """What only a browser shows: an import's progress bar updating itself until it is done."""
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError, connections
+from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 from articles.models import Role, Story
@@ -38,25 +37,12 @@ class WorkerThread(threading.Thread):
         )
 
     def run(self):
-        # The test database is SQLite in memory, shared between threads: a table another
-        # thread is writing is "locked" at once (no busy timeout there), which would end the
-        # worker's loop. The real worker has its own file connection and waits instead.
-        self.stopped = False
         try:
-            while not self.stopped:
-                try:
-                    self.worker.run()
-                except OperationalError as exc:
-                    if "locked" not in str(exc):
-                        raise
-                    time.sleep(0.1)
-                else:
-                    break
+            self.worker.run()
         finally:
             connections.close_all()
 
     def stop(self):
-        self.stopped = True
         self.worker.running = False
         self.join(timeout=10)
 

@@ -17,10 +17,9 @@ from claims.models import Annotation, AnnotationChange, Link, LinkStatus
 from tests.conftest import make_article, make_user, signed_in
 
 RACE = pytest.mark.django_db(transaction=True)
-# Races where the label runs while the re-match holds a lock or an open statement. SQLite's
-# in-memory test database shares one cache between connections and answers the second one
-# "table is locked" at once instead of waiting; these races were only ever seen on PostgreSQL
-# (SQLite lets one writer at a time), and bench/load.py runs them on a SQLite file.
+# Races where the label runs while the re-match holds a lock or an open statement: row locks,
+# watched through pg_stat_activity. They were only ever seen on PostgreSQL (SQLite lets one
+# writer at a time, the whole database locked), and bench/load.py runs them on a SQLite file.
 WAITS_FOR_LOCKS = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs a second connection that waits for locks"
 )
