@@ -532,6 +532,9 @@ class ImportJob(BackgroundJob):
     total = models.PositiveIntegerField(default=0, help_text="Files in this import.")
     done = models.PositiveIntegerField(default=0, help_text="Files read so far.")
     report = models.JSONField(default=list, blank=True)
+    matched = models.TextField(
+        blank=True, help_text="What matching did with what the import stored, in words."
+    )
 
     class Meta(BackgroundJob.Meta):
         constraints = [
@@ -585,17 +588,18 @@ class ImportJob(BackgroundJob):
             rows.extend(report)
         return rows
 
-    def finish(self):
-        """Matched: done, or failed when a chunk failed, saying which and why."""
+    def finish(self, matched: str = ""):
+        """Matched (`matched` says what matching did): done, or failed when a chunk failed,
+        saying which and why."""
         failed = list(self.chunks.filter(status=JobStatus.FAILED).order_by("number"))
         if not failed:
-            self._set(status=JobStatus.DONE, done=self.total)
+            self._set(status=JobStatus.DONE, done=self.total, matched=matched)
             return
         several = self.chunks.count() > 1
         errors = [
             f"{chunk.files_named()}: {chunk.error}" if several else chunk.error for chunk in failed
         ]
-        self._set(status=JobStatus.FAILED, error=" ".join(errors))
+        self._set(status=JobStatus.FAILED, error=" ".join(errors), matched=matched)
 
     def lost_reason(self) -> str:
         return (

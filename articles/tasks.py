@@ -113,6 +113,5 @@ def _match(job: ImportJob):
         # import's articles (less any that another import's match took in meanwhile) and any
         # an interrupted import left. A new one is matched whole, before the job says it is
         # done, so its overview shows the events.
-        if not match_if_never_matched(story):
-            take_in(story, [])
-    job.finish()
+        summary = match_if_never_matched(story) or take_in(story, [])
+    job.finish(str(summary or ""))

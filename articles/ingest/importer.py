@@ -70,6 +70,7 @@ class Outcome:
 @dataclass
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
+    matched: str = ""  # what matching did with what was stored, in words ("" if nothing)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -173,7 +174,7 @@ def import_uploads(
                 report.outcomes.append(outcome)
         progress(upload.name)
     if match and report.articles:
-        take_in(story, report.articles)
+        report.matched = str(take_in(story, report.articles) or "")
     return report
 
 

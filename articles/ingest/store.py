@@ -137,25 +137,32 @@ def _outlet(draft: Draft) -> Outlet:
     return outlet
 
 
-def take_in(story: Story, articles: list[Article]) -> None:
+def take_in(story: Story, articles: list[Article]):
     """Hand what an import stored to matching: a matched story takes the new articles in at
     once, with any an interrupted import left unmatched (claims/actions/backlog.py); a story never
     matched waits for its first match. Called with no articles when a run stored nothing
-    new, since a re-run of a crashed import meets what it stored as duplicates."""
+    new, since a re-run of a crashed import meets what it stored as duplicates. Returns what
+    matching did (claims.actions.matching.Summary), None when it did nothing."""
     from claims.actions.backlog import match_backlog
 
-    match_backlog(story, articles)
+    return match_backlog(story, articles)
 
 
-def match_if_never_matched(story: Story) -> bool:
-    """Match a story that has articles and was never matched, whole, as its first
-    `match_claims` would: an import started in the browser does this when its files are in,
-    so that its user never needs the command line. False (nothing done) for a story matched
-    before, whose new articles `take_in` matched incrementally, or one without articles."""
-    from claims.actions.matching import match_story
+def never_matched(story: Story) -> bool:
+    """The story was never matched whole: its events wait for a first `match_claims`."""
     from claims.models import MatchState
 
-    if MatchState.objects.filter(story=story).exists() or not story.articles.exists():
-        return False
-    match_story(story)
-    return True
+    return not MatchState.objects.filter(story=story).exists()
+
+
+def match_if_never_matched(story: Story):
+    """Match a story that has articles and was never matched, whole, as its first
+    `match_claims` would: an import started in the browser does this when its files are in,
+    so that its user never needs the command line. Returns what matching did (a Summary);
+    None (nothing done) for a story matched before, whose new articles `take_in` matched
+    incrementally, or one without articles."""
+    from claims.actions.matching import match_story
+
+    if not never_matched(story) or not story.articles.exists():
+        return None
+    return match_story(story)

@@ -69,17 +69,27 @@ class Summary:
     unchanged: bool = False  # nothing changed since the last full run: it was not run again
 
     def __str__(self):
+        claims, events, links = (
+            _counted(self.claims, "claim"),
+            _counted(self.events, "event"),
+            _counted(self.links, "link"),
+        )
         if self.unchanged:
             return (
-                f"{MatchJob.UNCHANGED} of {self.claims} claims: {self.events} events, "
-                f"{self.links} links (0 new, 0 dropped); not matched again, "
-                f"checked in {self.seconds:.2f} s"
+                f"{MatchJob.UNCHANGED} of {claims}: {events}, {links} (0 new, 0 dropped); "
+                f"not matched again, checked in {self.seconds:.2f} s"
             )
-        kind = "matched new articles into" if self.incremental else "matched"
+        kind = f"matched {claims}"
+        if self.incremental:
+            kind = f"matched {_counted(self.claims, 'new claim')} into the story"
         return (
-            f"{kind} {self.claims} claims: {self.events} events, {self.links} links "
+            f"{kind}: {events}, {links} "
             f"({self.created_links} new, {self.removed_links} dropped) in {self.seconds:.2f} s"
         )
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 # The collector is paused for a whole run, its loading and storing too (the matcher pauses it

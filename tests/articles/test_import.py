@@ -58,6 +58,21 @@ def test_seed_directory_imports_five_articles_with_what_the_text_states():
     assert "5 imported" in out
 
 
+def test_the_command_says_how_to_match_a_new_story_then_what_matching_did():
+    first = SEEDS / "000_fce1e03549333a94.txt"
+    out, _ = run_import(first, "--story", "syria")
+    assert "syria is not matched yet: `python manage.py match_claims --story syria`" in out
+    assert out.rstrip().endswith("1 imported")  # the count stays the last line
+    call_command("match_claims", "--story", "syria", stdout=StringIO())
+    out, _ = run_import(SEEDS / "002_91a21abd64638276.txt", "--story", "syria")
+    story = Story.objects.get(slug="syria")
+    cnn = Claim.objects.filter(article__story=story, article__outlet__name="CNN").count()
+    assert f"syria: matched {cnn} new claims into the story: " in out
+    assert "not matched yet" not in out
+    out, _ = run_import(first, "--story", "syria")  # nothing new: nothing to match
+    assert "matched" not in out and "1 duplicate" in out
+
+
 def test_outlet_option_overrides_and_title_names_new_story():
     run_import(
         SEEDS / "004_e7e81859fba7527d.txt",

@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.forms import MAX_FILES, ImportForm
 from articles.models import Article, ImportFile, ImportJob, ImportStatus, Membership, Role, Story
 from articles.tasks import run_import
+from claims.models import Claim
 from tests.conftest import make_user, run_worker
 
 pytestmark = pytest.mark.django_db
@@ -314,6 +315,14 @@ def test_a_new_story_imported_in_the_browser_is_matched_when_the_import_is_done(
     html = editor_client.get(overview).text
     assert "has not been matched" not in html and "match_claims" not in html
     assert "Match again</button>" in html
+    # the import's own page says what matching made of it, and leads to the events
+    job = ImportJob.objects.get()
+    status = editor_client.get(job.get_absolute_url()).text
+    events, links = story.events.count(), story.links.count()
+    claims = Claim.objects.filter(article__story=story).count()
+    assert f"Then the story was matched {claims} claims: {events} events" in status
+    assert f"{links} links ({links} new, 0 dropped)" in status
+    assert f'<a href="{overview}">See its events</a>' in status
 
 
 def test_a_matched_story_takes_a_browser_import_in_incrementally(editor_client, story, monkeypatch):
@@ -329,4 +338,9 @@ def test_a_matched_story_takes_a_browser_import_in_incrementally(editor_client, 
     assert full_runs == []
     assert story.links.filter(claim_a__article__outlet__name="CNN").exists() or (
         story.links.filter(claim_b__article__outlet__name="CNN").exists()
+    )
+    second = ImportJob.objects.latest("pk")
+    cnn = Claim.objects.filter(article__story=story, article__outlet__name="CNN").count()
+    assert f"Then the story was matched {cnn} new claims into the story: " in (
+        editor_client.get(second.get_absolute_url()).text
     )

@@ -22,7 +22,7 @@ from articles.ingest.importer import (
     import_uploads,
     read_uploads,
 )
-from articles.ingest.store import take_in
+from articles.ingest.store import never_matched, take_in
 from articles.models import Story
 
 
@@ -55,12 +55,24 @@ class Command(BaseCommand):
         if not batch.articles:
             # Nothing new, so the importer said nothing; a re-run of a crashed import meets the
             # articles it stored as duplicates, and matching takes them in only when told.
-            take_in(story_obj, [])
-        self._print(report, verbosity)
+            batch.matched = str(take_in(story_obj, []) or "")
+        self._print(report, verbosity, self._matching(story_obj, batch.matched))
         if report.failed:
             raise CommandError(f"{report.count(FAILED)} input(s) failed; see above.")
 
-    def _print(self, report: Report, verbosity: int):
+    def _matching(self, story: Story, matched: str) -> str:
+        """What matching did with what was stored, or how to match a story never matched."""
+        if matched:
+            return f"{story.slug}: {matched}"
+        if never_matched(story) and story.articles.exists():
+            return (
+                f"{story.slug} is not matched yet: `python manage.py match_claims --story "
+                f"{story.slug}` groups its claims into events (the articles imported next are "
+                "then matched as they come)."
+            )
+        return ""
+
+    def _print(self, report: Report, verbosity: int, matching: str):
         for o in report.outcomes:
             if o.status == IMPORTED and verbosity >= 1:
                 a = o.article
@@ -72,4 +84,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{o.status:<9} {o.where}: {o.reason}")
             elif o.status == FAILED:
                 self.stderr.write(f"FAILED    {o.where}: {o.reason}")
+        if matching and verbosity >= 1:
+            self.stdout.write(matching)
         self.stdout.write(self.style.SUCCESS(report.summary()))
