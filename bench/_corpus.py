@@ -69,6 +69,34 @@ def seed_story() -> Story:
     return Story("seeds", articles, claims, answers)
 
 
+def gvc_incidents(count: int = 8, per: int = 2) -> list[dict]:
+    """GVC dev documents of `count` incidents (subtopics) reported by two or more of them,
+    `per` each, in the file's order: unrelated articles to put beside another story."""
+    by_incident: dict[str, list[dict]] = {}
+    with open(GVC / "dev_documents.jsonl") as f:
+        for line in f:
+            doc = json.loads(line)
+            by_incident.setdefault(doc["subtopic"], []).append(doc)
+    reported = [docs for docs in by_incident.values() if len(docs) >= 2]
+    return [doc for docs in reported[:count] for doc in docs[:per]]
+
+
+def seeds_beside(docs: list[dict]) -> Story:
+    """The seed story with these documents (other occurrences: shootings) in the same story;
+    only the seed claims are judged."""
+    seeds = seed_story()
+    articles, claims = list(seeds.articles), list(seeds.claims)
+    article_id, claim_id = 10_000, 10_000_000
+    for doc in docs:
+        article_id += 1
+        body = " ".join(s["text"] for s in doc["sentences"])
+        articles.append(ArticleInput(article_id, doc["doc_id"], "", None, body))
+        for s in doc["sentences"]:
+            claim_id += 1
+            claims.append(ClaimInput(claim_id, article_id, s["text"], s["index"]))
+    return Story("seeds beside", articles, claims, seeds.answers)
+
+
 def gvc_stories(split: str = "dev") -> list[Story]:
     """GVC: one story per topic, each article its own outlet, annotated sentences judged by
     incident (the subtopic)."""

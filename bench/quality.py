@@ -9,7 +9,11 @@ Data sets, each story as a user would import it:
   (the five files, no aliases, no metadata typed) and as `make run` loads it (load_seeds: the
   outlets and the journalist's aliases);
 - ECB+ train and dev topics (../shared/eval/ecbplus), one story per topic, via JSONL import;
-- GVC dev (../shared/eval/gvc), one story per topic (about 20 articles on many shootings).
+- GVC dev (../shared/eval/gvc), one story per topic (about 20 articles on many shootings);
+- the seed story beside 16 GVC dev articles (8 shootings, two reports each) in one story, as a
+  journalist's collection holds other happenings too: only the seed claims are judged, and
+  the largest event and claims per event are of theirs. A story's other occurrences must not
+  change how the seed story's claims are grouped.
 
 By default everything goes through the product (import, then
 `claims.actions.matching.match_story`, in a throwaway SQLite database). `--pure` runs the
@@ -27,6 +31,7 @@ the seeds and of ECB+ documents, the detection tables of bench/copies.py, which 
 """
 
 import argparse
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -41,15 +46,18 @@ from _corpus import (
     baseline_f1,
     best_threshold,
     ecb_stories,
+    gvc_incidents,
     gvc_stories,
     pairwise,
     seed_story,
+    seeds_beside,
     summary,
     tfidf_pairs,
     topics_as_jsonl,
 )
 
 DB = Path("/tmp/parallax-quality.sqlite3")
+BESIDE = "seeds beside 8 GVC shootings"
 ALSO = "  same, counting 'also tells of'"
 
 
@@ -105,14 +113,46 @@ def db_seeds(demo: bool) -> list[Matched]:
     return [_db_matched(story)]
 
 
-def _db_matched(story) -> Matched:
-    from claims.models import Claim
-    from tests.gold.seed_gold import judge
+def db_seeds_beside(docs: list[dict]) -> list[Matched]:
+    """The seed files and these documents (as JSONL) imported into one story and matched; the
+    seed claims are judged."""
+    from articles.ingest.importer import Upload, import_uploads
+    from articles.models import Story as StoryModel
+    from claims.actions.matching import match_story
+    from tests.gold.seed_gold import SEEDS
 
+    story = StoryModel.objects.create(slug="seeds-beside-gvc", title="Seeds beside GVC")
+    uploads = [Upload(p.name, p.read_bytes()) for p in sorted(SEEDS.glob("0*.txt"))]
+    jsonl = "\n".join(
+        json.dumps(
+            {
+                "outlet": d["doc_id"],
+                "title": "",
+                "text": " ".join(s["text"] for s in d["sentences"]),
+                "claims": [s["text"] for s in d["sentences"]],
+            }
+        )
+        for d in docs
+    )
+    uploads.append(Upload("beside.jsonl", jsonl.encode()))
+    report = import_uploads(uploads, story)
+    assert not report.failed, report.summary()
+    match_story(story)
+    return [_db_matched(story, seeds_only=True)]
+
+
+def _db_matched(story, seeds_only=False) -> Matched:
+    """`seeds_only`: the seed files' claims only (the story holds others beside them)."""
+    from claims.models import Claim
+    from tests.gold.seed_gold import SEEDS, judge
+
+    claims = Claim.objects.filter(article__story=story)
+    if seeds_only:
+        claims = claims.filter(article__source__in=[p.name for p in SEEDS.glob("0*.txt")])
     rows = list(
-        Claim.objects.filter(article__story=story)
-        .order_by("article__source", "position")
-        .values_list("id", "article_id", "article__source", "text", "event_id")
+        claims.order_by("article__source", "position").values_list(
+            "id", "article_id", "article__source", "text", "event_id"
+        )
     )
     events = judge([(Path(src).name[:3], text) for _, _, src, text, _ in rows])
     answers = {
@@ -181,7 +221,8 @@ def db_blocking_recall(matched: list[Matched], models) -> float:
 # -- matcher only ------------------------------------------------------------------------------
 
 
-def pure(stories, aliases=()) -> tuple[list[Matched], float]:
+def pure(stories, aliases=(), judged_only=False) -> tuple[list[Matched], float]:
+    """`judged_only`: event sizes and the share of the largest count the judged claims only."""
     from collections import Counter
 
     from claims.matching import StoryIndex, candidates, match_index
@@ -194,8 +235,10 @@ def pure(stories, aliases=()) -> tuple[list[Matched], float]:
         tells = {c: {k} for c, k in event_of.items()}
         for c, k in result.also:
             tells.setdefault(c, set()).add(k)
-        sizes = list(Counter(event_of.values()).values())
-        out.append(Matched(story, event_of, tells, len(story.claims), sizes))
+        counted = [c for c in event_of if c in story.answers] if judged_only else event_of
+        sizes = list(Counter(event_of[c] for c in counted).values())
+        n_claims = len(story.answers) if judged_only else len(story.claims)
+        out.append(Matched(story, event_of, tells, n_claims, sizes))
         f, t = _recall(story, index, candidates.candidate_pairs(index))
         found, total = found + f, total + t
     return out, found / max(total, 1)
@@ -266,6 +309,7 @@ def main():
     if not args.train:
         data.append(("ECB+ dev", ecb_stories("dev"), ()))
     data.append(("GVC dev", gvc_stories("dev"), ()))
+    data.append((BESIDE, [seeds_beside(gvc_incidents())], ()))
     threshold = best_threshold([tfidf_pairs(s) for s in ecb_stories("train")])
     print(f"TF-IDF baseline: cosine >= {threshold:.2f} (its best on ECB+ train)")
     print(HEADER)
@@ -273,7 +317,7 @@ def main():
         baseline = baseline_f1([tfidf_pairs(s) for s in stories], threshold)
         t = time.perf_counter()
         if args.pure:
-            matched, recall = pure(stories, aliases)
+            matched, recall = pure(stories, aliases, judged_only=name == BESIDE)
         else:
             matched, recall = _through_product(name, bool(aliases))
         table_row(name, matched, baseline, recall, time.perf_counter() - t)
@@ -284,7 +328,10 @@ def main():
 def _through_product(name: str, demo: bool):
     from articles.models import Story as StoryModel
 
-    if name.startswith("seeds"):
+    if name == BESIDE:
+        matched = db_seeds_beside(gvc_incidents())
+        slugs = ["seeds-beside-gvc"]
+    elif name.startswith("seeds"):
         matched = db_seeds(demo)
         slugs = ["syria-ceasefire-2016" if demo else "seeds-as-imported"]
     else:

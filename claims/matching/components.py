@@ -18,7 +18,7 @@ EDGE_FLOOR = 0.3  # weaker pairs stay out of the clustering graph (they count as
 MIN_SURE = 0.4  # calibrated chance a pair is one event that it takes to join claims into one
 
 
-def of(index, a, b, cos, same, aa, ab, asim, exact=None):
+def of(index, a, b, cos, same, aa, ab, asim, exact=None, agree=None):
     """The named components of each pair's score, where its wording was compared, and where
     it waits (`later`). Compared: where the wording can change what the score decides (see
     `_wording_counts`), and for the pairs in `exact`. Waiting: pairs whose score the wording
@@ -36,16 +36,19 @@ def of(index, a, b, cos, same, aa, ab, asim, exact=None):
     found = (art_keys[pos] == pair_keys) if len(art_keys) else np.zeros(len(a), bool)
     article = np.where(found, art_sims[pos] if len(art_sims) else 0, 0)
     lead = np.frombuffer(index.lead, np.uint8).astype(bool)
-    apart = distinct_occurrences(index)
+    apart = np.full(len(a), distinct_occurrences(index))
+    if agree is not None:  # an occurrence whose articles lead alike (occurrence.agreement)
+        apart &= ~same | (agree[index.occurrence[pa]] >= occurrence.AGREE)
     inside = same & apart
     comps = {
         "terms": cos.astype(np.float32),
         "wording": np.zeros(len(a), np.float32),
         "article": article.astype(np.float32),
         "same_occurrence": same.astype(np.float32),
-        # whether occurrences set articles apart here: a story that is one occurrence says
-        # nothing about which of its events a claim is
-        "occurrences_apart": np.full(len(a), apart, np.float32),
+        # whether occurrences set articles apart here: a story that is one occurrence, or an
+        # occurrence whose articles lead with different happenings (occurrence.agreement),
+        # says nothing about which of its events a claim is
+        "occurrences_apart": apart.astype(np.float32),
         "lead": (lead[a] & lead[b] & (article >= index.article_baseline + occurrence.TIGHT)).astype(
             np.float32
         ),

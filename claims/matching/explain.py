@@ -185,8 +185,9 @@ def _reasons(c: dict[str, float]) -> str:
             parts.append("both lead their articles")
     elif c.get("same_occurrence"):
         parts.append(
-            "every article of the story covers one occurrence, so the sentences had to tell of "
-            "the same event on their own"
+            "both articles cover one occurrence of several happenings (the story's only one, or "
+            "one whose articles lead with different happenings), so the sentences had to tell "
+            "of the same event on their own"
         )
     else:
         parts.append(

@@ -26,7 +26,7 @@ from .types import ArticleInput, ClaimInput
 
 # Raise it with any change to StoryIndex's fields or to what they hold: indexes kept in the
 # database under another number are built again rather than misread.
-FORMAT = 3
+FORMAT = 4
 ARTICLE_TERMS = 100  # the most distinctive terms of an article describe its occurrence
 # Names, dates and numbers set one happening apart from another of its kind (this town, this
 # victim, this day); common words ("boy", "gun", "mother") tell only the kind. Measured on
@@ -73,6 +73,8 @@ class StoryIndex:
     row_of: dict[int, int] = field(default_factory=dict)  # claim id -> row
     occurrence: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # per article
     article_baseline: float = 0.0  # median likeness of two articles (set by a full match)
+    # per occurrence, how alike its articles' leads are (occurrence.agreement; set by a match)
+    agreement: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # how claims wrote the aliased things they name ("=..." terms), for the explanations: one
     # entry a (claim, term) of the claims that name one, in order of row then term id; the
     # form is its last mention's, an index into `alias_forms` (each distinct form once)
