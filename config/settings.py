@@ -115,8 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests get a file too, not SQLite's shared in-memory database: there a table another
     # thread writes is "locked" at once, with no busy timeout, so a browser test's live server
-    # failed now and then while its task worker wrote. pytest-xdist adds each worker's suffix.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # failed now and then while its task worker wrote. One a process (pytest-xdist adds each
+    # worker's suffix too), so that two runs at once never share one; tests/migrated.py
+    # removes those of processes that are gone.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -35,6 +35,7 @@ def install():
     def creating(self, *args, **kwargs):
         global _making_test_database
         forget_journals(self.connection)
+        _forget_test_files_of_gone_processes(self.connection)
         _making_test_database = True
         try:
             return create_test_db(self, *args, **kwargs)
@@ -73,6 +74,28 @@ def forget_journals(connection):
         Path(name + suffix).unlink(missing_ok=True)
 
 
+def _forget_test_files_of_gone_processes(connection):
+    """SQLite test files (config/settings.py: test-PID.sqlite3...) of pytest processes no longer
+    running: a run killed before its end leaves its files behind."""
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return
+    folder = Path(connection.creation._get_test_db_name()).parent
+    for path in folder.glob("test-*.sqlite3*"):
+        pid = path.name.removeprefix("test-").split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
 def _key() -> str:
     import django
 
@@ -104,9 +127,11 @@ def _keep(source, path: Path):
     partial = path.with_suffix(f".{os.getpid()}.part")
     with _closing(sqlite3.connect(partial)) as target:
         source.backup(target)
+        # the source's WAL mode came with the copy: a reader would leave -wal and -shm here
+        target.execute("PRAGMA journal_mode=DELETE")
     os.replace(partial, path)
-    for old in CACHE.glob(f"{PREFIX}*.sqlite3"):
-        if old != path:
+    for old in CACHE.glob(f"{PREFIX}*.sqlite3*"):
+        if not old.name.startswith(path.name):
             old.unlink(missing_ok=True)
 
 

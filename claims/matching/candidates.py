@@ -44,7 +44,7 @@ def candidate_pairs(index: StoryIndex, rows: np.ndarray | None = None):
     occ = index.occurrence[art]
     near = None if rows is None else _sharing(index, rows, max_df(n), occ)
     x = index.claim_matrix(max_df(n), near)
-    inside = _qualified(x, occ)
+    inside = qualified(x, occ)
     a1, b1, c1, g1 = top_pairs(inside, rows, PER_CLAIM, SAME_MIN, art)
     lead = np.frombuffer(index.lead, np.uint8).astype(np.float32)
     leads = (sparse.diags(lead) @ inside).tocsr()
@@ -75,7 +75,7 @@ def _with_concept_pairs(index, rows, art, occ, a1, b1, c1, inside):
     x = x[:, sorted_set(x.indices)].tocsr()
     x = sparse.diags((per_row >= 2).astype(np.float32)) @ x  # rows naming two or more
     x.eliminate_zeros()
-    a3, b3, _, generated = top_pairs(_qualified(x, occ), rows, PER_CLAIM, 2.0, art)
+    a3, b3, _, generated = top_pairs(qualified(x, occ), rows, PER_CLAIM, 2.0, art)
     if not len(a3):
         return a1, b1, c1, generated
     # their cosine over all terms, as for every pair inside an occurrence
@@ -102,7 +102,7 @@ def _sharing(index: StoryIndex, rows: np.ndarray, most: int, group=None) -> np.n
     return np.flatnonzero(near)
 
 
-def _qualified(x: sparse.csr_matrix, group: np.ndarray) -> sparse.csr_matrix:
+def qualified(x: sparse.csr_matrix, group: np.ndarray) -> sparse.csr_matrix:
     """The same matrix with each term split per group: column (group, term)."""
     rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
     keys = group[rows].astype(np.int64) * np.int64(x.shape[1] + 1) + x.indices

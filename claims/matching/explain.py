@@ -185,9 +185,9 @@ def _reasons(c: dict[str, float]) -> str:
             parts.append("both lead their articles")
     elif c.get("same_occurrence"):
         parts.append(
-            "both articles cover one occurrence of several happenings (the story's only one, or "
-            "one whose articles lead with different happenings), so the sentences had to tell "
-            "of the same event on their own"
+            "both articles cover the same occurrence, but it does not set them apart here (the "
+            "story is that one occurrence, or its articles lead with different happenings), so "
+            "the sentences had to tell of the same event on their own"
         )
     else:
         parts.append(

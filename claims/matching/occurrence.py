@@ -89,34 +89,44 @@ def baseline(n_articles: int, likeness: np.ndarray) -> float:
     return float(np.sort(likeness)[::-1][total // 2])
 
 
-def agreement(index: StoryIndex, a, b, cos, occurrences=None) -> np.ndarray:
+
+def agreement(index: StoryIndex, occurrences=None) -> np.ndarray:
     """Per occurrence: how alike its articles' leads are. For each pair of its articles that
-    have leads, the best cosine of a candidate pair of their lead claims (`a`, `b`, `cos`: the
-    run's candidate pairs; a pair of articles with none counts 0); the mean over those pairs.
-    Articles about one happening tell it first; articles that lead with different happenings
-    (the talks, the convoy, the conditions of a deal) cover a story of several, and their being
-    one occurrence says nothing about which of them a claim tells of. An occurrence with fewer
-    than two articles with leads gets 1, as does one not in `occurrences` (when given)."""
+    have leads, the cosine of their two most alike lead claims (over the terms candidates are
+    proposed on: candidates.max_df); the mean over those pairs. Articles about one happening
+    tell it first; articles that lead with different happenings (the talks, the convoy, the
+    conditions of a deal) cover a story of several, and their being one occurrence says
+    nothing about which of them a claim tells of. An occurrence with fewer than two articles
+    with leads gets 1, as does one not in `occurrences` (when given: only these are worked
+    out)."""
     art = index.article_of()
     occ = index.occurrence
     n_occ = int(occ.max()) + 1 if len(occ) else 0
+    out = np.ones(n_occ)
     lead = np.frombuffer(index.lead, np.uint8).astype(bool)
+    if occurrences is not None:
+        wanted = np.zeros(n_occ, bool)
+        wanted[np.asarray(list(occurrences), np.int64)] = True
+        lead &= wanted[occ[art]]
     with_lead = np.zeros(len(index.articles), bool)
     with_lead[art[lead]] = True
     n_lead = np.bincount(occ[with_lead], minlength=n_occ).astype(np.float64)
-    article_pairs = n_lead * (n_lead - 1) / 2
-    pa, pb = art[a], art[b]
-    m = lead[a] & lead[b] & (pa != pb) & (occ[pa] == occ[pb])
-    pa, pb, c = pa[m], pb[m], np.asarray(cos, np.float64)[m]
+    # occurrences with two or more articles with leads, and their leads
+    counted = n_lead >= 2
+    rows = np.flatnonzero(lead & counted[occ[art]])
+    if not len(rows):
+        return out
+    m = index.claim_matrix(candidates.max_df(len(index.claim_ids)), rows)[rows]
+    m = candidates.qualified(m, occ[art[rows]])  # (occurrence, term): one occurrence's pairs
+    products = sparse.triu(m @ m.T, k=1).tocoo()
+    pa, pb = art[rows[products.row]], art[rows[products.col]]
+    other = pa != pb
+    pa, pb, c = pa[other], pb[other], products.data[other].astype(np.float64)
     n = np.int64(max(len(index.articles), 1))
     keys = np.minimum(pa, pb) * n + np.maximum(pa, pb)
     order = np.lexsort((-c, keys))  # each pair of articles: its best cosine first
     keys, c = keys[order], c[order]
     first = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, bool)
     sums = np.bincount(occ[keys[first] // n], c[first], minlength=n_occ)
-    some = article_pairs > 0
-    if occurrences is not None:
-        some &= np.isin(np.arange(n_occ), np.asarray(list(occurrences), np.int64))
-    out = np.ones(n_occ)
-    out[some] = sums[some] / article_pairs[some]
+    out[counted] = sums[counted] / (n_lead[counted] * (n_lead[counted] - 1) / 2)
     return out

@@ -151,7 +151,7 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     is_cannot = np.isin(keys, [x * n + y for x, y in cannot]) if cannot else np.zeros(len(a), bool)
     is_must = np.isin(keys, [x * n + y for x, y in must]) if must else np.zeros(len(a), bool)
     is_kept, outside_is_a = also_step.confirmed(row_of, keys, n, constraints.also_confirmed)
-    _agreement(index, rows, a, b, cos)
+    _agreement(index, rows, new_articles)
     comps, worded, later = components.of(
         index, a, b, cos, same, aa, ab, asim, exact=is_must | is_kept, agree=index.agreement
     )
@@ -191,18 +191,19 @@ def _run(index, rows, constraints, existing, explain_links, stats, new_articles=
     return MatchResult(events=events, links=links, stats=stats, also=also_found)
 
 
-def _agreement(index, rows, a, b, cos) -> None:
+def _agreement(index, rows, new_articles) -> None:
     """How alike each occurrence's articles' leads are (occurrence.agreement), kept in the
-    index: worked out whole in a full run; in an incremental one only for the occurrences its
-    new articles made (an occurrence an article joined keeps its figure until a full run)."""
+    index: worked out whole in a full run; in an incremental one for the occurrences its new
+    articles are in (made or joined), the others keeping theirs."""
     if rows is None:
-        index.agreement = occurrence.agreement(index, a, b, cos)
+        index.agreement = occurrence.agreement(index)
         return
-    kept = index.agreement
     n_occ = int(index.occurrence.max()) + 1 if len(index.occurrence) else 0
-    if n_occ > len(kept):
-        fresh = range(len(kept), n_occ)
-        index.agreement = np.r_[kept, occurrence.agreement(index, a, b, cos, fresh)[len(kept) :]]
+    touched = np.unique(index.occurrence[np.asarray(new_articles or [], np.int64)])
+    fresh = occurrence.agreement(index, touched)
+    kept = np.r_[index.agreement, np.ones(max(n_occ - len(index.agreement), 0))][:n_occ]
+    kept[touched] = fresh[touched]
+    index.agreement = kept
 
 
 def _counts(index, rows, generated, scored, events, links) -> dict:

@@ -320,9 +320,9 @@ def test_a_new_story_imported_in_the_browser_is_matched_when_the_import_is_done(
     status = editor_client.get(job.get_absolute_url()).text
     events, links = story.events.count(), story.links.count()
     claims = Claim.objects.filter(article__story=story).count()
-    assert f"Then the story was matched {claims} claims: {events} events" in status
+    assert f"Matching: matched {claims} claims: {events} events" in status
     assert f"{links} links ({links} new, 0 dropped)" in status
-    assert f'<a href="{overview}">See its events</a>' in status
+    assert f'<a href="{overview}">See the story\'s events</a>' in status
 
 
 def test_a_matched_story_takes_a_browser_import_in_incrementally(editor_client, story, monkeypatch):
@@ -341,6 +341,6 @@ def test_a_matched_story_takes_a_browser_import_in_incrementally(editor_client, 
     )
     second = ImportJob.objects.latest("pk")
     cnn = Claim.objects.filter(article__story=story, article__outlet__name="CNN").count()
-    assert f"Then the story was matched {cnn} new claims into the story: " in (
+    assert f"Matching: matched {cnn} new claims into the story: " in (
         editor_client.get(second.get_absolute_url()).text
     )

@@ -8,10 +8,16 @@ made one event of 63 of its 113 claims."""
 
 from collections import Counter
 
-import numpy as np
 import pytest
 
-from claims.matching import ArticleInput, ClaimInput, StoryIndex, match_index, occurrence
+from claims.matching import (
+    ArticleInput,
+    ClaimInput,
+    StoryIndex,
+    match_incremental,
+    match_index,
+    occurrence,
+)
 from tests.gold.seed_gold import seed_story
 
 SHOOTING = [
@@ -88,4 +94,25 @@ def test_a_link_inside_an_occurrence_of_several_happenings_says_its_sentences_de
     for link in inside_seeds:
         assert link.components["occurrences_apart"] == 0
         assert "the sentences had to tell of the same event on their own" in link.explanation
-    assert np.all(index.agreement >= 0)
+
+
+def test_a_story_grown_an_article_at_a_time_works_out_how_its_occurrences_lead():
+    """The shooting and one seed article matched whole, the other seed articles imported one
+    by one: each joins the seed article's occurrence, whose leads are worked out again, so the
+    seed claims still join on their own evidence."""
+    articles, claims = seeds_and_shooting()
+    first = [a for a in articles if a.id in (1, 100, 101)]
+    index = StoryIndex.build(first, [c for c in claims if c.article_id in (1, 100, 101)])
+    result = match_index(index, explain_links=False)
+    existing = {c: e.key for e in result.events for c in e.claim_ids}
+    for article_id in (2, 3, 4, 5):
+        new = [a for a in articles if a.id == article_id]
+        result = match_incremental(
+            index, new, [c for c in claims if c.article_id == article_id], existing=existing
+        )
+        existing |= {c: e.key for e in result.events for c in e.claim_ids}
+    seeds = index.occurrence[index.article_row[1]]
+    assert sum(index.occurrence[index.article_row[a]] == seeds for a in (2, 3, 4, 5)) >= 3
+    assert index.agreement[seeds] < occurrence.AGREE
+    sizes = Counter(k for c, k in existing.items() if c < 100_000)
+    assert max(sizes.values()) <= 113 // 10, sizes.most_common(3)

@@ -230,3 +230,15 @@ def test_the_code_is_hashed_when_it_is_loaded_not_when_first_matched():
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip() == "1"
+
+
+def test_a_summary_counts_one_in_the_singular():
+    from claims.actions.matching import Summary
+
+    one = Summary(1, 1, 1, 1, 0, 0.01, incremental=True)
+    assert str(one) == (
+        "matched 1 new claim into the story: 1 event, 1 link (1 new, 0 dropped) in 0.01 s"
+    )
+    assert str(Summary(2, 0, 3, 3, 1, 0.5)) == (
+        "matched 2 claims: 0 events, 3 links (3 new, 1 dropped) in 0.50 s"
+    )
