@@ -80,6 +80,9 @@ def test_upload_shows_a_progress_bar_that_updates_itself_until_done(
     assert "2 imported, 0 duplicates, 0 failed." in job.inner_text()
     imported = page.locator("#import-job ul.imported a").all_inner_texts()
     assert sorted(imported) == sorted(TITLES)
+    # what matching made of the import, and the way to its events
+    assert job.locator(".import-matched").inner_text().startswith("Matching: matched ")
+    assert job.get_by_role("link", name="See the story's events").is_visible()
     assert not [e for e in errors if "Content Security Policy" in e]
     screenshot("import-done")
 
