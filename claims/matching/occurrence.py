@@ -20,8 +20,9 @@ TIGHT = 0.05  # likeness above the story's median that makes two articles' leads
 NEIGHBOURS = 20  # most alike articles kept per article
 # Least `agreement` for an occurrence to be one happening, whose articles' claims may join on
 # weaker sentence evidence. The seed story's articles (one occurrence, many happenings) lead
-# at .15 alone and at .15-.19 with up to 80 other articles (GVC incidents) beside them; three
-# in four ECB+ and GVC occurrences are above .25 (bench/quality.py: ECB+ dev F1 .838 -> .835).
+# at .15 alone and at .15-.19 with up to 80 other articles (GVC incidents) beside them (past .2
+# beside 150 unrelated ones: the story's rarer terms); 104 of the 113 ECB+ and GVC occurrences
+# of two or more articles lead at .2 or more (bench/quality.py: ECB+ dev F1 .838 -> .835).
 AGREE = 0.2
 
 
@@ -87,7 +88,6 @@ def baseline(n_articles: int, likeness: np.ndarray) -> float:
     if total == 0 or len(likeness) * 2 <= total:
         return 0.0
     return float(np.sort(likeness)[::-1][total // 2])
-
 
 
 def agreement(index: StoryIndex, occurrences=None) -> np.ndarray:
