@@ -114,4 +114,22 @@ def _match(job: ImportJob):
         # an interrupted import left. A new one is matched whole, before the job says it is
         # done, so its overview shows the events.
         summary = match_if_never_matched(story) or take_in(story, [])
-    job.finish(str(summary or ""))
+    job.finish(_matching_said(story, summary))
+
+
+def _matching_said(story, summary) -> str:
+    """What the import's page says matching did: the run's summary, or, when there was nothing
+    to match (every file a duplicate or failed, another import's match took the articles in,
+    or a worker lost after matching), what the story's last match left."""
+    from claims.actions.matching import counted
+    from claims.models import MatchState
+
+    if summary is not None:
+        return str(summary)
+    state = MatchState.objects.filter(story=story).first()
+    if state is None:
+        return ""
+    return (
+        f"nothing left to match; the story's claims were matched before "
+        f"({counted(state.event_count, 'event')}, {counted(state.link_count, 'link')})"
+    )

@@ -70,9 +70,9 @@ class Summary:
 
     def __str__(self):
         claims, events, links = (
-            _counted(self.claims, "claim"),
-            _counted(self.events, "event"),
-            _counted(self.links, "link"),
+            counted(self.claims, "claim"),
+            counted(self.events, "event"),
+            counted(self.links, "link"),
         )
         if self.unchanged:
             return (
@@ -81,14 +81,15 @@ class Summary:
             )
         kind = f"matched {claims}"
         if self.incremental:
-            kind = f"matched {_counted(self.claims, 'new claim')} into the story"
+            kind = f"matched {counted(self.claims, 'new claim')} into the story"
         return (
             f"{kind}: {events}, {links} "
             f"({self.created_links} new, {self.removed_links} dropped) in {self.seconds:.2f} s"
         )
 
 
-def _counted(n: int, noun: str) -> str:
+def counted(n: int, noun: str) -> str:
+    """'1 event', '2 events'."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 

@@ -161,6 +161,21 @@ def test_the_same_text_twice_is_reported_as_a_duplicate(editor_client, story):
     assert story.articles.count() == 1
 
 
+def test_an_import_with_nothing_new_says_what_the_story_s_match_left(editor_client, story):
+    post_import(editor_client, story, files=[seed_file(SPUTNIK), seed_file(CNN)])
+    run_worker()
+    post_import(editor_client, story, files=[seed_file(CNN)])
+    run_worker()
+    second = ImportJob.objects.order_by("pk").last()
+    html = editor_client.get(second.get_absolute_url()).text
+    events, links = story.events.count(), story.links.count()
+    assert events and links
+    assert (
+        "Matching: nothing left to match; the story&#x27;s claims were matched before "
+        f"({events} events, {links} links)."
+    ) in html
+
+
 def test_status_fragment_for_htmx_polls_until_done(editor_client, story):
     post_import(editor_client, story, files=[seed_file(CNN)])
     job = ImportJob.objects.get()
