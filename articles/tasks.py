@@ -14,7 +14,7 @@ from django.db import transaction
 from django.tasks import task
 
 from articles.ingest.importer import IMPORTED, Outcome, Report, Upload, import_uploads
-from articles.ingest.store import match_if_never_matched, take_in
+from articles.ingest.store import match_if_never_matched, matching_said, take_in
 from articles.jobs import one_match_at_a_time, reap, run_job
 from articles.models import Article, ImportChunk, ImportFile, ImportJob, Story, stored_row
 
@@ -114,22 +114,4 @@ def _match(job: ImportJob):
         # an interrupted import left. A new one is matched whole, before the job says it is
         # done, so its overview shows the events.
         summary = match_if_never_matched(story) or take_in(story, [])
-    job.finish(_matching_said(story, summary))
-
-
-def _matching_said(story, summary) -> str:
-    """What the import's page says matching did: the run's summary, or, when there was nothing
-    to match (every file a duplicate or failed, another import's match took the articles in,
-    or a worker lost after matching), what the story's last match left."""
-    from claims.actions.matching import counted
-    from claims.models import MatchState
-
-    if summary is not None:
-        return str(summary)
-    state = MatchState.objects.filter(story=story).first()
-    if state is None:
-        return ""
-    return (
-        f"nothing left to match; the story's claims were matched before "
-        f"({counted(state.event_count, 'event')}, {counted(state.link_count, 'link')})"
-    )
+    job.finish(matching_said(story, summary))

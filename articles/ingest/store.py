@@ -166,3 +166,21 @@ def match_if_never_matched(story: Story):
     if not never_matched(story) or not story.articles.exists():
         return None
     return match_story(story)
+
+
+def matching_said(story: Story, summary) -> str:
+    """What an import's page says matching did: the run's summary, or, when there was nothing
+    to match (every file a duplicate or failed, another import's match took the articles in,
+    or a worker lost after matching), what the story's last match left."""
+    from claims.actions.matching import counted
+    from claims.models import MatchState
+
+    if summary is not None:
+        return str(summary)
+    state = MatchState.objects.filter(story=story).first()
+    if state is None:
+        return ""
+    return (
+        f"nothing left to match; the story's claims were matched before "
+        f"({counted(state.event_count, 'event')}, {counted(state.link_count, 'link')})"
+    )
