@@ -210,23 +210,23 @@ def topics_as_jsonl(path: Path) -> dict[str, tuple[list[dict], str]]:
     topics: dict[str, list[dict]] = {}
     for doc in sorted(docs, key=lambda d: (int(d["topic"]), d["doc_id"])):
         topics.setdefault(doc["topic"], []).append(doc)
-    return {
-        topic: (
-            tdocs,
-            "\n".join(
-                json.dumps(
-                    {
-                        "outlet": d["doc_id"],
-                        "title": "",
-                        "text": " ".join(s["text"] for s in d["sentences"]),
-                        "claims": [s["text"] for s in d["sentences"]],
-                    }
-                )
-                for d in tdocs
-            ),
+    return {topic: (tdocs, documents_as_jsonl(tdocs)) for topic, tdocs in topics.items()}
+
+
+def documents_as_jsonl(docs: list[dict]) -> str:
+    """The JSONL a user would import for these documents (ECB+, GVC): one article a document,
+    its given sentences as the claims."""
+    return "\n".join(
+        json.dumps(
+            {
+                "outlet": d["doc_id"],
+                "title": "",
+                "text": " ".join(s["text"] for s in d["sentences"]),
+                "claims": [s["text"] for s in d["sentences"]],
+            }
         )
-        for topic, tdocs in topics.items()
-    }
+        for d in docs
+    )
 
 
 # -- a large corpus for the throughput benchmarks --------------------------------------------

@@ -31,7 +31,6 @@ the seeds and of ECB+ documents, the detection tables of bench/copies.py, which 
 """
 
 import argparse
-import json
 import os
 import time
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from _corpus import (
     Story,
     baseline_f1,
     best_threshold,
+    documents_as_jsonl,
     ecb_stories,
     gvc_incidents,
     gvc_stories,
@@ -123,18 +123,7 @@ def db_seeds_beside(docs: list[dict]) -> list[Matched]:
 
     story = StoryModel.objects.create(slug="seeds-beside-gvc", title="Seeds beside GVC")
     uploads = [Upload(p.name, p.read_bytes()) for p in sorted(SEEDS.glob("0*.txt"))]
-    jsonl = "\n".join(
-        json.dumps(
-            {
-                "outlet": d["doc_id"],
-                "title": "",
-                "text": " ".join(s["text"] for s in d["sentences"]),
-                "claims": [s["text"] for s in d["sentences"]],
-            }
-        )
-        for d in docs
-    )
-    uploads.append(Upload("beside.jsonl", jsonl.encode()))
+    uploads.append(Upload("beside.jsonl", documents_as_jsonl(docs).encode()))
     report = import_uploads(uploads, story)
     assert not report.failed, report.summary()
     match_story(story)
