@@ -706,13 +706,18 @@ def _link_fields(link, event) -> dict:
     """The values of a link's row (LINK_FIELDS), plain JSON values already (str keys, Python
     floats and strings, lists): compared as they are with what a row holds, decoded."""
     return dict(
-        score=min(max(link.score, 0.0), 1.0),
+        score=_score(link),
         components=link.components,
         shared_terms=list(link.shared_terms),
         shared_aliases=[list(p) for p in link.shared_aliases],
         explanation=link.explanation,
         event_id=event,
     )
+
+
+def _score(link) -> float:
+    """A link's score as stored: within 0..1 (the column's constraint)."""
+    return min(max(link.score, 0.0), 1.0)
 
 
 def _save_links(story: Story, links: _LinkRows, event_of_key: dict, full: bool) -> tuple[int, int]:
@@ -869,7 +874,7 @@ def _link_rows(story: Story, fields: list, new: list) -> list[list]:
                 constant[0],
                 link.a,
                 link.b,
-                min(max(link.score, 0.0), 1.0),
+                _score(link),
                 dumps(link.components),
                 dumps(link.shared_terms),
                 dumps(link.shared_aliases),
