@@ -8,6 +8,8 @@ happenings cannot glue them). Claims use the grouping as context: two claims fro
 about different occurrences need far stronger sentence evidence to be linked.
 """
 
+from functools import lru_cache
+
 import numpy as np
 from scipy import sparse
 
@@ -19,11 +21,16 @@ THRESHOLD = 0.14  # mean article likeness for two groups of articles to be one o
 TIGHT = 0.05  # likeness above the story's median that makes two articles' leads comparable
 NEIGHBOURS = 20  # most alike articles kept per article
 # Least `agreement` for an occurrence to be one happening, whose articles' claims may join on
-# weaker sentence evidence. The seed story's articles (one occurrence, many happenings) lead
-# at .15 alone and at .15-.19 with up to 80 other articles (GVC incidents) beside them (past .2
-# beside 150 unrelated ones: the story's rarer terms); 104 of the 113 ECB+ and GVC occurrences
-# of two or more articles lead at .2 or more (bench/quality.py: ECB+ dev F1 .838 -> .835).
-AGREE = 0.2
+# weaker sentence evidence. Term weights come from the occurrence's own claims and REFERENCE
+# sentences of English at large (wordfreq), not from the story: the figure does not move as
+# unrelated articles join the story. The seed story's articles (one occurrence, many
+# happenings) lead at .171 alone, with the journalist's aliases and beside 300 unrelated ECB+
+# and GVC articles alike; 110 of the 113 ECB+ and GVC occurrences of two or more articles with
+# leads lead at .2 or more (and .206 or more), 3 at .11-.18.
+AGREE = 0.185
+REFERENCE = 200  # sentences of English at large whose terms count beside the occurrence's claims
+SENTENCE = 20  # words in a sentence: the chance a sentence holds a word of frequency f is 20 f
+VALUE_ZIPF = 5.0  # a number or a date: as frequent as a word of Zipf frequency 5 ("attack")
 
 
 def article_pairs(index: StoryIndex, rows=None):
@@ -92,12 +99,14 @@ def baseline(n_articles: int, likeness: np.ndarray) -> float:
 
 def agreement(index: StoryIndex, occurrences=None) -> np.ndarray:
     """Per occurrence: how alike its articles' leads are. For each pair of its articles that
-    have leads, the cosine of their two most alike lead claims (over the terms candidates are
-    proposed on: candidates.max_df); the mean over those pairs. Articles about one happening
+    have leads, the cosine of their two most alike lead claims (lead_matrix's weights); the
+    mean over those pairs. Articles about one happening
     tell it first; articles that lead with different happenings (the talks, the convoy, the
     conditions of a deal) cover a story of several, and their being one occurrence says
-    nothing about which of them a claim tells of. An occurrence with fewer than two articles
-    with leads gets 1, as does one not in `occurrences` (when given: only these are worked
+    nothing about which of them a claim tells of. Terms are weighed by how rare they are in
+    the occurrence and in English at large (lead_matrix), not in the story: a story's size
+    and its other articles change no occurrence's figure. An occurrence with fewer than two
+    articles with leads gets 1, as does one not in `occurrences` (when given: only these are worked
     out)."""
     art = index.article_of()
     occ = index.occurrence
@@ -116,7 +125,7 @@ def agreement(index: StoryIndex, occurrences=None) -> np.ndarray:
     rows = np.flatnonzero(lead & counted[occ[art]])
     if not len(rows):
         return out
-    m = index.claim_matrix(candidates.max_df(len(index.claim_ids)), rows)[rows]
+    m = lead_matrix(index, rows)
     m = candidates.qualified(m, occ[art[rows]])  # (occurrence, term): one occurrence's pairs
     products = sparse.triu(m @ m.T, k=1).tocoo()
     pa, pb = art[rows[products.row]], art[rows[products.col]]
@@ -130,3 +139,47 @@ def agreement(index: StoryIndex, occurrences=None) -> np.ndarray:
     sums = np.bincount(occ[keys[first] // n], c[first], minlength=n_occ)
     out[counted] = sums[counted] / (n_lead[counted] * (n_lead[counted] - 1) / 2)
     return out
+
+
+def lead_matrix(index: StoryIndex, rows: np.ndarray) -> sparse.csr_matrix:
+    """These claims (rows, sorted) x terms, rows L2-normalised, each term weighed by its IDF
+    over the claims of the row's occurrence and REFERENCE sentences of English at large (in
+    which a term's document frequency is REFERENCE times its chance of being in a sentence):
+    weights that depend on the occurrence's articles only, never on the rest of the story.
+    Words the occurrence's articles all use (the topic) weigh little, as do common words."""
+    art, occ = index.article_of(), index.occurrence
+    entry_rows, terms = index.terms_of_rows(rows)
+    groups = np.unique(occ[art[rows]])
+    members = np.flatnonzero(np.isin(occ[art], groups))  # every claim of these occurrences
+    m_rows, m_terms = index.terms_of_rows(members)
+    v = np.int64(max(len(index.names), 1))
+    keys, df = np.unique(occ[art[m_rows]] * v + m_terms, return_counts=True)
+    n_claims = np.bincount(occ[art[members]], minlength=int(occ.max()) + 1)
+    g = occ[art[entry_rows]]
+    entry_df = df[np.searchsorted(keys, g * v + terms)]
+    used, at = np.unique(terms, return_inverse=True)
+    chance = np.array([term_chance(index.names[t], index.surface[t]) for t in used.tolist()])
+    data = np.log((n_claims[g] + REFERENCE) / (entry_df + REFERENCE * chance[at] + 0.5))
+    data = data.clip(min=0.0)
+    local = np.repeat(
+        np.arange(len(rows)), np.bincount(np.searchsorted(rows, entry_rows), minlength=len(rows))
+    )
+    norms = np.sqrt(np.bincount(local, data * data, minlength=len(rows)))
+    data = data / np.maximum(norms[local], 1e-9)
+    ptr = np.r_[np.int64(0), np.cumsum(np.bincount(local, minlength=len(rows)))]
+    m = sparse.csr_matrix((data.astype(np.float32), terms, ptr), shape=(len(rows), int(v)))
+    m.eliminate_zeros()
+    return m
+
+
+@lru_cache(maxsize=200_000)
+def term_chance(term: str, surface: str) -> float:
+    """The chance that a sentence of English holds this term: SENTENCE times its frequency
+    (wordfreq; a word it does not know, a name mostly, one in a billion); numbers and dates
+    (terms "#7", "@sep17") as words of Zipf frequency VALUE_ZIPF."""
+    if term[:1] in "#@":
+        return SENTENCE * 10.0 ** (VALUE_ZIPF - 9)
+    from wordfreq import zipf_frequency  # its tables load on first use (~1 s, ~40 MB)
+
+    zipf = zipf_frequency(surface.lower(), "en")
+    return min(1.0, SENTENCE * 10.0 ** (zipf - 9)) if zipf > 0 else SENTENCE * 1e-9
