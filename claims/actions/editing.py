@@ -158,11 +158,16 @@ def merge_events(target: Event, other: Event, user) -> int:
 @transaction.atomic
 def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) -> Event:
     """Claims out of `event` into `target`, or into a new event of their own when target is
-    None (a split). They are pinned where they land."""
+    None (a split). They are pinned where they land, and so are the claims they leave behind
+    and those they join (as a merge pins both events' claims): a person said these are not
+    one event and those are, and a re-match grouping them back would undo it."""
     lock(event.story_id)
     claims = event.claims.filter(id__in=claim_ids)
     ids = list(claims.values_list("id", flat=True))
     unpinned = list(claims.filter(event_pinned=False).values_list("id", flat=True))
+    loose = Claim.objects.filter(event_pinned=False).exclude(id__in=ids)
+    left = list(loose.filter(event=event).values_list("id", flat=True))
+    joined = [] if target is None else list(loose.filter(event=target).values_list("id", flat=True))
     if target is None:
         target = Event.objects.create(
             story=event.story,
@@ -179,6 +184,8 @@ def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) 
         )
     listed = list(target.also_claims.filter(id__in=ids).values_list("id", flat=True))
     Claim.objects.filter(id__in=ids).update(event=target, event_pinned=True)
+    Claim.objects.filter(id__in=left + joined).update(event_pinned=True)
+    unpinned += left + joined  # an undo unpins them again
     target.also_claims.remove(*ids)  # they are its own claims now
     Event.objects.filter(pk__in=[event.pk, target.pk]).refresh_counts()
     # unpinned and also_removed: what an undo puts back (claims/actions/undo.py)

@@ -330,10 +330,14 @@ def test_undo_a_move_puts_the_claim_back(matched_story, editor):
         {"claims": [claim.pk], "target": target.pk},
     )
     assert Claim.objects.get(pk=claim.pk).event_id == target.pk
+    # the claims it left and those it joined are pinned too (a person saw both events)
+    around = Claim.objects.filter(event__in=[event, target]).exclude(pk=claim.pk)
+    assert around.exists() and all(around.values_list("event_pinned", flat=True))
     move = Edit.objects.get(action=EditAction.MOVE)
     assert undo(client, matched_story, move).status_code == 302
     claim.refresh_from_db()
     assert (claim.event_id, claim.event_pinned) == (event.pk, False)
+    assert not any(around.values_list("event_pinned", flat=True))  # as they were
     assert Event.objects.get(pk=target.pk).claim_count == target.claim_count
 
 

@@ -292,6 +292,30 @@ def test_split_and_move_claims_survive_rematch(matched_story, editor):
     assert list(Edit.objects.values_list("action", flat=True)) == ["move", "split"]
 
 
+def test_a_claim_split_off_is_not_grouped_back_with_those_it_left_by_a_rematch(
+    matched_story, editor
+):
+    """Found by a tester: one of an event's two claims split off into its own event, then
+    "Match again" put the other back beside it (the split undone, the old address redirected
+    to the new event). The claims the split left behind are pinned too, as a merge pins."""
+    event = biggest_event(matched_story)
+    staying = set(event.claims.values_list("id", flat=True))
+    first = min(staying)
+    staying.discard(first)
+    signed_in(editor).post(
+        url("claims-event-move", matched_story, event.pk),
+        {"claims": [first], "target": "new"},
+        **HTMX,
+    )
+    split_into = Claim.objects.get(pk=first).event_id
+    match_story(matched_story, full=True)
+    assert Event.objects.filter(pk=event.pk).exists()
+    assert set(event.claims.values_list("id", flat=True)) >= staying
+    assert not set(Claim.objects.filter(event_id=split_into).values_list("id", flat=True)) & (
+        staying
+    )
+
+
 def test_decide_link_swaps_the_row_and_survives_rematch(matched_story, editor):
     link = Link.objects.filter(story=matched_story).order_by("-score").first()
     response = signed_in(editor).post(
