@@ -48,6 +48,37 @@ _CUES = [
 ]
 _JOINERS = {"of", "the", "for", "and", "on"}
 _RUN = re.compile("C[Cj]*C")
+# Words in capitals that are not acronyms of a phrase: Roman numerals (World War II, Title
+# IX) and short words written in capitals (a form's "Incident Number", "IN" for Indiana).
+_ROMAN = re.compile("[IVX]+")
+_CAPITAL_WORDS = frozenset(
+    (
+        "AM",
+        "AN",
+        "AS",
+        "AT",
+        "BE",
+        "BY",
+        "DO",
+        "GO",
+        "HE",
+        "IF",
+        "IN",
+        "IS",
+        "IT",
+        "ME",
+        "MY",
+        "NO",
+        "OF",
+        "OK",
+        "ON",
+        "OR",
+        "SO",
+        "TO",
+        "UP",
+        "WE",
+    )
+)
 
 
 @dataclass
@@ -207,10 +238,21 @@ def spelled_out(s: Sentences) -> list[tuple[str, str]]:
     surfaces = [t.surface for t in s.distinct]
     kinds = set(surfaces)
     acronyms = {w for w in kinds if len(w) >= 2 and w.isupper() and w.isalpha()}
+    acronyms = {a for a in acronyms if a not in _CAPITAL_WORDS and not _ROMAN.fullmatch(a)}
     # a letter a word: Capitalised, joiner, other. A run is a capitalised word, then more of
     # them or joiners (trailing joiners dropped), two words or more; looked at once each.
     # Each sentence ends on "" ("o"), which closes its last run.
-    code = ["C" if w[:1].isupper() else "j" if w in _JOINERS else "o" for w in surfaces]
+    # a word in capitals ("INDIANAPOLIS, Ind.", a heading) is no part of a spelled-out name
+    code = [
+        "o"
+        if len(w) > 1 and w.isupper()
+        else "C"
+        if w[:1].isupper()
+        else "j"
+        if w in _JOINERS
+        else "o"
+        for w in surfaces
+    ]
     ends = s.starts[1:]
     words = np.insert(s.column(surfaces), ends, "").tolist()
     coded = np.insert(s.column([ord(c) for c in code], np.uint8), ends, ord("o"))

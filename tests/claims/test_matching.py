@@ -102,6 +102,22 @@ def test_initials_and_spelling_variants_from_the_story_itself():
     assert ("sergei", "sergey") in learned
 
 
+def test_roman_numerals_short_words_and_headings_in_capitals_are_no_initials():
+    """Found by a tester on GVC local news: "INDIANAPOLIS, Ind." and a form's "Incident
+    Information" both became "II" (and "Incident Number" "IN"), so the two lines were linked as
+    naming the same thing."""
+    sentences = [
+        tokens("INDIANAPOLIS, Ind. Police were called to the scene."),
+        tokens("Incident Information Date: January 5."),
+        tokens("Incident Number IN 2014-17."),
+        tokens("His grandfather served in World War II and Title IX cases."),
+        tokens("The shooting at Weatherford High School shocked WHS students."),
+    ]
+    learned = {(a, b) for a, b, _ in build_aliases(sentences=sentences).learned}
+    assert not {b for _, b in learned} & {"II", "IN", "IX"}, learned
+    assert ("Weatherford High School", "WHS") in learned
+
+
 def test_user_aliases_are_used():
     table = build_aliases(user=[["Daesh", "Islamic State", "ISIS"]])
     a = [t.term for t in table.apply(tokens("strikes on Daesh"))]
