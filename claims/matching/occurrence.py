@@ -8,12 +8,10 @@ happenings cannot glue them). Claims use the grouping as context: two claims fro
 about different occurrences need far stronger sentence evidence to be linked.
 """
 
-from functools import lru_cache
-
 import numpy as np
 from scipy import sparse
 
-from . import candidates
+from . import candidates, english
 from . import cluster as cluster_step
 from .story import StoryIndex
 
@@ -29,8 +27,6 @@ NEIGHBOURS = 20  # most alike articles kept per article
 # leads lead at .2 or more (and .206 or more), 3 at .11-.18.
 AGREE = 0.185
 REFERENCE = 200  # sentences of English at large whose terms count beside the occurrence's claims
-SENTENCE = 20  # words in a sentence: the chance a sentence holds a word of frequency f is 20 f
-VALUE_ZIPF = 5.0  # a number or a date: as frequent as a word of Zipf frequency 5 ("attack")
 
 
 def article_pairs(index: StoryIndex, rows=None):
@@ -158,7 +154,8 @@ def lead_matrix(index: StoryIndex, rows: np.ndarray) -> sparse.csr_matrix:
     g = occ[art[entry_rows]]
     entry_df = df[np.searchsorted(keys, g * v + terms)]
     used, at = np.unique(terms, return_inverse=True)
-    chance = np.array([term_chance(index.names[t], index.surface[t]) for t in used.tolist()])
+    names, surface = index.names, index.surface
+    chance = np.array([english.sentence_chance(names[t], surface[t]) for t in used.tolist()])
     data = np.log((n_claims[g] + REFERENCE) / (entry_df + REFERENCE * chance[at] + 0.5))
     data = data.clip(min=0.0)
     local = np.repeat(
@@ -170,16 +167,3 @@ def lead_matrix(index: StoryIndex, rows: np.ndarray) -> sparse.csr_matrix:
     m = sparse.csr_matrix((data.astype(np.float32), terms, ptr), shape=(len(rows), int(v)))
     m.eliminate_zeros()
     return m
-
-
-@lru_cache(maxsize=200_000)
-def term_chance(term: str, surface: str) -> float:
-    """The chance that a sentence of English holds this term: SENTENCE times its frequency
-    (wordfreq; a word it does not know, a name mostly, one in a billion); numbers and dates
-    (terms "#7", "@sep17") as words of Zipf frequency VALUE_ZIPF."""
-    if term[:1] in "#@":
-        return SENTENCE * 10.0 ** (VALUE_ZIPF - 9)
-    from wordfreq import zipf_frequency  # its tables load on first use (~1 s, ~40 MB)
-
-    zipf = zipf_frequency(surface.lower(), "en")
-    return min(1.0, SENTENCE * 10.0 ** (zipf - 9)) if zipf > 0 else SENTENCE * 1e-9

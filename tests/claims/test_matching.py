@@ -181,6 +181,40 @@ def test_one_bridging_sentence_does_not_chain_two_events():
     assert ev[100] != ev[400]
 
 
+def test_the_same_common_sentence_in_reports_of_two_fires_does_not_make_them_one_event():
+    """Found by a tester on articles of their own: "The cause of the fire is under
+    investigation." in a report of a warehouse fire and in one of a grain silo fire, one of
+    the articles covering both, made one event at 0.88. Claims sharing only common words join
+    only inside an occurrence that sets its articles apart."""
+    cause = "The cause of the fire is under investigation."
+    articles, claims = story(
+        [
+            [
+                "A fire broke out at the Kestrel Chemicals warehouse on Dock Road in Port Ellis "
+                "late Monday night, forcing the evacuation of about 300 residents.",
+                "Fire Chief Daniel Reyes said the blaze took six hours to bring under control.",
+                cause,
+            ],
+            [
+                "A chemical warehouse in Port Ellis burned for six hours on Monday night, Fire "
+                "Chief Daniel Reyes said.",
+                "On Tuesday afternoon, a separate fire broke out at a grain silo near Millbrook, "
+                "where one farm worker was burned.",
+            ],
+            [
+                "A fire broke out at a grain silo on the Hollis farm outside Millbrook on Tuesday "
+                "afternoon, injuring one worker.",
+                "Millbrook Fire Chief Anna Greer said the blaze was put out within three hours.",
+                cause,
+            ],
+        ]
+    )
+    ev = event_of(match(articles, claims))
+    assert ev.get(102) is None or ev.get(102) != ev.get(302)
+    assert ev[100] == ev[200]  # the warehouse fire is still one event
+    assert ev[201] == ev[300]  # and the silo fire
+
+
 def test_a_claim_naming_no_place_does_not_glue_two_places():
     articles, claims = story(
         [
