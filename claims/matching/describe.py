@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import beside, calibrate, explain
+from .components import distinct_occurrences
 from .types import Event, Link, free_key
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def _links(run: "Run", mask, explain_links, event_keys):
         empty = repeat((), n), repeat((), n), repeat("", n)
         return list(map(Link, lo, hi, scores, components, *empty, event_keys))
     terms, aliases = explain.sharing(index, a[picked], b[picked], index.idf())
-    texts = explain.sentences(terms, rounded)
+    texts = explain.sentences(terms, rounded, not distinct_occurrences(index))
     written = _as_linked(aliases, (x > y).tolist())
     return list(map(Link, lo, hi, scores, components, terms, written, texts, event_keys))
 

@@ -139,11 +139,15 @@ _YES_NO = dict(
 )  # fmt: skip
 
 
-def sentences(terms: list[list[str]], c: dict[str, np.ndarray]) -> list[str]:
+def sentences(
+    terms: list[list[str]], c: dict[str, np.ndarray], one_occurrence: bool = False
+) -> list[str]:
     """Each link in a journalist's words: what both claims mention (`terms`), how close the
     wording is, and what the two articles have in common. `c` holds each component's values,
     one a link, as the links show them (rounded). The reasons depend on the wording and a few
-    yes-or-no facts only, so they are worded once per distinct combination of those."""
+    yes-or-no facts only, so they are worded once per distinct combination of those.
+    `one_occurrence`: the whole story is one occurrence (or no two of its occurrences have
+    several articles), which is why occurrences set no articles apart in it."""
     n = len(terms)
     wording, code = np.unique(c["wording"], return_inverse=True)
     code = code.astype(np.int64).reshape(-1) << 8
@@ -155,7 +159,8 @@ def sentences(terms: list[list[str]], c: dict[str, np.ndarray]) -> list[str]:
     reasons = []
     for k, r in zip(distinct.tolist(), first.tolist(), strict=True):
         one = {name: float(values[r]) for name, values in flags.items()}
-        reasons.append(_reasons(one | {"wording": float(wording[k >> 8])}))
+        one |= {"wording": float(wording[k >> 8]), "one_occurrence": float(one_occurrence)}
+        reasons.append(_reasons(one))
     which = which.reshape(-1).tolist()
     return [_opening(t) + "; " + reasons[k] for t, k in zip(terms, which, strict=True)]
 
@@ -183,11 +188,17 @@ def _reasons(c: dict[str, float]) -> str:
         )
         if c.get("lead"):
             parts.append("both lead their articles")
+    elif c.get("same_occurrence") and c.get("one_occurrence"):
+        parts.append(
+            "the story has no two happenings each covered by several of its articles, so the "
+            "article a claim comes from says nothing about its event: the sentences had to "
+            "tell of the same event on their own"
+        )
     elif c.get("same_occurrence"):
         parts.append(
-            "both articles cover the same occurrence, but it does not set them apart here (the "
-            "story is that one occurrence, or its articles lead with different happenings), so "
-            "the sentences had to tell of the same event on their own"
+            "both articles cover the same occurrence, but its articles lead with different "
+            "happenings, which says nothing about which of them a claim tells of, so the "
+            "sentences had to tell of the same event on their own"
         )
     else:
         parts.append(

@@ -99,6 +99,7 @@ def test_a_link_inside_an_occurrence_of_several_happenings_says_its_sentences_de
     for link in inside_seeds:
         assert link.components["occurrences_apart"] == 0
         assert "the sentences had to tell of the same event on their own" in link.explanation
+        assert "its articles lead with different happenings" in link.explanation
 
 
 def test_a_story_grown_an_article_at_a_time_works_out_how_its_occurrences_lead():
