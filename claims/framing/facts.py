@@ -228,6 +228,22 @@ def compatible(a: Count, b: Count) -> bool:
     return low.bound == "at least" or high.bound == "at most"
 
 
+# A dateline: the place a report was filed from, in capitals, before a dash ("PORT ELLIS —",
+# "INDIANAPOLIS, Ind. -", "WASHINGTON (AP) --"): it states where.
+_DATELINE = re.compile(
+    r"(?:[A-Z][A-Z'.]*(?: [A-Z][A-Z'.]*){0,3})(?:, [A-Z][A-Za-z.]{1,14}){0,2}"
+    r"(?= ?(?:\([A-Za-z .]{1,20}\) ?)?(?:—|–|--?) )"
+)
+
+
+def dateline(text: str) -> Place | None:
+    """The place of the claim's dateline, if it opens with one."""
+    m = _DATELINE.match(text)
+    if m is None or len(m.group().split(",")[0].replace(".", "")) < 3:
+        return None
+    return Place(0, m.end(), m.group(), "in")
+
+
 def places(text: str) -> list[Place]:
     """A relation word ("in", "into", "near") and the next name in its phrase; "the city of"
     puts a place in, "a rural area near" near."""

@@ -17,7 +17,8 @@ def stated(claim, lexicon) -> list[tuple[str, int, int]]:
     text = claim.text
     out = [(fact, a, b) for a, b, fact in found.lexicon_facts(text, lexicon)]
     out += [("the date", a, b) for a, b, _ in found.dates(text, claim.published)[:1]]
-    out += [("the location", p.start, p.end) for p in found.places(text)[:1]]
+    place = found.dateline(text) or next(iter(found.places(text)), None)
+    out += [("the location", place.start, place.end)] if place else []
     agents = [a.agent for a in acts(text, lexicon) if a.agent and _named(text[slice(*a.agent)])]
     out += [("who did it", *agents[0])] if agents else []
     return out

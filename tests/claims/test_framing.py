@@ -186,6 +186,21 @@ def test_omissions_list_what_others_state_with_their_words():
     assert ("One", "the date") not in missing
 
 
+def test_a_dateline_states_the_location():
+    """A tester's report opened "PORT ELLIS — Some 350 people were evacuated ...": the event
+    page said that outlet "Does not state the location"."""
+    claims = [
+        claim("PORT ELLIS — Some 350 people were evacuated after a warehouse fire.", "One", 1),
+        claim("About 300 residents were evacuated in Port Ellis on Monday.", "Two", 2),
+        claim("INDIANAPOLIS, Ind. - Some 300 people were evacuated on Monday.", "Three", 3),
+    ]
+    flags = omissions.omissions(claims, LEX)
+    missing = {(f.outlet, f.topic) for f in flags}
+    assert ("One", "the location") not in missing
+    assert ("Three", "the location") not in missing
+    assert ("One", "the date") in missing  # what it does leave out is still said
+
+
 def test_discrepancies_in_numbers_places_dates_agents_and_intent():
     day = datetime.date(2016, 9, 21)
     claims = [
