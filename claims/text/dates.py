@@ -45,6 +45,21 @@ def weekday_before(weekday: int, published: datetime.date) -> datetime.date:
     return published - datetime.timedelta(days=(published.weekday() - weekday) % 7)
 
 
+def weekday_after(weekday: int, published: datetime.date) -> datetime.date:
+    """The first day with this weekday on or after the article's date."""
+    return published + datetime.timedelta(days=(weekday - published.weekday()) % 7)
+
+
+# Words that make a weekday after them, in the same clause, one to come ("was expected to be
+# charged Tuesday", "will meet on Friday", "next Monday"): news tells what happened on the
+# last such day, and what is planned on the next.
+_AHEAD = re.compile(
+    r"\b(?:will|won[’']t|shall|expected|scheduled|set\s+to|due\s+to|plans?\s+to|planning|"
+    r"going\s+to|next|upcoming|until)\b[^.;:!?]{0,60}$",
+    re.I,
+)
+
+
 _DIGIT = re.compile(r"\d")
 
 
@@ -61,10 +76,18 @@ def dates_in(text: str, published: datetime.date | None) -> list[DateMention]:
     if published and "day" in text.lower():
         for m in WEEKDAY.finditer(text):
             if not any(d.start <= m.start() < d.end for d in found):
-                when = weekday_before(WEEKDAYS[m.group(1).casefold()], published)
-                found.append(
-                    DateMention(m.start(), m.end(), when, "weekday before the article's date")
-                )
+                weekday = WEEKDAYS[m.group(1).casefold()]
+                if _AHEAD.search(text, max(0, m.start() - 80), m.start()):
+                    when, how = (
+                        weekday_after(weekday, published),
+                        "weekday after the article's date",
+                    )
+                else:
+                    when, how = (
+                        weekday_before(weekday, published),
+                        "weekday before the article's date",
+                    )
+                found.append(DateMention(m.start(), m.end(), when, how))
     return sorted(found, key=lambda d: d.start)
 
 
