@@ -169,6 +169,36 @@ def test_no_page_violates_the_csp(live_story, live_server, page, signed_in_page,
     assert not wider, "wider than a 390 px window:\n" + "\n".join(wider)
 
 
+# An annotator may not open these (403): an editor's pages.
+EDITOR_ONLY = ("/import/", "/details/", "/review/setup/")
+
+
+def test_no_page_an_annotator_sees_violates_the_csp(
+    live_story, live_server, signed_in_page, page, watch
+):
+    """The pages an annotator opens, and the review queue labelled from the keyboard as an
+    annotator does it: each label swaps in the next link and fills the progress bar."""
+    signed_in_page(make_user("annotator", live_story, "annotator"))
+    for path in main_pages(live_story):
+        response = page.goto(live_server.url + path)
+        assert response.status == (403 if path.endswith(EDITOR_ONLY) else 200), path
+        watch.settle()
+    page.goto(live_server.url + f"/stories/{SLUG}/review/")
+    progress = page.locator("#review-panel progress")
+    expect(progress).to_have_attribute("value", "0")
+    for done in (1, 2):
+        shown = page.locator("#review-panel").get_attribute("data-link")
+        page.keyboard.press("1")
+        expect(page.locator(f'#review-panel:not([data-link="{shown}"])')).to_be_attached()
+        expect(progress).to_have_attribute("value", str(done))
+        expect(page.locator("#review-progress")).to_contain_text(f"{done} done")
+        watch.settle()
+    page.keyboard.press("z")  # undo the last label: the bar empties by one
+    expect(progress).to_have_attribute("value", "1")
+    watch.settle()
+    assert not watch.found, "\n".join(watch.found)
+
+
 def test_what_htmx_swaps_in_violates_nothing(
     live_story, editor, live_server, signed_in_page, page, watch
 ):
