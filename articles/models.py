@@ -196,6 +196,12 @@ def content_hash(body: str) -> str:
 ARTICLE_TEXTS = ("body", "original", "display_html", "removed_lines")
 
 
+def side_by_side(outlets) -> list:
+    """Outlets in the order pages set them side by side (an event's columns, its framing cards,
+    its report): by name, as Python compares names, so the same on any database."""
+    return sorted(outlets, key=lambda outlet: outlet.name)
+
+
 def article_texts(via: str) -> list[str]:
     """The texts of the article reached through `via` ("article", "claim_a__article"), for
     defer(): claims loaded with their articles then leave the texts unread."""

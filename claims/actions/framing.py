@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Mod
 
-from articles.models import article_texts
+from articles.models import article_texts, side_by_side
 from claims.actions.matching import story_aliases
 from claims.framing import (
     ClaimText,
@@ -81,9 +81,10 @@ def frame_event(story, event, lexicon=None, groups=None) -> dict:
     texts = [_claim_text(c) for c in claims]
     found = discrepancies.discrepancies(texts, lexicon, _linked(story, claims))
     rows = sync_discrepancies(story, event, found, {c.id for c in claims})
-    outlets = {c.article.outlet.name: c.article.outlet for c in claims}
     by_id = {c.id: c for c in claims}
-    panels = {name: OutletPanel(outlet) for name, outlet in outlets.items()}
+    # In the order of the event page's columns (claims/views/event.py).
+    outlets = side_by_side({c.article.outlet for c in claims})
+    panels = {outlet.name: OutletPanel(outlet) for outlet in outlets}
     _fill(panels, texts, lexicon, groups, by_id, article_sources(claims))
     return {
         "panels": list(panels.values()),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from articles import pagecache
 from articles.access import EDIT, Sight, can, get_story
-from articles.models import article_texts
+from articles.models import article_texts, side_by_side
 from claims import accounts
 from claims.actions import editing, framing
 from claims.exchange.people import sees_people
@@ -143,7 +143,10 @@ def _claims(story, event, shown_outlet) -> dict:
     differs = differing_words({o: [c.text for c in cs] for o, cs in by_outlet.items()})
     urls = _url_prefixes(story)
     # The outlets that tell of the event first, then those that only mention it.
-    outlets = [*by_outlet, *(o for o in also_by_outlet if o not in by_outlet)]
+    outlets = [
+        *side_by_side(by_outlet),
+        *side_by_side(o for o in also_by_outlet if o not in by_outlet),
+    ]
     columns = []
     for outlet in outlets:
         own, others = by_outlet.get(outlet, []), also_by_outlet.get(outlet, [])

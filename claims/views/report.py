@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles.access import Sight, get_story
-from articles.models import article_texts
+from articles.models import article_texts, side_by_side
 from claims import accounts
 from claims.actions import framing as framing_data
 from claims.exchange.people import sees_people
@@ -68,7 +68,10 @@ def _columns(event, told, article_prefix) -> tuple[list[dict], list[int], bool]:
         by_outlet[claim.article.outlet]["claims"].append(claim)
     for claim in also:
         by_outlet[claim.article.outlet]["also"].append(claim)
-    columns = [{"outlet": outlet, **claims} for outlet, claims in by_outlet.items()]
+    # As on the event page: the outlets that tell of the event, then those that only mention it.
+    telling = side_by_side({c.article.outlet for c in own})
+    mentioning = side_by_side(o for o in by_outlet if o not in telling)
+    columns = [{"outlet": o, **by_outlet[o]} for o in [*telling, *mentioning]]
     return columns, [c.id for c in own + also], more
 
 

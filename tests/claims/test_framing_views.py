@@ -1,11 +1,14 @@
 """The framing panel, the outlet page and the discrepancy queue: reading, deciding, rights."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from claims.models import Claim, Discrepancy, DiscrepancyStatus, LexiconEntry
-from tests.conftest import PASSWORD, signed_in
+from articles.models import Outlet, Story
+from claims.models import Claim, Discrepancy, DiscrepancyStatus, Event, LexiconEntry
+from tests.conftest import PASSWORD, make_article, signed_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -139,3 +142,24 @@ def test_csrf_is_enforced_on_decisions(matched_story, annotator):
     token = client.get(url("claims-discrepancies", matched_story)).context["csrf_token"]
     ok = client.post(decide, {"status": "confirmed"}, HTTP_X_CSRFTOKEN=str(token), **HTMX)
     assert ok.status_code == 200
+
+
+def test_framing_cards_follow_the_outlet_order_of_the_columns(client):
+    """The outlets' articles imported in another order than their names': the event page's
+    columns, its framing panel and the report list the outlets in one order."""
+    story = Story.objects.create(slug="fire", title="A warehouse fire")
+    event = Event.objects.create(story=story, key="fire", auto_label="Warehouse fire")
+    for outlet in ("Coastal Post", "Metro Wire", "Harbor Gazette"):
+        make_article(story, outlet, ["A fire destroyed a warehouse in the port on Monday."])
+    Claim.objects.filter(article__story=story).update(event=event)
+
+    def order(path, id_prefix, **extra):
+        html = client.get(url(path, story, event.pk), **extra).content.decode()
+        ids = re.findall(rf'<h[23] id="{id_prefix}-(\d+)"', html)
+        return [Outlet.objects.get(pk=pk).name for pk in ids]
+
+    columns = order("claims-event", "col")
+    assert columns == ["Coastal Post", "Harbor Gazette", "Metro Wire"]
+    assert order("claims-event-framing", "fo", **HTMX) == columns
+    assert order("claims-event-framing", "fo") == columns
+    assert order("claims-event-report", "rf") == columns
