@@ -9,6 +9,8 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from articles.models import Story
+from claims.matching import explain
+from claims.matching.story import StaleIndex
 from claims.matching.types import free_key
 from claims.models import Alias, Claim, Edit, EditAction, Event, GoneEvent, Link, LinkStatus
 
@@ -155,12 +157,23 @@ def merge_events(target: Event, other: Event, user) -> int:
     return len(moved)
 
 
-@transaction.atomic
 def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) -> Event:
     """Claims out of `event` into `target`, or into a new event of their own when target is
     None (a split). They are pinned where they land, and so are the claims they leave behind
     and those they join (as a merge pins both events' claims): a person said these are not
-    one event and those are, and a re-match grouping them back would undo it."""
+    one event and those are, and a re-match grouping them back would undo it.
+
+    A split's name is made before the story is locked: it reads the story's kept match index
+    (a second or more for a large story), which no annotator's write should wait for."""
+    name = None
+    if target is None:
+        named = list(event.claims.filter(id__in=claim_ids).order_by("article_id", "position"))
+        name = split_name(event.story, named) if named else ""
+    return _move_claims(event, claim_ids, target, user, name)
+
+
+@transaction.atomic
+def _move_claims(event, claim_ids, target, user, name) -> Event:
     lock(event.story_id)
     claims = event.claims.filter(id__in=claim_ids)
     ids = list(claims.values_list("id", flat=True))
@@ -172,7 +185,7 @@ def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) 
         target = Event.objects.create(
             story=event.story,
             key=free_key(f"u{min(ids)}", _StoryKeys(event.story)),
-            auto_label=claims.first().text[:300],
+            auto_label=name or opening_words(claims.order_by("article_id", "position")[0].text),
         )
         action = EditAction.SPLIT
         summary = f"split {len(ids)} claim{pluralize(len(ids))} off “{event.display_label[:80]}”"
@@ -201,6 +214,28 @@ def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) 
         also_removed=listed,
     )
     return target
+
+
+def split_name(story, claims: list[Claim]) -> str:
+    """A name for claims split off into an event of their own, made as the matcher names events
+    (a headline of a few words: claims/matching/explain.py) from the index the story's last
+    run kept; without one, the first claim's opening words."""
+    from claims.actions.matching import load_index  # (it imports this module)
+
+    try:
+        index = load_index(story)
+        rows = [index.row_of[claim.id] for claim in claims]
+    except (StaleIndex, KeyError):
+        return opening_words(claims[0].text)
+    return explain.label(index, rows, {}) or opening_words(claims[0].text)
+
+
+def opening_words(text: str) -> str:
+    """A sentence's opening words, at most a headline's length, without its full stop."""
+    text = " ".join(text.split()).rstrip(" .")
+    if len(text) <= explain.LABEL_CHARS:
+        return text
+    return text[: explain.LABEL_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 DECISIONS = {

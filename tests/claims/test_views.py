@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Outlet, Story
+from claims.actions.editing import opening_words
 from claims.actions.matching import match_story
 from claims.models import Claim, Edit, Event, Link, LinkStatus
 from tests.conftest import PASSWORD, signed_in
@@ -313,6 +314,29 @@ def test_a_claim_split_off_is_not_grouped_back_with_those_it_left_by_a_rematch(
     assert set(event.claims.values_list("id", flat=True)) >= staying
     assert not set(Claim.objects.filter(event_id=split_into).values_list("id", flat=True)) & (
         staying
+    )
+
+
+def test_a_claim_moved_to_a_new_event_names_it_like_a_headline(matched_story, editor):
+    """The new event is named as the matcher names events (a few words, no full stop), not
+    after the whole sentence; the message quotes the name without a doubled full stop."""
+    event = biggest_event(matched_story)
+    claim = max(event.claims.all(), key=lambda c: len(c.text))
+    assert claim.text.endswith(".") and len(claim.text) > 80
+    response = signed_in(editor).post(
+        url("claims-event-move", matched_story, event.pk),
+        {"claims": [claim.pk], "target": "new"},
+        **HTMX,
+    )
+    claim.refresh_from_db()
+    name = claim.event.display_label
+    assert name and len(name) <= 70 and not name.endswith("."), name
+    html = response.content.decode()
+    assert f"Moved to a new event, “{name}”." in html
+    assert ".”." not in html
+    # Without the index a match keeps: the sentence's opening words.
+    assert opening_words("The cause of the fire is under investigation.") == (
+        "The cause of the fire is under investigation"
     )
 
 
