@@ -1,5 +1,6 @@
 """Import in the browser: the form, the background task, the progress and report, the rights."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,9 @@ def test_editor_gets_the_form_that_works_without_javascript(editor_client, story
     assert 'type="file" name="files" accept=".txt,.html,.htm,.jsonl" multiple' in html
     assert 'name="text"' in html
     assert "'nonce-" in response.headers["Content-Security-Policy"]
+    # The files field is named once, by its label, not by a heading above it too.
+    assert re.findall(r">\s*Files\s*<", html) == [">Files<"]
+    assert '<label for="id_files">Files' in html
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, story):
