@@ -15,6 +15,27 @@ from claims.views.rows import link_rows
 
 MATCHES_SHOWN = 20
 HISTORY_SHOWN = 50
+# A link's component scores (claims/matching/components.py) as a reader reads them; exports
+# keep the code names. "decided" is the matcher's own combined score, which it decided the
+# link with, before calibration into the link's score: no person's decision.
+COMPONENT_LABELS = {
+    "decided": "Matcher's combined score (before calibration)",
+    "terms": "Informative words shared",
+    "wording": "Same wording",
+    "concepts": "Concepts shared (two or more)",
+    "article": "Articles alike",
+    "same_occurrence": "Articles on the same happening",
+    "occurrences_apart": "Happenings tell the story's events apart",
+    "lead": "Both lead their articles",
+    "context": "Sentences around them alike",
+    "other_date": "Different dates stated",
+    "other_place": "Different places stated",
+}
+
+
+def component_rows(components: dict) -> list[tuple[str, float]]:
+    """(label, value) of each component, in plain language; a name without a label as words."""
+    return [(COMPONENT_LABELS.get(n, n.replace("_", " ")), v) for n, v in components.items()]
 
 
 @require_GET
@@ -45,6 +66,7 @@ def pair_page(request, story, pk, invalid=None):
         "link_row": link_rows(story, [link], token, invalid, shown=shown, names=names)[0],
         "diff_a": diff_a,
         "diff_b": diff_b,
+        "components": component_rows(link.components),
         "can_edit": can_edit,
         "blind": not sees,
         **_labels_as_seen(request.user, story, link, sees),

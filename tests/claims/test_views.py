@@ -110,6 +110,11 @@ def test_pair_view_diffs_words_and_explains(client, matched_story):
     assert link.explanation.split(";")[0].replace("'", "&#x27;") in html
     assert '<mark class="only">' in html
     assert "Confirm" not in html  # anonymous readers cannot decide
+    # The component scores in plain words; "decided" is the matcher's, not a person's.
+    components = re.search(r'<dl class="components">(.*?)</dl>', html, re.S).group(1)
+    assert "<dt>Articles on the same happening</dt>" in components
+    assert "<dt>Matcher&#x27;s combined score (before calibration)</dt>" in components
+    assert not re.search(r"<dt>[a-z_]+</dt>", components), components
 
 
 def test_search_as_you_type(client, matched_story):
