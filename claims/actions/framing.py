@@ -127,6 +127,17 @@ def article_sources(claims) -> list:
     return [f for f in sources.sources(texts) if f.spans[0].claim in ids]
 
 
+def speakers(claims) -> list[str]:
+    """Whom the claims of one article (in order) quote or cite, by name: a pronoun ("he") is
+    the person the article named before it, and no source when it named nobody
+    (claims/framing/sources.py); one person once, by the fullest form of the name."""
+    names: dict[str, str] = {}
+    for flag in sources.sources([_claim_text(c) for c in claims]):
+        if flag.kind == "source" and len(flag.label) > len(names.get(flag.topic, "")):
+            names[flag.topic] = flag.label
+    return sorted(names.values())
+
+
 def shared_quotes(claims) -> dict[int, list[quotes.Shared]]:
     """Per claim, the claims among these of other outlets that quote the same words of the
     same speaker (claims/framing/quotes.py)."""

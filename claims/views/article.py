@@ -9,6 +9,7 @@ from articles import pagecache
 from articles.access import Sight, get_story
 from articles.models import ARTICLE_TEXTS, Article, article_texts
 from articles.views.details import article_panel
+from claims.actions import framing
 from claims.forms import ClaimSelectForm
 from claims.views.pair import matches_for
 from claims.views.reader import paragraphs
@@ -51,7 +52,7 @@ def _reader_copy(story, pk, chosen, decisions=True) -> dict:
         "claims": claims,
         "copies": article.copies.select_related("outlet").defer(*ARTICLE_TEXTS).order_by("pk"),
         "paragraphs": paragraphs(article.body, claims),
-        "speakers": sorted({c.speaker for c in claims if c.speaker}),
+        "speakers": framing.speakers(claims),
         "claim": selected,
         "matches_prefix": reverse("claims-matches", args=[story.slug, 0]).removesuffix(
             "0/matches/"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles.models import Outlet, Story
 from claims.models import Claim, Discrepancy, DiscrepancyStatus, Event, LexiconEntry
+from claims.text.attribution import speaker
 from tests.conftest import PASSWORD, make_article, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +164,25 @@ def test_framing_cards_follow_the_outlet_order_of_the_columns(client):
     assert order("claims-event-framing", "fo", **HTMX) == columns
     assert order("claims-event-framing", "fo") == columns
     assert order("claims-event-report", "rf") == columns
+
+
+def test_the_article_page_lists_no_pronoun_as_a_source(client):
+    """ "He" is the person the article named before, and is no source when it named nobody."""
+    story = Story.objects.create(slug="fire", title="A warehouse fire")
+    claims = make_article(
+        story,
+        "Coastal Post",
+        [
+            "He said the fire started at night.",
+            "Fire chief Ana Ruiz said the cause was under investigation.",
+            "She added that nobody was hurt.",
+            "They said the port would reopen on Tuesday.",
+        ],
+    )
+    for claim in claims:
+        claim.speaker = speaker(claim.text)
+        claim.save()
+    assert {c.speaker for c in claims} >= {"He", "She", "They"}  # what attribution finds
+    html = client.get(reverse("articles-detail", args=[story.slug, claims[0].article_id]))
+    section = re.search(r'<section class="speakers".*?</section>', html.content.decode(), re.S)
+    assert re.findall(r"<li>(.*?)</li>", section.group(0)) == ["Fire chief Ana Ruiz"]
