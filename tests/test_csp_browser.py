@@ -186,13 +186,18 @@ def test_no_page_an_annotator_sees_violates_the_csp(
     page.goto(live_server.url + f"/stories/{SLUG}/review/")
     progress = page.locator("#review-panel progress")
     expect(progress).to_have_attribute("value", "0")
+    # A key pressed just after a panel appeared is ignored (static/parallax/app.js): each
+    # waits until the queue takes keys again.
+    ready = page.locator('#queue-key-status[data-state="ready"]')
     for done in (1, 2):
         shown = page.locator("#review-panel").get_attribute("data-link")
+        expect(ready).to_be_attached()
         page.keyboard.press("1")
         expect(page.locator(f'#review-panel:not([data-link="{shown}"])')).to_be_attached()
         expect(progress).to_have_attribute("value", str(done))
         expect(page.locator("#review-progress")).to_contain_text(f"{done} done")
         watch.settle()
+    expect(ready).to_be_attached()
     page.keyboard.press("z")  # undo the last label: the bar empties by one
     expect(progress).to_have_attribute("value", "1")
     watch.settle()
