@@ -178,6 +178,11 @@ _COPYRIGHT = re.compile(
 # Where the name in a notice ends: "Name, LLC", "Name. All rights reserved", "Name | About us".
 _COPYRIGHT_END = re.compile(r"[,;|]|\.(?:\s|$)|\s[-–—]\s|\ball rights\b", re.IGNORECASE)
 COMPANY_FORMS = frozenset(["llc", "inc", "ltd", "limited", "corp", "co", "plc", "gmbh", "sa", "ag"])
+# A site's navigation bar: "The Vancouver Sun | Home | News | Sports", "Coastal Post - News -
+# Port Ellis". At least NAV_MIN_ITEMS items of a few capitalised words, no digits, none a sentence.
+NAV_MIN_ITEMS = 3
+NAV_ITEM_MAX_WORDS = 3
+_NAV_WORD = re.compile(r"^([A-Z][\w.&'’]*|&|and|of|the|for)$")
 # A caption ends with " - <Outlet>", the page's name for the picture's source.
 _CAPTION_TAIL = re.compile(
     r"\s[-–—|]\s+(?P<outlet>[A-Z][\w.&'’]*(?:\s+(?:[A-Z][\w.&'’]*|of|the|and|for)){0,4})$"
@@ -239,13 +244,13 @@ def stated_reason(line: str, script: str) -> str | None:
         return "number without words"
     if _script_share(line, script) < 0.5:
         return "line in another script"
-    if outlet_line(line) or parse_date(line):
+    if outlet_line(line) or parse_date(line) or dated_line(line):
         return OUTLET_LINE
     if _SOURCE_LINE.match(line):
         return SOURCE_LINE
     if byline(line):
         return BYLINE
-    return _table_reason(line) or _caption_reason(line)
+    return _table_reason(line) or _navigation_reason(line) or _caption_reason(line)
 
 
 def shape_reason(line: str) -> str | None:
@@ -264,6 +269,19 @@ def _table_reason(line: str) -> str | None:
     if len(line.split()) > CHROME_MAX_WORDS:
         return None
     return next((reason for reason, pattern in _CHROME if pattern.search(line)), None)
+
+
+def _navigation_reason(line: str) -> str | None:
+    if len(line) > OUTLET_LINE_MAX_CHARS:
+        return None
+    items = _TITLE_SEPARATOR.split(line)[::2]
+    if len(items) < NAV_MIN_ITEMS:
+        return None
+    for item in items:
+        words = item.split()
+        if not 1 <= len(words) <= NAV_ITEM_MAX_WORDS or not all(map(_NAV_WORD.match, words)):
+            return None
+    return "site navigation"
 
 
 def _caption_reason(line: str) -> str | None:
@@ -376,6 +394,26 @@ def outlet_line(line: str) -> tuple[str, date | None] | None:
         return None
     if len(name.split()) > OUTLET_MAX_WORDS or is_sentence(name) or not name[0].isupper():
         return None
+    return name, published
+
+
+def dated_line(line: str) -> tuple[str, date] | None:
+    """(name, date) from a line that is a name, a separator and a full date: "Fernhill Herald
+    - December 27, 2008", "The Vancouver Sun | Saturday, December 27, 2008". The name is ""
+    where it need not be an outlet's: a place in capitals opening a dateline ("BEIRUT - Dec.
+    27, 2008") or a stamp word ("Updated - ..."). None for any other line, a headline holding
+    a dash among them ("Syria - the truce is over - March 24, 2021")."""
+    if len(line) > OUTLET_LINE_MAX_CHARS:
+        return None
+    pieces = _TITLE_SEPARATOR.split(line, maxsplit=1)
+    if len(pieces) < 3 or not _is_outlet_name(name := pieces[0].strip()):
+        return None
+    published = parse_date(pieces[2])
+    if published is None:
+        return None
+    words = name.lower().split()
+    if name.isupper() or all(word in STAMP_WORDS for word in words):
+        name = ""
     return name, published
 
 

@@ -12,10 +12,12 @@ from articles.ingest.clean import (
     BYLINE,
     COPYRIGHT,
     HEADLINE,
+    OUTLET_LINE,
     SOURCE_LINE,
     byline,
     classify_lines,
     copyright_owner,
+    dated_line,
     outlet_line,
     parse_date,
     source_name,
@@ -32,9 +34,11 @@ _DOMAIN = re.compile(
 
 def detect_metadata(text: str) -> Metadata:
     """The outlet from the first of: the outlet line at the top ("- Name"), the headline line
-    ("Headline - Name - Date"), a "Source:" line, the byline ("By Jane Doe, Name"), a
-    copyright notice ("© 2021 Name"). The date from the outlet line, the headline line or a
-    dateline at the top; a copyright year is no publication date."""
+    ("Headline - Name - Date"), a dated outlet line above the reporting ("Name - Date", when
+    the headline is another line, so the name is not the headline's), a "Source:" line, the
+    byline ("By Jane Doe, Name"), a copyright notice ("© 2021 Name"). The date from the
+    outlet line, the headline line or a dateline at the top (a dated outlet line among
+    them); a copyright year is no publication date."""
     verdicts = classify_lines(text)
     top = _top_lines(verdicts)
     source = _source(verdicts)
@@ -43,7 +47,9 @@ def detect_metadata(text: str) -> Metadata:
     named_source = "" if _DOMAIN.match(source) else source
     headline = next((line for line, reason in verdicts if reason == HEADLINE), "")
     title, title_outlet, title_date = title_line(headline) or (headline, "", None)
-    outlets = [masthead[0] if masthead else "", title_outlet, named_source, byline_outlet]
+    dated_outlet = _dated_outlet(verdicts) if headline else ""
+    outlets = [masthead[0] if masthead else "", title_outlet, dated_outlet, named_source]
+    outlets.append(byline_outlet)
     return Metadata(
         outlet=next((name for name in outlets if name), "") or _copyright(verdicts),
         title=title,
@@ -64,7 +70,15 @@ def _top_lines(verdicts: list[tuple[str, str | None]]) -> list[str]:
 
 
 def _dateline(top: list[str]) -> date | None:
-    return next((parse_date(line) for line in top if parse_date(line)), None)
+    dates = (parse_date(line) or (dated_line(line) or ("", None))[1] for line in top)
+    return next((found for found in dates if found), None)
+
+
+def _dated_outlet(verdicts: list[tuple[str, str | None]]) -> str:
+    """The name of the first "Name - Date" line above the reporting; "" when none names one."""
+    top = [line for line, reason in verdicts[: len(_top_lines(verdicts))] if reason == OUTLET_LINE]
+    names = ((dated_line(line) or ("", None))[0] for line in top)
+    return next((name for name in names if name), "")
 
 
 def _source(verdicts: list[tuple[str, str | None]]) -> str:

@@ -416,3 +416,34 @@ def test_page_furniture_is_no_claim(sentence, reason):
 )
 def test_reporting_sentences_are_claims(sentence):
     assert furniture_reason(sentence) is None
+
+
+def test_outlet_and_date_line_goes_as_the_outlet_line():
+    """It went as a "related headline", a name for a line of other stories."""
+    text = "Library Opening Delayed\n\nFernhill Herald - December 27, 2008\n\nIt opens in May.\n"
+    assert [(r.text, r.reason) for r in clean_text(text).removed] == [
+        ("Library Opening Delayed", "headline"),
+        ("Fernhill Herald - December 27, 2008", "outlet/dateline line"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The Vancouver Sun | Home | News | Sports | Opinion", "Coastal Post - News - Port Ellis"],
+)
+def test_navigation_bar_goes_as_site_navigation(line):
+    """It went as a "caption", a picture's description."""
+    removed = clean_text(line + "\n\nThe talks failed on Monday.\n").removed
+    assert [(r.text, r.reason) for r in removed] == [(line, "site navigation")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Talks Fail - The Harbor Gazette - March 24, 2021",  # a title line, dated
+        "Aid trucks wait at the border near Aleppo - Example Daily",  # a caption
+    ],
+)
+def test_title_lines_and_captions_are_no_navigation(line):
+    removed = clean_text(line + "\n\nThe talks failed on Monday.\n").removed
+    assert "site navigation" not in [r.reason for r in removed]

@@ -144,6 +144,22 @@ def test_stated_headline_outlet_and_date_are_what_the_article_shows(tmp_path):
     assert gazette.body == "The port reopened on Wednesday, officials said."
 
 
+def test_an_outlet_and_date_line_dates_the_article_and_is_removed_as_such(tmp_path):
+    """`Fernhill Herald - December 27, 2008` under the headline: the article said "Date not
+    stated" and listed the line as a "related headline"."""
+    (tmp_path / "v5.txt").write_text(
+        "Library opening delayed again\n\nFernhill Herald - December 27, 2008\n\n"
+        "Officials said on Monday that the library will open next spring.\n"
+    )
+    run_import(tmp_path, "--story", "dates", "--outlet", "Fernhill Herald")
+    article = Article.objects.get()
+    assert (article.outlet.name, article.published.isoformat()) == ("Fernhill Herald", "2008-12-27")
+    assert [(r["text"], r["reason"]) for r in article.removed_lines] == [
+        ("Library opening delayed again", "headline"),
+        ("Fernhill Herald - December 27, 2008", "outlet/dateline line"),
+    ]
+
+
 def test_unknown_file_types_in_a_directory_are_skipped_and_named_ones_fail(tmp_path):
     (tmp_path / "notes.md").write_text("# notes")
     (tmp_path / "a.txt").write_text("Rain fell on Tuesday, forecasters said.\n")

@@ -219,3 +219,57 @@ def test_copyright_notice_is_removed_from_the_body():
     assert [(r.text, r.reason) for r in cleaned.removed] == [
         ("© 2021 The Harbor Gazette", "copyright notice")
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Fernhill Herald - December 27, 2008",
+        "The Vancouver Sun - Saturday, December 27, 2008",
+        "Fernhill Herald | Dec. 27, 2008 - 4:05 pm",
+    ],
+)
+def test_outlet_and_date_line_below_the_headline_states_both(line):
+    """A line "Outlet - Date" under the headline came in as "Date not stated"."""
+    text = "Library opening delayed again\n\n" + line + BODY
+    meta = detect_metadata(text)
+    assert (meta.title, meta.published) == ("Library opening delayed again", date(2008, 12, 27))
+    assert meta.outlet in ("Fernhill Herald", "The Vancouver Sun")
+
+
+def test_outlet_and_date_line_above_the_headline_states_both():
+    text = "The Vancouver Sun - Saturday, December 27, 2008\n\nLibrary opening delayed again" + BODY
+    meta = detect_metadata(text)
+    assert (meta.outlet, meta.title) == ("The Vancouver Sun", "Library opening delayed again")
+    assert meta.published == date(2008, 12, 27)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "BEIRUT - Dec. 27, 2008",  # a place in capitals opens a dateline
+        "Updated - Dec. 27, 2008",  # a stamp word
+    ],
+)
+def test_a_dateline_that_need_not_name_an_outlet_states_only_the_date(line):
+    meta = detect_metadata("Library opening delayed again\n\n" + line + BODY)
+    assert (meta.outlet, meta.published) == ("", date(2008, 12, 27))
+
+
+def test_a_name_and_date_with_no_headline_elsewhere_names_no_outlet():
+    """The line may be the headline itself ("Truce Collapses - Date"): its date is read, but its
+    words are taken for no outlet."""
+    meta = detect_metadata("Syrian Truce Collapses - September 20, 2016" + BODY)
+    assert (meta.outlet, meta.published) == ("", date(2016, 9, 20))
+
+
+def test_a_name_and_date_in_the_reporting_states_nothing():
+    text = "Library opening delayed again" + BODY + "Fernhill Herald - December 27, 2008\n"
+    meta = detect_metadata(text)
+    assert (meta.outlet, meta.published) == ("", None)
+
+
+def test_a_stated_outlet_wins_over_the_dated_line():
+    text = "Library opening delayed again\n\nFernhill Herald - December 27, 2008" + BODY
+    assert detect_metadata(text + "Source: Wire Service\n").outlet == "Fernhill Herald"
+    assert detect_metadata("- Daily Example\n\n" + text).outlet == "Daily Example"
