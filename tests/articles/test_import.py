@@ -160,6 +160,33 @@ def test_an_outlet_and_date_line_dates_the_article_and_is_removed_as_such(tmp_pa
     ]
 
 
+def test_a_sentence_too_long_for_a_claim_fails_its_file_or_line_by_name(tmp_path):
+    """A 2 MB line of words without a full stop was one claim of 1,999,999 characters, and the
+    search page showing it weighed 23.6 MB. Whether a .txt file, JSONL text or a JSONL claim."""
+    run_on = "word " * 700  # 3,499 characters once stripped
+    (tmp_path / "hugeline.txt").write_text(run_on)
+    (tmp_path / "good.txt").write_text("Talks collapse\n\nThe talks collapsed, officials said.\n")
+    write_jsonl(
+        tmp_path / "lines.jsonl",
+        {"outlet": "A", "text": "The port closed. " + run_on},
+        {"outlet": "B", "text": run_on + ".", "claims": [run_on.strip()]},
+        {"outlet": "C", "text": "The port reopened. " + "word " * 590 + "end."},
+    )
+    out, err = run_import(tmp_path, "--story", "long", expect_failure=True)
+    failed = dict(line.split("/")[-1].split(": ", 1) for line in err.splitlines())
+    assert failed == {
+        "hugeline.txt": "a sentence of 3,499 characters, over the 3,000 a claim may hold: not "
+        "article text (sentence punctuation missing?)",
+        "lines.jsonl:1": failed["hugeline.txt"].replace("3,499", "3,516"),
+        "lines.jsonl:2": failed["hugeline.txt"],
+    }
+    assert sorted(Article.objects.values_list("source", flat=True)) == [
+        "good.txt",
+        "lines.jsonl:3",  # its sentence of 2,973 characters is one claim
+    ]
+    assert max(len(c.text) for c in Claim.objects.all()) == 2973
+
+
 def test_unknown_file_types_in_a_directory_are_skipped_and_named_ones_fail(tmp_path):
     (tmp_path / "notes.md").write_text("# notes")
     (tmp_path / "a.txt").write_text("Rain fell on Tuesday, forecasters said.\n")

@@ -247,6 +247,19 @@ def test_each_kind_is_refused_or_made_storable_with_a_reason_a_person_reads():
     )
 
 
+def test_a_line_of_words_without_a_full_stop_is_refused_not_made_one_claim():
+    """The browser's import stored `huge-line.txt` as one claim of 64,999 characters."""
+    got = outcomes({"huge-line.txt": bad_files()["huge-line.txt"]})
+    assert got == {
+        "huge-line.txt": (
+            FAILED,
+            "a sentence of 64,999 characters, over the 3,000 a claim may hold: not article text "
+            "(sentence punctuation missing?)",
+        )
+    }
+    assert not Claim.objects.exists()
+
+
 def test_pathological_lines_are_not_taken_for_a_byline_or_an_outlet():
     """`By Jane` + 16,000 spaces + `Doe` took 29 s and became the byline; now it is no byline
     (too long for one), and the outlet line of 16,000 spaces names no outlet."""
