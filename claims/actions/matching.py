@@ -79,13 +79,37 @@ class Summary:
                 f"{MatchJob.UNCHANGED} of {claims}: {events}, {links} (0 new, 0 dropped); "
                 f"not matched again, checked in {self.seconds:.2f} s"
             )
-        kind = f"matched {claims}"
         if self.incremental:
-            kind = f"matched {counted(self.claims, 'new claim')} into the story"
+            return (
+                f"matched {counted(self.claims, 'new claim')} into the story: "
+                f"{self._taken_in()} in {self.seconds:.2f} s"
+            )
         return (
-            f"{kind}: {events}, {links} "
+            f"matched {claims}: {events}, {links} "
             f"({self.created_links} new, {self.removed_links} dropped) in {self.seconds:.2f} s"
         )
+
+    def _taken_in(self) -> str:
+        """What an incremental run did with the new claims. Its events are those that gained
+        one (the story has others), its links those that touch one (some an earlier run
+        stored); it drops none. "0 events, 3 links (0 new, 0 dropped)" read as a story
+        emptied of its events."""
+        one = self.claims == 1
+        them = "it" if one else "them"
+        events = (
+            f"{counted(self.events, 'event')} gained {'a claim' if one else 'new claims'}"
+            if self.events
+            else "no event gained a claim"
+        )
+        stored = self.links - self.created_links
+        if not self.links:
+            links = f"no link to {them}"
+        elif not stored:
+            links = f"{counted(self.links, 'new link')} to {them}"
+        else:
+            links = f"{counted(self.links, 'link')} to {them} "
+            links += f"({self.created_links} new, {stored} already there)"
+        return f"{events}, {links}"
 
 
 def counted(n: int, noun: str) -> str:

@@ -237,8 +237,23 @@ def test_a_summary_counts_one_in_the_singular():
 
     one = Summary(1, 1, 1, 1, 0, 0.01, incremental=True)
     assert str(one) == (
-        "matched 1 new claim into the story: 1 event, 1 link (1 new, 0 dropped) in 0.01 s"
+        "matched 1 new claim into the story: 1 event gained a claim, 1 new link to it in 0.01 s"
     )
     assert str(Summary(2, 0, 3, 3, 1, 0.5)) == (
         "matched 2 claims: 0 events, 3 links (3 new, 1 dropped) in 0.50 s"
+    )
+
+
+def test_an_incremental_summary_says_what_became_of_the_new_claims_not_of_the_story():
+    """It read "0 events, 3 links (0 new, 0 dropped)" of a story of 4 events: no event had
+    gained a claim, and the 3 links to the new claims were stored before."""
+    from claims.actions.matching import Summary
+
+    assert str(Summary(2, 0, 3, 0, 0, 0.32, incremental=True)) == (
+        "matched 2 new claims into the story: no event gained a claim, 3 links to them "
+        "(0 new, 3 already there) in 0.32 s"
+    )
+    assert str(Summary(5, 2, 0, 0, 0, 0.04, incremental=True)) == (
+        "matched 5 new claims into the story: 2 events gained new claims, no link to them "
+        "in 0.04 s"
     )
