@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.ingest.counts import counts_in_words
+
 UNKNOWN_OUTLET = "Unknown"
 ALSO_NAMED = "Also named: "  # a line of an outlet's notes: another name imports may give it
 
@@ -632,6 +634,11 @@ class ImportJob(BackgroundJob):
     @property
     def failures(self):
         return [row for row in self.report if row["status"] not in ("imported", "duplicate")]
+
+    @property
+    def counts(self) -> str:
+        """Its files by what became of them, and its JSONL files' lines apart."""
+        return counts_in_words((row["name"], row["line"], row["status"]) for row in self.report)
 
 
 class ImportChunk(BackgroundJob):

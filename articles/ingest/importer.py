@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 
 from articles.ingest.clean import line_key
+from articles.ingest.counts import DUPLICATE, FAILED, IMPORTED, SKIPPED, counts_in_words
 from articles.ingest.deadline import Deadline
 from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure, unforeseen
@@ -33,7 +34,6 @@ from articles.ingest.store import Duplicate, store, story_copy_index, take_in
 from articles.ingest.text import draft_from_text
 from articles.models import UNKNOWN_OUTLET, Article, ImportChunk, ImportJob, Story
 
-IMPORTED, DUPLICATE, FAILED, SKIPPED = "imported", "duplicate", "failed", "skipped"
 # Lines in this many articles of one outlet are its template, not its reporting.
 REPEAT_THRESHOLD = 2
 REPEAT_HISTORY = 200
@@ -84,14 +84,7 @@ class Report:
         return [o.article for o in self.outcomes if o.article is not None]
 
     def summary(self) -> str:
-        return (
-            ", ".join(
-                f"{self.count(s)} {s}"
-                for s in (IMPORTED, DUPLICATE, FAILED, SKIPPED)
-                if self.count(s)
-            )
-            or "nothing to import"
-        )
+        return counts_in_words((o.name, o.line, o.status) for o in self.outcomes)
 
 
 def collect_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:

@@ -118,7 +118,7 @@ def test_import_links_a_copy_to_its_original_in_the_story_and_in_the_batch():
         Upload("short-002.txt", shortened(SEEDS[2]).encode(), outlet="Aggregator"),
     ]
     report = import_uploads(batch, story)
-    assert report.summary() == "3 imported"
+    assert report.summary() == "3 files: 3 imported, 0 duplicates, 0 failed."
     by_source = {a.source: a for a in story.articles.all()}
     assert by_source["republished-003.txt"].copy_of == by_source["003.txt"]
     assert by_source["short-002.txt"].copy_of == by_source["002.txt"]

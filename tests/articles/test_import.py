@@ -55,14 +55,16 @@ def test_seed_directory_imports_five_articles_with_what_the_text_states():
     for article in story.articles.all():
         assert_spans_exact(article)
         assert "Subscribe" not in article.body.splitlines()
-    assert "5 imported" in out
+    assert out.rstrip().endswith("7 files: 5 imported, 0 duplicates, 0 failed, 2 skipped.")
 
 
 def test_the_command_says_how_to_match_a_new_story_then_what_matching_did():
     first = SEEDS / "000_fce1e03549333a94.txt"
     out, _ = run_import(first, "--story", "syria")
     assert "syria is not matched yet: `python manage.py match_claims --story syria`" in out
-    assert out.rstrip().endswith("1 imported")  # the count stays the last line
+    assert out.rstrip().endswith(
+        "1 file: 1 imported, 0 duplicates, 0 failed."
+    )  # the count stays the last line
     call_command("match_claims", "--story", "syria", stdout=StringIO())
     out, _ = run_import(SEEDS / "002_91a21abd64638276.txt", "--story", "syria")
     story = Story.objects.get(slug="syria")
@@ -70,7 +72,7 @@ def test_the_command_says_how_to_match_a_new_story_then_what_matching_did():
     assert f"syria: matched {cnn} new claims into the story: " in out
     assert "not matched yet" not in out
     out, _ = run_import(first, "--story", "syria")  # nothing new: nothing to match
-    assert "matched" not in out and "1 duplicate" in out
+    assert "matched" not in out and "1 file: 0 imported, 1 duplicate," in out
 
 
 def test_outlet_option_overrides_and_title_names_new_story():
@@ -92,7 +94,7 @@ def test_importing_twice_reports_duplicates_and_adds_nothing():
     run_import(SEEDS, "--story", "syria")
     counts = Article.objects.count(), Claim.objects.count(), Outlet.objects.count()
     out, _ = run_import(SEEDS, "--story", "syria")
-    assert "5 duplicate" in out
+    assert "7 files: 0 imported, 5 duplicates, 0 failed, 2 skipped." in out
     assert "same text as article" in out
     assert (Article.objects.count(), Claim.objects.count(), Outlet.objects.count()) == counts
 
@@ -119,7 +121,7 @@ def test_bad_files_are_reported_by_name_and_reason_and_the_rest_goes_on(tmp_path
     assert "empty.txt: empty file" in err
     assert "chrome.txt: nothing left after removing the site chrome" in err
     assert "big.txt: file is 3,600 bytes, over the import limit of 2,000" in err
-    assert "1 imported" in out and "5 failed" in out
+    assert "6 files: 1 imported, 0 duplicates, 5 failed." in out
     assert list(Article.objects.values_list("source", flat=True)) == ["good.txt"]
 
 

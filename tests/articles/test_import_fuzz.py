@@ -187,7 +187,10 @@ def test_every_bad_file_is_reported_through_the_command_and_the_good_ones_import
     stored = list(Article.objects.filter(story=story).values_list("source", flat=True))
     assert sorted(imported) == sorted(stored)
     assert {"good.txt", "good.jsonl:1", "lines.jsonl:1", "lines.jsonl:15"} <= set(stored)
-    assert f"{len(imported)} imported" in summary
+    imported_files = {where.split(".jsonl:")[0] for where in imported}
+    lines = sum(".jsonl:" in where for where in imported)
+    assert summary.startswith(f"{len(files)} files: {len(imported_files)} imported (")
+    assert f"Lines of JSONL files: {lines} imported, " in summary
     assert_nothing_unstorable_stored(story)
 
 
@@ -365,6 +368,9 @@ def test_a_browser_import_job_lists_exactly_what_it_stored(client):
     assert len(stored) == 2 + 5  # two files, and five lines of lines.jsonl
     client.force_login(editor)
     html = client.get(job.get_absolute_url()).content.decode()
-    assert "7 imported, 0 duplicates, 12 failed." in html
+    assert (  # files counted once each (lines.jsonl as imported), its lines apart
+        "6 files: 3 imported (1 with a failed line), 0 duplicates, 3 failed. "
+        "Lines of JSONL files: 5 imported, 0 duplicates, 9 failed."
+    ) in html
     assert "(removed 3 NUL characters, which cannot be stored)" in html
     assert "UTF-32 text is not read; save it as UTF-8 and retry" in html

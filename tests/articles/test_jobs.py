@@ -95,7 +95,7 @@ def test_a_killed_import_ends_failed_with_what_it_stored_and_its_uploads_dropped
     assert "The import failed: The task worker stopped (killed or restarted)" in html
     assert "It had read 1 of 3 files; it stored 1 article, kept (listed below)" in html
     assert reverse("articles-detail", args=[story.slug, stored.pk]) in html
-    assert "1 imported, 0 duplicates, 2 failed." in html
+    assert "3 files: 1 imported, 0 duplicates, 2 failed." in html
     assert f'{FILES[1]}</td><td class="num"></td><td>the import stopped while reading' in html
     assert f'{FILES[2]}</td><td class="num"></td><td>not read: the import stopped' in html
     assert DBTaskResult.objects.get(id=chunk.task_id).status == "FAILED"

@@ -94,7 +94,7 @@ def test_a_three_chunk_upload_makes_three_import_tasks_and_one_match_at_the_end(
     assert not ImportFile.objects.exists()
     html = editor_client.get(job.get_absolute_url()).text
     assert html.count('class="import-job"') == 1  # one import, all its files
-    assert "3 imported, 0 duplicates, 0 failed." in html
+    assert "3 files: 3 imported, 0 duplicates, 0 failed." in html
     for n in (1, 2, 3):
         assert f"<li>File {n} of 3: done</li>" in html
     for article in story.articles.all():
@@ -154,7 +154,7 @@ def test_a_failing_file_and_a_failing_chunk_are_reported_and_the_others_imported
     assert unindexed(story) == [] and MatchState.objects.filter(story=story).exists()
     assert not ImportFile.objects.exists()
     html = editor_client.get(job.get_absolute_url()).text
-    assert "3 imported, 0 duplicates, 2 failed." in html
+    assert "5 files: 3 imported, 0 duplicates, 2 failed." in html
     assert "<li>File 5 of 5: failed</li>" in html and "<li>Files 1-2 of 5: done</li>" in html
 
 
@@ -190,7 +190,7 @@ def test_a_chunk_whose_worker_vanished_is_tried_again_and_reports_what_both_stor
     assert DBTaskResult.objects.get(id=chunk.task_id).worker_ids == ["killed-worker", "test-worker"]
     html = editor_client.get(job.get_absolute_url()).text
     assert "Files 1-2 of 2: done, attempt 2 of 2 (a worker was lost)" in html
-    assert "2 imported, 0 duplicates, 0 failed." in html
+    assert "2 files: 2 imported, 0 duplicates, 0 failed." in html
 
 
 def test_a_chunk_its_lost_worker_finished_after_all_is_not_run_again_and_reported_empty(

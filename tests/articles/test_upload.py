@@ -120,7 +120,7 @@ def test_editor_imports_two_files_and_pasted_text_in_the_background(
     assert pasted.source.startswith("pasted-")
     html = editor_client.get(job.get_absolute_url()).content.decode()
     assert '<progress value="3" max="3">' in html and "3 of 3 files" in html
-    assert "3 imported, 0 duplicates, 0 failed." in html
+    assert "3 files: 3 imported, 0 duplicates, 0 failed." in html
     for article in story.articles.all():
         assert f'href="{article.get_absolute_url()}">{escape(article.display_title)}</a>' in html
     assert "hx-get" not in html  # done: the fragment stops polling
@@ -150,7 +150,11 @@ def test_a_bad_file_is_reported_with_its_reason_and_the_others_import(editor_cli
     assert "unsupported file type" in failures["scan.pdf", None]
     assert ("lines.jsonl", 2) in failures
     html = editor_client.get(job.get_absolute_url()).content.decode()
-    assert "2 imported, 0 duplicates, 3 failed." in html
+    # 4 files, not "2 imported, 0 duplicates, 3 failed": lines.jsonl was in both counts
+    assert (
+        "4 files: 2 imported (1 with a failed line), 0 duplicates, 2 failed. "
+        "Lines of JSONL files: 1 imported, 0 duplicates, 1 failed."
+    ) in html
     assert "latin1.txt" in html and "not UTF-8 text" in html
 
 
@@ -161,7 +165,7 @@ def test_the_same_text_twice_is_reported_as_a_duplicate(editor_client, story):
     second = ImportJob.objects.order_by("pk").last()
     assert [row["status"] for row in second.report] == ["duplicate"]
     html = editor_client.get(second.get_absolute_url()).content.decode()
-    assert "0 imported, 1 duplicate, 0 failed." in html
+    assert "1 file: 0 imported, 1 duplicate, 0 failed." in html
     assert story.articles.count() == 1
 
 

@@ -77,7 +77,7 @@ def test_upload_shows_a_progress_bar_that_updates_itself_until_done(
     assert page.url == url_before  # the fragment re-rendered itself; no reload
     assert page.locator("#import-job progress").get_attribute("value") == "2"
     assert "2 of 2 files" in job.inner_text()
-    assert "2 imported, 0 duplicates, 0 failed." in job.inner_text()
+    assert "2 files: 2 imported, 0 duplicates, 0 failed." in job.inner_text()
     imported = page.locator("#import-job ul.imported a").all_inner_texts()
     assert sorted(imported) == sorted(TITLES)
     # what matching made of the import, and the way to its events

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         for o in report.outcomes:
             if o.status == FAILED:
                 self.stderr.write(f"FAILED {o.where}: {o.reason}")
-        self.stdout.write(f"Seed story {story.slug!r}: {report.summary()}.")
+        self.stdout.write(f"Seed story {story.slug!r}. {report.summary()}")
         if report.failed:
             raise CommandError("the seed story did not load completely")
 
