@@ -254,6 +254,5 @@ def test_an_incremental_summary_says_what_became_of_the_new_claims_not_of_the_st
         "(0 new, 3 already there) in 0.32 s"
     )
     assert str(Summary(5, 2, 0, 0, 0, 0.04, incremental=True)) == (
-        "matched 5 new claims into the story: 2 events gained new claims, no link to them "
-        "in 0.04 s"
+        "matched 5 new claims into the story: 2 events gained new claims, no link to them in 0.04 s"
     )
