@@ -25,6 +25,10 @@ SOURCE_LINE = "source line"
 BYLINE = "byline"
 COPYRIGHT = "copyright notice"
 REPEATED = "repeated across this outlet's articles"
+SHORT_LINE = "short line without sentence punctuation"
+TITLE_CASE_LINE = "related headline"
+# Lines removed for their shape alone: text without a sentence, not recognised as chrome.
+SHAPE_REASONS = frozenset([HEADLINE, SHORT_LINE, TITLE_CASE_LINE])
 
 # Chrome recognised by what it says. Matched case-insensitively against the whole stripped
 # line, and only on lines of at most CHROME_MAX_WORDS words, so reporting that happens to begin
@@ -259,9 +263,9 @@ def shape_reason(line: str) -> str | None:
         return None
     words = len(line.split())
     if words >= 4 and is_title_case(line):
-        return "related headline"
+        return TITLE_CASE_LINE
     if words <= LABEL_MAX_WORDS:
-        return "short line without sentence punctuation"
+        return SHORT_LINE
     return None
 
 

@@ -1,11 +1,12 @@
 """A scraped page's plain text made a Draft: what the raw text states (outlet, title, date,
 byline), then the site chrome removed."""
 
-from articles.ingest.clean import clean_text
+from articles.ingest.clean import LABEL_MAX_WORDS, SHAPE_REASONS, clean_text
 from articles.ingest.deadline import NO_DEADLINE, Deadline
 from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure
 from articles.ingest.metadata import Metadata, detect_metadata
+from articles.ingest.types import RemovedLine
 
 
 def draft_from_text(
@@ -21,7 +22,7 @@ def draft_from_text(
     deadline.check()
     cleaned = clean_text(text, repeated_lines)
     if not cleaned.body.strip():
-        raise ImportFailure("nothing left after removing the site chrome")
+        raise ImportFailure(_nothing_left(text, cleaned.removed))
     return Draft(
         source=source,
         original=text,
@@ -34,3 +35,14 @@ def draft_from_text(
         domain=meta.domain,
         removed=cleaned.removed,
     )
+
+
+def _nothing_left(text: str, removed: list[RemovedLine]) -> str:
+    """Why a text left no reporting. Said of "Hi" (a UTF-16 file of one word) it was "nothing
+    left after removing the site chrome", though no line was chrome: it has no sentence."""
+    if any(line.reason not in SHAPE_REASONS for line in removed):
+        return "nothing left after removing the site chrome"
+    words = len(text.split())
+    if words <= LABEL_MAX_WORDS:
+        return f"too short to be an article: {words} word{'' if words == 1 else 's'}, no sentence"
+    return "no sentence to import: every line is a heading or label without sentence punctuation"

@@ -125,6 +125,20 @@ def test_bad_files_are_reported_by_name_and_reason_and_the_rest_goes_on(tmp_path
     assert list(Article.objects.values_list("source", flat=True)) == ["good.txt"]
 
 
+def test_a_text_with_no_sentence_is_said_to_have_none_not_to_be_site_chrome(tmp_path):
+    """A UTF-16 file holding "Hi" failed as "nothing left after removing the site chrome"."""
+    (tmp_path / "utf16.txt").write_bytes("Hi".encode("utf-16"))
+    (tmp_path / "labels.txt").write_text("Talks In Geneva Collapse Again\n" * 4 + "World\n" * 12)
+    (tmp_path / "chrome.txt").write_text("Subscribe\n\nShare this\n\nHi\n")
+    _, err = run_import(tmp_path, "--story", "t", expect_failure=True)
+    assert "utf16.txt: too short to be an article: 1 word, no sentence" in err
+    assert (
+        "labels.txt: no sentence to import: every line is a heading or label without "
+        "sentence punctuation"
+    ) in err
+    assert "chrome.txt: nothing left after removing the site chrome" in err
+
+
 def test_stated_headline_outlet_and_date_are_what_the_article_shows(tmp_path):
     (tmp_path / "global_wire.txt").write_text(
         "Convoy strike ends the truce\nThe convoy was hit on Monday, officials said.\n"
