@@ -81,6 +81,15 @@ def gvc_incidents(count: int = 8, per: int = 2) -> list[dict]:
     return [doc for docs in reported[:count] for doc in docs[:per]]
 
 
+def ecb_documents(count: int, split: str = "train") -> list[dict]:
+    """The first `count` ECB+ documents of a split that hold a sentence (celebrities in rehab,
+    earthquakes, shootings, ...): unrelated articles to put beside another story."""
+    with open(ECB / f"{split}_documents.jsonl") as f:
+        docs = [json.loads(line) for line in f]
+    docs = [d for d in docs if any(_SENTENCE.search(s["text"]) for s in d["sentences"])]
+    return docs[:count]
+
+
 def seeds_beside(docs: list[dict]) -> Story:
     """The seed story with these documents (other occurrences: shootings) in the same story;
     only the seed claims are judged."""
