@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from articles.models import Story
 from claims.matching import explain
-from claims.matching.story import StaleIndex
 from claims.matching.types import free_key
 from claims.models import Alias, Claim, Edit, EditAction, Event, GoneEvent, Link, LinkStatus
 
@@ -157,35 +156,33 @@ def merge_events(target: Event, other: Event, user) -> int:
     return len(moved)
 
 
+class NothingToMove(Exception):
+    """None of the claims asked for is in the event any more (someone moved them meanwhile)."""
+
+
+@transaction.atomic
 def move_claims(event: Event, claim_ids: list[int], target: Event | None, user) -> Event:
     """Claims out of `event` into `target`, or into a new event of their own when target is
     None (a split). They are pinned where they land, and so are the claims they leave behind
     and those they join (as a merge pins both events' claims): a person said these are not
-    one event and those are, and a re-match grouping them back would undo it.
-
-    A split's name is made before the story is locked: it reads the story's kept match index
-    (a second or more for a large story), which no annotator's write should wait for."""
-    name = None
-    if target is None:
-        named = list(event.claims.filter(id__in=claim_ids).order_by("article_id", "position"))
-        name = split_name(event.story, named) if named else ""
-    return _move_claims(event, claim_ids, target, user, name)
-
-
-@transaction.atomic
-def _move_claims(event, claim_ids, target, user, name) -> Event:
+    one event and those are, and a re-match grouping them back would undo it. A split's event
+    is named after its first claim's opening words until the next match names it as it names
+    every event (reading the story's match index here would hold a web worker for seconds)."""
     lock(event.story_id)
     claims = event.claims.filter(id__in=claim_ids)
     ids = list(claims.values_list("id", flat=True))
+    if not ids:
+        raise NothingToMove
     unpinned = list(claims.filter(event_pinned=False).values_list("id", flat=True))
-    loose = Claim.objects.filter(event_pinned=False).exclude(id__in=ids)
-    left = list(loose.filter(event=event).values_list("id", flat=True))
-    joined = [] if target is None else list(loose.filter(event=target).values_list("id", flat=True))
+    around = [event.pk] if target is None else [event.pk, target.pk]
+    loose = Claim.objects.filter(event_id__in=around, event_pinned=False).exclude(id__in=ids)
+    left_and_joined = list(loose.values_list("id", flat=True))
     if target is None:
+        first = claims.order_by("article_id", "position")[0]
         target = Event.objects.create(
             story=event.story,
             key=free_key(f"u{min(ids)}", _StoryKeys(event.story)),
-            auto_label=name or opening_words(claims.order_by("article_id", "position")[0].text),
+            auto_label=opening_words(first.text),
         )
         action = EditAction.SPLIT
         summary = f"split {len(ids)} claim{pluralize(len(ids))} off “{event.display_label[:80]}”"
@@ -197,8 +194,8 @@ def _move_claims(event, claim_ids, target, user, name) -> Event:
         )
     listed = list(target.also_claims.filter(id__in=ids).values_list("id", flat=True))
     Claim.objects.filter(id__in=ids).update(event=target, event_pinned=True)
-    Claim.objects.filter(id__in=left + joined).update(event_pinned=True)
-    unpinned += left + joined  # an undo unpins them again
+    loose.update(event_pinned=True)  # (by event: a large event's ids are not bound one each)
+    unpinned += left_and_joined  # an undo unpins them again
     target.also_claims.remove(*ids)  # they are its own claims now
     Event.objects.filter(pk__in=[event.pk, target.pk]).refresh_counts()
     # unpinned and also_removed: what an undo puts back (claims/actions/undo.py)
@@ -214,20 +211,6 @@ def _move_claims(event, claim_ids, target, user, name) -> Event:
         also_removed=listed,
     )
     return target
-
-
-def split_name(story, claims: list[Claim]) -> str:
-    """A name for claims split off into an event of their own, made as the matcher names events
-    (a headline of a few words: claims/matching/explain.py) from the index the story's last
-    run kept; without one, the first claim's opening words."""
-    from claims.actions.matching import load_index  # (it imports this module)
-
-    try:
-        index = load_index(story)
-        rows = [index.row_of[claim.id] for claim in claims]
-    except (StaleIndex, KeyError):
-        return opening_words(claims[0].text)
-    return explain.label(index, rows, {}) or opening_words(claims[0].text)
 
 
 def opening_words(text: str) -> str:

@@ -236,10 +236,21 @@ _DATELINE = re.compile(
 )
 
 
+# Labels in capitals before a dash that are no place ("BREAKING —", "UPDATE -"), and
+# acronyms (a dateline's place has four letters or more, or a state after it: "ROME, Italy").
+_NOT_DATELINES = re.compile(
+    r"\b(?:BREAKING|UPDATED?|WATCH|LISTEN|OPINION|EDITORIAL|ANALYSIS|EXCLUSIVE|LIVE|VIDEO|"
+    r"PHOTOS?|CORRECTION|ADVERTISEMENT|SPONSORED)\b|^(?:THE END|READ MORE|EDITOR'S NOTE)$"
+)
+
+
 def dateline(text: str) -> Place | None:
     """The place of the claim's dateline, if it opens with one."""
     m = _DATELINE.match(text)
-    if m is None or len(m.group().split(",")[0].replace(".", "")) < 3:
+    if m is None:
+        return None
+    place = m.group().split(",")[0]
+    if _NOT_DATELINES.search(place) or (len(place.replace(".", "")) < 4 and "," not in m.group()):
         return None
     return Place(0, m.end(), m.group(), "in")
 

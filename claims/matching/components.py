@@ -91,8 +91,12 @@ def sure(index, a, b, comps, worded, s) -> np.ndarray:
     # outside an occurrence that sets its articles apart, common words are not enough
     inside = (comps["same_occurrence"] > 0) & (comps["occurrences_apart"] > 0)
     ask = np.flatnonzero(out & ~inside)
-    out[ask] = shares_specific(index, a[ask], b[ask])
+    for part in np.array_split(ask, max(1, len(ask) // SPECIFIC_BATCH)):  # bounded memory
+        out[part] = shares_specific(index, a[part], b[part])
     return out
+
+
+SPECIFIC_BATCH = 500_000  # pairs whose shared terms are looked up at once (shares_specific)
 
 
 def shares_specific(index, a, b) -> np.ndarray:

@@ -148,6 +148,9 @@ def lead_matrix(index: StoryIndex, rows: np.ndarray) -> sparse.csr_matrix:
     groups = np.unique(occ[art[rows]])
     members = np.flatnonzero(np.isin(occ[art], groups))  # every claim of these occurrences
     m_rows, m_terms = index.terms_of_rows(members)
+    in_leads = np.zeros(len(index.names), bool)
+    in_leads[terms] = True  # only the leads' terms are weighed: the others are not counted
+    m_rows, m_terms = m_rows[in_leads[m_terms]], m_terms[in_leads[m_terms]]
     v = np.int64(max(len(index.names), 1))
     keys, df = np.unique(occ[art[m_rows]] * v + m_terms, return_counts=True)
     n_claims = np.bincount(occ[art[members]], minlength=int(occ.max()) + 1)

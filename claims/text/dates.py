@@ -50,14 +50,20 @@ def weekday_after(weekday: int, published: datetime.date) -> datetime.date:
     return published + datetime.timedelta(days=(weekday - published.weekday()) % 7)
 
 
-# Words that make a weekday after them, in the same clause, one to come ("was expected to be
-# charged Tuesday", "will meet on Friday", "next Monday"): news tells what happened on the
-# last such day, and what is planned on the next.
+# A weekday the sentence looks ahead to: "will meet on Friday", "was expected to be charged
+# Tuesday", "is scheduled for Thursday", "next Monday". The cue and the weekday stand in one
+# clause, nothing between them that starts another or tells of the past ("who", "after", "was
+# arrested", a comma); "last Tuesday" is the last one. News tells what happened on the last
+# such day, and what is planned on the next.
 _AHEAD = re.compile(
-    r"\b(?:will|won[’']t|shall|expected|scheduled|set\s+to|due\s+to|plans?\s+to|planning|"
-    r"going\s+to|next|upcoming|until)\b[^.;:!?]{0,60}$",
+    r"\b(?:will|won[’']t|shall|expected\s+to|scheduled|set\s+to|due\s+to|plans?\s+to|"
+    r"planning\s+to|going\s+to)\b"
+    r"(?:(?!\b(?:who|which|that|after|before|when|since|was|were|had|has|said|says)\b)"
+    r"[^.,;:!?]){0,50}$"
+    r"|\bnext\s+$",
     re.I,
 )
+_LAST = re.compile(r"\blast\s+$", re.I)
 
 
 _DIGIT = re.compile(r"\d")
@@ -77,7 +83,8 @@ def dates_in(text: str, published: datetime.date | None) -> list[DateMention]:
         for m in WEEKDAY.finditer(text):
             if not any(d.start <= m.start() < d.end for d in found):
                 weekday = WEEKDAYS[m.group(1).casefold()]
-                if _AHEAD.search(text, max(0, m.start() - 80), m.start()):
+                before = text[max(0, m.start() - 80) : m.start()]
+                if _AHEAD.search(before) and not _LAST.search(before):
                     when, how = (
                         weekday_after(weekday, published),
                         "weekday after the article's date",

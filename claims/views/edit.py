@@ -104,9 +104,15 @@ def move_claims(request, slug, pk):
     if not form.is_valid():
         return _event_invalid(request, story, event, form, "move_form", "event-body")
     new = form.cleaned_data["target"] is None
-    target = editing.move_claims(
-        event, form.cleaned_data["claims"], form.cleaned_data["target"], request.user
-    )
+    try:
+        target = editing.move_claims(
+            event, form.cleaned_data["claims"], form.cleaned_data["target"], request.user
+        )
+    except editing.NothingToMove:
+        messages.error(
+            request, "Those claims were moved out of this event meanwhile; nothing changed."
+        )
+        return _event_response(request, story, event)
     # A name that ends a sentence keeps its full stop out of the quotation marks' way.
     name = target.display_label[:80].rstrip(" .")
     messages.success(request, f"Moved to {'a new event, ' if new else ''}“{name}”.")

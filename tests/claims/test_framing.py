@@ -199,6 +199,10 @@ def test_a_dateline_states_the_location():
     assert ("One", "the location") not in missing
     assert ("Three", "the location") not in missing
     assert ("One", "the date") in missing  # what it does leave out is still said
+    from claims.framing.facts import dateline
+
+    for label in ("BREAKING — Police said", "UPDATE - Police said", "FBI -- Agents said"):
+        assert dateline(label) is None, label
 
 
 def test_discrepancies_in_numbers_places_dates_agents_and_intent():

@@ -144,6 +144,7 @@ def seeds_beside_ecb(count: int):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not ECB_TRAIN.exists(), reason="needs ../shared/eval/ecbplus")
 def test_many_unrelated_articles_beside_the_seed_story_change_neither_its_figure_nor_its_events():
     alone = StoryIndex.build(*seed_story())
     match_index(alone, explain_links=False)

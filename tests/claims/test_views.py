@@ -323,8 +323,9 @@ def test_a_claim_split_off_is_not_grouped_back_with_those_it_left_by_a_rematch(
 
 
 def test_a_claim_moved_to_a_new_event_names_it_like_a_headline(matched_story, editor):
-    """The new event is named as the matcher names events (a few words, no full stop), not
-    after the whole sentence; the message quotes the name without a doubled full stop."""
+    """The new event is named after the sentence's opening words (a headline's length, no
+    full stop) until the next match names it as it names every event, not after the whole
+    sentence; the message quotes the name without a doubled full stop."""
     event = biggest_event(matched_story)
     claim = max(event.claims.all(), key=lambda c: len(c.text))
     assert claim.text.endswith(".") and len(claim.text) > 80
@@ -343,6 +344,19 @@ def test_a_claim_moved_to_a_new_event_names_it_like_a_headline(matched_story, ed
     assert opening_words("The cause of the fire is under investigation.") == (
         "The cause of the fire is under investigation"
     )
+
+
+def test_moving_claims_another_editor_moved_meanwhile_changes_nothing(matched_story, editor):
+    """The form saw the claim in the event; by the time the move takes the story's lock it is
+    gone (another editor's move): a plain refusal, no new empty event, no 500."""
+    from claims.actions import editing
+
+    event = biggest_event(matched_story)
+    elsewhere = Claim.objects.exclude(event=event).filter(article__story=matched_story).first()
+    events = Event.objects.count()
+    with pytest.raises(editing.NothingToMove):
+        editing.move_claims(event, [elsewhere.pk], None, editor)
+    assert Event.objects.count() == events and not Edit.objects.exists()
 
 
 def test_decide_link_swaps_the_row_and_survives_rematch(matched_story, editor):
