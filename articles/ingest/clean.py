@@ -541,7 +541,15 @@ SOURCE_MARKER = "source marker"
 NO_WORDS = "sentence without words"
 
 # A web address alone, also as tokenised corpora print it: "http: / / www. example. com / a".
-_URL = re.compile(r"^(?:https?\s*:\s*/\s*/|www\s*\.\s*\w)", re.IGNORECASE)
+_URL = re.compile(r"^(?:https?\s*:\s*/\s*/|//\s*\w|www\s*\.\s*\w)", re.IGNORECASE)
+# A short label before a web address and nothing after it: "Read or Share this story: http://..."
+_LABELLED_URL = re.compile(r"^[\w'’ ]{1,40}:\s*(?=(?:https?\s*:|//|www\s*\.))", re.IGNORECASE)
+# A credit line for the story's other reporters: "Contributing: Jane Doe and John Roe".
+_CREDIT = re.compile(
+    r"^(?:contributing|contributors?|additional reporting(?: by)?|reporting by)\s*:?\s+"
+    r"(?P<who>[^.;]{2,120}?)\s*\.?$",
+    re.IGNORECASE,
+)
 _PROSE = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}")  # words set apart by spaces
 # The words a dateline is made of: weekdays and months, stamp words, time zones.
 CALENDAR_WORDS = _lexicon(
@@ -584,17 +592,29 @@ def furniture_reason(sentence: str) -> str | None:
     text = sentence.strip()
     if not any(ch.isalpha() for ch in text):
         return DATELINE if _is_timestamp(text) else NO_WORDS
-    if _URL.match(text) and not _PROSE.search(_URL.sub("", text)):
+    address = _LABELLED_URL.sub("", text) if len(text.split()) <= 12 else text
+    if _URL.match(address) and not _PROSE.search(_URL.sub("", address)):
         return WEB_ADDRESS
     if _is_timestamp(text) or _stamp_label(text):
         return DATELINE
-    if byline(text.rstrip(".")):
+    if byline(text.rstrip(".")) or _credit(text):
         return BYLINE
     if _SOURCE_MARKER.fullmatch(text):
         return SOURCE_MARKER
     if _is_caps_label(text):
         return SECTION_LABEL
     return _table_reason(text)
+
+
+def _credit(text: str) -> bool:
+    """ "Contributing: Jane Doe and John Roe" (names, and maybe a trailing word or count the
+    page printed: "Photos 0"), "Additional reporting by Jane Doe in Moscow"."""
+    match = _CREDIT.match(text) if len(text) <= BYLINE_MAX_CHARS else None
+    if match is None:
+        return False
+    words = match["who"].split()
+    names = [w for w in words if _NAME_WORD.match(w) or w.isdigit()]
+    return len(names) >= len(words) - 2 and any(w[:1].isupper() for w in words)
 
 
 def _is_timestamp(text: str) -> bool:
