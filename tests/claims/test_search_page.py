@@ -171,7 +171,8 @@ def test_the_index_narrows_before_the_query_decides(matched_story):
     with CaptureQueriesContext(connection) as queries:
         narrowed = textsearch.narrowed(claims, query).count()
     assert 7 <= narrowed < claims.count() / 5
-    sql = queries.captured_queries[0]["sql"]
+    # the query that counts (the first call in a process looks up the index's table first)
+    sql = queries.captured_queries[-1]["sql"]
     if connection.vendor == "sqlite":
         assert "MATCH" in sql
     else:
