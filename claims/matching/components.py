@@ -8,6 +8,7 @@ links kept get theirs afterwards (`word_links`), to show.
 """
 
 import itertools
+import re
 
 import numpy as np
 
@@ -21,6 +22,7 @@ MIN_SURE = 0.4  # calibrated chance a pair is one event that it takes to join cl
 # claims sharing only such words ("The cause of the fire is under investigation." in reports
 # of two fires) join only inside an occurrence that sets its articles apart.
 COMMON_ZIPF = 4.0
+_SMALL_NUMBER = re.compile(r"#\d")  # one to nine: as common as words ("two officials said")
 
 
 def of(index, a, b, cos, same, aa, ab, asim, exact=None, agree=None):
@@ -101,8 +103,9 @@ SPECIFIC_BATCH = 500_000  # pairs whose shared terms are looked up at once (shar
 
 def shares_specific(index, a, b) -> np.ndarray:
     """Whether each pair of claims shares a term that can tell one happening from another of
-    its kind: a number, a date, an aliased thing, or a word (a name too) rarer in English than
-    COMMON_ZIPF. Not every name: "Fire" in "Fire Chief", "Daniel", "Port" are common words."""
+    its kind: a number over nine, a date, an aliased thing, or a word (a name too) rarer in
+    English than COMMON_ZIPF. Not every name: "Fire" in "Fire Chief", "Daniel", "Port" are
+    common words."""
     if not len(a):
         return np.zeros(0, bool)
     ids = np.frombuffer(index.term_ids, np.int32)
@@ -129,8 +132,8 @@ def shares_specific(index, a, b) -> np.ndarray:
 
 
 def _specific_terms(index) -> np.ndarray:
-    """Per term of the index: a number or date ("#", "@"), an aliased thing ("="), or a word
-    rarer in English than COMMON_ZIPF. Kept between calls, extended for new terms."""
+    """Per term of the index: a number over nine or a date ("#12", "@sep17"), an aliased thing
+    ("="), or a word rarer in English than COMMON_ZIPF. Kept between calls, extended."""
     names = index.names
     common = getattr(index, "_common", np.zeros(0, bool))
     if len(common) < len(names):
@@ -138,7 +141,9 @@ def _specific_terms(index) -> np.ndarray:
         tail = range(len(common), len(names))
         more = np.fromiter(
             (
-                names[t][:1] not in "#@=" and english.is_common(surface[t], COMMON_ZIPF)
+                _SMALL_NUMBER.fullmatch(names[t]) is not None
+                or names[t][:1] not in "#@="
+                and english.is_common(surface[t], COMMON_ZIPF)
                 for t in tail
             ),
             bool,

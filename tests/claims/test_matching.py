@@ -187,6 +187,7 @@ def test_the_same_common_sentence_in_reports_of_two_fires_does_not_make_them_one
     the articles covering both, made one event at 0.88. Claims sharing only common words join
     only inside an occurrence that sets its articles apart."""
     cause = "The cause of the fire is under investigation."
+    hurt = "Two people were taken to hospital."  # "two" is as common as a word
     articles, claims = story(
         [
             [
@@ -194,6 +195,7 @@ def test_the_same_common_sentence_in_reports_of_two_fires_does_not_make_them_one
                 "late Monday night, forcing the evacuation of about 300 residents.",
                 "Fire Chief Daniel Reyes said the blaze took six hours to bring under control.",
                 cause,
+                hurt,
             ],
             [
                 "A chemical warehouse in Port Ellis burned for six hours on Monday night, Fire "
@@ -206,11 +208,13 @@ def test_the_same_common_sentence_in_reports_of_two_fires_does_not_make_them_one
                 "afternoon, injuring one worker.",
                 "Millbrook Fire Chief Anna Greer said the blaze was put out within three hours.",
                 cause,
+                hurt,
             ],
         ]
     )
     ev = event_of(match(articles, claims))
     assert ev.get(102) is None or ev.get(102) != ev.get(302)
+    assert ev.get(103) is None or ev.get(103) != ev.get(303)
     assert ev[100] == ev[200]  # the warehouse fire is still one event
     assert ev[201] == ev[300]  # and the silo fire
 
