@@ -29,7 +29,7 @@ def counts_in_words(rows: Iterable[tuple[str, int | None, str]]) -> str:
         best = next(kind for kind in BEST_FIRST if kind in statuses)
         files[best] += 1
         partly[best] += best != FAILED and FAILED in statuses
-    said = f"{_counted(len(by_file), 'file')}: {_statuses(files, partly)}."
+    said = f"{counted(len(by_file), 'file')}: {_statuses(files, partly)}."
     lines = Counter(_kind(status) for outcomes in by_file.values() for n, status in outcomes if n)
     if lines:
         said += f" Lines of JSONL files: {_statuses(lines, Counter())}."
@@ -46,12 +46,13 @@ def _statuses(counts: Counter, partly: Counter) -> str:
         if kind == SKIPPED and not counts[kind]:
             continue  # only the command skips files (of other types, in a directory)
         n = counts[kind]
-        words = f"{n} duplicate{'' if n == 1 else 's'}" if kind == DUPLICATE else f"{n} {kind}"
+        words = counted(n, kind) if kind == DUPLICATE else f"{n} {kind}"
         if partly[kind]:
             words += f" ({partly[kind]} with a failed line)"
         said.append(words)
     return ", ".join(said)
 
 
-def _counted(n: int, noun: str) -> str:
+def counted(n: int, noun: str) -> str:
+    """'1 event', '2 events': what an import's and a match's summaries say."""
     return f"{n} {noun}" + ("" if n == 1 else "s")

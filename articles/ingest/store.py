@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from articles.ingest.clean import furniture_reason
 from articles.ingest.copies import CopyIndex
+from articles.ingest.counts import counted
 from articles.ingest.deadline import NO_DEADLINE, Deadline
 from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure
@@ -184,7 +185,6 @@ def matching_said(story: Story, summary) -> str:
     """What an import's page says matching did: the run's summary, or, when there was nothing
     to match (every file a duplicate or failed, another import's match took the articles in,
     or a worker lost after matching), what the story's last match left."""
-    from claims.actions.matching import counted
     from claims.models import MatchState
 
     if summary is not None:

@@ -2,6 +2,7 @@
 byline), then the site chrome removed."""
 
 from articles.ingest.clean import LABEL_MAX_WORDS, SHAPE_REASONS, clean_text
+from articles.ingest.counts import counted
 from articles.ingest.deadline import NO_DEADLINE, Deadline
 from articles.ingest.draft import Draft
 from articles.ingest.errors import ImportFailure
@@ -44,5 +45,5 @@ def _nothing_left(text: str, removed: list[RemovedLine]) -> str:
         return "nothing left after removing the site chrome"
     words = len(text.split())
     if words <= LABEL_MAX_WORDS:
-        return f"too short to be an article: {words} word{'' if words == 1 else 's'}, no sentence"
+        return f"too short to be an article: {counted(words, 'word')}, no sentence"
     return "no sentence to import: every line is a heading or label without sentence punctuation"

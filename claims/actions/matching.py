@@ -29,6 +29,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
+from articles.ingest.counts import counted
 from articles.models import Article, Story
 from claims import matching
 from claims.actions.editing import lock
@@ -110,11 +111,6 @@ class Summary:
             links = f"{counted(self.links, 'link')} to {them} "
             links += f"({self.created_links} new, {stored} already there)"
         return f"{events}, {links}"
-
-
-def counted(n: int, noun: str) -> str:
-    """'1 event', '2 events'."""
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 # The collector is paused for a whole run, its loading and storing too (the matcher pauses it

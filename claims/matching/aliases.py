@@ -52,32 +52,7 @@ _RUN = re.compile("C[Cj]*C")
 # IX) and short words written in capitals (a form's "Incident Number", "IN" for Indiana).
 _ROMAN = re.compile("[IVX]+")
 _CAPITAL_WORDS = frozenset(
-    (
-        "AM",
-        "AN",
-        "AS",
-        "AT",
-        "BE",
-        "BY",
-        "DO",
-        "GO",
-        "HE",
-        "IF",
-        "IN",
-        "IS",
-        "IT",
-        "ME",
-        "MY",
-        "NO",
-        "OF",
-        "OK",
-        "ON",
-        "OR",
-        "SO",
-        "TO",
-        "UP",
-        "WE",
-    )
+    "AM AN AS AT BE BY DO GO HE IF IN IS IT ME MY NO OF OK ON OR SO TO UP WE".split()  # noqa: SIM905
 )
 
 
@@ -233,6 +208,14 @@ def _cued(text: str, cues: list[re.Pattern]) -> bool:
     return all(cue.search(text) for cue in cues)
 
 
+def _letter(word: str) -> str:
+    """A word's letter in spelled_out's code: "C" capitalised, "j" a joiner, "o" any other,
+    a word in capitals ("INDIANAPOLIS, Ind.", a heading) too: no part of a spelled-out name."""
+    if len(word) > 1 and word.isupper():
+        return "o"
+    return "C" if word[:1].isupper() else "j" if word in _JOINERS else "o"
+
+
 def spelled_out(s: Sentences) -> list[tuple[str, str]]:
     """Capitalised phrases whose initials the story also uses as an acronym."""
     surfaces = [t.surface for t in s.distinct]
@@ -243,16 +226,7 @@ def spelled_out(s: Sentences) -> list[tuple[str, str]]:
     # them or joiners (trailing joiners dropped), two words or more; looked at once each.
     # Each sentence ends on "" ("o"), which closes its last run.
     # a word in capitals ("INDIANAPOLIS, Ind.", a heading) is no part of a spelled-out name
-    code = [
-        "o"
-        if len(w) > 1 and w.isupper()
-        else "C"
-        if w[:1].isupper()
-        else "j"
-        if w in _JOINERS
-        else "o"
-        for w in surfaces
-    ]
+    code = [_letter(w) for w in surfaces]
     ends = s.starts[1:]
     words = np.insert(s.column(surfaces), ends, "").tolist()
     coded = np.insert(s.column([ord(c) for c in code], np.uint8), ends, ord("o"))

@@ -108,16 +108,10 @@ def shares_specific(index, a, b) -> np.ndarray:
     common words."""
     if not len(a):
         return np.zeros(0, bool)
-    ids = np.frombuffer(index.term_ids, np.int32)
-    ptr = np.frombuffer(index.term_ptr, np.int64)
-    specific = _specific_terms(index)
-    rows = np.unique(np.r_[a, b])
-    size = ptr[rows + 1] - ptr[rows]
-    at = np.repeat(ptr[rows] - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
-    owner = np.repeat(rows, size)
-    keep = specific[ids[at]]
+    owner, terms = index.terms_of_rows(np.unique(np.r_[a, b]))
+    keep = _specific_terms(index)[terms]
     v = np.int64(max(len(index.names), 1))
-    keys = np.sort(owner[keep] * v + ids[at][keep])
+    keys = np.sort(owner[keep] * v + terms[keep])
     # a pair shares one when some specific term of a's is among b's
     la, lb = np.searchsorted(keys, a * v), np.searchsorted(keys, (a + 1) * v)
     count = lb - la

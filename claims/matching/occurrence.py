@@ -96,14 +96,13 @@ def baseline(n_articles: int, likeness: np.ndarray) -> float:
 def agreement(index: StoryIndex, occurrences=None) -> np.ndarray:
     """Per occurrence: how alike its articles' leads are. For each pair of its articles that
     have leads, the cosine of their two most alike lead claims (lead_matrix's weights); the
-    mean over those pairs. Articles about one happening
-    tell it first; articles that lead with different happenings (the talks, the convoy, the
-    conditions of a deal) cover a story of several, and their being one occurrence says
-    nothing about which of them a claim tells of. Terms are weighed by how rare they are in
-    the occurrence and in English at large (lead_matrix), not in the story: a story's size
-    and its other articles change no occurrence's figure. An occurrence with fewer than two
-    articles with leads gets 1, as does one not in `occurrences` (when given: only these are worked
-    out)."""
+    mean over those pairs. Articles about one happening tell it first; articles that lead
+    with different happenings (the talks, the convoy, the conditions of a deal) cover a story
+    of several, and their being one occurrence says nothing about which of them a claim tells
+    of. Terms are weighed by how rare they are in the occurrence and in English at large
+    (lead_matrix), not in the story: a story's size and its other articles change no
+    occurrence's figure. An occurrence with fewer than two articles with leads gets 1, as
+    does one not in `occurrences` (when given: only these are worked out)."""
     art = index.article_of()
     occ = index.occurrence
     n_occ = int(occ.max()) + 1 if len(occ) else 0
@@ -161,9 +160,7 @@ def lead_matrix(index: StoryIndex, rows: np.ndarray) -> sparse.csr_matrix:
     chance = np.array([english.sentence_chance(names[t], surface[t]) for t in used.tolist()])
     data = np.log((n_claims[g] + REFERENCE) / (entry_df + REFERENCE * chance[at] + 0.5))
     data = data.clip(min=0.0)
-    local = np.repeat(
-        np.arange(len(rows)), np.bincount(np.searchsorted(rows, entry_rows), minlength=len(rows))
-    )
+    local = np.searchsorted(rows, entry_rows)  # (entries come in the order of `rows`)
     norms = np.sqrt(np.bincount(local, data * data, minlength=len(rows)))
     data = data / np.maximum(norms[local], 1e-9)
     ptr = np.r_[np.int64(0), np.cumsum(np.bincount(local, minlength=len(rows)))]

@@ -84,16 +84,9 @@ def dates_in(text: str, published: datetime.date | None) -> list[DateMention]:
             if not any(d.start <= m.start() < d.end for d in found):
                 weekday = WEEKDAYS[m.group(1).casefold()]
                 before = text[max(0, m.start() - 80) : m.start()]
-                if _AHEAD.search(before) and not _LAST.search(before):
-                    when, how = (
-                        weekday_after(weekday, published),
-                        "weekday after the article's date",
-                    )
-                else:
-                    when, how = (
-                        weekday_before(weekday, published),
-                        "weekday before the article's date",
-                    )
+                ahead = _AHEAD.search(before) and not _LAST.search(before)
+                when = (weekday_after if ahead else weekday_before)(weekday, published)
+                how = f"weekday {'after' if ahead else 'before'} the article's date"
                 found.append(DateMention(m.start(), m.end(), when, how))
     return sorted(found, key=lambda d: d.start)
 
